@@ -1,0 +1,35 @@
+# tourney: PostgreSQL 15 extension, built with PGXS.
+
+EXTENSION    = tourney
+MODULE_big   = tourney
+OBJS         = $(patsubst %.c,%.o,$(wildcard src/*.c))
+DATA         = $(wildcard sql/tourney--*.sql)
+PG_CPPFLAGS  = -I$(srcdir)/include
+# PostgreSQL 15's own headers trip -Wunused-parameter and -Wsign-compare
+# (ilist.h, bufpage.h, array.h), so those two are left out of -Wextra.
+PG_CFLAGS    = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare
+
+# pg_regress tests: sql/<name>.sql against expected/<name>.out
+REGRESS      = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/tourney--%,$(wildcard sql/*.sql))))
+REGRESS_OPTS = --load-extension=tourney
+
+PG_CONFIG   ?= pg_config
+PGXS        := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifeq ($(PGXS),)
+$(warning pg_config not found: run 'make demo' or 'make test' once as root to install PostgreSQL 15)
+else
+include $(PGXS)
+endif
+
+.PHONY: deps demo test bench
+deps:
+	@scripts/deps.sh
+demo: deps
+	@$(MAKE) -s all install
+	@scripts/with-cluster.sh scripts/demo.sh
+test: deps
+	@$(MAKE) -s all install
+	@scripts/with-cluster.sh scripts/test.sh
+bench: deps
+	@$(MAKE) -s all install
+	@scripts/with-cluster.sh bench/run.sh

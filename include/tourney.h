@@ -1,0 +1,249 @@
+/*
+ * tourney.h: types and entry points shared by tourney's sources.
+ *
+ * Data flows one way: SQL entry point (validate, lock) -> format (a pure
+ * plan of sessions, no SPI) -> storage (one bulk statement per table and
+ * batch).
+ */
+#ifndef TOURNEY_H
+#define TOURNEY_H
+
+#include "postgres.h"
+
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "portability/instr_time.h"
+#include "utils/array.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+
+/* GUCs (tourney.c) */
+extern int	tourney_async_threshold;
+extern int	tourney_max_workers;
+extern int	tourney_task_retries;
+extern int	tourney_node_id;
+
+/* Rows per bulk statement: bounds the memory of every bulk phase. */
+#define TOURNEY_BATCH_ROWS 32768
+
+/* Largest tournament the extension accepts (players). */
+#define TOURNEY_MAX_PLAYERS (1 << 24)
+#define TOURNEY_MAX_ROUNDS 1024
+
+typedef enum TourneyFormat
+{
+	FORMAT_KNOCKOUT,
+	FORMAT_INDIVIDUAL_RANKING,
+	FORMAT_ROUND_ROBIN,
+	FORMAT_SWISS
+} TourneyFormat;
+
+typedef enum TourneyStatus
+{
+	STATUS_DRAFT,
+	STATUS_IN_PROGRESS,
+	STATUS_COMPLETED,
+	STATUS_CANCELLED
+} TourneyStatus;
+
+extern const char *const tourney_format_names[];
+extern const char *const tourney_status_names[];
+extern const char *const tourney_scoring_names[];
+
+/* A tournament row, as the functions need it. */
+typedef struct Tournament
+{
+	int64		id;
+	TourneyFormat format;
+	bool		higher_wins;	/* ranking_direction = desc */
+	int32		number_of_rounds;	/* 0 when NULL */
+	bool		third_place;
+	TourneyStatus status;
+	bool		generated;		/* sessions_generated_at IS NOT NULL */
+	char	   *generated_at;	/* text of sessions_generated_at, or NULL */
+	bool		ranked;			/* rankings_calculated_at IS NOT NULL */
+	int			ncampuses;
+	int64	   *campus_ids;
+} Tournament;
+
+/* An enrolled player in seeding order. */
+typedef struct SeededPlayer
+{
+	int64		player_id;
+	double		rating;
+} SeededPlayer;
+
+/* One session row of a generation plan. */
+typedef struct PlannedSession
+{
+	int64		session_id;
+	int32		round;
+	int32		match_number;
+	bool		third_place;
+	int64		next_session_id;	/* 0: none */
+	int16		next_slot;
+	int64		loser_next_session_id;	/* 0: none */
+	int16		loser_next_slot;
+} PlannedSession;
+
+/* One participant row known at generation. */
+typedef struct PlannedParticipant
+{
+	int64		session_id;
+	int16		slot;
+	int64		player_id;
+} PlannedParticipant;
+
+/*
+ * Where a format's planner hands its rows: sessions and participants, in
+ * session_id order.  The generation driver turns them into bulk writes.
+ */
+typedef struct PlanSink
+{
+	void		(*session) (struct PlanSink *sink, const PlannedSession *s);
+	void		(*participant) (struct PlanSink *sink, const PlannedParticipant *p);
+} PlanSink;
+
+/* knockout.c (pure) */
+typedef struct KnockoutLayout
+{
+	int32		players;
+	int32		rounds;			/* R = ceil(log2 N) */
+	int64		bracket;		/* B = 2^R */
+	int32		round1_sessions;	/* N - B/2 */
+	bool		third_place;	/* a third-place match is played */
+	int64		total_sessions;
+} KnockoutLayout;
+
+extern void knockout_layout(KnockoutLayout *k, int32 players, bool third_place);
+extern int64 knockout_round_sessions(const KnockoutLayout *k, int32 round);
+extern int32 knockout_standard_seed(int64 bracket, int64 position);
+extern void knockout_plan(const KnockoutLayout *k, int64 first_id,
+						  const SeededPlayer *seeded, PlanSink *sink);
+
+/* individual.c (pure) */
+extern int64 individual_total_sessions(int32 players, int32 rounds);
+extern void individual_plan(int32 players, int32 rounds, int64 first_id,
+							const SeededPlayer *seeded, PlanSink *sink);
+
+/* campus.c (pure) */
+typedef struct CampusSpread
+{
+	int			ncampuses;
+	const int64 *campus_ids;
+	const int32 *capacities;	/* 0: unlimited */
+	/* per round, filled by campus_spread_round() */
+	int64		sessions;
+	int64		full_cycles;
+	int			start;
+	int		   *extras;			/* campuses (indexes) that take one more */
+	int			nextras;
+} CampusSpread;
+
+extern bool campus_spread_round(CampusSpread *cs, int32 round, int64 sessions);
+extern int64 campus_for_session(const CampusSpread *cs, int64 index_in_round);
+
+/* util.c: SPI plans, batched array statements, parsing, ids */
+extern SPIPlanPtr tourney_plan(SPIPlanPtr *cache, const char *sql,
+							   int nargs, const Oid *argtypes);
+extern int	tourney_exec(SPIPlanPtr plan, const Datum *values, const char *nulls,
+						 bool read_only, long count);
+
+typedef struct ArrayBatch
+{
+	SPIPlanPtr	plan;
+	int			ncols;
+	const Oid  *elemtypes;
+	int16	   *typlen;
+	bool	   *typbyval;
+	char	   *typalign;
+	Datum		key;			/* $1: the tournament id */
+	Datum	  **values;
+	bool	  **nulls;
+	int			nrows;
+	int64		rows_written;
+	double		write_ms;
+	MemoryContext rowcxt;		/* holds by-reference values of the batch */
+} ArrayBatch;
+
+extern void array_batch_init(ArrayBatch *b, SPIPlanPtr plan, int64 tournament_id,
+							 int ncols, const Oid *elemtypes);
+extern void array_batch_add(ArrayBatch *b, const Datum *values, const bool *nulls);
+extern void array_batch_flush(ArrayBatch *b);
+extern void array_batch_end(ArrayBatch *b);
+
+extern int	tourney_parse_enum(text *value, const char *const *labels,
+							   const char *what);
+extern void tourney_require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
+extern int64 *tourney_int8_array(ArrayType *a, const char *what, int *n);
+extern Datum tourney_int8_array_datum(const int64 *values, int n);
+extern int64 tourney_mint_ids(const char *sequence, int64 count);
+extern void tourney_mint_uuid(pg_uuid_t *uuid);
+extern double tourney_elapsed_ms(instr_time start);
+
+/* tournament.c */
+/* How tournament_lock reads the row. */
+typedef enum TournamentAccess
+{
+	TOURNAMENT_SNAPSHOT,		/* in a read-only function: its snapshot, no lock */
+	TOURNAMENT_READ,			/* a fresh snapshot, no lock */
+	TOURNAMENT_LOCK				/* FOR NO KEY UPDATE: serializes state changes */
+} TournamentAccess;
+
+extern Tournament *tournament_lock(int64 tournament_id, TournamentAccess access);
+extern int64 tournament_create(const char *name, TourneyFormat format, int scoring,
+							   bool higher_wins, int32 rounds, bool third_place,
+							   int64 *campus_ids, int ncampuses);
+extern int32 tournament_enroll(int64 tournament_id, int64 *player_ids,
+							   int32 *seeds, bool *seed_nulls, int n);
+extern void tournament_complete(int64 tournament_id);
+extern SeededPlayer *tournament_seeded_players(int64 tournament_id, int32 *count);
+extern void tournament_require_state(const Tournament *t, TourneyStatus status,
+									 const char *action);
+
+/* generate.c */
+typedef struct GenerationTimings
+{
+	double		generation_ms;
+	double		db_write_ms;
+	int64		session_count;
+} GenerationTimings;
+
+extern const Oid participant_columns[3];
+extern SPIPlanPtr participants_insert_plan(void);
+extern void generate_require_draft(const Tournament *t);
+extern void generate_tournament_sessions(Tournament *t, GenerationTimings *timings);
+extern pg_uuid_t *generate_sessions_sync(int64 tournament_id, GenerationTimings *timings);
+
+/* tasks.c */
+extern void task_record_done(int64 tournament_id, const pg_uuid_t *task_id,
+							 const GenerationTimings *timings);
+
+/* results.c */
+typedef struct ResultWriter ResultWriter;
+
+/* A session's stored facts, as results need them. */
+typedef struct ResultSession
+{
+	int64		session_id;
+	int64		next_session_id;
+	int16		next_slot;
+	int64		loser_next_session_id;
+	int16		loser_next_slot;
+	int			nparticipants;
+	int64		player_ids[2];
+} ResultSession;
+
+extern ResultWriter *result_writer_begin(const Tournament *t);
+extern void result_writer_add(ResultWriter *w, const ResultSession *s,
+							  const Datum *scores);
+extern void result_writer_end(ResultWriter *w);
+extern int	result_expected_participants(TourneyFormat format);
+
+/* simulate.c */
+extern int64 simulate_tournament(int64 tournament_id, int64 seed);
+
+/* rankings.c */
+extern int64 rankings_calculate(int64 tournament_id);
+
+#endif							/* TOURNEY_H */

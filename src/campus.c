@@ -1,0 +1,56 @@
+/*
+ * campus.c: spreading each round's sessions over the tournament's campuses.
+ * Pure: no SPI, no catalog access.
+ *
+ * A round of n sessions over C campuses gives every campus floor(n / C)
+ * sessions, dealt in rotation, and one more to n mod C campuses that have
+ * room for it; the rotation starts one campus further each round so that
+ * the extra sessions move around.  Loads within a round therefore differ by
+ * at most one, and capacities are honoured whenever that is possible at all.
+ */
+#include "tourney.h"
+
+/*
+ * Prepare the spread of one round; false when the campuses cannot hold it.
+ */
+bool
+campus_spread_round(CampusSpread *cs, int32 round, int64 sessions)
+{
+	int			c = cs->ncampuses;
+	int64		remainder;
+
+	Assert(c > 0);
+	if (cs->extras == NULL)
+		cs->extras = palloc(sizeof(int) * c);
+	cs->sessions = sessions;
+	cs->full_cycles = sessions / c;
+	cs->start = (round - 1) % c;
+	cs->nextras = 0;
+	remainder = sessions % c;
+
+	for (int i = 0; i < c; i++)
+		if (cs->capacities[i] > 0 && cs->capacities[i] < cs->full_cycles)
+			return false;
+
+	for (int i = 0; i < c && cs->nextras < remainder; i++)
+	{
+		int			campus = (cs->start + i) % c;
+
+		if (cs->capacities[campus] == 0 ||
+			cs->capacities[campus] > cs->full_cycles)
+			cs->extras[cs->nextras++] = campus;
+	}
+	return cs->nextras == remainder;
+}
+
+/* Campus of the index_in_round-th session (0-based) of the prepared round. */
+int64
+campus_for_session(const CampusSpread *cs, int64 index_in_round)
+{
+	int64		dealt = cs->full_cycles * cs->ncampuses;
+
+	Assert(index_in_round < cs->sessions);
+	if (index_in_round < dealt)
+		return cs->campus_ids[(cs->start + index_in_round) % cs->ncampuses];
+	return cs->campus_ids[cs->extras[index_in_round - dealt]];
+}

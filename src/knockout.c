@@ -1,0 +1,184 @@
+/*
+ * knockout.c: the single-elimination bracket, computed arithmetically.
+ *
+ * Pure: no SPI, no catalog access.  Session ids are a contiguous block in
+ * (round, match) order, so every advancement target is a formula and the
+ * plan streams out in id order without holding the bracket in memory.
+ *
+ * Bracket of B = 2^R positions; round 1 position p (0-based) pairs the
+ * seeds at standard-order places 2p and 2p+1.  A pair whose lower seed is
+ * above N is a bye: its upper seed enters round 2 directly and no round 1
+ * session exists for it, so real round 1 matches are numbered 1..N-B/2 in
+ * bracket order.
+ */
+#include "tourney.h"
+
+void
+knockout_layout(KnockoutLayout *k, int32 players, bool third_place)
+{
+	Assert(players >= 2);
+	k->players = players;
+	k->rounds = 0;
+	while (((int64) 1 << k->rounds) < players)
+		k->rounds++;
+	k->bracket = (int64) 1 << k->rounds;
+	k->round1_sessions = (int32) (players - k->bracket / 2);
+	k->third_place = third_place && players >= 4;
+	k->total_sessions = players - 1 + (k->third_place ? 1 : 0);
+}
+
+/* Sessions of stage main in a round (1-based). */
+int64
+knockout_round_sessions(const KnockoutLayout *k, int32 round)
+{
+	if (round == 1)
+		return k->round1_sessions;
+	return k->bracket >> round;
+}
+
+/*
+ * Seed (1-based) at 0-based place `position` of the standard order of a
+ * bracket of size `bracket`: 1, B, B/2, B/2+1, ... (B = 8: 1 8 4 5 2 7 3 6).
+ * The order of size 2L interleaves each seed x of the order of size L with
+ * its opponent 2L + 1 - x.
+ */
+int32
+knockout_standard_seed(int64 bracket, int64 position)
+{
+	if (bracket == 1)
+		return 1;
+	if (position & 1)
+		return (int32) (bracket + 1 - knockout_standard_seed(bracket / 2, position >> 1));
+	return knockout_standard_seed(bracket / 2, position >> 1);
+}
+
+/* First session id of a main round; the third-place session comes last. */
+static int64
+round_first_id(const KnockoutLayout *k, int64 first_id, int32 round)
+{
+	int64		id = first_id;
+
+	for (int32 r = 1; r < round; r++)
+		id += knockout_round_sessions(k, r);
+	return id;
+}
+
+/* Slot taken in the next round by the winner of bracket match m (0-based). */
+static inline int16
+slot_of(int64 m)
+{
+	return (int16) ((m & 1) + 1);
+}
+
+static void
+emit_round_one(const KnockoutLayout *k, int64 first_id,
+			   const SeededPlayer *seeded, PlanSink *sink)
+{
+	int64		round2 = round_first_id(k, first_id, 2);
+	int64		third_id = first_id + k->players - 1;
+	int32		match = 0;
+
+	for (int64 p = 0; p < k->bracket / 2; p++)
+	{
+		int32		upper = knockout_standard_seed(k->bracket, 2 * p);
+		int32		lower = knockout_standard_seed(k->bracket, 2 * p + 1);
+		PlannedSession s = {0};
+		PlannedParticipant part;
+
+		if (lower > k->players)
+			continue;			/* bye */
+		CHECK_FOR_INTERRUPTS();
+		s.session_id = first_id + match;
+		s.round = 1;
+		s.match_number = ++match;
+		if (k->rounds > 1)
+		{
+			s.next_session_id = round2 + p / 2;
+			s.next_slot = slot_of(p);
+		}
+		if (k->rounds == 2 && k->third_place)
+		{
+			s.loser_next_session_id = third_id;
+			s.loser_next_slot = slot_of(p);
+		}
+		sink->session(sink, &s);
+
+		part.session_id = s.session_id;
+		part.slot = 1;
+		part.player_id = seeded[upper - 1].player_id;
+		sink->participant(sink, &part);
+		part.slot = 2;
+		part.player_id = seeded[lower - 1].player_id;
+		sink->participant(sink, &part);
+	}
+}
+
+/* Round 2 sessions already hold the players whose round 1 pair was a bye. */
+static void
+emit_byes(const KnockoutLayout *k, int64 session_id, int64 m,
+		  const SeededPlayer *seeded, PlanSink *sink)
+{
+	for (int64 p = 2 * m; p <= 2 * m + 1; p++)
+	{
+		int32		upper = knockout_standard_seed(k->bracket, 2 * p);
+		int32		lower = knockout_standard_seed(k->bracket, 2 * p + 1);
+		PlannedParticipant part;
+
+		if (lower <= k->players)
+			continue;
+		part.session_id = session_id;
+		part.slot = slot_of(p);
+		part.player_id = seeded[upper - 1].player_id;
+		sink->participant(sink, &part);
+	}
+}
+
+void
+knockout_plan(const KnockoutLayout *k, int64 first_id,
+			  const SeededPlayer *seeded, PlanSink *sink)
+{
+	int64		third_id = first_id + k->players - 1;
+
+	emit_round_one(k, first_id, seeded, sink);
+
+	for (int32 r = 2; r <= k->rounds; r++)
+	{
+		int64		base = round_first_id(k, first_id, r);
+		int64		next_base = round_first_id(k, first_id, r + 1);
+		int64		n = knockout_round_sessions(k, r);
+
+		for (int64 m = 0; m < n; m++)
+		{
+			PlannedSession s = {0};
+
+			CHECK_FOR_INTERRUPTS();
+			s.session_id = base + m;
+			s.round = r;
+			s.match_number = (int32) (m + 1);
+			if (r < k->rounds)
+			{
+				s.next_session_id = next_base + m / 2;
+				s.next_slot = slot_of(m);
+			}
+			if (r == k->rounds - 1 && k->third_place)
+			{
+				s.loser_next_session_id = third_id;
+				s.loser_next_slot = slot_of(m);
+			}
+			sink->session(sink, &s);
+			if (r == 2)
+				emit_byes(k, s.session_id, m, seeded, sink);
+		}
+	}
+
+	if (k->third_place)
+	{
+		PlannedSession s = {0};
+
+		s.session_id = third_id;
+		s.round = k->rounds;
+		s.match_number = 1;
+		s.third_place = true;
+		sink->session(sink, &s);
+	}
+}

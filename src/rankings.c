@@ -1,0 +1,196 @@
+/*
+ * rankings.c: calculate_rankings and standings, one ranking query for both.
+ *
+ * Knockout: 1 the final's winner, 2 its loser, 3 and 4 the third-place
+ * match's winner and loser, then the losers of main round r share
+ * 2^(R - r) + 1 (semi-final losers 3 without a third-place match).
+ * Individual ranking: competition ranking of the summed scores in the
+ * tournament's direction.  Players still in the running rank by the same
+ * rules on the results so far, which is what standings shows.
+ */
+#include "tourney.h"
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/tuplestore.h"
+
+PG_FUNCTION_INFO_V1(tourney_calculate_rankings);
+PG_FUNCTION_INFO_V1(tourney_standings);
+
+/*
+ * $1 tournament, $2 is a knockout, $3 higher scores win, $4 main rounds.
+ * Columns: player_id, rank, points, wins, draws, losses, score_for,
+ * score_against, tiebreaks.
+ */
+#define RANKING_QUERY \
+	"WITH parts AS (" \
+	" SELECT p.player_id, p.score, p.placement, s.stage, s.round," \
+	"  count(*) OVER w AS n, sum(p.score) OVER w AS session_total," \
+	"  count(*) FILTER (WHERE p.placement = 1) OVER w AS firsts" \
+	" FROM tourney.sessions s JOIN tourney.session_participants p" \
+	"  ON p.tournament_id = s.tournament_id AND p.session_id = s.session_id" \
+	" WHERE s.tournament_id = $1 AND s.result_submitted" \
+	" WINDOW w AS (PARTITION BY p.session_id))," \
+	" per_player AS (" \
+	" SELECT e.player_id," \
+	"  count(x.n) FILTER (WHERE x.n > 1 AND x.placement = 1 AND x.firsts = 1)::int AS wins," \
+	"  count(x.n) FILTER (WHERE x.n > 1 AND x.placement = 1 AND x.firsts > 1)::int AS draws," \
+	"  count(x.n) FILTER (WHERE x.n > 1 AND x.placement > 1)::int AS losses," \
+	"  coalesce(sum(x.score), 0) AS score_for," \
+	"  coalesce(sum(x.session_total - x.score) FILTER (WHERE x.n > 1), 0) AS score_against," \
+	"  sum(x.score) AS total," \
+	"  CASE WHEN bool_or(x.stage = 'third_place' AND x.placement > 1) THEN 4" \
+	"   WHEN bool_or(x.stage = 'third_place' AND x.placement = 1) THEN 3" \
+	"   ELSE coalesce((1 << ($4 - min(x.round) FILTER" \
+	"    (WHERE x.stage = 'main' AND x.placement > 1))) + 1, 1) END AS ladder" \
+	" FROM tourney.enrollments e LEFT JOIN parts x ON x.player_id = e.player_id" \
+	" WHERE e.tournament_id = $1 GROUP BY e.player_id)" \
+	" SELECT player_id," \
+	"  CASE WHEN $2 THEN ladder ELSE rank() OVER (ORDER BY" \
+	"   CASE WHEN $3 THEN total END DESC NULLS LAST," \
+	"   CASE WHEN NOT $3 THEN total END ASC NULLS LAST)::int END AS rank," \
+	"  CASE WHEN $2 THEN wins::numeric ELSE coalesce(total, 0) END AS points," \
+	"  wins, draws, losses, score_for, score_against, '{}'::numeric[] AS tiebreaks" \
+	" FROM per_player"
+
+static const Oid ranking_argtypes[4] = {INT8OID, BOOLOID, BOOLOID, INT4OID};
+
+static void
+ranking_args(const Tournament *t, Datum *args, bool read_only)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		key[1] = {Int64GetDatum(t->id)};
+	bool		isnull;
+	Datum		rounds;
+
+	tourney_plan(&plan,
+				 "SELECT max(round) FROM tourney.sessions"
+				 " WHERE tournament_id = $1 AND stage = 'main'",
+				 1, argtypes);
+	tourney_exec(plan, key, NULL, read_only, 1);
+	rounds = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	args[0] = Int64GetDatum(t->id);
+	args[1] = BoolGetDatum(t->format == FORMAT_KNOCKOUT);
+	args[2] = BoolGetDatum(t->higher_wins);
+	args[3] = isnull ? Int32GetDatum(0) : rounds;
+}
+
+static void
+require_all_results(const Tournament *t)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(t->id)};
+	bool		isnull;
+	int64		open;
+
+	tourney_plan(&plan,
+				 "SELECT count(*) FROM tourney.sessions"
+				 " WHERE tournament_id = $1 AND NOT result_submitted",
+				 1, argtypes);
+	tourney_exec(plan, args, NULL, false, 1);
+	open = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (open > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot calculate rankings: tournament " INT64_FORMAT " has " INT64_FORMAT " sessions without a result",
+						t->id, open),
+				 errhint("Submit every result first; tourney.standings shows provisional standings.")));
+}
+
+int64
+rankings_calculate(int64 tournament_id)
+{
+	static SPIPlanPtr plan_delete = NULL;
+	static SPIPlanPtr plan_insert = NULL;
+	static SPIPlanPtr plan_stamp = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		key[1] = {Int64GetDatum(tournament_id)};
+	Datum		args[4];
+	Tournament *t = tournament_lock(tournament_id, TOURNAMENT_LOCK);
+	int64		written;
+
+	tournament_require_state(t, STATUS_IN_PROGRESS, "calculate rankings");
+	require_all_results(t);
+	ranking_args(t, args, false);
+
+	tourney_plan(&plan_delete, "DELETE FROM tourney.rankings WHERE tournament_id = $1",
+				 1, argtypes);
+	tourney_exec(plan_delete, key, NULL, false, 0);
+	tourney_plan(&plan_insert,
+				 "INSERT INTO tourney.rankings (tournament_id, player_id, rank, points,"
+				 " wins, draws, losses, score_for, score_against, tiebreaks)"
+				 " SELECT $1, r.* FROM (" RANKING_QUERY ") r",
+				 4, ranking_argtypes);
+	tourney_exec(plan_insert, args, NULL, false, 0);
+	written = (int64) SPI_processed;
+	tourney_plan(&plan_stamp,
+				 "UPDATE tourney.tournaments SET rankings_calculated_at = now()"
+				 " WHERE tournament_id = $1",
+				 1, argtypes);
+	tourney_exec(plan_stamp, key, NULL, false, 0);
+	return written;
+}
+
+Datum
+tourney_calculate_rankings(PG_FUNCTION_ARGS)
+{
+	int64		written;
+
+	tourney_require_arg(fcinfo, 0, "tournament_id");
+	SPI_connect();
+	written = rankings_calculate(PG_GETARG_INT64(0));
+	SPI_finish();
+	PG_RETURN_INT32((int32) written);
+}
+
+/*
+ * Provisional standings, streamed from a cursor into the result tuplestore.
+ * Reads only: result entry is never blocked.
+ */
+Datum
+tourney_standings(PG_FUNCTION_ARGS)
+{
+	static SPIPlanPtr plan = NULL;
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Tournament *t;
+	Datum		args[4];
+	Portal		portal;
+
+	tourney_require_arg(fcinfo, 0, "tournament_id");
+	InitMaterializedSRF(fcinfo, 0);
+
+	SPI_connect();
+	t = tournament_lock(PG_GETARG_INT64(0), TOURNAMENT_SNAPSHOT);
+	ranking_args(t, args, true);
+	tourney_plan(&plan,
+				 "SELECT r.rank, r.player_id, pl.name, r.points, r.wins, r.draws,"
+				 " r.losses, r.score_for, r.score_against"
+				 " FROM (" RANKING_QUERY ") r"
+				 " JOIN tourney.players pl ON pl.player_id = r.player_id"
+				 " ORDER BY r.rank, r.player_id",
+				 4, ranking_argtypes);
+	portal = SPI_cursor_open(NULL, plan, args, NULL, true);
+	for (;;)
+	{
+		SPI_cursor_fetch(portal, true, TOURNEY_BATCH_ROWS);
+		if (SPI_processed == 0)
+			break;
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			Datum		values[9];
+			bool		nulls[9];
+
+			heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, values, nulls);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+		SPI_freetuptable(SPI_tuptable);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+	SPI_finish();
+	return (Datum) 0;
+}

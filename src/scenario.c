@@ -1,0 +1,180 @@
+/*
+ * scenario.c: run_scenario, the operator's one call.  Synthetic players
+ * (ratings reproducible from the seed) and campuses, a tournament, the
+ * enrolment and the generation; on the synchronous path also simulation,
+ * ranking and completion.  Returns ids, counts and per-phase timings.
+ */
+#include "tourney.h"
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+
+PG_FUNCTION_INFO_V1(tourney_run_scenario);
+
+#define MAX_SCENARIO_CAMPUSES 1024
+
+/* Insert synthetic players; returns their ids, in id order. */
+static int64 *
+create_players(int32 count, int64 seed)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {INT4OID, INT8OID};
+	Datum		args[2] = {Int32GetDatum(count), Int64GetDatum(seed)};
+	bool		isnull;
+	int			n;
+
+	/* Ratings from 1000 to 2400, a deterministic function of (seed, number). */
+	tourney_plan(&plan,
+				 "WITH made AS (INSERT INTO tourney.players (name, rating)"
+				 " SELECT 'scenario player ' || g,"
+				 "  1000 + (hashint8extended(g, $2) & 1048575) * 1400.0 / 1048576"
+				 " FROM generate_series(1, $1::int8) g RETURNING player_id)"
+				 " SELECT array_agg(player_id ORDER BY player_id) FROM made",
+				 2, argtypes);
+	tourney_exec(plan, args, NULL, false, 1);
+	return tourney_int8_array(DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0],
+															   SPI_tuptable->tupdesc, 1, &isnull)),
+							  "player ids", &n);
+}
+
+/* Unlimited campuses named after the scenario's first player, so names never collide. */
+static int64 *
+create_campuses(int32 count, int64 token)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {INT4OID, INT8OID};
+	Datum		args[2] = {Int32GetDatum(count), Int64GetDatum(token)};
+	bool		isnull;
+	int			n;
+
+	tourney_plan(&plan,
+				 "WITH made AS (INSERT INTO tourney.campuses (name)"
+				 " SELECT format('scenario %s campus %s', $2, g)"
+				 " FROM generate_series(1, $1) g RETURNING campus_id)"
+				 " SELECT array_agg(campus_id ORDER BY campus_id) FROM made",
+				 2, argtypes);
+	tourney_exec(plan, args, NULL, false, 1);
+	return tourney_int8_array(DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0],
+															   SPI_tuptable->tupdesc, 1, &isnull)),
+							  "campus ids", &n);
+}
+
+typedef struct ScenarioArgs
+{
+	int32		players;
+	TourneyFormat format;
+	int32		rounds;
+	int32		campuses;
+	int64		seed;
+	bool		third_place;
+} ScenarioArgs;
+
+static void
+check_scenario_args(FunctionCallInfo fcinfo, ScenarioArgs *a)
+{
+	tourney_require_arg(fcinfo, 0, "player_count");
+	tourney_require_arg(fcinfo, 1, "format");
+	tourney_require_arg(fcinfo, 3, "campus_count");
+	tourney_require_arg(fcinfo, 5, "seed");
+	tourney_require_arg(fcinfo, 6, "third_place_playoff");
+	a->players = PG_GETARG_INT32(0);
+	a->format = tourney_parse_enum(PG_GETARG_TEXT_PP(1), tourney_format_names,
+								   "tournament format");
+	a->campuses = PG_GETARG_INT32(3);
+	a->seed = PG_GETARG_INT64(5);
+	a->third_place = PG_GETARG_BOOL(6);
+	a->rounds = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2);
+	if (a->players < 2 || a->players > TOURNEY_MAX_PLAYERS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("player_count must be between 2 and %d, not %d",
+						TOURNEY_MAX_PLAYERS, a->players)));
+	if (a->campuses < 0 || a->campuses > MAX_SCENARIO_CAMPUSES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("campus_count must be between 0 and %d, not %d",
+						MAX_SCENARIO_CAMPUSES, a->campuses)));
+	if (a->format == FORMAT_KNOCKOUT ? !PG_ARGISNULL(2)
+		: (!PG_ARGISNULL(2) && (a->rounds < 1 || a->rounds > TOURNEY_MAX_ROUNDS)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid number_of_rounds %d for a %s tournament",
+						a->rounds, tourney_format_names[a->format])));
+	if (a->format == FORMAT_INDIVIDUAL_RANKING && a->rounds == 0)
+		a->rounds = 1;
+}
+
+static void
+add_timing(StringInfo timings, const char *phase, instr_time *clock)
+{
+	double		ms = tourney_elapsed_ms(*clock);
+
+	appendStringInfo(timings, "%s\"%s\": %.3f", timings->len > 1 ? ", " : "", phase, ms);
+	INSTR_TIME_SET_CURRENT(*clock);
+}
+
+Datum
+tourney_run_scenario(PG_FUNCTION_ARGS)
+{
+	ScenarioArgs a;
+	StringInfoData timings;
+	StringInfoData out;
+	instr_time	clock;
+	instr_time	total;
+	int64	   *players;
+	int64	   *campuses = NULL;
+	int64		tournament_id;
+	GenerationTimings gen;
+	pg_uuid_t  *task_id;
+	int64		simulated;
+	int64		ranked;
+
+	check_scenario_args(fcinfo, &a);
+	initStringInfo(&timings);
+	appendStringInfoChar(&timings, '{');
+	INSTR_TIME_SET_CURRENT(clock);
+	total = clock;
+
+	SPI_connect();
+	players = create_players(a.players, a.seed);
+	if (a.campuses > 0)
+		campuses = create_campuses(a.campuses, players[0]);
+	add_timing(&timings, "create_players", &clock);
+
+	tournament_id = tournament_create(psprintf("scenario: %d players, %s",
+											   a.players, tourney_format_names[a.format]),
+									  a.format, 0, true, a.rounds, a.third_place,
+									  campuses, a.campuses);
+	add_timing(&timings, "create_tournament", &clock);
+	tournament_enroll(tournament_id, players, NULL, NULL, a.players);
+	add_timing(&timings, "enroll", &clock);
+	task_id = generate_sessions_sync(tournament_id, &gen);
+	add_timing(&timings, "generate", &clock);
+	simulated = simulate_tournament(tournament_id, a.seed);
+	add_timing(&timings, "simulate", &clock);
+	ranked = rankings_calculate(tournament_id);
+	add_timing(&timings, "rank", &clock);
+	tournament_complete(tournament_id);
+	add_timing(&timings, "complete", &clock);
+	appendStringInfo(&timings, ", \"total\": %.3f}", tourney_elapsed_ms(total));
+	SPI_finish();
+
+	initStringInfo(&out);
+	appendStringInfo(&out,
+					 "{\"tournament_id\": " INT64_FORMAT ", \"task_id\": \"%s\","
+					 " \"format\": \"%s\", \"players\": %d, \"campuses\": %d,"
+					 " \"async\": false, \"sessions\": " INT64_FORMAT ","
+					 " \"simulated\": " INT64_FORMAT ", \"rankings\": " INT64_FORMAT ","
+					 " \"status\": \"completed\", \"generation_ms\": %.3f,"
+					 " \"db_write_ms\": %.3f, \"timings_ms\": %s}",
+					 tournament_id,
+					 DatumGetCString(DirectFunctionCall1(uuid_out, UUIDPGetDatum(task_id))),
+					 tourney_format_names[a.format], a.players, a.campuses,
+					 gen.session_count, simulated, ranked,
+					 gen.generation_ms, gen.db_write_ms, timings.data);
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data)));
+}

@@ -1,0 +1,527 @@
+/*
+ * tournament.c: creating tournaments, enrolling players, completing, and
+ * reading a tournament's state for the other entry points.
+ */
+#include "tourney.h"
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+
+PG_FUNCTION_INFO_V1(tourney_create_tournament);
+PG_FUNCTION_INFO_V1(tourney_enroll);
+PG_FUNCTION_INFO_V1(tourney_complete_tournament);
+
+static int
+label_index(const char *const *labels, const char *value)
+{
+	for (int i = 0; labels[i] != NULL; i++)
+		if (strcmp(labels[i], value) == 0)
+			return i;
+	elog(ERROR, "unexpected enum label \"%s\"", value);
+	pg_unreachable();
+}
+
+/*
+ * Read (and with TOURNAMENT_LOCK, lock) a tournament; unknown ids are P0002.
+ */
+Tournament *
+tournament_lock(int64 tournament_id, TournamentAccess access)
+{
+	static SPIPlanPtr plan_lock = NULL;
+	static SPIPlanPtr plan_read = NULL;
+	const char *columns =
+		"SELECT format::text, ranking_direction = 'desc', number_of_rounds,"
+		" third_place_playoff, status::text, sessions_generated_at,"
+		" rankings_calculated_at IS NOT NULL, campus_ids"
+		" FROM tourney.tournaments WHERE tournament_id = $1";
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(tournament_id)};
+	SPIPlanPtr	plan;
+	HeapTuple	row;
+	TupleDesc	desc;
+	Tournament *t;
+	bool		isnull;
+
+	if (access == TOURNAMENT_LOCK)
+		plan = tourney_plan(&plan_lock, psprintf("%s FOR NO KEY UPDATE", columns),
+							1, argtypes);
+	else
+		plan = tourney_plan(&plan_read, columns, 1, argtypes);
+	tourney_exec(plan, args, NULL, access == TOURNAMENT_SNAPSHOT, 1);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("tournament " INT64_FORMAT " does not exist", tournament_id)));
+
+	row = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+	t = palloc0(sizeof(Tournament));
+	t->id = tournament_id;
+	t->format = label_index(tourney_format_names, SPI_getvalue(row, desc, 1));
+	t->higher_wins = DatumGetBool(SPI_getbinval(row, desc, 2, &isnull));
+	t->number_of_rounds = DatumGetInt32(SPI_getbinval(row, desc, 3, &isnull));
+	if (isnull)
+		t->number_of_rounds = 0;
+	t->third_place = DatumGetBool(SPI_getbinval(row, desc, 4, &isnull));
+	t->status = label_index(tourney_status_names, SPI_getvalue(row, desc, 5));
+	t->generated_at = SPI_getvalue(row, desc, 6);
+	t->generated = t->generated_at != NULL;
+	t->ranked = DatumGetBool(SPI_getbinval(row, desc, 7, &isnull));
+	t->campus_ids = tourney_int8_array(DatumGetArrayTypeP(SPI_getbinval(row, desc, 8, &isnull)),
+									   "campus_ids", &t->ncampuses);
+	return t;
+}
+
+void
+tournament_require_state(const Tournament *t, TourneyStatus status, const char *action)
+{
+	if (t->status != status)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot %s: tournament " INT64_FORMAT " is %s",
+						action, t->id, tourney_status_names[t->status]),
+				 errdetail("This needs a tournament that is %s.",
+						   tourney_status_names[status])));
+}
+
+/*
+ * Lock the listed campuses against deletion and refuse unknown or repeated
+ * ones.
+ */
+static void
+check_campuses(int64 *campus_ids, int n)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Datum		args[1];
+
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < i; j++)
+			if (campus_ids[i] == campus_ids[j])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("campus " INT64_FORMAT " is listed twice", campus_ids[i])));
+	if (n == 0)
+		return;
+
+	args[0] = tourney_int8_array_datum(campus_ids, n);
+	tourney_plan(&plan,
+				 "SELECT campus_id FROM tourney.campuses"
+				 " WHERE campus_id = ANY ($1) FOR KEY SHARE",
+				 1, argtypes);
+	tourney_exec(plan, args, NULL, false, 0);
+	for (int i = 0; i < n; i++)
+	{
+		bool		found = false;
+
+		for (uint64 r = 0; r < SPI_processed && !found; r++)
+		{
+			bool		isnull;
+
+			found = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[r],
+												SPI_tuptable->tupdesc, 1,
+												&isnull)) == campus_ids[i];
+		}
+		if (!found)
+			ereport(ERROR,
+					(errcode(ERRCODE_NO_DATA_FOUND),
+					 errmsg("campus " INT64_FORMAT " does not exist", campus_ids[i])));
+	}
+}
+
+static int32
+check_rounds(TourneyFormat format, bool given, int32 rounds)
+{
+	if (format == FORMAT_KNOCKOUT)
+	{
+		if (given)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("number_of_rounds must be null for a knockout tournament"),
+					 errdetail("A knockout has ceil(log2(players)) rounds.")));
+		return 0;
+	}
+	if (format == FORMAT_ROUND_ROBIN)
+	{
+		if (given && rounds != 1 && rounds != 2)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("number_of_rounds of a round robin must be 1 or 2, not %d", rounds),
+					 errdetail("It counts the cycles: 2 asks for a double round robin.")));
+		return given ? rounds : 1;
+	}
+	if (given && (rounds < 1 || rounds > TOURNEY_MAX_ROUNDS))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("number_of_rounds must be between 1 and %d, not %d",
+						TOURNEY_MAX_ROUNDS, rounds)));
+	if (format == FORMAT_INDIVIDUAL_RANKING)
+		return given ? rounds : 1;
+	return given ? rounds : 0;	/* swiss: NULL means ceil(log2 N) */
+}
+
+int64
+tournament_create(const char *name, TourneyFormat format, int scoring,
+				  bool higher_wins, int32 rounds, bool third_place,
+				  int64 *campus_ids, int ncampuses)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[8] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+	INT4OID, BOOLOID, INT8ARRAYOID};
+	Datum		args[8];
+	char		nulls[8] = "        ";
+	int64		id;
+
+	if (name[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("tournament name must not be empty")));
+	check_campuses(campus_ids, ncampuses);
+
+	id = tourney_mint_ids("tournament_id_seq", 1);
+	args[0] = Int64GetDatum(id);
+	args[1] = CStringGetTextDatum(name);
+	args[2] = CStringGetTextDatum(tourney_format_names[format]);
+	args[3] = CStringGetTextDatum(tourney_scoring_names[scoring]);
+	args[4] = CStringGetTextDatum(higher_wins ? "desc" : "asc");
+	args[5] = Int32GetDatum(rounds);
+	nulls[5] = rounds > 0 ? ' ' : 'n';
+	args[6] = BoolGetDatum(third_place);
+	args[7] = tourney_int8_array_datum(campus_ids, ncampuses);
+	tourney_plan(&plan,
+				 "INSERT INTO tourney.tournaments (tournament_id, name, format,"
+				 " scoring_type, ranking_direction, number_of_rounds,"
+				 " third_place_playoff, campus_ids)"
+				 " VALUES ($1, $2, $3::tourney.tournament_format,"
+				 " $4::tourney.scoring_type, $5::tourney.ranking_direction, $6, $7, $8)",
+				 8, argtypes);
+	tourney_exec(plan, args, nulls, false, 0);
+	return id;
+}
+
+Datum
+tourney_create_tournament(PG_FUNCTION_ARGS)
+{
+	TourneyFormat format;
+	int			scoring;
+	bool		higher_wins;
+	int32		rounds;
+	int64	   *campus_ids;
+	int			ncampuses;
+	int64		id;
+
+	tourney_require_arg(fcinfo, 0, "name");
+	tourney_require_arg(fcinfo, 1, "format");
+	tourney_require_arg(fcinfo, 2, "scoring_type");
+	tourney_require_arg(fcinfo, 5, "third_place_playoff");
+	tourney_require_arg(fcinfo, 6, "campus_ids");
+
+	format = tourney_parse_enum(PG_GETARG_TEXT_PP(1), tourney_format_names,
+								"tournament format");
+	scoring = tourney_parse_enum(PG_GETARG_TEXT_PP(2), tourney_scoring_names,
+								 "scoring type");
+	if (PG_ARGISNULL(3))
+		higher_wins = strcmp(tourney_scoring_names[scoring], "time_based") != 0;
+	else
+	{
+		const char *const directions[] = {"asc", "desc", NULL};
+
+		higher_wins = tourney_parse_enum(PG_GETARG_TEXT_PP(3), directions,
+										 "ranking direction") == 1;
+	}
+	rounds = check_rounds(format, !PG_ARGISNULL(4),
+						  PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4));
+	campus_ids = tourney_int8_array(PG_GETARG_ARRAYTYPE_P(6), "campus_ids", &ncampuses);
+
+	SPI_connect();
+	id = tournament_create(text_to_cstring(PG_GETARG_TEXT_PP(0)), format, scoring,
+						   higher_wins, rounds, PG_GETARG_BOOL(5),
+						   campus_ids, ncampuses);
+	SPI_finish();
+	PG_RETURN_INT64(id);
+}
+
+/* Enrolment input, sorted by player id to find repeats and to insert in index order. */
+typedef struct EnrolRow
+{
+	int64		player_id;
+	int32		seed;			/* 0: none */
+} EnrolRow;
+
+static int
+enrol_row_cmp(const void *a, const void *b)
+{
+	int64		x = ((const EnrolRow *) a)->player_id;
+	int64		y = ((const EnrolRow *) b)->player_id;
+
+	return (x > y) - (x < y);
+}
+
+static int
+int32_cmp(const void *a, const void *b)
+{
+	int32		x = *(const int32 *) a;
+	int32		y = *(const int32 *) b;
+
+	return (x > y) - (x < y);
+}
+
+static void
+check_enrol_input(EnrolRow *rows, int n)
+{
+	int32	   *seeds = palloc(sizeof(int32) * Max(n, 1));
+	int			nseeds = 0;
+
+	qsort(rows, n, sizeof(EnrolRow), enrol_row_cmp);
+	for (int i = 0; i < n; i++)
+	{
+		if (i > 0 && rows[i].player_id == rows[i - 1].player_id)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("player " INT64_FORMAT " is listed twice", rows[i].player_id)));
+		if (rows[i].seed != 0)
+			seeds[nseeds++] = rows[i].seed;
+	}
+	qsort(seeds, nseeds, sizeof(int32), int32_cmp);
+	for (int i = 1; i < nseeds; i++)
+		if (seeds[i] == seeds[i - 1])
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("seed %d is given twice", seeds[i])));
+	pfree(seeds);
+}
+
+/*
+ * The references a foreign key would check, set-based: every player exists,
+ * none is enrolled already, no seed is taken.
+ */
+static void
+check_enrol_references(int64 tournament_id, Datum player_array, Datum seed_array)
+{
+	static SPIPlanPtr plan_missing = NULL;
+	static SPIPlanPtr plan_enrolled = NULL;
+	static SPIPlanPtr plan_seed = NULL;
+	Oid			argtypes[2] = {INT8OID, INT8ARRAYOID};
+	Oid			seedtypes[2] = {INT8OID, INT4ARRAYOID};
+	Datum		args[2] = {Int64GetDatum(tournament_id), player_array};
+	Datum		seedargs[2] = {Int64GetDatum(tournament_id), seed_array};
+	bool		isnull;
+
+	tourney_plan(&plan_missing,
+				 "SELECT u.id FROM unnest($2) u(id) WHERE NOT EXISTS"
+				 " (SELECT FROM tourney.players p WHERE p.player_id = u.id) LIMIT 1",
+				 2, argtypes);
+	tourney_exec(plan_missing, args, NULL, false, 1);
+	if (SPI_processed > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("player " INT64_FORMAT " does not exist",
+						DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+													SPI_tuptable->tupdesc, 1, &isnull)))));
+
+	tourney_plan(&plan_enrolled,
+				 "SELECT e.player_id FROM unnest($2) u(id) JOIN tourney.enrollments e"
+				 " ON e.tournament_id = $1 AND e.player_id = u.id LIMIT 1",
+				 2, argtypes);
+	tourney_exec(plan_enrolled, args, NULL, false, 1);
+	if (SPI_processed > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNIQUE_VIOLATION),
+				 errmsg("player " INT64_FORMAT " is already enrolled in tournament " INT64_FORMAT,
+						DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+													SPI_tuptable->tupdesc, 1, &isnull)),
+						tournament_id)));
+
+	tourney_plan(&plan_seed,
+				 "SELECT e.seed FROM tourney.enrollments e"
+				 " WHERE e.tournament_id = $1 AND e.seed = ANY ($2) LIMIT 1",
+				 2, seedtypes);
+	tourney_exec(plan_seed, seedargs, NULL, false, 1);
+	if (SPI_processed > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNIQUE_VIOLATION),
+				 errmsg("seed %d is already taken in tournament " INT64_FORMAT,
+						DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+													SPI_tuptable->tupdesc, 1, &isnull)),
+						tournament_id)));
+}
+
+int32
+tournament_enroll(int64 tournament_id, int64 *player_ids, int32 *seeds,
+				  bool *seed_nulls, int n)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[3] = {INT8OID, INT8ARRAYOID, INT4ARRAYOID};
+	Datum		args[3];
+	Tournament *t;
+	EnrolRow   *rows;
+	Datum	   *ids;
+	Datum	   *seed_values;
+	bool	   *seed_isnull;
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+
+	t = tournament_lock(tournament_id, TOURNAMENT_LOCK);
+	tournament_require_state(t, STATUS_DRAFT, "enroll players");
+	if (n == 0)
+		return 0;
+
+	rows = palloc(sizeof(EnrolRow) * n);
+	for (int i = 0; i < n; i++)
+	{
+		rows[i].player_id = player_ids[i];
+		rows[i].seed = (seeds == NULL || seed_nulls[i]) ? 0 : seeds[i];
+		if (seeds != NULL && !seed_nulls[i] && seeds[i] <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("seed must be positive, not %d", seeds[i])));
+	}
+	check_enrol_input(rows, n);
+
+	ids = palloc(sizeof(Datum) * n);
+	seed_values = palloc(sizeof(Datum) * n);
+	seed_isnull = palloc(sizeof(bool) * n);
+	for (int i = 0; i < n; i++)
+	{
+		ids[i] = Int64GetDatum(rows[i].player_id);
+		seed_values[i] = Int32GetDatum(rows[i].seed);
+		seed_isnull[i] = rows[i].seed == 0;
+	}
+	args[0] = Int64GetDatum(tournament_id);
+	args[1] = PointerGetDatum(construct_array(ids, n, INT8OID, 8, true, TYPALIGN_DOUBLE));
+	args[2] = PointerGetDatum(construct_md_array(seed_values, seed_isnull, 1, dims, lbs,
+												 INT4OID, 4, true, TYPALIGN_INT));
+	check_enrol_references(tournament_id, args[1], args[2]);
+
+	tourney_plan(&plan,
+				 "INSERT INTO tourney.enrollments (tournament_id, player_id, seed)"
+				 " SELECT $1, u.p, u.s FROM unnest($2, $3) u(p, s)",
+				 3, argtypes);
+	tourney_exec(plan, args, NULL, false, 0);
+	return n;
+}
+
+Datum
+tourney_enroll(PG_FUNCTION_ARGS)
+{
+	int64	   *player_ids;
+	int32	   *seeds = NULL;
+	bool	   *seed_nulls = NULL;
+	int			n;
+	int32		enrolled;
+
+	tourney_require_arg(fcinfo, 0, "tournament_id");
+	tourney_require_arg(fcinfo, 1, "player_ids");
+	player_ids = tourney_int8_array(PG_GETARG_ARRAYTYPE_P(1), "player_ids", &n);
+	if (!PG_ARGISNULL(2))
+	{
+		ArrayType  *a = PG_GETARG_ARRAYTYPE_P(2);
+		Datum	   *values;
+		int			nseeds;
+
+		if (ARR_NDIM(a) > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("seeds must be a one-dimensional array")));
+		deconstruct_array(a, INT4OID, 4, true, TYPALIGN_INT, &values, &seed_nulls, &nseeds);
+		if (nseeds != n)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("seeds has %d elements but player_ids has %d", nseeds, n),
+					 errhint("Give one seed (or NULL) per player.")));
+		seeds = palloc(sizeof(int32) * Max(n, 1));
+		for (int i = 0; i < n; i++)
+			seeds[i] = DatumGetInt32(values[i]);
+	}
+
+	SPI_connect();
+	enrolled = tournament_enroll(PG_GETARG_INT64(0), player_ids, seeds, seed_nulls, n);
+	SPI_finish();
+	PG_RETURN_INT32(enrolled);
+}
+
+/*
+ * Enrolled players in seeding order: explicit seeds first, then rating
+ * (best first), then player id.  Read through a cursor so that only the
+ * compact C array grows with the tournament.
+ */
+SeededPlayer *
+tournament_seeded_players(int64 tournament_id, int32 *count)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(tournament_id)};
+	Portal		portal;
+	SeededPlayer *players;
+	int64		capacity = 1024;
+	int64		n = 0;
+
+	tourney_plan(&plan,
+				 "SELECT e.player_id, p.rating FROM tourney.enrollments e"
+				 " JOIN tourney.players p ON p.player_id = e.player_id"
+				 " WHERE e.tournament_id = $1"
+				 " ORDER BY e.seed NULLS LAST, p.rating DESC, e.player_id",
+				 1, argtypes);
+	players = palloc(sizeof(SeededPlayer) * capacity);
+	portal = SPI_cursor_open(NULL, plan, args, NULL, false);
+	for (;;)
+	{
+		SPI_cursor_fetch(portal, true, TOURNEY_BATCH_ROWS);
+		if (SPI_processed == 0)
+			break;
+		if (n + (int64) SPI_processed > capacity)
+		{
+			while (n + (int64) SPI_processed > capacity)
+				capacity *= 2;
+			players = repalloc_huge(players, sizeof(SeededPlayer) * capacity);
+		}
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	row = SPI_tuptable->vals[i];
+			bool		isnull;
+
+			players[n].player_id = DatumGetInt64(SPI_getbinval(row, SPI_tuptable->tupdesc, 1, &isnull));
+			players[n].rating = DatumGetFloat8(SPI_getbinval(row, SPI_tuptable->tupdesc, 2, &isnull));
+			n++;
+		}
+		SPI_freetuptable(SPI_tuptable);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+	*count = (int32) n;
+	return players;
+}
+
+void
+tournament_complete(int64 tournament_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(tournament_id)};
+	Tournament *t = tournament_lock(tournament_id, TOURNAMENT_LOCK);
+
+	tournament_require_state(t, STATUS_IN_PROGRESS, "complete the tournament");
+	if (!t->ranked)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot complete tournament " INT64_FORMAT ": its rankings are not calculated",
+						tournament_id),
+				 errhint("Call tourney.calculate_rankings first.")));
+	tourney_plan(&plan,
+				 "UPDATE tourney.tournaments SET status = 'completed', completed_at = now()"
+				 " WHERE tournament_id = $1",
+				 1, argtypes);
+	tourney_exec(plan, args, NULL, false, 0);
+}
+
+Datum
+tourney_complete_tournament(PG_FUNCTION_ARGS)
+{
+	tourney_require_arg(fcinfo, 0, "tournament_id");
+	SPI_connect();
+	tournament_complete(PG_GETARG_INT64(0));
+	SPI_finish();
+	PG_RETURN_VOID();
+}

@@ -1,0 +1,58 @@
+/*
+ * tourney.c: module magic, configuration parameters and enum labels.
+ */
+#include "tourney.h"
+
+#include "fmgr.h"
+#include "utils/guc.h"
+
+PG_MODULE_MAGIC;
+
+int			tourney_async_threshold = 128;
+int			tourney_max_workers = 4;
+int			tourney_task_retries = 2;
+int			tourney_node_id = 0;
+
+/* Labels of the SQL enums, in declaration order (see tourney--0.1.sql). */
+const char *const tourney_format_names[] =
+{"knockout", "individual_ranking", "round_robin", "swiss", NULL};
+const char *const tourney_status_names[] =
+{"draft", "in_progress", "completed", "cancelled", NULL};
+const char *const tourney_scoring_names[] =
+{"score_based", "time_based", "distance_based", "placement", "win_loss", NULL};
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	DefineCustomIntVariable("tourney.async_threshold",
+							"Enrolled players from which generate_sessions runs in a background worker.",
+							"Applies when generate_sessions is called with async => NULL.",
+							&tourney_async_threshold,
+							128, 0, INT_MAX,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("tourney.max_workers",
+							"Most background generation workers running at once.",
+							NULL,
+							&tourney_max_workers,
+							4, 1, 64,
+							PGC_SUSET, 0,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("tourney.task_retries",
+							"Times a task whose worker died is started again before it is marked as failed.",
+							NULL,
+							&tourney_task_retries,
+							2, 0, 100,
+							PGC_SUSET, 0,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("tourney.node_id",
+							"Node number stamped into the ids this server mints (bits 48 to 62).",
+							"Give every node of a distributed deployment its own number.",
+							&tourney_node_id,
+							0, 0, 32767,
+							PGC_SUSET, 0,
+							NULL, NULL, NULL);
+	MarkGUCPrefixReserved("tourney");
+}

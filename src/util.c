@@ -1,0 +1,266 @@
+/*
+ * util.c: prepared SPI plans, batched array statements, argument parsing
+ * and id minting shared by every entry point.
+ */
+#include "tourney.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
+#include "commands/sequence.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "storage/lmgr.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/formatting.h"
+#include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+/*
+ * Prepare a statement once per backend.  Plans are generic on purpose: a
+ * new tournament's id lies outside the column statistics, and a custom plan
+ * built on "one row expected" turns a bulk phase quadratic.
+ */
+SPIPlanPtr
+tourney_plan(SPIPlanPtr *cache, const char *sql, int nargs, const Oid *argtypes)
+{
+	if (*cache == NULL)
+	{
+		SPIPlanPtr	plan;
+
+		plan = SPI_prepare_cursor(sql, nargs, (Oid *) argtypes,
+								  CURSOR_OPT_GENERIC_PLAN);
+		if (plan == NULL)
+			elog(ERROR, "could not prepare \"%s\": %s",
+				 sql, SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not keep plan for \"%s\"", sql);
+		*cache = plan;
+	}
+	return *cache;
+}
+
+int
+tourney_exec(SPIPlanPtr plan, const Datum *values, const char *nulls,
+			 bool read_only, long count)
+{
+	int			rc;
+
+	rc = SPI_execute_plan(plan, (Datum *) values, nulls, read_only, count);
+	if (rc < 0)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+	return rc;
+}
+
+/*
+ * ArrayBatch: rows collected column-wise and written by one prepared
+ * statement whose parameters are $1 (the tournament id) and one array per
+ * column, e.g. INSERT ... SELECT $1, * FROM unnest($2, $3, ...).
+ */
+void
+array_batch_init(ArrayBatch *b, SPIPlanPtr plan, int64 tournament_id,
+				 int ncols, const Oid *elemtypes)
+{
+	memset(b, 0, sizeof(*b));
+	b->plan = plan;
+	b->ncols = ncols;
+	b->elemtypes = elemtypes;
+	b->key = Int64GetDatum(tournament_id);
+	b->typlen = palloc(sizeof(int16) * ncols);
+	b->typbyval = palloc(sizeof(bool) * ncols);
+	b->typalign = palloc(sizeof(char) * ncols);
+	b->values = palloc(sizeof(Datum *) * ncols);
+	b->nulls = palloc(sizeof(bool *) * ncols);
+	for (int c = 0; c < ncols; c++)
+	{
+		get_typlenbyvalalign(elemtypes[c], &b->typlen[c], &b->typbyval[c],
+							 &b->typalign[c]);
+		b->values[c] = palloc(sizeof(Datum) * TOURNEY_BATCH_ROWS);
+		b->nulls[c] = palloc(sizeof(bool) * TOURNEY_BATCH_ROWS);
+	}
+	b->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "tourney batch",
+									  ALLOCSET_DEFAULT_SIZES);
+}
+
+void
+array_batch_add(ArrayBatch *b, const Datum *values, const bool *nulls)
+{
+	MemoryContext old = MemoryContextSwitchTo(b->rowcxt);
+
+	for (int c = 0; c < b->ncols; c++)
+	{
+		bool		isnull = nulls != NULL && nulls[c];
+
+		b->nulls[c][b->nrows] = isnull;
+		b->values[c][b->nrows] = isnull ? (Datum) 0 :
+			datumCopy(values[c], b->typbyval[c], b->typlen[c]);
+	}
+	MemoryContextSwitchTo(old);
+	if (++b->nrows == TOURNEY_BATCH_ROWS)
+		array_batch_flush(b);
+}
+
+void
+array_batch_flush(ArrayBatch *b)
+{
+	MemoryContext old;
+	Datum	   *params;
+	instr_time	start;
+	int			dims[1];
+	int			lbs[1] = {1};
+
+	if (b->nrows == 0)
+		return;
+	CHECK_FOR_INTERRUPTS();
+	old = MemoryContextSwitchTo(b->rowcxt);
+	params = palloc(sizeof(Datum) * (b->ncols + 1));
+	params[0] = b->key;
+	dims[0] = b->nrows;
+	for (int c = 0; c < b->ncols; c++)
+		params[c + 1] = PointerGetDatum(construct_md_array(b->values[c], b->nulls[c],
+														   1, dims, lbs,
+														   b->elemtypes[c],
+														   b->typlen[c],
+														   b->typbyval[c],
+														   b->typalign[c]));
+	MemoryContextSwitchTo(old);
+
+	INSTR_TIME_SET_CURRENT(start);
+	tourney_exec(b->plan, params, NULL, false, 0);
+	b->write_ms += tourney_elapsed_ms(start);
+	b->rows_written += b->nrows;
+	b->nrows = 0;
+	MemoryContextReset(b->rowcxt);
+}
+
+void
+array_batch_end(ArrayBatch *b)
+{
+	array_batch_flush(b);
+	MemoryContextDelete(b->rowcxt);
+	b->rowcxt = NULL;
+}
+
+/*
+ * Enum arguments arrive as text and are matched case-insensitively.
+ */
+int
+tourney_parse_enum(text *value, const char *const *labels, const char *what)
+{
+	char	   *given = text_to_cstring(value);
+	char	   *lower = str_tolower(given, strlen(given), DEFAULT_COLLATION_OID);
+	StringInfoData valid;
+
+	for (int i = 0; labels[i] != NULL; i++)
+		if (strcmp(lower, labels[i]) == 0)
+			return i;
+
+	initStringInfo(&valid);
+	for (int i = 0; labels[i] != NULL; i++)
+		appendStringInfo(&valid, "%s%s", i > 0 ? ", " : "", labels[i]);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid %s: \"%s\"", what, given),
+			 errhint("Valid values are: %s.", valid.data)));
+	pg_unreachable();
+}
+
+void
+tourney_require_arg(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", name)));
+}
+
+/*
+ * A one-dimensional bigint[] without nulls, as a C array.
+ */
+int64 *
+tourney_int8_array(ArrayType *a, const char *what, int *n)
+{
+	int64	   *result;
+
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a one-dimensional array", what)));
+	if (array_contains_nulls(a))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not contain nulls", what)));
+	Assert(ARR_ELEMTYPE(a) == INT8OID);
+	*n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
+	result = palloc(sizeof(int64) * Max(*n, 1));
+	if (*n > 0)
+		memcpy(result, ARR_DATA_PTR(a), sizeof(int64) * *n);
+	return result;
+}
+
+/*
+ * Reserve `count` consecutive values of a tourney sequence and return the
+ * first, stamped with the node id.  The exclusive lock makes nextval and
+ * setval one step; it is released at once, as sequences are not
+ * transactional anyway.
+ */
+int64
+tourney_mint_ids(const char *sequence, int64 count)
+{
+	Oid			seqoid;
+	int64		first;
+
+	Assert(count >= 1);
+	seqoid = get_relname_relid(sequence, get_namespace_oid("tourney", false));
+	if (!OidIsValid(seqoid))
+		elog(ERROR, "sequence tourney.%s does not exist", sequence);
+
+	LockRelationOid(seqoid, ExclusiveLock);
+	first = nextval_internal(seqoid, false);
+	if (count > 1)
+		DirectFunctionCall2(setval_oid, ObjectIdGetDatum(seqoid),
+							Int64GetDatum(first + count - 1));
+	UnlockRelationOid(seqoid, ExclusiveLock);
+
+	return ((int64) tourney_node_id << 48) | first;
+}
+
+/*
+ * A random (version 8) UUID whose first two bytes hold the node id, so
+ * ids minted on different nodes can never collide.
+ */
+void
+tourney_mint_uuid(pg_uuid_t *uuid)
+{
+	if (!pg_strong_random(uuid->data, UUID_LEN))
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not generate random values")));
+	uuid->data[0] = (unsigned char) (tourney_node_id >> 8);
+	uuid->data[1] = (unsigned char) tourney_node_id;
+	uuid->data[6] = (uuid->data[6] & 0x0f) | 0x80;
+	uuid->data[8] = (uuid->data[8] & 0x3f) | 0x80;
+}
+
+double
+tourney_elapsed_ms(instr_time start)
+{
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, start);
+	return INSTR_TIME_GET_MILLISEC(now);
+}
+
+Datum
+tourney_int8_array_datum(const int64 *values, int n)
+{
+	Datum	   *datums = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		datums[i] = Int64GetDatum(values[i]);
+	return PointerGetDatum(construct_array(datums, n, INT8OID, sizeof(int64),
+										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
