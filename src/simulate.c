@@ -209,12 +209,18 @@ simulate_round(RoundState *rs)
 	portal = SPI_cursor_open(NULL, plan, args, NULL, false);
 	for (;;)
 	{
+		SPITupleTable *batch;
+		uint64		rows;
+
 		SPI_cursor_fetch(portal, true, TOURNEY_BATCH_ROWS);
-		if (SPI_processed == 0)
+		/* the writer's statements replace SPI_tuptable: keep this batch's */
+		batch = SPI_tuptable;
+		rows = SPI_processed;
+		if (rows == 0)
 			break;
-		for (uint64 i = 0; i < SPI_processed; i++)
-			add_participant_row(rs, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
-		SPI_freetuptable(SPI_tuptable);
+		for (uint64 i = 0; i < rows; i++)
+			add_participant_row(rs, batch->vals[i], batch->tupdesc);
+		SPI_freetuptable(batch);
 		CHECK_FOR_INTERRUPTS();
 	}
 	finish_session(rs);
