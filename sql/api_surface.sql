@@ -1,0 +1,134 @@
+--
+-- api_surface: the SQL surface of tourney and a small knockout, end to end.
+-- SQLSTATEs are checked by the pgTAP tests (test/); this test shows what a
+-- user sees: objects, the bracket as it fills, messages, the final ranking.
+--
+
+-- the extension and its objects
+SELECT extname, extversion, extrelocatable, extnamespace::regnamespace AS schema
+FROM pg_extension WHERE extname = 'tourney';
+
+SELECT p.proname AS function,
+       pg_get_function_identity_arguments(p.oid) AS arguments,
+       pg_get_function_result(p.oid) AS returns
+FROM pg_proc p
+WHERE p.pronamespace = 'tourney'::regnamespace AND p.prorettype <> 'trigger'::regtype
+ORDER BY 1, 2;
+
+SELECT c.relname AS table_name
+FROM pg_class c
+WHERE c.relnamespace = 'tourney'::regnamespace AND c.relkind = 'r'
+ORDER BY 1;
+
+SELECT t.typname AS enum_type, array_agg(e.enumlabel ORDER BY e.enumsortorder) AS labels
+FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
+WHERE t.typnamespace = 'tourney'::regnamespace
+GROUP BY t.typname
+ORDER BY 1;
+
+-- five players; by rating the seeds are Ada 1, Ben 2, Cleo 3, Dan 4, Eve 5
+INSERT INTO tourney.players (name, rating) VALUES
+    ('Ada', 2100), ('Ben', 1950), ('Cleo', 1800), ('Dan', 1650), ('Eve', 1500);
+
+-- bad arguments are refused before anything is written
+SELECT tourney.create_tournament('Spring Cup', 'bracket');
+SELECT tourney.create_tournament('Spring Cup', 'knockout', number_of_rounds => 3);
+SELECT tourney.create_tournament(NULL, 'knockout');
+
+SELECT tourney.create_tournament('Spring Cup', 'Knockout') AS tid \gset
+SELECT name, format, scoring_type, ranking_direction, number_of_rounds,
+       third_place_playoff, campus_ids, status
+FROM tourney.tournaments WHERE tournament_id = :tid;
+
+SELECT tourney.enroll(:tid, ARRAY(SELECT player_id FROM tourney.players ORDER BY player_id)) AS enrolled;
+SELECT tourney.enroll(:tid, ARRAY(SELECT player_id FROM tourney.players WHERE name = 'Ada'));
+
+SELECT tourney.generate_sessions(:tid, async => false) AS task \gset
+SELECT kind, status, session_count,
+       requested_by = current_user::regrole AS requested_by_me,
+       generation_ms IS NOT NULL AS timed
+FROM tourney.generation_status(:'task');
+SELECT status, sessions_generated_at IS NOT NULL AS generated
+FROM tourney.tournaments WHERE tournament_id = :tid;
+
+-- the bracket: 3 byes (Ada, Ben, Cleo wait in round 2), Dan-Eve in round 1
+CREATE TEMP VIEW bracket AS
+SELECT s.stage, s.round, s.match_number AS match,
+       p1.name AS slot1, sp1.score AS score1, p2.name AS slot2, sp2.score AS score2,
+       w.name AS winner,
+       n.stage || ' ' || n.round || '/' || n.match_number || ' slot ' || s.next_slot AS winner_to,
+       l.stage || ' ' || l.round || '/' || l.match_number || ' slot ' || s.loser_next_slot AS loser_to
+FROM tourney.sessions s
+LEFT JOIN tourney.session_participants sp1
+       ON sp1.tournament_id = s.tournament_id AND sp1.session_id = s.session_id AND sp1.slot = 1
+LEFT JOIN tourney.players p1 ON p1.player_id = sp1.player_id
+LEFT JOIN tourney.session_participants sp2
+       ON sp2.tournament_id = s.tournament_id AND sp2.session_id = s.session_id AND sp2.slot = 2
+LEFT JOIN tourney.players p2 ON p2.player_id = sp2.player_id
+LEFT JOIN tourney.players w ON w.player_id = s.winner_id
+LEFT JOIN tourney.sessions n ON n.tournament_id = s.tournament_id AND n.session_id = s.next_session_id
+LEFT JOIN tourney.sessions l ON l.tournament_id = s.tournament_id AND l.session_id = s.loser_next_session_id
+WHERE s.tournament_id = :tid
+ORDER BY s.round, s.stage, s.match_number;
+
+SELECT * FROM bracket;
+
+-- no more enrolments once started
+SELECT tourney.enroll(:tid, ARRAY(SELECT player_id FROM tourney.players WHERE name = 'Ada'));
+
+-- a session by its place in the bracket
+CREATE TEMP VIEW places AS
+SELECT stage, round, match_number, session_id FROM tourney.sessions WHERE tournament_id = :tid;
+SELECT session_id AS r1 FROM places WHERE stage = 'main' AND round = 1 AND match_number = 1 \gset
+SELECT session_id AS r2m1 FROM places WHERE stage = 'main' AND round = 2 AND match_number = 1 \gset
+SELECT session_id AS r2m2 FROM places WHERE stage = 'main' AND round = 2 AND match_number = 2 \gset
+SELECT session_id AS final FROM places WHERE stage = 'main' AND round = 3 AND match_number = 1 \gset
+SELECT session_id AS third FROM places WHERE stage = 'third_place' AND round = 3 AND match_number = 1 \gset
+
+-- Ada's opponent is not known yet
+SELECT tourney.submit_result(:r2m1, ARRAY[2, 0]);
+-- a knockout has no draws, and a session of two takes two scores
+SELECT tourney.submit_result(:r1, ARRAY[2, 2]);
+SELECT tourney.submit_result(:r1, ARRAY[2]);
+-- Eve (seed 5) beats Dan 3:1 and meets Ada
+SELECT tourney.submit_result(:r1, ARRAY[1, 3]);
+-- sending the same result again is harmless; a different one is refused
+SELECT tourney.submit_result(:r1, ARRAY[1, 3]);
+SELECT tourney.submit_result(:r1, ARRAY[3, 1]);
+-- Ben and Cleo (both byes) were paired at generation
+SELECT tourney.submit_result(:r2m2, ARRAY[1, 2]);
+SELECT * FROM bracket;
+
+SELECT count(*) AS standings_rows FROM tourney.standings(:tid);
+SELECT tourney.calculate_rankings(:tid);
+SELECT tourney.complete_tournament(:tid);
+
+SELECT tourney.submit_result(:r2m1, ARRAY[2, 0]);
+SELECT tourney.submit_result(:third, ARRAY[0, 1]);
+SELECT tourney.submit_result(:final, ARRAY[3, 2]);
+SELECT * FROM bracket;
+
+SELECT tourney.complete_tournament(:tid);
+SELECT tourney.calculate_rankings(:tid) AS ranked;
+SELECT r.rank, p.name, r.points, r.wins, r.losses, r.score_for, r.score_against
+FROM tourney.rankings r JOIN tourney.players p USING (player_id)
+WHERE r.tournament_id = :tid
+ORDER BY r.rank, p.name;
+SELECT rank, name, points, wins, losses, score_for, score_against
+FROM tourney.standings(:tid)
+ORDER BY rank, name;
+
+SELECT tourney.complete_tournament(:tid);
+SELECT status, completed_at IS NOT NULL AS completed, rankings_calculated_at IS NOT NULL AS ranked
+FROM tourney.tournaments WHERE tournament_id = :tid;
+
+-- deleting a tournament removes all of its rows
+DELETE FROM tourney.tournaments WHERE tournament_id = :tid;
+SELECT (SELECT count(*) FROM tourney.sessions WHERE tournament_id = :tid) AS sessions,
+       (SELECT count(*) FROM tourney.session_participants WHERE tournament_id = :tid) AS participants,
+       (SELECT count(*) FROM tourney.enrollments WHERE tournament_id = :tid) AS enrollments,
+       (SELECT count(*) FROM tourney.rankings WHERE tournament_id = :tid) AS rankings,
+       (SELECT count(*) FROM tourney.tasks WHERE tournament_id = :tid) AS tasks;
+
+DROP VIEW places;
+DROP VIEW bracket;
