@@ -62,6 +62,7 @@ typedef struct Tournament
 	bool		generated;		/* sessions_generated_at IS NOT NULL */
 	char	   *generated_at;	/* text of sessions_generated_at, or NULL */
 	bool		ranked;			/* rankings_calculated_at IS NOT NULL */
+	char	   *pending_task;	/* status of a queued or running generation, or NULL */
 	int			ncampuses;
 	int64	   *campus_ids;
 } Tournament;
@@ -200,6 +201,7 @@ extern void tournament_complete(int64 tournament_id);
 extern SeededPlayer *tournament_seeded_players(int64 tournament_id, int32 *count);
 extern void tournament_require_state(const Tournament *t, TourneyStatus status,
 									 const char *action);
+extern void tournament_require_no_task(const Tournament *t, const char *action);
 
 /* generate.c */
 typedef struct GenerationTimings
@@ -213,11 +215,35 @@ extern const Oid participant_columns[3];
 extern SPIPlanPtr participants_insert_plan(void);
 extern void generate_require_draft(const Tournament *t);
 extern void generate_tournament_sessions(Tournament *t, GenerationTimings *timings);
-extern pg_uuid_t *generate_sessions_sync(int64 tournament_id, GenerationTimings *timings);
+extern pg_uuid_t *generate_sessions_request(int64 tournament_id, int async,
+											GenerationTimings *timings, bool *queued);
+
+extern void (*generation_progress_hook) (int64 tournament_id, const char *phase,
+										 int64 done, int64 total);
 
 /* tasks.c */
+typedef struct ClaimedTask
+{
+	int64		tournament_id;
+	Oid			requested_by;
+	Oid			connected_as;
+	int32		attempts;
+} ClaimedTask;
+
 extern void task_record_done(int64 tournament_id, const pg_uuid_t *task_id,
 							 const GenerationTimings *timings);
+extern void task_enqueue(int64 tournament_id, const pg_uuid_t *task_id);
+extern bool task_adopt(const pg_uuid_t *task_id);
+extern bool task_claim(const pg_uuid_t *task_id, ClaimedTask *claimed);
+extern void task_finish_done(const pg_uuid_t *task_id, const GenerationTimings *timings);
+extern void task_finish_failed(const pg_uuid_t *task_id, const char *message,
+							   const char *sqlstate, bool retry);
+extern void tasks_recover(bool throttle, bool grace);
+extern void tasks_wake_waiters(void);
+
+/* worker.c */
+extern bool task_dispatch(const pg_uuid_t *task_id, Oid database, Oid role);
+extern void tourney_register_launcher(void);
 
 /* results.c */
 typedef struct ResultWriter ResultWriter;

@@ -175,6 +175,7 @@ CREATE TABLE tourney.tasks (
     error_sqlstate  text,
     worker_pid      int,
     requested_by    regrole NOT NULL,
+    connected_as    regrole NOT NULL,
     PRIMARY KEY (tournament_id, task_id),
     CHECK (status NOT IN ('done', 'error', 'cancelled') OR finished_at IS NOT NULL),
     CHECK (status <> 'error' OR error IS NOT NULL)
@@ -184,6 +185,9 @@ CREATE INDEX tasks_task_id_idx ON tourney.tasks (task_id);
 -- a second request collides here even if it slipped past every state check.
 CREATE UNIQUE INDEX tasks_one_generation_idx ON tourney.tasks (tournament_id)
     WHERE kind = 'generate' AND status IN ('queued', 'running', 'done');
+-- Recovery looks for unfinished tasks on every call: keep that probe tiny.
+CREATE INDEX tasks_unfinished_idx ON tourney.tasks (queued_at)
+    WHERE status IN ('queued', 'running');
 COMMENT ON TABLE tourney.tasks IS 'generation requests and their outcome and timings';
 COMMENT ON COLUMN tourney.tasks.task_id IS 'minted id: random UUID whose first two bytes hold tourney.node_id';
 COMMENT ON COLUMN tourney.tasks.queue_wait_ms IS 'from queued_at until a worker (or the caller) started the generation';
@@ -191,7 +195,23 @@ COMMENT ON COLUMN tourney.tasks.generation_ms IS 'computing the sessions, writes
 COMMENT ON COLUMN tourney.tasks.db_write_ms IS 'writing the session and participant rows';
 COMMENT ON COLUMN tourney.tasks.error_sqlstate IS 'SQLSTATE of the error that ended the task';
 COMMENT ON COLUMN tourney.tasks.worker_pid IS 'process that ran the task (the caller''s backend for synchronous generation)';
-COMMENT ON COLUMN tourney.tasks.requested_by IS 'role that asked for the task; the generation runs with its rights';
+COMMENT ON COLUMN tourney.tasks.requested_by IS 'role that asked for the task (current_user then); the worker takes it on as SET ROLE would';
+COMMENT ON COLUMN tourney.tasks.connected_as IS 'session user of the request; the worker logs in as this role';
+
+CREATE VIEW tourney.task_progress AS
+SELECT a.pid,
+       m[1]::uuid AS task_id,
+       m[2]::bigint AS tournament_id,
+       m[3] AS phase,
+       m[4]::bigint AS sessions_written,
+       m[5]::bigint AS sessions_total,
+       round(100.0 * m[4]::numeric / nullif(m[5]::numeric, 0), 1) AS percent,
+       a.backend_start AS worker_started_at
+FROM pg_catalog.pg_stat_activity a,
+     pg_catalog.regexp_match(a.query,
+        '^tourney task ([0-9a-f-]+) tournament ([0-9]+): ([a-z_]+) ([0-9]+)/([0-9]+)') m
+WHERE a.backend_type = 'tourney task';
+COMMENT ON VIEW tourney.task_progress IS 'progress of the generation tasks running in background workers right now (the workers report it as their activity)';
 
 --------------------------------------------------------------------------
 -- Referential guarantees the bulk tables get without foreign keys
@@ -287,13 +307,13 @@ COMMENT ON FUNCTION tourney.generate_sessions(bigint, bool) IS
 CREATE FUNCTION tourney.generation_status(task_id uuid)
 RETURNS tourney.tasks
 AS 'MODULE_PATHNAME', 'tourney_generation_status'
-LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION tourney.generation_status(uuid) IS 'the live row of a task';
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.generation_status(uuid) IS 'the live row of a task; also re-dispatches tasks whose worker is gone';
 
 CREATE FUNCTION tourney.wait_for_task(task_id uuid, timeout interval DEFAULT '10 min')
 RETURNS tourney.tasks
 AS 'MODULE_PATHNAME', 'tourney_wait_for_task'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION tourney.wait_for_task(uuid, interval) IS
     'waits until the task has ended or the timeout has passed; returns the task row';
 
@@ -358,6 +378,8 @@ REVOKE EXECUTE ON FUNCTION
     tourney.create_tournament(text, text, text, text, int, bool, bigint[]),
     tourney.enroll(bigint, bigint[], int[]),
     tourney.generate_sessions(bigint, bool),
+    tourney.generation_status(uuid),
+    tourney.wait_for_task(uuid, interval),
     tourney.submit_result(bigint, numeric[]),
     tourney.simulate_results(bigint, bigint),
     tourney.calculate_rankings(bigint),

@@ -11,6 +11,9 @@
 
 PG_FUNCTION_INFO_V1(tourney_generate_sessions);
 
+void		(*generation_progress_hook) (int64 tournament_id, const char *phase,
+										 int64 done, int64 total) = NULL;
+
 const Oid	participant_columns[3] = {INT8OID, INT2OID, INT8OID};
 
 static const Oid session_columns[9] = {INT8OID, TEXTOID, INT4OID, INT4OID, INT8OID,
@@ -31,6 +34,8 @@ typedef struct GenerationSink
 	ArrayBatch	participants;
 	CampusSpread campus;
 	const RoundCounts *counts;
+	int64		tournament_id;
+	int64		reported;		/* sessions written at the last progress report */
 	int32		round;			/* round of the last session written */
 	int64		index_in_round;
 } GenerationSink;
@@ -67,6 +72,11 @@ sink_session(PlanSink *base, const PlannedSession *s)
 	nulls[8] = s->loser_next_session_id == 0;
 	g->index_in_round++;
 	array_batch_add(&g->sessions, values, nulls);
+	if (generation_progress_hook != NULL && g->sessions.rows_written != g->reported)
+	{
+		g->reported = g->sessions.rows_written;
+		generation_progress_hook(g->tournament_id, "writing", g->reported, g->counts->total);
+	}
 }
 
 static void
@@ -207,6 +217,23 @@ check_campus_room(const Tournament *t, CampusSpread *cs, const RoundCounts *coun
 }
 
 /*
+ * Everything that can refuse a generation, checked before anything is
+ * written (and before a task is queued).
+ */
+static void
+check_generation(const Tournament *t, int32 players, KnockoutLayout *layout,
+				 RoundCounts *counts, CampusSpread *campus)
+{
+	count_rounds(t, players, layout, counts);
+	memset(campus, 0, sizeof(*campus));
+	campus->ncampuses = t->ncampuses;
+	campus->campus_ids = t->campus_ids;
+	campus->capacities = campus_capacities(t);
+	if (t->ncampuses > 0)
+		check_campus_room(t, campus, counts);
+}
+
+/*
  * Write every session of a locked draft tournament and move it to
  * in_progress.  Shared by the synchronous path and the background worker.
  */
@@ -225,18 +252,16 @@ generate_tournament_sessions(Tournament *t, GenerationTimings *timings)
 	int64		first_id;
 
 	INSTR_TIME_SET_CURRENT(start);
+	if (generation_progress_hook != NULL)
+		generation_progress_hook(t->id, "reading", 0, 0);
 	seeded = tournament_seeded_players(t->id, &players);
-	count_rounds(t, players, &layout, &counts);
 
 	memset(&sink, 0, sizeof(sink));
+	check_generation(t, players, &layout, &counts, &sink.campus);
 	sink.base.session = sink_session;
 	sink.base.participant = sink_participant;
 	sink.counts = &counts;
-	sink.campus.ncampuses = t->ncampuses;
-	sink.campus.campus_ids = t->campus_ids;
-	sink.campus.capacities = campus_capacities(t);
-	if (t->ncampuses > 0)
-		check_campus_room(t, &sink.campus, &counts);
+	sink.tournament_id = t->id;
 
 	first_id = tourney_mint_ids("session_id_seq", counts.total);
 	array_batch_init(&sink.sessions, sessions_insert_plan(), t->id, 9, session_columns);
@@ -273,14 +298,66 @@ generate_require_draft(const Tournament *t)
 	tournament_require_state(t, STATUS_DRAFT, "generate sessions");
 }
 
+static int32
+enrolled_count(int64 tournament_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(tournament_id)};
+	bool		isnull;
+
+	tourney_plan(&plan,
+				 "SELECT count(*)::int FROM tourney.enrollments WHERE tournament_id = $1",
+				 1, argtypes);
+	tourney_exec(plan, args, NULL, false, 1);
+	return DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+/*
+ * Validate, lock and queue: the worker starts once this transaction has
+ * committed.  When no worker process can be had the task stays queued and
+ * recovery starts it later.
+ */
+static pg_uuid_t *
+generate_sessions_async(Tournament *t, int32 players)
+{
+	pg_uuid_t  *task_id = SPI_palloc(sizeof(pg_uuid_t));
+	KnockoutLayout layout;
+	RoundCounts counts;
+	CampusSpread campus;
+
+	check_generation(t, players, &layout, &counts, &campus);
+	tourney_mint_uuid(task_id);
+	task_enqueue(t->id, task_id);
+	if (!task_dispatch(task_id, MyDatabaseId, GetSessionUserId()))
+		ereport(NOTICE,
+				(errmsg("no background worker slot is free: the generation of tournament " INT64_FORMAT " stays queued",
+						t->id),
+				 errdetail("It starts when a slot frees up (see max_worker_processes).")));
+	return task_id;
+}
+
+/*
+ * The entry point shared by generate_sessions and run_scenario: async NULL
+ * picks the background worker from tourney.async_threshold players on.
+ */
 pg_uuid_t *
-generate_sessions_sync(int64 tournament_id, GenerationTimings *timings)
+generate_sessions_request(int64 tournament_id, int async, GenerationTimings *timings,
+						  bool *queued)
 {
 	Tournament *t = tournament_lock(tournament_id, TOURNAMENT_LOCK);
-	pg_uuid_t  *task_id = SPI_palloc(sizeof(pg_uuid_t));
+	pg_uuid_t  *task_id;
+	int32		players;
 
 	generate_require_draft(t);
+	tournament_require_no_task(t, "generate sessions");
+	players = enrolled_count(tournament_id);
+	*queued = async < 0 ? players >= tourney_async_threshold : async > 0;
+	if (*queued)
+		return generate_sessions_async(t, players);
+
 	generate_tournament_sessions(t, timings);
+	task_id = SPI_palloc(sizeof(pg_uuid_t));
 	tourney_mint_uuid(task_id);
 	task_record_done(tournament_id, task_id, timings);
 	return task_id;
@@ -291,10 +368,14 @@ tourney_generate_sessions(PG_FUNCTION_ARGS)
 {
 	GenerationTimings timings;
 	pg_uuid_t  *task_id;
+	bool		queued;
 
 	tourney_require_arg(fcinfo, 0, "tournament_id");
 	SPI_connect();
-	task_id = generate_sessions_sync(PG_GETARG_INT64(0), &timings);
+	tasks_recover(true, true);
+	task_id = generate_sessions_request(PG_GETARG_INT64(0),
+										PG_ARGISNULL(1) ? -1 : PG_GETARG_BOOL(1),
+										&timings, &queued);
 	SPI_finish();
 	PG_RETURN_UUID_P(task_id);
 }

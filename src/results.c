@@ -308,6 +308,7 @@ tourney_submit_result(PG_FUNCTION_ARGS)
 	scores = score_array(PG_GETARG_ARRAYTYPE_P(1), &nscores);
 
 	SPI_connect();
+	tasks_recover(true, true);
 	submit_result(PG_GETARG_INT64(0), scores, nscores);
 	SPI_finish();
 	PG_RETURN_VOID();

@@ -2,7 +2,10 @@
  * scenario.c: run_scenario, the operator's one call.  Synthetic players
  * (ratings reproducible from the seed) and campuses, a tournament, the
  * enrolment and the generation; on the synchronous path also simulation,
- * ranking and completion.  Returns ids, counts and per-phase timings.
+ * ranking and completion.  On the asynchronous path the call returns once
+ * the task is queued: the caller commits, waits for the task, and goes on
+ * with simulate_results, calculate_rankings and complete_tournament.
+ * Returns ids, counts and per-phase timings.
  */
 #include "tourney.h"
 
@@ -130,16 +133,20 @@ tourney_run_scenario(PG_FUNCTION_ARGS)
 	int64		tournament_id;
 	GenerationTimings gen;
 	pg_uuid_t  *task_id;
-	int64		simulated;
-	int64		ranked;
+	int64		simulated = 0;
+	int64		ranked = 0;
+	int			async;
+	bool		queued;
 
 	check_scenario_args(fcinfo, &a);
+	async = PG_ARGISNULL(4) ? -1 : PG_GETARG_BOOL(4);
 	initStringInfo(&timings);
 	appendStringInfoChar(&timings, '{');
 	INSTR_TIME_SET_CURRENT(clock);
 	total = clock;
 
 	SPI_connect();
+	tasks_recover(true, true);
 	players = create_players(a.players, a.seed);
 	if (a.campuses > 0)
 		campuses = create_campuses(a.campuses, players[0]);
@@ -152,14 +159,18 @@ tourney_run_scenario(PG_FUNCTION_ARGS)
 	add_timing(&timings, "create_tournament", &clock);
 	tournament_enroll(tournament_id, players, NULL, NULL, a.players);
 	add_timing(&timings, "enroll", &clock);
-	task_id = generate_sessions_sync(tournament_id, &gen);
-	add_timing(&timings, "generate", &clock);
-	simulated = simulate_tournament(tournament_id, a.seed);
-	add_timing(&timings, "simulate", &clock);
-	ranked = rankings_calculate(tournament_id);
-	add_timing(&timings, "rank", &clock);
-	tournament_complete(tournament_id);
-	add_timing(&timings, "complete", &clock);
+	memset(&gen, 0, sizeof(gen));
+	task_id = generate_sessions_request(tournament_id, async, &gen, &queued);
+	add_timing(&timings, queued ? "queue" : "generate", &clock);
+	if (!queued)
+	{
+		simulated = simulate_tournament(tournament_id, a.seed);
+		add_timing(&timings, "simulate", &clock);
+		ranked = rankings_calculate(tournament_id);
+		add_timing(&timings, "rank", &clock);
+		tournament_complete(tournament_id);
+		add_timing(&timings, "complete", &clock);
+	}
 	appendStringInfo(&timings, ", \"total\": %.3f}", tourney_elapsed_ms(total));
 	SPI_finish();
 
@@ -167,14 +178,15 @@ tourney_run_scenario(PG_FUNCTION_ARGS)
 	appendStringInfo(&out,
 					 "{\"tournament_id\": " INT64_FORMAT ", \"task_id\": \"%s\","
 					 " \"format\": \"%s\", \"players\": %d, \"campuses\": %d,"
-					 " \"async\": false, \"sessions\": " INT64_FORMAT ","
+					 " \"async\": %s, \"sessions\": " INT64_FORMAT ","
 					 " \"simulated\": " INT64_FORMAT ", \"rankings\": " INT64_FORMAT ","
-					 " \"status\": \"completed\", \"generation_ms\": %.3f,"
+					 " \"status\": \"%s\", \"task_status\": \"%s\", \"generation_ms\": %.3f,"
 					 " \"db_write_ms\": %.3f, \"timings_ms\": %s}",
 					 tournament_id,
 					 DatumGetCString(DirectFunctionCall1(uuid_out, UUIDPGetDatum(task_id))),
 					 tourney_format_names[a.format], a.players, a.campuses,
-					 gen.session_count, simulated, ranked,
+					 queued ? "true" : "false", gen.session_count, simulated, ranked,
+					 queued ? "draft" : "completed", queued ? "queued" : "done",
 					 gen.generation_ms, gen.db_write_ms, timings.data);
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data)));
 }

@@ -1,22 +1,51 @@
 /*
- * tasks.c: the task table: recording generations, reading and waiting for
- * their outcome.
+ * tasks.c: the task table.  Recording generations, their outcome and the
+ * announcement of it, reading and waiting for a task, and the recovery of
+ * tasks whose worker is gone.
  */
 #include "tourney.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
-#include "miscadmin.h"
 #include "storage/latch.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/wait_event.h"
 
 PG_FUNCTION_INFO_V1(tourney_generation_status);
 PG_FUNCTION_INFO_V1(tourney_wait_for_task);
 
-/* Poll interval of wait_for_task while a task has not ended. */
-#define TASK_WAIT_INTERVAL_MS 10
+/*
+ * How often a backend looks for tasks to recover, and how long
+ * wait_for_task sleeps when no worker wakes it (a worker that died cannot).
+ */
+#define TASK_RECOVERY_INTERVAL_MS 1000
+#define TASK_WAIT_FALLBACK_MS 1000
+
+/* A worker "alive" for recovery: a tourney task process with that pid. */
+#define WORKER_ALIVE(pidcol) \
+	"EXISTS (SELECT FROM pg_catalog.pg_stat_activity a" \
+	" WHERE a.pid = " pidcol " AND a.backend_type = 'tourney task')"
+
+static void
+task_notify(const pg_uuid_t *task_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {UUIDOID};
+	Datum		args[1] = {UUIDPGetDatum(task_id)};
+
+	tourney_plan(&plan,
+				 "SELECT pg_notify('tourney_tasks', json_build_object("
+				 " 'task_id', task_id, 'tournament_id', tournament_id,"
+				 " 'status', status, 'session_count', session_count,"
+				 " 'queue_wait_ms', queue_wait_ms, 'generation_ms', generation_ms,"
+				 " 'db_write_ms', db_write_ms, 'error', error)::text)"
+				 " FROM tourney.tasks WHERE task_id = $1",
+				 1, argtypes);
+	tourney_exec(plan, args, NULL, false, 0);
+}
 
 /*
  * Record a generation that ran in the caller's transaction: it is done as
@@ -27,8 +56,9 @@ task_record_done(int64 tournament_id, const pg_uuid_t *task_id,
 				 const GenerationTimings *timings)
 {
 	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[6] = {INT8OID, UUIDOID, FLOAT8OID, FLOAT8OID, INT4OID, OIDOID};
-	Datum		args[6];
+	Oid			argtypes[7] = {INT8OID, UUIDOID, FLOAT8OID, FLOAT8OID, INT4OID,
+	OIDOID, OIDOID};
+	Datum		args[7];
 
 	args[0] = Int64GetDatum(tournament_id);
 	args[1] = UUIDPGetDatum(task_id);
@@ -36,14 +66,218 @@ task_record_done(int64 tournament_id, const pg_uuid_t *task_id,
 	args[3] = Float8GetDatum(timings->db_write_ms);
 	args[4] = Int32GetDatum((int32) timings->session_count);
 	args[5] = ObjectIdGetDatum(GetOuterUserId());
+	args[6] = ObjectIdGetDatum(GetSessionUserId());
 	tourney_plan(&plan,
 				 "INSERT INTO tourney.tasks (tournament_id, task_id, kind, status,"
 				 " attempts, queued_at, started_at, finished_at, queue_wait_ms,"
-				 " generation_ms, db_write_ms, session_count, worker_pid, requested_by)"
+				 " generation_ms, db_write_ms, session_count, worker_pid,"
+				 " requested_by, connected_as)"
 				 " VALUES ($1, $2, 'generate', 'done', 1, now(), now(),"
-				 " clock_timestamp(), 0, $3, $4, $5, pg_backend_pid(), $6::regrole)",
-				 6, argtypes);
+				 " clock_timestamp(), 0, $3, $4, $5, pg_backend_pid(), $6, $7)",
+				 7, argtypes);
 	tourney_exec(plan, args, NULL, false, 0);
+	task_notify(task_id);
+}
+
+/*
+ * Queue a generation: the row becomes visible to workers when the caller's
+ * transaction commits.
+ */
+void
+task_enqueue(int64 tournament_id, const pg_uuid_t *task_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[4] = {INT8OID, UUIDOID, OIDOID, OIDOID};
+	Datum		args[4];
+
+	args[0] = Int64GetDatum(tournament_id);
+	args[1] = UUIDPGetDatum(task_id);
+	args[2] = ObjectIdGetDatum(GetOuterUserId());
+	args[3] = ObjectIdGetDatum(GetSessionUserId());
+	tourney_plan(&plan,
+				 "INSERT INTO tourney.tasks (tournament_id, task_id, kind, status,"
+				 " requested_by, connected_as)"
+				 " VALUES ($1, $2, 'generate', 'queued', $3, $4)",
+				 4, argtypes);
+	tourney_exec(plan, args, NULL, false, 0);
+}
+
+/*
+ * A worker takes a queued task in two steps: it first writes its pid (so
+ * recovery knows the task has a live worker waiting for a slot), then,
+ * holding a slot, marks it running.  Both fail harmlessly when another
+ * worker got there first.  Returns false when the task is not ours.
+ */
+bool
+task_adopt(const pg_uuid_t *task_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {UUIDOID, INT4OID};
+	Datum		args[2] = {UUIDPGetDatum(task_id), Int32GetDatum(MyProcPid)};
+
+	tourney_plan(&plan,
+				 "UPDATE tourney.tasks SET worker_pid = $2"
+				 " WHERE task_id = $1 AND status = 'queued'",
+				 2, argtypes);
+	tourney_exec(plan, args, NULL, false, 0);
+	return SPI_processed == 1;
+}
+
+bool
+task_claim(const pg_uuid_t *task_id, ClaimedTask *claimed)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {UUIDOID, INT4OID};
+	Datum		args[2] = {UUIDPGetDatum(task_id), Int32GetDatum(MyProcPid)};
+	HeapTuple	row;
+	TupleDesc	desc;
+	bool		isnull;
+
+	tourney_plan(&plan,
+				 "UPDATE tourney.tasks SET status = 'running',"
+				 " started_at = clock_timestamp(), attempts = attempts + 1,"
+				 " queue_wait_ms = 1000 * extract(epoch FROM clock_timestamp() - queued_at)"
+				 " WHERE task_id = $1 AND status = 'queued' AND worker_pid = $2"
+				 " RETURNING tournament_id, requested_by::oid, connected_as::oid, attempts",
+				 2, argtypes);
+	tourney_exec(plan, args, NULL, false, 0);
+	if (SPI_processed != 1)
+		return false;
+	row = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+	claimed->tournament_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
+	claimed->requested_by = DatumGetObjectId(SPI_getbinval(row, desc, 2, &isnull));
+	claimed->connected_as = DatumGetObjectId(SPI_getbinval(row, desc, 3, &isnull));
+	claimed->attempts = DatumGetInt32(SPI_getbinval(row, desc, 4, &isnull));
+	return true;
+}
+
+/* The generation committed with this transaction: the task is done. */
+void
+task_finish_done(const pg_uuid_t *task_id, const GenerationTimings *timings)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[4] = {UUIDOID, FLOAT8OID, FLOAT8OID, INT4OID};
+	Datum		args[4];
+
+	args[0] = UUIDPGetDatum(task_id);
+	args[1] = Float8GetDatum(timings->generation_ms);
+	args[2] = Float8GetDatum(timings->db_write_ms);
+	args[3] = Int32GetDatum((int32) timings->session_count);
+	tourney_plan(&plan,
+				 "UPDATE tourney.tasks SET status = 'done', finished_at = clock_timestamp(),"
+				 " generation_ms = $2, db_write_ms = $3, session_count = $4,"
+				 " error = NULL, error_sqlstate = NULL"
+				 " WHERE task_id = $1",
+				 4, argtypes);
+	tourney_exec(plan, args, NULL, false, 0);
+	task_notify(task_id);
+}
+
+/*
+ * The generation failed (its transaction is already rolled back).  An
+ * interrupted attempt is queued again while retries remain; any other
+ * error ends the task, since running it again would fail the same way.
+ */
+void
+task_finish_failed(const pg_uuid_t *task_id, const char *message,
+				   const char *sqlstate, bool retry)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[5] = {UUIDOID, TEXTOID, TEXTOID, BOOLOID, INT4OID};
+	Datum		args[5];
+
+	args[0] = UUIDPGetDatum(task_id);
+	args[1] = CStringGetTextDatum(message);
+	args[2] = CStringGetTextDatum(sqlstate);
+	args[3] = BoolGetDatum(retry);
+	args[4] = Int32GetDatum(tourney_task_retries);
+	tourney_plan(&plan,
+				 "UPDATE tourney.tasks SET"
+				 " status = CASE WHEN $4 AND attempts <= $5 THEN 'queued'"
+				 "  ELSE 'error' END::tourney.task_status,"
+				 " finished_at = CASE WHEN $4 AND attempts <= $5 THEN NULL"
+				 "  ELSE clock_timestamp() END,"
+				 " error = $2, error_sqlstate = $3, worker_pid = NULL"
+				 " WHERE task_id = $1 AND status = 'running'",
+				 5, argtypes);
+	tourney_exec(plan, args, NULL, false, 0);
+	task_notify(task_id);
+}
+
+/*
+ * Tasks whose worker is gone: a running task whose process has ended is
+ * queued again (or, out of retries, marked error); a queued task without a
+ * live worker gets one.  Runs in any backend that calls tourney (throttled
+ * to once a second), in every worker before it exits, and in the recovery
+ * workers the launcher starts.
+ */
+void
+tasks_recover(bool throttle, bool grace)
+{
+	static TimestampTz last_run = 0;
+	static SPIPlanPtr plan_any = NULL;
+	static SPIPlanPtr plan_orphans = NULL;
+	static SPIPlanPtr plan_queued = NULL;
+	Oid			argtypes[1] = {INT4OID};
+	Oid			queued_types[2] = {INT4OID, BOOLOID};
+	Datum		args[1] = {Int32GetDatum(tourney_task_retries)};
+	Datum		queued_args[2] = {Int32GetDatum(tourney_max_workers), BoolGetDatum(grace)};
+	TimestampTz now = GetCurrentTimestamp();
+	SPITupleTable *queued;
+	uint64		nqueued;
+
+	if (RecoveryInProgress() || XactReadOnly)
+		return;
+	if (throttle && !TimestampDifferenceExceeds(last_run, now, TASK_RECOVERY_INTERVAL_MS))
+		return;
+	last_run = now;
+
+	tourney_plan(&plan_any,
+				 "SELECT FROM tourney.tasks WHERE status IN ('queued', 'running') LIMIT 1",
+				 0, NULL);
+	tourney_exec(plan_any, NULL, NULL, false, 1);
+	if (SPI_processed == 0)
+		return;
+
+	tourney_plan(&plan_orphans,
+				 "WITH orphan AS (SELECT task_id FROM tourney.tasks k"
+				 "  WHERE k.status = 'running' AND NOT " WORKER_ALIVE("k.worker_pid")
+				 "  FOR UPDATE SKIP LOCKED)"
+				 " UPDATE tourney.tasks k SET"
+				 " status = CASE WHEN k.attempts <= $1 THEN 'queued'"
+				 "  ELSE 'error' END::tourney.task_status,"
+				 " finished_at = CASE WHEN k.attempts <= $1 THEN NULL"
+				 "  ELSE clock_timestamp() END,"
+				 " error = format('worker %s ended before it finished attempt %s',"
+				 "  k.worker_pid, k.attempts),"
+				 " error_sqlstate = '57P02', worker_pid = NULL"
+				 " FROM orphan WHERE k.task_id = orphan.task_id",
+				 1, argtypes);
+	tourney_exec(plan_orphans, args, NULL, false, 0);
+
+	/*
+	 * With grace, fresh requests get a second to be picked up by the worker
+	 * they started; a second worker would only find the task taken.
+	 */
+	tourney_plan(&plan_queued,
+				 "SELECT k.task_id, k.connected_as::oid FROM tourney.tasks k"
+				 " WHERE k.status = 'queued'"
+				 " AND (k.worker_pid IS NULL OR NOT " WORKER_ALIVE("k.worker_pid") ")"
+				 " AND (NOT $2 OR k.attempts > 0 OR k.queued_at < now() - interval '1 second')"
+				 " ORDER BY k.queued_at LIMIT $1",
+				 2, queued_types);
+	tourney_exec(plan_queued, queued_args, NULL, false, 0);
+	queued = SPI_tuptable;
+	nqueued = SPI_processed;
+	for (uint64 i = 0; i < nqueued; i++)
+	{
+		bool		isnull;
+		pg_uuid_t  *task_id = DatumGetUUIDP(SPI_getbinval(queued->vals[i], queued->tupdesc, 1, &isnull));
+		Oid			role = DatumGetObjectId(SPI_getbinval(queued->vals[i], queued->tupdesc, 2, &isnull));
+
+		(void) task_dispatch(task_id, MyDatabaseId, role);
+	}
 }
 
 /* The task row as a tourney.tasks composite, copied out of SPI; NULL if unknown. */
@@ -78,7 +312,11 @@ task_row_or_error(pg_uuid_t *task_id)
 	return row;
 }
 
-/* Whether the task has ended; unknown tasks are P0002. */
+/*
+ * Whether the task has ended; unknown tasks are P0002.  A task that cannot
+ * end while we wait is refused: its worker waits for the transaction that
+ * queued it, and a snapshot fixed for the transaction never sees it end.
+ */
 static bool
 task_has_ended(pg_uuid_t *task_id)
 {
@@ -87,16 +325,31 @@ task_has_ended(pg_uuid_t *task_id)
 	Datum		args[1] = {UUIDPGetDatum(task_id)};
 	bool		isnull;
 	bool		ended;
+	TransactionId xmin;
 
 	tourney_plan(&plan,
-				 "SELECT status NOT IN ('queued', 'running') FROM tourney.tasks"
+				 "SELECT status NOT IN ('queued', 'running'), xmin FROM tourney.tasks"
 				 " WHERE task_id = $1",
 				 1, argtypes);
 	tourney_exec(plan, args, NULL, false, 1);
 	if (SPI_processed == 0)
 		(void) task_row_or_error(task_id);
 	ended = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	xmin = DatumGetTransactionId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 	SPI_freetuptable(SPI_tuptable);
+	if (!ended && TransactionIdIsCurrentTransactionId(xmin))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot wait for a task in the transaction that queued it"),
+				 errdetail("The task starts only after this transaction commits."),
+				 errhint("Commit, then call tourney.wait_for_task.")));
+	if (!ended && IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot wait for a task in a %s transaction",
+						IsolationIsSerializable() ? "SERIALIZABLE" : "REPEATABLE READ"),
+				 errdetail("The transaction's snapshot would never show the task ending."),
+				 errhint("Wait in a READ COMMITTED transaction.")));
 	return ended;
 }
 
@@ -107,15 +360,37 @@ tourney_generation_status(PG_FUNCTION_ARGS)
 
 	tourney_require_arg(fcinfo, 0, "task_id");
 	SPI_connect();
+	tasks_recover(true, true);
 	row = task_row_or_error(PG_GETARG_UUID_P(0));
 	SPI_finish();
 	PG_RETURN_HEAPTUPLEHEADER(row);
 }
 
 /*
- * Wait until the task has ended or the timeout has passed.  Each look at
- * the row takes a fresh snapshot (READ COMMITTED), and between looks the
- * backend sleeps on its latch, so it stays interruptible.
+ * Wake every backend of this database that sleeps in wait_for_task (or a
+ * worker waiting for a slot), so it looks at its task again.  Waking a
+ * backend that waits for something else is harmless: latch waits re-check
+ * their condition.
+ */
+void
+tasks_wake_waiters(void)
+{
+	for (uint32 i = 0; i < ProcGlobal->allProcCount; i++)
+	{
+		PGPROC	   *proc = &ProcGlobal->allProcs[i];
+
+		if (proc->pid != 0 && proc != MyProc &&
+			proc->databaseId == MyDatabaseId &&
+			proc->wait_event_info == PG_WAIT_EXTENSION)
+			SetLatch(&proc->procLatch);
+	}
+}
+
+/*
+ * Wait until the task has ended or the timeout has passed.  The worker
+ * sets our latch when it ends a task; each look at the row takes a fresh
+ * snapshot (READ COMMITTED).  Waiting inside the transaction that queued
+ * the task would wait for ever: the worker waits for that transaction.
  */
 Datum
 tourney_wait_for_task(PG_FUNCTION_ARGS)
@@ -137,11 +412,12 @@ tourney_wait_for_task(PG_FUNCTION_ARGS)
 	{
 		long		remaining;
 
+		tasks_recover(true, true);
 		remaining = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), deadline);
 		if (task_has_ended(task_id) || remaining <= 0)
 			break;
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-						 Min(remaining, TASK_WAIT_INTERVAL_MS), PG_WAIT_EXTENSION);
+						 Min(remaining, TASK_WAIT_FALLBACK_MS), PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
 		CHECK_FOR_INTERRUPTS();
 	}

@@ -34,7 +34,9 @@ tournament_lock(int64 tournament_id, TournamentAccess access)
 	const char *columns =
 		"SELECT format::text, ranking_direction = 'desc', number_of_rounds,"
 		" third_place_playoff, status::text, sessions_generated_at,"
-		" rankings_calculated_at IS NOT NULL, campus_ids"
+		" rankings_calculated_at IS NOT NULL, campus_ids,"
+		" (SELECT k.status::text FROM tourney.tasks k"
+		"  WHERE k.tournament_id = $1 AND k.status IN ('queued', 'running') LIMIT 1)"
 		" FROM tourney.tournaments WHERE tournament_id = $1";
 	Oid			argtypes[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(tournament_id)};
@@ -71,6 +73,7 @@ tournament_lock(int64 tournament_id, TournamentAccess access)
 	t->ranked = DatumGetBool(SPI_getbinval(row, desc, 7, &isnull));
 	t->campus_ids = tourney_int8_array(DatumGetArrayTypeP(SPI_getbinval(row, desc, 8, &isnull)),
 									   "campus_ids", &t->ncampuses);
+	t->pending_task = SPI_getvalue(row, desc, 9);
 	return t;
 }
 
@@ -84,6 +87,18 @@ tournament_require_state(const Tournament *t, TourneyStatus status, const char *
 						action, t->id, tourney_status_names[t->status]),
 				 errdetail("This needs a tournament that is %s.",
 						   tourney_status_names[status])));
+}
+
+/* While a generation is queued or running the tournament must not change. */
+void
+tournament_require_no_task(const Tournament *t, const char *action)
+{
+	if (t->pending_task != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot %s: the generation of tournament " INT64_FORMAT " is %s",
+						action, t->id, t->pending_task),
+				 errhint("Wait for it with tourney.wait_for_task.")));
 }
 
 /*
@@ -236,6 +251,7 @@ tourney_create_tournament(PG_FUNCTION_ARGS)
 	campus_ids = tourney_int8_array(PG_GETARG_ARRAYTYPE_P(6), "campus_ids", &ncampuses);
 
 	SPI_connect();
+	tasks_recover(true, true);
 	id = tournament_create(text_to_cstring(PG_GETARG_TEXT_PP(0)), format, scoring,
 						   higher_wins, rounds, PG_GETARG_BOOL(5),
 						   campus_ids, ncampuses);
@@ -365,6 +381,7 @@ tournament_enroll(int64 tournament_id, int64 *player_ids, int32 *seeds,
 
 	t = tournament_lock(tournament_id, TOURNAMENT_LOCK);
 	tournament_require_state(t, STATUS_DRAFT, "enroll players");
+	tournament_require_no_task(t, "enroll players");
 	if (n == 0)
 		return 0;
 
@@ -437,6 +454,7 @@ tourney_enroll(PG_FUNCTION_ARGS)
 	}
 
 	SPI_connect();
+	tasks_recover(true, true);
 	enrolled = tournament_enroll(PG_GETARG_INT64(0), player_ids, seeds, seed_nulls, n);
 	SPI_finish();
 	PG_RETURN_INT32(enrolled);
@@ -521,6 +539,7 @@ tourney_complete_tournament(PG_FUNCTION_ARGS)
 {
 	tourney_require_arg(fcinfo, 0, "tournament_id");
 	SPI_connect();
+	tasks_recover(true, true);
 	tournament_complete(PG_GETARG_INT64(0));
 	SPI_finish();
 	PG_RETURN_VOID();

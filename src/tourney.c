@@ -4,6 +4,7 @@
 #include "tourney.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/guc.h"
 
 PG_MODULE_MAGIC;
@@ -55,4 +56,7 @@ _PG_init(void)
 							PGC_SUSET, 0,
 							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("tourney");
+
+	if (process_shared_preload_libraries_in_progress)
+		tourney_register_launcher();
 }
