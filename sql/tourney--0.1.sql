@@ -235,8 +235,10 @@ CREATE TRIGGER tournaments_delete_cascade AFTER DELETE ON tourney.tournaments
     REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION tourney.tournaments_delete_cascade();
 
+-- SECURITY DEFINER: whoever may delete players must not need rights on
+-- enrollments to be refused properly.
 CREATE FUNCTION tourney.players_restrict() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     t bigint;
 BEGIN
@@ -256,7 +258,7 @@ CREATE TRIGGER players_restrict BEFORE DELETE OR UPDATE OF player_id ON tourney.
     FOR EACH ROW EXECUTE FUNCTION tourney.players_restrict();
 
 CREATE FUNCTION tourney.campuses_restrict() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     t bigint;
 BEGIN
