@@ -103,6 +103,7 @@ typedef struct PlanSink
 {
 	void		(*session) (struct PlanSink *sink, const PlannedSession *s);
 	void		(*participant) (struct PlanSink *sink, const PlannedParticipant *p);
+	void		(*bye) (struct PlanSink *sink, int32 round, int64 player_id);
 } PlanSink;
 
 /* knockout.c (pure) */
@@ -143,6 +144,14 @@ typedef struct CampusSpread
 
 extern bool campus_spread_round(CampusSpread *cs, int32 round, int64 sessions);
 extern int64 campus_for_session(const CampusSpread *cs, int64 index_in_round);
+
+/* round_robin.c (pure) */
+extern int32 round_robin_table_size(int32 players);
+extern int64 round_robin_round_sessions(int32 players);
+extern int32 round_robin_rounds(int32 players, int32 cycles);
+extern void round_robin_pairing(int32 n, int32 round, int32 board, int32 *white, int32 *black);
+extern void round_robin_plan(int32 players, int32 cycles, int64 first_id,
+							 const SeededPlayer *seeded, PlanSink *sink);
 
 /* util.c: SPI plans, batched array statements, parsing, ids */
 extern SPIPlanPtr tourney_plan(SPIPlanPtr *cache, const char *sql,
@@ -203,13 +212,30 @@ extern void tournament_require_state(const Tournament *t, TourneyStatus status,
 									 const char *action);
 extern void tournament_require_no_task(const Tournament *t, const char *action);
 
-/* generate.c */
+/* Per-round session counts of a tournament. */
+typedef struct RoundCounts
+{
+	int32		rounds;
+	int64	   *sessions;		/* [1..rounds], all stages of the round */
+	int64		total;
+} RoundCounts;
+
+/* generate.c, store.c */
 typedef struct GenerationTimings
 {
 	double		generation_ms;
 	double		db_write_ms;
 	int64		session_count;
 } GenerationTimings;
+
+typedef struct PlanWriter PlanWriter;
+
+extern void campus_spread_load(const Tournament *t, CampusSpread *campus);
+extern PlanWriter *plan_writer_begin(const Tournament *t, const RoundCounts *counts,
+									 CampusSpread *campus);
+extern PlanSink *plan_writer_sink(PlanWriter *w);
+extern void plan_writer_end(PlanWriter *w, GenerationTimings *timings);
+extern int32 swiss_rounds(const Tournament *t, int32 players);
 
 extern const Oid participant_columns[3];
 extern SPIPlanPtr participants_insert_plan(void);
@@ -260,7 +286,27 @@ typedef struct ResultSession
 	int64		player_ids[2];
 } ResultSession;
 
+/* A session locked for a result. */
+typedef struct LockedSession
+{
+	ResultSession s;
+	int64		tournament_id;
+	int32		round;
+	bool		submitted;
+	int64		winner_id;		/* 0: none */
+} LockedSession;
+
 extern ResultWriter *result_writer_begin(const Tournament *t);
+extern void result_writer_add_ex(ResultWriter *w, const ResultSession *s,
+								 const Datum *scores, bool advance);
+extern int	numeric_compare(Datum a, Datum b);
+extern int	place_scores(const Tournament *t, int n, const Datum *scores, int32 *placements);
+extern void check_outcome(const Tournament *t, int64 session_id, int n, int winner);
+extern Datum *score_array(ArrayType *a, int *n);
+extern void lock_session(int64 session_id, LockedSession *ls);
+extern int	read_participants(int64 tournament_id, ResultSession *s, Datum *stored);
+extern void require_scorable(const Tournament *t, LockedSession *ls, int nscores,
+							 Datum *stored);
 extern void result_writer_add(ResultWriter *w, const ResultSession *s,
 							  const Datum *scores);
 extern void result_writer_end(ResultWriter *w);
@@ -268,6 +314,11 @@ extern int	result_expected_participants(TourneyFormat format);
 
 /* simulate.c */
 extern int64 simulate_tournament(int64 tournament_id, int64 seed);
+
+/* swiss.c */
+extern void swiss_plan_round_one(int32 players, int64 first_id,
+								 const SeededPlayer *seeded, PlanSink *sink);
+extern void swiss_pair_after_round(const Tournament *t, int32 round);
 
 /* rankings.c */
 extern int64 rankings_calculate(int64 tournament_id);

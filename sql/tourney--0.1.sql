@@ -140,6 +140,15 @@ COMMENT ON TABLE tourney.session_participants IS 'who plays in which slot of a s
 COMMENT ON COLUMN tourney.session_participants.slot IS 'position in the session; slot 1 is the higher seed (or home/white)';
 COMMENT ON COLUMN tourney.session_participants.placement IS '1 = best in that session; equal scores share a placement';
 
+CREATE TABLE tourney.byes (
+    tournament_id   bigint NOT NULL,
+    round           int NOT NULL CHECK (round >= 1),
+    player_id       bigint NOT NULL,
+    PRIMARY KEY (tournament_id, round),
+    UNIQUE (tournament_id, player_id)
+);
+COMMENT ON TABLE tourney.byes IS 'Swiss byes: the player sits the round out without a session and scores a win''s points; at most one per player';
+
 CREATE TABLE tourney.rankings (
     tournament_id   bigint NOT NULL,
     player_id       bigint NOT NULL,
@@ -155,8 +164,8 @@ CREATE TABLE tourney.rankings (
 );
 COMMENT ON TABLE tourney.rankings IS 'final ranking, one row per enrolled player, written by calculate_rankings()';
 COMMENT ON COLUMN tourney.rankings.rank IS 'competition ranking: tied players share a rank and the next rank is skipped (1, 2, 2, 4)';
-COMMENT ON COLUMN tourney.rankings.points IS 'knockout: wins; individual_ranking: total score';
-COMMENT ON COLUMN tourney.rankings.tiebreaks IS 'the format''s tie-break values, in the order they are applied';
+COMMENT ON COLUMN tourney.rankings.points IS 'knockout: wins; individual_ranking: total score; round_robin: 3 per win, 1 per draw; swiss: 1 per win or bye, 1/2 per draw';
+COMMENT ON COLUMN tourney.rankings.tiebreaks IS 'round_robin: {score difference, score for}; swiss: {Buchholz, Sonneborn-Berger}; else empty';
 
 CREATE TABLE tourney.tasks (
     tournament_id   bigint NOT NULL REFERENCES tourney.tournaments ON DELETE CASCADE,
@@ -226,6 +235,8 @@ BEGIN
         WHERE s.tournament_id = o.tournament_id;
     DELETE FROM tourney.rankings r USING old_rows o
         WHERE r.tournament_id = o.tournament_id;
+    DELETE FROM tourney.byes b USING old_rows o
+        WHERE b.tournament_id = o.tournament_id;
     DELETE FROM tourney.enrollments e USING old_rows o
         WHERE e.tournament_id = o.tournament_id;
     RETURN NULL;
@@ -326,6 +337,13 @@ LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION tourney.submit_result(bigint, numeric[]) IS
     'records the scores of a session in slot order, sets placements and winner, advances the players; an identical re-send is a no-op';
 
+CREATE FUNCTION tourney.correct_result(session_id bigint, scores numeric[], cascade bool DEFAULT false)
+RETURNS SETOF bigint
+AS 'MODULE_PATHNAME', 'tourney_correct_result'
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.correct_result(bigint, numeric[], bool) IS
+    'changes a submitted result; when the winner changes and later sessions depend on it, refuses unless cascade, which resets them (recursively) and returns their ids';
+
 CREATE FUNCTION tourney.simulate_results(tournament_id bigint, seed bigint DEFAULT 0)
 RETURNS int
 AS 'MODULE_PATHNAME', 'tourney_simulate_results'
@@ -383,6 +401,7 @@ REVOKE EXECUTE ON FUNCTION
     tourney.generation_status(uuid),
     tourney.wait_for_task(uuid, interval),
     tourney.submit_result(bigint, numeric[]),
+    tourney.correct_result(bigint, numeric[], bool),
     tourney.simulate_results(bigint, bigint),
     tourney.calculate_rankings(bigint),
     tourney.complete_tournament(bigint),
@@ -403,6 +422,7 @@ SELECT pg_catalog.pg_extension_config_dump('tourney.enrollments', '');
 SELECT pg_catalog.pg_extension_config_dump('tourney.sessions', '');
 SELECT pg_catalog.pg_extension_config_dump('tourney.session_participants', '');
 SELECT pg_catalog.pg_extension_config_dump('tourney.rankings', '');
+SELECT pg_catalog.pg_extension_config_dump('tourney.byes', '');
 SELECT pg_catalog.pg_extension_config_dump('tourney.tasks', '');
 SELECT pg_catalog.pg_extension_config_dump('tourney.tournament_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('tourney.session_id_seq', '');

@@ -11,162 +11,56 @@
 
 PG_FUNCTION_INFO_V1(tourney_generate_sessions);
 
-void		(*generation_progress_hook) (int64 tournament_id, const char *phase,
-										 int64 done, int64 total) = NULL;
-
-const Oid	participant_columns[3] = {INT8OID, INT2OID, INT8OID};
-
-static const Oid session_columns[9] = {INT8OID, TEXTOID, INT4OID, INT4OID, INT8OID,
-INT8OID, INT2OID, INT8OID, INT2OID};
-
-/* Per-round session counts of a tournament about to be generated. */
-typedef struct RoundCounts
+/* Rounds of a Swiss tournament: as set, else ceil(log2 N). */
+int32
+swiss_rounds(const Tournament *t, int32 players)
 {
-	int32		rounds;
-	int64	   *sessions;		/* [1..rounds], all stages of the round */
-	int64		total;
-} RoundCounts;
+	int32		rounds = 0;
 
-typedef struct GenerationSink
-{
-	PlanSink	base;
-	ArrayBatch	sessions;
-	ArrayBatch	participants;
-	CampusSpread campus;
-	const RoundCounts *counts;
-	int64		tournament_id;
-	int64		reported;		/* sessions written at the last progress report */
-	int32		round;			/* round of the last session written */
-	int64		index_in_round;
-} GenerationSink;
-
-static void
-sink_session(PlanSink *base, const PlannedSession *s)
-{
-	GenerationSink *g = (GenerationSink *) base;
-	Datum		values[9];
-	bool		nulls[9] = {false};
-
-	if (s->round != g->round)
-	{
-		g->round = s->round;
-		g->index_in_round = 0;
-		if (g->campus.ncampuses > 0 &&
-			!campus_spread_round(&g->campus, s->round, g->counts->sessions[s->round]))
-			elog(ERROR, "campus spread of round %d changed after it was checked", s->round);
-	}
-	values[0] = Int64GetDatum(s->session_id);
-	values[1] = CStringGetTextDatum(s->third_place ? "third_place" : "main");
-	values[2] = Int32GetDatum(s->round);
-	values[3] = Int32GetDatum(s->match_number);
-	nulls[4] = g->campus.ncampuses == 0;
-	if (!nulls[4])
-		values[4] = Int64GetDatum(campus_for_session(&g->campus, g->index_in_round));
-	values[5] = Int64GetDatum(s->next_session_id);
-	nulls[5] = s->next_session_id == 0;
-	values[6] = Int16GetDatum(s->next_slot);
-	nulls[6] = s->next_session_id == 0;
-	values[7] = Int64GetDatum(s->loser_next_session_id);
-	nulls[7] = s->loser_next_session_id == 0;
-	values[8] = Int16GetDatum(s->loser_next_slot);
-	nulls[8] = s->loser_next_session_id == 0;
-	g->index_in_round++;
-	array_batch_add(&g->sessions, values, nulls);
-	if (generation_progress_hook != NULL && g->sessions.rows_written != g->reported)
-	{
-		g->reported = g->sessions.rows_written;
-		generation_progress_hook(g->tournament_id, "writing", g->reported, g->counts->total);
-	}
+	if (t->number_of_rounds > 0)
+		return t->number_of_rounds;
+	while (((int64) 1 << rounds) < players)
+		rounds++;
+	return Max(rounds, 1);
 }
 
 static void
-sink_participant(PlanSink *base, const PlannedParticipant *p)
+require_players(const Tournament *t, int32 players, int32 minimum)
 {
-	GenerationSink *g = (GenerationSink *) base;
-	Datum		values[3];
-
-	values[0] = Int64GetDatum(p->session_id);
-	values[1] = Int16GetDatum(p->slot);
-	values[2] = Int64GetDatum(p->player_id);
-	array_batch_add(&g->participants, values, NULL);
+	if (players < minimum)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot generate sessions: tournament " INT64_FORMAT " has %d enrolled players",
+						t->id, players),
+				 errdetail("A %s tournament needs at least %d players.",
+						   tourney_format_names[t->format], minimum)));
 }
 
-/* The INSERT that adds participants: at generation and when players advance. */
-SPIPlanPtr
-participants_insert_plan(void)
+/* Every round has the same number of sessions. */
+static void
+count_even_rounds(RoundCounts *counts, int32 rounds, int64 per_round)
 {
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[4] = {INT8OID, INT8ARRAYOID, INT2ARRAYOID, INT8ARRAYOID};
-
-	return tourney_plan(&plan,
-						"INSERT INTO tourney.session_participants"
-						" (tournament_id, session_id, slot, player_id)"
-						" SELECT $1, * FROM unnest($2, $3, $4)",
-						4, argtypes);
-}
-
-static SPIPlanPtr
-sessions_insert_plan(void)
-{
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[10] = {INT8OID, INT8ARRAYOID, TEXTARRAYOID, INT4ARRAYOID,
-		INT4ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT2ARRAYOID, INT8ARRAYOID,
-	INT2ARRAYOID};
-
-	return tourney_plan(&plan,
-						"INSERT INTO tourney.sessions (tournament_id, session_id, stage,"
-						" round, match_number, campus_id, next_session_id, next_slot,"
-						" loser_next_session_id, loser_next_slot)"
-						" SELECT $1, * FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10)",
-						10, argtypes);
-}
-
-/* Capacities of the tournament's campuses, in campus_ids order; 0 = unlimited. */
-static int32 *
-campus_capacities(const Tournament *t)
-{
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[1] = {INT8ARRAYOID};
-	Datum		args[1];
-	int32	   *capacities = palloc0(sizeof(int32) * Max(t->ncampuses, 1));
-
-	if (t->ncampuses == 0)
-		return capacities;
-	args[0] = tourney_int8_array_datum(t->campus_ids, t->ncampuses);
-	tourney_plan(&plan,
-				 "SELECT u.ord::int, coalesce(c.capacity, 0)"
-				 " FROM unnest($1) WITH ORDINALITY u(id, ord)"
-				 " JOIN tourney.campuses c ON c.campus_id = u.id",
-				 1, argtypes);
-	tourney_exec(plan, args, NULL, false, 0);
-	if (SPI_processed != (uint64) t->ncampuses)
-		elog(ERROR, "campuses of tournament " INT64_FORMAT " are missing", t->id);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		bool		isnull;
-		int32		ord = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
-
-		capacities[ord - 1] = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
-	}
-	return capacities;
+	counts->rounds = rounds;
+	counts->sessions = palloc0(sizeof(int64) * (rounds + 1));
+	for (int32 r = 1; r <= rounds; r++)
+		counts->sessions[r] = per_round;
+	counts->total = per_round * rounds;
 }
 
 /*
  * Sessions per round of the format, checked against the rules before
- * anything is written.
+ * anything is written.  For Swiss only round 1 is generated; later rounds
+ * are counted for the campus check.
  */
 static void
 count_rounds(const Tournament *t, int32 players, KnockoutLayout *k, RoundCounts *counts)
 {
+	int32		swiss_max;
+
 	switch (t->format)
 	{
 		case FORMAT_KNOCKOUT:
-			if (players < 2)
-				ereport(ERROR,
-						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-						 errmsg("cannot generate sessions: tournament " INT64_FORMAT " has %d enrolled players",
-								t->id, players),
-						 errdetail("A knockout needs at least 2 players.")));
+			require_players(t, players, 2);
 			knockout_layout(k, players, t->third_place);
 			counts->rounds = k->rounds;
 			counts->sessions = palloc0(sizeof(int64) * (k->rounds + 1));
@@ -177,22 +71,26 @@ count_rounds(const Tournament *t, int32 players, KnockoutLayout *k, RoundCounts 
 			counts->total = k->total_sessions;
 			break;
 		case FORMAT_INDIVIDUAL_RANKING:
-			if (players < 1)
+			require_players(t, players, 1);
+			count_even_rounds(counts, t->number_of_rounds, players);
+			break;
+		case FORMAT_ROUND_ROBIN:
+			require_players(t, players, 2);
+			count_even_rounds(counts, round_robin_rounds(players, t->number_of_rounds),
+							  round_robin_round_sessions(players));
+			break;
+		case FORMAT_SWISS:
+			require_players(t, players, 2);
+			swiss_max = players - 1 + (players & 1);
+			if (swiss_rounds(t, players) > swiss_max)
 				ereport(ERROR,
 						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-						 errmsg("cannot generate sessions: tournament " INT64_FORMAT " has no enrolled players",
-								t->id)));
-			counts->rounds = t->number_of_rounds;
-			counts->sessions = palloc0(sizeof(int64) * (counts->rounds + 1));
-			for (int32 r = 1; r <= counts->rounds; r++)
-				counts->sessions[r] = players;
-			counts->total = individual_total_sessions(players, counts->rounds);
+						 errmsg("cannot generate sessions: %d Swiss rounds need more than %d players",
+								swiss_rounds(t, players), players),
+						 errdetail("%d players can play at most %d rounds without a rematch.",
+								   players, swiss_max)));
+			count_even_rounds(counts, swiss_rounds(t, players), players / 2);
 			break;
-		default:
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("generation of %s tournaments is not implemented yet",
-							tourney_format_names[t->format])));
 	}
 	if (counts->total > PG_INT32_MAX)
 		ereport(ERROR,
@@ -225,12 +123,37 @@ check_generation(const Tournament *t, int32 players, KnockoutLayout *layout,
 				 RoundCounts *counts, CampusSpread *campus)
 {
 	count_rounds(t, players, layout, counts);
-	memset(campus, 0, sizeof(*campus));
-	campus->ncampuses = t->ncampuses;
-	campus->campus_ids = t->campus_ids;
-	campus->capacities = campus_capacities(t);
+	campus_spread_load(t, campus);
 	if (t->ncampuses > 0)
 		check_campus_room(t, campus, counts);
+}
+
+/* Sessions written at generation: all of them, but Swiss round 1 only. */
+static int64
+sessions_at_generation(const Tournament *t, const RoundCounts *counts)
+{
+	return t->format == FORMAT_SWISS ? counts->sessions[1] : counts->total;
+}
+
+static void
+plan_format(const Tournament *t, const KnockoutLayout *layout, int32 players,
+			int64 first_id, const SeededPlayer *seeded, PlanSink *sink)
+{
+	switch (t->format)
+	{
+		case FORMAT_KNOCKOUT:
+			knockout_plan(layout, first_id, seeded, sink);
+			break;
+		case FORMAT_INDIVIDUAL_RANKING:
+			individual_plan(players, t->number_of_rounds, first_id, seeded, sink);
+			break;
+		case FORMAT_ROUND_ROBIN:
+			round_robin_plan(players, t->number_of_rounds, first_id, seeded, sink);
+			break;
+		case FORMAT_SWISS:
+			swiss_plan_round_one(players, first_id, seeded, sink);
+			break;
+	}
 }
 
 /*
@@ -241,47 +164,40 @@ void
 generate_tournament_sessions(Tournament *t, GenerationTimings *timings)
 {
 	static SPIPlanPtr plan_status = NULL;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		args[1] = {Int64GetDatum(t->id)};
+	Oid			argtypes[2] = {INT8OID, INT4OID};
+	Datum		args[2];
 	instr_time	start;
 	SeededPlayer *seeded;
 	int32		players;
 	KnockoutLayout layout;
 	RoundCounts counts;
-	GenerationSink sink;
-	int64		first_id;
+	CampusSpread campus;
+	PlanWriter *writer;
+	int64		sessions;
 
 	INSTR_TIME_SET_CURRENT(start);
 	if (generation_progress_hook != NULL)
 		generation_progress_hook(t->id, "reading", 0, 0);
 	seeded = tournament_seeded_players(t->id, &players);
+	check_generation(t, players, &layout, &counts, &campus);
+	if (t->format == FORMAT_SWISS)
+		t->number_of_rounds = counts.rounds;
 
-	memset(&sink, 0, sizeof(sink));
-	check_generation(t, players, &layout, &counts, &sink.campus);
-	sink.base.session = sink_session;
-	sink.base.participant = sink_participant;
-	sink.counts = &counts;
-	sink.tournament_id = t->id;
+	sessions = sessions_at_generation(t, &counts);
+	writer = plan_writer_begin(t, &counts, &campus);
+	plan_format(t, &layout, players, tourney_mint_ids("session_id_seq", Max(sessions, 1)),
+				seeded, plan_writer_sink(writer));
+	plan_writer_end(writer, timings);
 
-	first_id = tourney_mint_ids("session_id_seq", counts.total);
-	array_batch_init(&sink.sessions, sessions_insert_plan(), t->id, 9, session_columns);
-	array_batch_init(&sink.participants, participants_insert_plan(), t->id, 3,
-					 participant_columns);
-	if (t->format == FORMAT_KNOCKOUT)
-		knockout_plan(&layout, first_id, seeded, &sink.base);
-	else
-		individual_plan(players, t->number_of_rounds, first_id, seeded, &sink.base);
-	array_batch_end(&sink.sessions);
-	array_batch_end(&sink.participants);
-
+	args[0] = Int64GetDatum(t->id);
+	args[1] = Int32GetDatum(t->number_of_rounds);
 	tourney_plan(&plan_status,
 				 "UPDATE tourney.tournaments SET status = 'in_progress',"
-				 " sessions_generated_at = now() WHERE tournament_id = $1",
-				 1, argtypes);
+				 " sessions_generated_at = now(),"
+				 " number_of_rounds = CASE WHEN $2 > 0 THEN $2 END"
+				 " WHERE tournament_id = $1",
+				 2, argtypes);
 	tourney_exec(plan_status, args, NULL, false, 0);
-
-	timings->session_count = sink.sessions.rows_written;
-	timings->db_write_ms = sink.sessions.write_ms + sink.participants.write_ms;
 	timings->generation_ms = tourney_elapsed_ms(start) - timings->db_write_ms;
 }
 

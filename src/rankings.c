@@ -5,7 +5,9 @@
  * match's winner and loser, then the losers of main round r share
  * 2^(R - r) + 1 (semi-final losers 3 without a third-place match).
  * Individual ranking: competition ranking of the summed scores in the
- * tournament's direction.  Players still in the running rank by the same
+ * tournament's direction.  Round robin: points (3 per win, 1 per draw),
+ * then score difference, then score for.  Swiss: points (1 per win or
+ * bye, 1/2 per draw), then Buchholz, then Sonneborn-Berger.  Players still in the running rank by the same
  * rules on the results so far, which is what standings shows.
  */
 #include "tourney.h"
@@ -20,42 +22,80 @@ PG_FUNCTION_INFO_V1(tourney_calculate_rankings);
 PG_FUNCTION_INFO_V1(tourney_standings);
 
 /*
- * $1 tournament, $2 is a knockout, $3 higher scores win, $4 main rounds.
+ * The ranking query, shared by calculate_rankings and standings: $1 the
+ * tournament, $2 higher scores win, $3 the knockout's main rounds.
  * Columns: player_id, rank, points, wins, draws, losses, score_for,
- * score_against, tiebreaks.
+ * score_against, tiebreaks.  Only the last step differs per format.
  */
-#define RANKING_QUERY \
+#define RANKING_PARTS \
 	"WITH parts AS (" \
 	" SELECT p.player_id, p.score, p.placement, s.stage, s.round," \
 	"  count(*) OVER w AS n, sum(p.score) OVER w AS session_total," \
-	"  count(*) FILTER (WHERE p.placement = 1) OVER w AS firsts" \
+	"  count(*) FILTER (WHERE p.placement = 1) OVER w AS firsts," \
+	"  sum(p.player_id) OVER w - p.player_id AS opponent" \
 	" FROM tourney.sessions s JOIN tourney.session_participants p" \
 	"  ON p.tournament_id = s.tournament_id AND p.session_id = s.session_id" \
 	" WHERE s.tournament_id = $1 AND s.result_submitted" \
 	" WINDOW w AS (PARTITION BY p.session_id))," \
+	" results AS (SELECT *, CASE WHEN n < 2 THEN NULL" \
+	"  WHEN placement = 1 AND firsts = 1 THEN 'w'" \
+	"  WHEN placement = 1 THEN 'd' ELSE 'l' END AS outcome FROM parts)," \
 	" per_player AS (" \
 	" SELECT e.player_id," \
-	"  count(x.n) FILTER (WHERE x.n > 1 AND x.placement = 1 AND x.firsts = 1)::int AS wins," \
-	"  count(x.n) FILTER (WHERE x.n > 1 AND x.placement = 1 AND x.firsts > 1)::int AS draws," \
-	"  count(x.n) FILTER (WHERE x.n > 1 AND x.placement > 1)::int AS losses," \
+	"  count(x.outcome) FILTER (WHERE x.outcome = 'w')::int AS wins," \
+	"  count(x.outcome) FILTER (WHERE x.outcome = 'd')::int AS draws," \
+	"  count(x.outcome) FILTER (WHERE x.outcome = 'l')::int AS losses," \
 	"  coalesce(sum(x.score), 0) AS score_for," \
 	"  coalesce(sum(x.session_total - x.score) FILTER (WHERE x.n > 1), 0) AS score_against," \
 	"  sum(x.score) AS total," \
 	"  CASE WHEN bool_or(x.stage = 'third_place' AND x.placement > 1) THEN 4" \
 	"   WHEN bool_or(x.stage = 'third_place' AND x.placement = 1) THEN 3" \
-	"   ELSE coalesce((1 << ($4 - min(x.round) FILTER" \
+	"   ELSE coalesce((1 << ($3 - min(x.round) FILTER" \
 	"    (WHERE x.stage = 'main' AND x.placement > 1))) + 1, 1) END AS ladder" \
-	" FROM tourney.enrollments e LEFT JOIN parts x ON x.player_id = e.player_id" \
-	" WHERE e.tournament_id = $1 GROUP BY e.player_id)" \
-	" SELECT player_id," \
-	"  CASE WHEN $2 THEN ladder ELSE rank() OVER (ORDER BY" \
-	"   CASE WHEN $3 THEN total END DESC NULLS LAST," \
-	"   CASE WHEN NOT $3 THEN total END ASC NULLS LAST)::int END AS rank," \
-	"  CASE WHEN $2 THEN wins::numeric ELSE coalesce(total, 0) END AS points," \
-	"  wins, draws, losses, score_for, score_against, '{}'::numeric[] AS tiebreaks" \
-	" FROM per_player"
+	" FROM tourney.enrollments e LEFT JOIN results x ON x.player_id = e.player_id" \
+	" WHERE e.tournament_id = $1 GROUP BY e.player_id)"
 
-static const Oid ranking_argtypes[4] = {INT8OID, BOOLOID, BOOLOID, INT4OID};
+#define RANKING_COLUMNS \
+	" wins, draws, losses, score_for, score_against"
+
+static const char *const ranking_queries[] = {
+	/* knockout */
+	RANKING_PARTS
+	" SELECT player_id, ladder AS rank, wins::numeric AS points," RANKING_COLUMNS ","
+	" '{}'::numeric[] AS tiebreaks FROM per_player",
+	/* individual ranking */
+	RANKING_PARTS
+	" SELECT player_id, rank() OVER (ORDER BY"
+	"  CASE WHEN $2 THEN total END DESC NULLS LAST,"
+	"  CASE WHEN NOT $2 THEN total END ASC NULLS LAST)::int AS rank,"
+	" coalesce(total, 0) AS points," RANKING_COLUMNS ","
+	" '{}'::numeric[] AS tiebreaks FROM per_player",
+	/* round robin: points, then score difference, then score for */
+	RANKING_PARTS ","
+	" scored AS (SELECT *, (3 * wins + draws)::numeric AS points,"
+	"  score_for - score_against AS difference FROM per_player)"
+	" SELECT player_id, rank() OVER (ORDER BY points DESC, difference DESC,"
+	"  score_for DESC)::int AS rank, points," RANKING_COLUMNS ","
+	" ARRAY[difference, score_for] AS tiebreaks FROM scored",
+	/* swiss: points, then Buchholz, then Sonneborn-Berger */
+	RANKING_PARTS ","
+	" scored AS (SELECT pp.*, wins + 0.5 * draws + (SELECT count(*) FROM tourney.byes b"
+	"  WHERE b.tournament_id = $1 AND b.player_id = pp.player_id) AS points"
+	"  FROM per_player pp),"
+	" breaks AS (SELECT x.player_id, sum(o.points) AS buchholz,"
+	"  sum(CASE x.outcome WHEN 'w' THEN o.points WHEN 'd' THEN o.points * 0.5"
+	"   ELSE 0 END) AS sonneborn_berger"
+	"  FROM results x JOIN scored o ON o.player_id = x.opponent"
+	"  WHERE x.n = 2 GROUP BY x.player_id),"
+	" ranked AS (SELECT s.*, coalesce(b.buchholz, 0) AS buchholz,"
+	"  coalesce(b.sonneborn_berger, 0) AS sonneborn_berger"
+	"  FROM scored s LEFT JOIN breaks b ON b.player_id = s.player_id)"
+	" SELECT player_id, rank() OVER (ORDER BY points DESC, buchholz DESC,"
+	"  sonneborn_berger DESC)::int AS rank, points," RANKING_COLUMNS ","
+	" ARRAY[buchholz, sonneborn_berger] AS tiebreaks FROM ranked"
+};
+
+static const Oid ranking_argtypes[3] = {INT8OID, BOOLOID, INT4OID};
 
 static void
 ranking_args(const Tournament *t, Datum *args, bool read_only)
@@ -73,9 +113,8 @@ ranking_args(const Tournament *t, Datum *args, bool read_only)
 	tourney_exec(plan, key, NULL, read_only, 1);
 	rounds = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	args[0] = Int64GetDatum(t->id);
-	args[1] = BoolGetDatum(t->format == FORMAT_KNOCKOUT);
-	args[2] = BoolGetDatum(t->higher_wins);
-	args[3] = isnull ? Int32GetDatum(0) : rounds;
+	args[1] = BoolGetDatum(t->higher_wins);
+	args[2] = isnull ? Int32GetDatum(0) : rounds;
 }
 
 static void
@@ -105,11 +144,11 @@ int64
 rankings_calculate(int64 tournament_id)
 {
 	static SPIPlanPtr plan_delete = NULL;
-	static SPIPlanPtr plan_insert = NULL;
+	static SPIPlanPtr plan_insert[lengthof(ranking_queries)];
 	static SPIPlanPtr plan_stamp = NULL;
 	Oid			argtypes[1] = {INT8OID};
 	Datum		key[1] = {Int64GetDatum(tournament_id)};
-	Datum		args[4];
+	Datum		args[3];
 	Tournament *t = tournament_lock(tournament_id, TOURNAMENT_LOCK);
 	int64		written;
 
@@ -120,12 +159,12 @@ rankings_calculate(int64 tournament_id)
 	tourney_plan(&plan_delete, "DELETE FROM tourney.rankings WHERE tournament_id = $1",
 				 1, argtypes);
 	tourney_exec(plan_delete, key, NULL, false, 0);
-	tourney_plan(&plan_insert,
-				 "INSERT INTO tourney.rankings (tournament_id, player_id, rank, points,"
-				 " wins, draws, losses, score_for, score_against, tiebreaks)"
-				 " SELECT $1, r.* FROM (" RANKING_QUERY ") r",
-				 4, ranking_argtypes);
-	tourney_exec(plan_insert, args, NULL, false, 0);
+	tourney_plan(&plan_insert[t->format],
+				 psprintf("INSERT INTO tourney.rankings (tournament_id, player_id, rank, points,"
+						  " wins, draws, losses, score_for, score_against, tiebreaks)"
+						  " SELECT $1, r.* FROM (%s) r", ranking_queries[t->format]),
+				 3, ranking_argtypes);
+	tourney_exec(plan_insert[t->format], args, NULL, false, 0);
 	written = (int64) SPI_processed;
 	tourney_plan(&plan_stamp,
 				 "UPDATE tourney.tournaments SET rankings_calculated_at = now()"
@@ -155,10 +194,10 @@ tourney_calculate_rankings(PG_FUNCTION_ARGS)
 Datum
 tourney_standings(PG_FUNCTION_ARGS)
 {
-	static SPIPlanPtr plan = NULL;
+	static SPIPlanPtr plans[lengthof(ranking_queries)];
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Tournament *t;
-	Datum		args[4];
+	Datum		args[3];
 	Portal		portal;
 
 	tourney_require_arg(fcinfo, 0, "tournament_id");
@@ -167,14 +206,14 @@ tourney_standings(PG_FUNCTION_ARGS)
 	SPI_connect();
 	t = tournament_lock(PG_GETARG_INT64(0), TOURNAMENT_SNAPSHOT);
 	ranking_args(t, args, true);
-	tourney_plan(&plan,
-				 "SELECT r.rank, r.player_id, pl.name, r.points, r.wins, r.draws,"
-				 " r.losses, r.score_for, r.score_against"
-				 " FROM (" RANKING_QUERY ") r"
-				 " JOIN tourney.players pl ON pl.player_id = r.player_id"
-				 " ORDER BY r.rank, r.player_id",
-				 4, ranking_argtypes);
-	portal = SPI_cursor_open(NULL, plan, args, NULL, true);
+	tourney_plan(&plans[t->format],
+				 psprintf("SELECT r.rank, r.player_id, pl.name, r.points, r.wins, r.draws,"
+						  " r.losses, r.score_for, r.score_against"
+						  " FROM (%s) r"
+						  " JOIN tourney.players pl ON pl.player_id = r.player_id"
+						  " ORDER BY r.rank, r.player_id", ranking_queries[t->format]),
+				 3, ranking_argtypes);
+	portal = SPI_cursor_open(NULL, plans[t->format], args, NULL, true);
 	for (;;)
 	{
 		SPI_cursor_fetch(portal, true, TOURNEY_BATCH_ROWS);

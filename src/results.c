@@ -30,7 +30,7 @@ result_expected_participants(TourneyFormat format)
 	return format == FORMAT_INDIVIDUAL_RANKING ? 1 : 2;
 }
 
-static int
+int
 numeric_compare(Datum a, Datum b)
 {
 	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, a, b));
@@ -40,7 +40,7 @@ numeric_compare(Datum a, Datum b)
  * Placements (1 = best, equal scores share) and the index of the winner of
  * a two-player session, or -1 for a draw or a single-player session.
  */
-static int
+int
 place_scores(const Tournament *t, int n, const Datum *scores, int32 *placements)
 {
 	for (int i = 0; i < n; i++)
@@ -60,7 +60,7 @@ place_scores(const Tournament *t, int n, const Datum *scores, int32 *placements)
 }
 
 /* Refuse scores that break the format's rules, before anything is written. */
-static void
+void
 check_outcome(const Tournament *t, int64 session_id, int n, int winner)
 {
 	if (t->format == FORMAT_KNOCKOUT && n == 2 && winner < 0)
@@ -120,6 +120,14 @@ advance_player(ResultWriter *w, int64 session_id, int16 slot, int64 player_id)
 void
 result_writer_add(ResultWriter *w, const ResultSession *s, const Datum *scores)
 {
+	result_writer_add_ex(w, s, scores, true);
+}
+
+/* With advance false the players stay where they are (corrections move them). */
+void
+result_writer_add_ex(ResultWriter *w, const ResultSession *s, const Datum *scores,
+					 bool advance)
+{
 	int32		placements[2];
 	int			n = s->nparticipants;
 	int			winner = place_scores(w->t, n, scores, placements);
@@ -144,6 +152,8 @@ result_writer_add(ResultWriter *w, const ResultSession *s, const Datum *scores)
 		array_batch_add(&w->participants, row, NULL);
 	}
 
+	if (!advance)
+		return;
 	if (winner >= 0 && s->next_session_id != 0)
 		advance_player(w, s->next_session_id, s->next_slot, s->player_ids[winner]);
 	if (winner >= 0 && s->loser_next_session_id != 0)
@@ -160,7 +170,7 @@ result_writer_end(ResultWriter *w)
 }
 
 /* The scores argument: one-dimensional, no NULL, no NaN or infinity. */
-static Datum *
+Datum *
 score_array(ArrayType *a, int *n)
 {
 	Datum	   *scores;
@@ -186,9 +196,9 @@ score_array(ArrayType *a, int *n)
 	return scores;
 }
 
-/* A session as results need it, locked; false if no such session. */
-static bool
-lock_session(int64 session_id, int64 *tournament_id, bool *submitted, ResultSession *s)
+/* A session as results need it, locked; unknown sessions are P0002. */
+void
+lock_session(int64 session_id, LockedSession *ls)
 {
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[1] = {INT8OID};
@@ -196,20 +206,24 @@ lock_session(int64 session_id, int64 *tournament_id, bool *submitted, ResultSess
 	HeapTuple	row;
 	TupleDesc	desc;
 	bool		isnull;
+	ResultSession *s = &ls->s;
 
 	tourney_plan(&plan,
 				 "SELECT tournament_id, next_session_id, next_slot,"
-				 " loser_next_session_id, loser_next_slot, result_submitted"
+				 " loser_next_session_id, loser_next_slot, result_submitted,"
+				 " round, winner_id"
 				 " FROM tourney.sessions WHERE session_id = $1 FOR NO KEY UPDATE",
 				 1, argtypes);
 	tourney_exec(plan, args, NULL, false, 0);
 	if (SPI_processed == 0)
-		return false;
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("session " INT64_FORMAT " does not exist", session_id)));
 	row = SPI_tuptable->vals[0];
 	desc = SPI_tuptable->tupdesc;
-	memset(s, 0, sizeof(*s));
+	memset(ls, 0, sizeof(*ls));
 	s->session_id = session_id;
-	*tournament_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
+	ls->tournament_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
 	s->next_session_id = DatumGetInt64(SPI_getbinval(row, desc, 2, &isnull));
 	if (isnull)
 		s->next_session_id = 0;
@@ -218,12 +232,15 @@ lock_session(int64 session_id, int64 *tournament_id, bool *submitted, ResultSess
 	if (isnull)
 		s->loser_next_session_id = 0;
 	s->loser_next_slot = DatumGetInt16(SPI_getbinval(row, desc, 5, &isnull));
-	*submitted = DatumGetBool(SPI_getbinval(row, desc, 6, &isnull));
-	return true;
+	ls->submitted = DatumGetBool(SPI_getbinval(row, desc, 6, &isnull));
+	ls->round = DatumGetInt32(SPI_getbinval(row, desc, 7, &isnull));
+	ls->winner_id = DatumGetInt64(SPI_getbinval(row, desc, 8, &isnull));
+	if (isnull)
+		ls->winner_id = 0;
 }
 
 /* Participants in slot order, with their stored scores (NULL if none yet). */
-static int
+int
 read_participants(int64 tournament_id, ResultSession *s, Datum *stored)
 {
 	static SPIPlanPtr plan = NULL;
@@ -252,36 +269,46 @@ read_participants(int64 tournament_id, ResultSession *s, Datum *stored)
 	return s->nparticipants;
 }
 
-static void
-submit_result(int64 session_id, const Datum *scores, int nscores)
+/*
+ * The participants of a locked session, checked against the scores given:
+ * known (55000) and as many as the scores (22023).
+ */
+void
+require_scorable(const Tournament *t, LockedSession *ls, int nscores, Datum *stored)
 {
-	ResultSession s;
-	int64		tournament_id;
-	bool		submitted;
-	Datum		stored[2];
-	Tournament *t;
-	ResultWriter *w;
+	int64		session_id = ls->s.session_id;
 
-	if (!lock_session(session_id, &tournament_id, &submitted, &s))
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("session " INT64_FORMAT " does not exist", session_id)));
-	t = tournament_lock(tournament_id, TOURNAMENT_READ);
-	tournament_require_state(t, STATUS_IN_PROGRESS, "submit a result");
-
-	if (read_participants(tournament_id, &s, stored) < result_expected_participants(t->format))
+	if (read_participants(t->id, &ls->s, stored) < result_expected_participants(t->format))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("participants of session " INT64_FORMAT " are not known yet", session_id),
 				 errdetail("The session waits for the results of earlier sessions.")));
-	if (nscores != s.nparticipants)
+	if (nscores != ls->s.nparticipants)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("session " INT64_FORMAT " has %d participants but %d scores were given",
-						session_id, s.nparticipants, nscores),
+				 errmsg_plural("session " INT64_FORMAT " has %d participant but %d scores were given",
+							   "session " INT64_FORMAT " has %d participants but %d scores were given",
+							   ls->s.nparticipants, session_id, ls->s.nparticipants, nscores),
 				 errhint("Give one score per participant, in slot order.")));
+}
 
-	if (submitted)
+static void
+submit_result(int64 session_id, const Datum *scores, int nscores)
+{
+	LockedSession ls;
+	Datum		stored[2];
+	Tournament *t;
+	ResultWriter *w;
+
+	lock_session(session_id, &ls);
+	t = tournament_lock(ls.tournament_id, TOURNAMENT_READ);
+	tournament_require_state(t, STATUS_IN_PROGRESS, "submit a result");
+	/* a Swiss round's last results must not both miss (or both make) the pairing */
+	if (t->format == FORMAT_SWISS)
+		t = tournament_lock(ls.tournament_id, TOURNAMENT_LOCK);
+	require_scorable(t, &ls, nscores, stored);
+
+	if (ls.submitted)
 	{
 		for (int i = 0; i < nscores; i++)
 			if (numeric_compare(scores[i], stored[i]) != 0)
@@ -293,8 +320,9 @@ submit_result(int64 session_id, const Datum *scores, int nscores)
 	}
 
 	w = result_writer_begin(t);
-	result_writer_add(w, &s, scores);
+	result_writer_add(w, &ls.s, scores);
 	result_writer_end(w);
+	swiss_pair_after_round(t, ls.round);
 }
 
 Datum

@@ -71,10 +71,14 @@ tenths(int64 value)
 	return NumericGetDatum(int64_div_fast_to_numeric(value, 1));
 }
 
+/* Share of drawn matches where the format allows draws. */
+#define DRAW_PROBABILITY 0.1
+
 /*
  * A two-player match: the Elo expectation picks the winner, the scores
- * are small and never equal.  With ranking direction asc (times), the
- * winner's score is the lower one.
+ * are small.  A knockout match is never drawn; other formats draw one
+ * match in ten.  With ranking direction asc (times), the winner's score is
+ * the lower one.
  */
 static void
 simulate_match(const Tournament *t, pg_prng_state *rng, const double *ratings,
@@ -84,6 +88,9 @@ simulate_match(const Tournament *t, pg_prng_state *rng, const double *ratings,
 	int			winner = pg_prng_double(rng) < expected ? 0 : 1;
 	int64		low = (int64) pg_prng_uint64_range(rng, 0, 9);
 	int64		high = low + 1 + (int64) pg_prng_uint64_range(rng, 0, 4);
+
+	if (t->format != FORMAT_KNOCKOUT && pg_prng_double(rng) < DRAW_PROBABILITY)
+		high = low;
 
 	if (t->higher_wins)
 	{
@@ -263,7 +270,8 @@ simulate_tournament(int64 tournament_id, int64 seed)
 	rs.t = t;
 	rs.ratings = &ratings;
 	rs.seed = seed;
-	rounds = last_round(tournament_id);
+	/* Swiss rounds are paired as the rounds before them end */
+	rounds = t->format == FORMAT_SWISS ? t->number_of_rounds : last_round(tournament_id);
 	for (int32 r = 1; r <= rounds; r++)
 	{
 		rs.round = r;
@@ -274,6 +282,7 @@ simulate_tournament(int64 tournament_id, int64 seed)
 			rs.third_place = true;
 			total += simulate_round(&rs);
 		}
+		swiss_pair_after_round(t, r);
 	}
 	return total;
 }
