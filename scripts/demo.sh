@@ -4,12 +4,13 @@
 #
 # Environment:
 #   TOURNEY_DEMO_PLAYERS  player count (default 1024)
-#   TOURNEY_DEMO_ASYNC    true: generate in a background worker and wait for
-#                         it (default false: in this transaction)
+#   TOURNEY_DEMO_ASYNC    true (default): generate in a background worker,
+#                         show its progress and wait for it; false: in the
+#                         calling transaction
 set -euo pipefail
 
 players=${TOURNEY_DEMO_PLAYERS:-1024}
-async=${TOURNEY_DEMO_ASYNC:-false}
+async=${TOURNEY_DEMO_ASYNC:-true}
 db=tourney_demo
 [[ $players =~ ^[0-9]+$ ]] || { echo "demo.sh: TOURNEY_DEMO_PLAYERS must be a number" >&2; exit 2; }
 [[ $async == true || $async == false ]] || { echo "demo.sh: TOURNEY_DEMO_ASYNC must be true or false" >&2; exit 2; }
@@ -22,7 +23,7 @@ PGOPTIONS='-c client_min_messages=warning' "${PSQL[@]}" -q -d postgres -c "DROP 
 "${PSQL[@]}" -d "$db" -v players="$players" -v async="$async" -f - <<'SQL'
 \set QUIET on
 \pset footer off
-CREATE TEMP TABLE demo_phase (ord serial, phase text, ms numeric(12,1), result text);
+CREATE TABLE demo_phase (ord serial, phase text, ms numeric(12,1), result text);
 
 -- Each phase: remember the start, run one statement, record the elapsed time.
 \echo '== tourney demo: ':players'-player knockout =='
@@ -52,16 +53,42 @@ VALUES ('enroll', extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1
 
 SELECT clock_timestamp() AS t0 \gset
 SELECT tourney.generate_sessions(:tid, async => :async) AS task \gset
-\if :async
-SELECT status AS task_status FROM tourney.wait_for_task(:'task') \gset
-\else
-SELECT status AS task_status FROM tourney.generation_status(:'task') \gset
-\endif
-SELECT count(*) AS session_count FROM tourney.sessions WHERE tournament_id = :tid \gset
 INSERT INTO demo_phase (phase, ms, result)
-VALUES (CASE WHEN :'async' THEN 'generate_sessions (async, incl. wait)' ELSE 'generate_sessions (sync)' END,
-        extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000,
-        :'session_count' || ' sessions, task ' || :'task_status');
+SELECT CASE WHEN :'async' THEN 'generate_sessions (queue)' ELSE 'generate_sessions (sync)' END,
+       extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000,
+       'task ' || status FROM tourney.generation_status(:'task');
+SQL
+
+# The worker runs once the call above has committed: follow its progress.
+task=$("${PSQL[@]}" -At -d "$db" -c "SELECT task_id FROM tourney.tasks ORDER BY queued_at DESC LIMIT 1")
+last=""
+for _ in $(seq 1 6000); do
+    line=$("${PSQL[@]}" -At -d "$db" -c "
+        SELECT format('generation %s: %s%s', t.status,
+                      coalesce(p.phase || ' ' || p.sessions_written || '/' || p.sessions_total
+                               || ' sessions (' || coalesce(p.percent, 0) || '%)', ''),
+                      CASE WHEN t.status = 'done' THEN t.session_count || ' sessions' ELSE '' END)
+        FROM tourney.tasks t LEFT JOIN tourney.task_progress p USING (task_id)
+        WHERE t.task_id = '$task'")
+    [[ $line != "$last" ]] && echo "progress: $line"
+    last=$line
+    [[ $line == *running* || $line == *queued* ]] || break
+    sleep 0.005
+done
+
+"${PSQL[@]}" -d "$db" -v players="$players" -v task="$task" -f - <<'SQL'
+\set QUIET on
+\pset footer off
+SELECT tournament_id AS tid FROM tourney.tasks WHERE task_id = :'task' \gset
+SELECT clock_timestamp() AS t0 \gset
+SELECT status AS task_status, session_count, queue_wait_ms, generation_ms, db_write_ms
+FROM tourney.wait_for_task(:'task') \gset
+INSERT INTO demo_phase (phase, ms, result) VALUES
+    ('wait_for_task', extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000,
+     'task ' || :'task_status'),
+    ('  task: queue wait', :queue_wait_ms, 'before the worker started'),
+    ('  task: generation', :generation_ms, 'computing the bracket'),
+    ('  task: db write', :db_write_ms, :'session_count' || ' sessions written');
 
 SELECT clock_timestamp() AS t0 \gset
 SELECT tourney.simulate_results(:tid, 42) AS simulated \gset
@@ -94,11 +121,12 @@ FROM tourney.sessions WHERE tournament_id = :tid
 GROUP BY stage, round
 ORDER BY stage <> 'main', round, stage;
 
-\echo '-- phase timings'
+\echo '-- phase timings (task lines are parts of the generation, not added to the total)'
 SELECT phase, ms, result
 FROM (SELECT ord, phase, ms, result FROM demo_phase
       UNION ALL
-      SELECT 1000000000, 'total', sum(ms), NULL FROM demo_phase) AS x
+      SELECT 1000000000, 'total', sum(ms) FILTER (WHERE phase NOT LIKE '  task:%'), NULL
+      FROM demo_phase) AS x
 ORDER BY ord;
 
 \echo '-- top 4'
