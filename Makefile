@@ -21,7 +21,7 @@ else
 include $(PGXS)
 endif
 
-.PHONY: deps demo test bench
+.PHONY: deps demo test bench test-soak test-valgrind
 deps:
 	@scripts/deps.sh
 demo: deps
@@ -33,3 +33,9 @@ test: deps
 bench: deps
 	@$(MAKE) -s all install
 	@scripts/with-cluster.sh bench/run.sh
+test-soak: deps
+	@$(MAKE) -s all install
+	@scripts/with-cluster.sh scripts/soak.sh
+test-valgrind: deps
+	@$(MAKE) -s all install
+	@scripts/valgrind.sh

@@ -219,6 +219,7 @@ tasks_recover(bool throttle, bool grace)
 	static SPIPlanPtr plan_any = NULL;
 	static SPIPlanPtr plan_orphans = NULL;
 	static SPIPlanPtr plan_queued = NULL;
+	static SPIPlanPtr plan_no_login = NULL;
 	Oid			argtypes[1] = {INT4OID};
 	Oid			queued_types[2] = {INT4OID, BOOLOID};
 	Datum		args[1] = {Int32GetDatum(tourney_task_retries)};
@@ -255,6 +256,17 @@ tasks_recover(bool throttle, bool grace)
 				 " FROM orphan WHERE k.task_id = orphan.task_id",
 				 1, argtypes);
 	tourney_exec(plan_orphans, args, NULL, false, 0);
+
+	/* A worker could never log in for these: end them instead of retrying. */
+	tourney_plan(&plan_no_login,
+				 "UPDATE tourney.tasks k SET status = 'error', finished_at = clock_timestamp(),"
+				 " error = format('role %s, which queued the task, can no longer log in',"
+				 "  k.connected_as),"
+				 " error_sqlstate = '28000', worker_pid = NULL"
+				 " WHERE k.status = 'queued' AND NOT EXISTS (SELECT FROM pg_catalog.pg_roles r"
+				 "  WHERE r.oid = k.connected_as AND r.rolcanlogin)",
+				 0, NULL);
+	tourney_exec(plan_no_login, NULL, NULL, false, 0);
 
 	/*
 	 * With grace, fresh requests get a second to be picked up by the worker
