@@ -13,6 +13,9 @@ PG_CFLAGS    = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare
 REGRESS      = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/tourney--%,$(wildcard sql/*.sql))))
 REGRESS_OPTS = --load-extension=tourney
 
+# Every source includes the shared header: rebuild all when it changes.
+$(OBJS): include/tourney.h
+
 PG_CONFIG   ?= pg_config
 PGXS        := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 ifeq ($(PGXS),)

@@ -197,13 +197,15 @@ typedef enum TournamentAccess
 {
 	TOURNAMENT_SNAPSHOT,		/* in a read-only function: its snapshot, no lock */
 	TOURNAMENT_READ,			/* a fresh snapshot, no lock */
-	TOURNAMENT_LOCK				/* FOR NO KEY UPDATE: serializes state changes */
+	TOURNAMENT_SHARE,			/* result entry: many at once, none during LOCK */
+	TOURNAMENT_LOCK				/* phases that change state or rewrite results */
 } TournamentAccess;
 
 extern Tournament *tournament_lock(int64 tournament_id, TournamentAccess access);
 extern int64 tournament_create(const char *name, TourneyFormat format, int scoring,
 							   bool higher_wins, int32 rounds, bool third_place,
 							   int64 *campus_ids, int ncampuses);
+extern int32 tournament_check_rounds(TourneyFormat format, bool given, int32 rounds);
 extern int32 tournament_enroll(int64 tournament_id, int64 *player_ids,
 							   int32 *seeds, bool *seed_nulls, int n);
 extern void tournament_complete(int64 tournament_id);
@@ -211,6 +213,8 @@ extern SeededPlayer *tournament_seeded_players(int64 tournament_id, int32 *count
 extern void tournament_require_state(const Tournament *t, TourneyStatus status,
 									 const char *action);
 extern void tournament_require_no_task(const Tournament *t, const char *action);
+extern Tournament *tournament_lock_idle(int64 tournament_id, const char *action);
+extern int64 session_tournament(int64 session_id, TourneyFormat *format);
 
 /* Per-round session counts of a tournament. */
 typedef struct RoundCounts
@@ -264,11 +268,13 @@ extern bool task_claim(const pg_uuid_t *task_id, ClaimedTask *claimed);
 extern void task_finish_done(const pg_uuid_t *task_id, const GenerationTimings *timings);
 extern void task_finish_failed(const pg_uuid_t *task_id, const char *message,
 							   const char *sqlstate, bool retry);
-extern void tasks_recover(bool throttle, bool grace);
+extern void tasks_recover(bool grace);
+extern void tasks_recover_if_needed(void);
 extern void tasks_wake_waiters(void);
 
 /* worker.c */
 extern bool task_dispatch(const pg_uuid_t *task_id, Oid database, Oid role);
+extern bool recovery_dispatch(Oid database);
 extern void tourney_register_launcher(void);
 
 /* results.c */
@@ -318,7 +324,7 @@ extern int64 simulate_tournament(int64 tournament_id, int64 seed);
 /* swiss.c */
 extern void swiss_plan_round_one(int32 players, int64 first_id,
 								 const SeededPlayer *seeded, PlanSink *sink);
-extern void swiss_pair_after_round(const Tournament *t, int32 round);
+extern void swiss_pair_after_round(Tournament *t, int32 round);
 
 /* rankings.c */
 extern int64 rankings_calculate(int64 tournament_id);

@@ -362,9 +362,9 @@ CREATE FUNCTION tourney.standings(tournament_id bigint)
 RETURNS TABLE (rank int, player_id bigint, name text, points numeric, wins int,
                draws int, losses int, score_for numeric, score_against numeric)
 AS 'MODULE_PATHNAME', 'tourney_standings'
-LANGUAGE C STABLE;
+LANGUAGE C STABLE SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION tourney.standings(bigint) IS
-    'provisional standings from the results so far, by the rules of calculate_rankings; read-only';
+    'provisional standings from the results so far, by the rules of calculate_rankings; read-only, with the caller''s rights (search_path pinned all the same)';
 
 CREATE FUNCTION tourney.complete_tournament(tournament_id bigint)
 RETURNS void

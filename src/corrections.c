@@ -218,8 +218,10 @@ correct_result(int64 session_id, const Datum *scores, int nscores, bool cascade)
 	bool		same = true;
 	Datum		affected = tourney_int8_array_datum(NULL, 0);
 
+	TourneyFormat format;
+
+	t = tournament_lock(session_tournament(session_id, &format), TOURNAMENT_LOCK);
 	lock_session(session_id, &ls);
-	t = tournament_lock(ls.tournament_id, TOURNAMENT_LOCK);
 	tournament_require_state(t, STATUS_IN_PROGRESS, "correct a result");
 	if (!ls.submitted)
 		ereport(ERROR,
@@ -279,7 +281,7 @@ tourney_correct_result(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 
 	SPI_connect();
-	tasks_recover(true, true);
+	tasks_recover_if_needed();
 	affected = correct_result(PG_GETARG_INT64(0), scores, nscores, PG_GETARG_BOOL(2));
 	deconstruct_array(DatumGetArrayTypeP(affected), INT8OID, 8, FLOAT8PASSBYVAL,
 					  TYPALIGN_DOUBLE, &ids, &nulls, &n);

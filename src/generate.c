@@ -261,12 +261,11 @@ pg_uuid_t *
 generate_sessions_request(int64 tournament_id, int async, GenerationTimings *timings,
 						  bool *queued)
 {
-	Tournament *t = tournament_lock(tournament_id, TOURNAMENT_LOCK);
+	Tournament *t = tournament_lock_idle(tournament_id, "generate sessions");
 	pg_uuid_t  *task_id;
 	int32		players;
 
 	generate_require_draft(t);
-	tournament_require_no_task(t, "generate sessions");
 	players = enrolled_count(tournament_id);
 	*queued = async < 0 ? players >= tourney_async_threshold : async > 0;
 	if (*queued)
@@ -288,7 +287,7 @@ tourney_generate_sessions(PG_FUNCTION_ARGS)
 
 	tourney_require_arg(fcinfo, 0, "tournament_id");
 	SPI_connect();
-	tasks_recover(true, true);
+	tasks_recover_if_needed();
 	task_id = generate_sessions_request(PG_GETARG_INT64(0),
 										PG_ARGISNULL(1) ? -1 : PG_GETARG_BOOL(1),
 										&timings, &queued);

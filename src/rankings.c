@@ -181,7 +181,7 @@ tourney_calculate_rankings(PG_FUNCTION_ARGS)
 
 	tourney_require_arg(fcinfo, 0, "tournament_id");
 	SPI_connect();
-	tasks_recover(true, true);
+	tasks_recover_if_needed();
 	written = rankings_calculate(PG_GETARG_INT64(0));
 	SPI_finish();
 	PG_RETURN_INT32((int32) written);

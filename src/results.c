@@ -299,13 +299,17 @@ submit_result(int64 session_id, const Datum *scores, int nscores)
 	Datum		stored[2];
 	Tournament *t;
 	ResultWriter *w;
+	TourneyFormat format;
+	int64		tournament_id = session_tournament(session_id, &format);
 
+	/*
+	 * Tournament first, then the session.  A Swiss round's last results must
+	 * not both miss (or both make) the pairing: there, one at a time.
+	 */
+	t = tournament_lock(tournament_id,
+						format == FORMAT_SWISS ? TOURNAMENT_LOCK : TOURNAMENT_SHARE);
 	lock_session(session_id, &ls);
-	t = tournament_lock(ls.tournament_id, TOURNAMENT_READ);
 	tournament_require_state(t, STATUS_IN_PROGRESS, "submit a result");
-	/* a Swiss round's last results must not both miss (or both make) the pairing */
-	if (t->format == FORMAT_SWISS)
-		t = tournament_lock(ls.tournament_id, TOURNAMENT_LOCK);
 	require_scorable(t, &ls, nscores, stored);
 
 	if (ls.submitted)
@@ -336,7 +340,7 @@ tourney_submit_result(PG_FUNCTION_ARGS)
 	scores = score_array(PG_GETARG_ARRAYTYPE_P(1), &nscores);
 
 	SPI_connect();
-	tasks_recover(true, true);
+	tasks_recover_if_needed();
 	submit_result(PG_GETARG_INT64(0), scores, nscores);
 	SPI_finish();
 	PG_RETURN_VOID();

@@ -90,7 +90,6 @@ check_scenario_args(FunctionCallInfo fcinfo, ScenarioArgs *a)
 	a->campuses = PG_GETARG_INT32(3);
 	a->seed = PG_GETARG_INT64(5);
 	a->third_place = PG_GETARG_BOOL(6);
-	a->rounds = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2);
 	if (a->players < 2 || a->players > TOURNEY_MAX_PLAYERS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -101,14 +100,8 @@ check_scenario_args(FunctionCallInfo fcinfo, ScenarioArgs *a)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("campus_count must be between 0 and %d, not %d",
 						MAX_SCENARIO_CAMPUSES, a->campuses)));
-	if (a->format == FORMAT_KNOCKOUT ? !PG_ARGISNULL(2)
-		: (!PG_ARGISNULL(2) && (a->rounds < 1 || a->rounds > TOURNEY_MAX_ROUNDS)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid number_of_rounds %d for a %s tournament",
-						a->rounds, tourney_format_names[a->format])));
-	if (a->format == FORMAT_INDIVIDUAL_RANKING && a->rounds == 0)
-		a->rounds = 1;
+	a->rounds = tournament_check_rounds(a->format, !PG_ARGISNULL(2),
+										PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2));
 }
 
 static void
@@ -146,7 +139,7 @@ tourney_run_scenario(PG_FUNCTION_ARGS)
 	total = clock;
 
 	SPI_connect();
-	tasks_recover(true, true);
+	tasks_recover_if_needed();
 	players = create_players(a.players, a.seed);
 	if (a.campuses > 0)
 		campuses = create_campuses(a.campuses, players[0]);

@@ -11,7 +11,9 @@
  * only when its own group cannot take it.  A depth-first search undoes
  * earlier choices when a later player is left without an opponent, so a
  * rematch-free pairing is found whenever one exists within the search
- * budget; otherwise the round is refused rather than paired twice.
+ * budget.  When none exists nobody is paired twice: the tournament ends
+ * with the rounds played so far (number_of_rounds is lowered to match and a
+ * warning says why), and the result that completed the round is kept.
  *
  * The pairing itself is pure (no SPI); swiss_pair_after_round loads the
  * results and writes the round through the plan writer.
@@ -323,13 +325,35 @@ round_ready_for_pairing(const Tournament *t, int32 round)
 	return open == 0 && later == 0;
 }
 
+/* No rematch-free pairing: the tournament ends after this round. */
+static void
+end_swiss_early(Tournament *t, int32 round, int32 players)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {INT8OID, INT4OID};
+	Datum		args[2] = {Int64GetDatum(t->id), Int32GetDatum(round)};
+
+	ereport(WARNING,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("cannot pair round %d of tournament " INT64_FORMAT " without a rematch",
+					round + 1, t->id),
+			 errdetail("No pairing of the %d players avoids pairing two of them twice;"
+					   " the tournament ends after round %d of %d.",
+					   players, round, t->number_of_rounds)));
+	tourney_plan(&plan,
+				 "UPDATE tourney.tournaments SET number_of_rounds = $2 WHERE tournament_id = $1",
+				 2, argtypes);
+	tourney_exec(plan, args, NULL, false, 0);
+	t->number_of_rounds = round;
+}
+
 /*
  * After results of a Swiss round: once the round is complete, pair and
  * write the next one.  The caller holds the tournament's lock, so two last
  * results of a round cannot both miss (or both make) the pairing.
  */
 void
-swiss_pair_after_round(const Tournament *t, int32 round)
+swiss_pair_after_round(Tournament *t, int32 round)
 {
 	SwissPlayer *players;
 	int32		count;
@@ -351,12 +375,10 @@ swiss_pair_after_round(const Tournament *t, int32 round)
 	pairs = palloc(sizeof(int32) * 2 * Max(count / 2, 1));
 	npairs = swiss_pair(players, count, pairs, &bye);
 	if (npairs < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("cannot pair round %d of tournament " INT64_FORMAT " without a rematch",
-						round + 1, t->id),
-				 errdetail("No pairing of the %d players avoids pairing two players twice.", count),
-				 errhint("Use fewer rounds for this many players.")));
+	{
+		end_swiss_early(t, round, count);
+		return;
+	}
 
 	counts.rounds = round + 1;
 	counts.sessions = palloc0(sizeof(int64) * (round + 2));

@@ -205,41 +205,32 @@ task_finish_failed(const pg_uuid_t *task_id, const char *message,
 	task_notify(task_id);
 }
 
+/* A queued task that needs a worker: none alive, and (with grace) not fresh. */
+#define NEEDS_WORKER(k) \
+	"(" k ".status = 'queued'" \
+	" AND (" k ".worker_pid IS NULL OR NOT " WORKER_ALIVE(k ".worker_pid") ")" \
+	" AND (NOT $1 OR " k ".attempts > 0 OR " k ".queued_at < now() - interval '1 second'))"
+
 /*
  * Tasks whose worker is gone: a running task whose process has ended is
  * queued again (or, out of retries, marked error); a queued task without a
- * live worker gets one.  Runs in any backend that calls tourney (throttled
- * to once a second), in every worker before it exits, and in the recovery
- * workers the launcher starts.
+ * live worker gets one.  Runs in recovery workers and in every task worker
+ * before it exits, each step in a transaction of its own.  With grace,
+ * fresh requests get a second to be picked up by the worker they started
+ * (a second worker would only find the task taken).
  */
 void
-tasks_recover(bool throttle, bool grace)
+tasks_recover(bool grace)
 {
-	static TimestampTz last_run = 0;
-	static SPIPlanPtr plan_any = NULL;
 	static SPIPlanPtr plan_orphans = NULL;
 	static SPIPlanPtr plan_queued = NULL;
 	static SPIPlanPtr plan_no_login = NULL;
 	Oid			argtypes[1] = {INT4OID};
-	Oid			queued_types[2] = {INT4OID, BOOLOID};
+	Oid			queued_types[2] = {BOOLOID, INT4OID};
 	Datum		args[1] = {Int32GetDatum(tourney_task_retries)};
-	Datum		queued_args[2] = {Int32GetDatum(tourney_max_workers), BoolGetDatum(grace)};
-	TimestampTz now = GetCurrentTimestamp();
+	Datum		queued_args[2] = {BoolGetDatum(grace), Int32GetDatum(tourney_max_workers)};
 	SPITupleTable *queued;
 	uint64		nqueued;
-
-	if (RecoveryInProgress() || XactReadOnly)
-		return;
-	if (throttle && !TimestampDifferenceExceeds(last_run, now, TASK_RECOVERY_INTERVAL_MS))
-		return;
-	last_run = now;
-
-	tourney_plan(&plan_any,
-				 "SELECT FROM tourney.tasks WHERE status IN ('queued', 'running') LIMIT 1",
-				 0, NULL);
-	tourney_exec(plan_any, NULL, NULL, false, 1);
-	if (SPI_processed == 0)
-		return;
 
 	tourney_plan(&plan_orphans,
 				 "WITH orphan AS (SELECT task_id FROM tourney.tasks k"
@@ -268,16 +259,9 @@ tasks_recover(bool throttle, bool grace)
 				 0, NULL);
 	tourney_exec(plan_no_login, NULL, NULL, false, 0);
 
-	/*
-	 * With grace, fresh requests get a second to be picked up by the worker
-	 * they started; a second worker would only find the task taken.
-	 */
 	tourney_plan(&plan_queued,
 				 "SELECT k.task_id, k.connected_as::oid FROM tourney.tasks k"
-				 " WHERE k.status = 'queued'"
-				 " AND (k.worker_pid IS NULL OR NOT " WORKER_ALIVE("k.worker_pid") ")"
-				 " AND (NOT $2 OR k.attempts > 0 OR k.queued_at < now() - interval '1 second')"
-				 " ORDER BY k.queued_at LIMIT $1",
+				 " WHERE " NEEDS_WORKER("k") " ORDER BY k.queued_at LIMIT $2",
 				 2, queued_types);
 	tourney_exec(plan_queued, queued_args, NULL, false, 0);
 	queued = SPI_tuptable;
@@ -290,6 +274,36 @@ tasks_recover(bool throttle, bool grace)
 
 		(void) task_dispatch(task_id, MyDatabaseId, role);
 	}
+}
+
+/*
+ * Called by every tourney function (at most once a second per backend):
+ * when some task of this database needs recovering, start a recovery
+ * worker for it.  Only reads here: the caller's transaction stays clean,
+ * and nothing waits for it (wait_for_task may be that caller).
+ */
+void
+tasks_recover_if_needed(void)
+{
+	static TimestampTz last_run = 0;
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {BOOLOID};
+	Datum		args[1] = {BoolGetDatum(true)};
+	TimestampTz now = GetCurrentTimestamp();
+
+	if (RecoveryInProgress() ||
+		!TimestampDifferenceExceeds(last_run, now, TASK_RECOVERY_INTERVAL_MS))
+		return;
+	last_run = now;
+
+	tourney_plan(&plan,
+				 "SELECT FROM tourney.tasks k WHERE k.status IN ('queued', 'running')"
+				 " AND ((k.status = 'running' AND NOT " WORKER_ALIVE("k.worker_pid") ")"
+				 "  OR " NEEDS_WORKER("k") ") LIMIT 1",
+				 1, argtypes);
+	tourney_exec(plan, args, NULL, false, 1);
+	if (SPI_processed > 0)
+		(void) recovery_dispatch(MyDatabaseId);
 }
 
 /* The task row as a tourney.tasks composite, copied out of SPI; NULL if unknown. */
@@ -372,7 +386,7 @@ tourney_generation_status(PG_FUNCTION_ARGS)
 
 	tourney_require_arg(fcinfo, 0, "task_id");
 	SPI_connect();
-	tasks_recover(true, true);
+	tasks_recover_if_needed();
 	row = task_row_or_error(PG_GETARG_UUID_P(0));
 	SPI_finish();
 	PG_RETURN_HEAPTUPLEHEADER(row);
@@ -399,6 +413,21 @@ tasks_wake_waiters(void)
 }
 
 /*
+ * An interval as microseconds to wait (months of 30 days), at least 0 and
+ * at most a century, so that any interval gives a valid deadline.
+ */
+static int64
+timeout_usec(const Interval *timeout)
+{
+	const double century = 100.0 * DAYS_PER_YEAR * USECS_PER_DAY;
+	double		usec = timeout->time +
+		(double) timeout->day * USECS_PER_DAY +
+		(double) timeout->month * DAYS_PER_MONTH * USECS_PER_DAY;
+
+	return (int64) Max(0.0, Min(usec, century));
+}
+
+/*
  * Wait until the task has ended or the timeout has passed.  The worker
  * sets our latch when it ends a task; each look at the row takes a fresh
  * snapshot (READ COMMITTED).  Waiting inside the transaction that queued
@@ -416,15 +445,13 @@ tourney_wait_for_task(PG_FUNCTION_ARGS)
 	tourney_require_arg(fcinfo, 1, "timeout");
 	task_id = PG_GETARG_UUID_P(0);
 	timeout = PG_GETARG_INTERVAL_P(1);
-	deadline = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
-													   TimestampTzGetDatum(GetCurrentTimestamp()),
-													   IntervalPGetDatum(timeout)));
+	deadline = GetCurrentTimestamp() + timeout_usec(timeout);
 	SPI_connect();
 	for (;;)
 	{
 		long		remaining;
 
-		tasks_recover(true, true);
+		tasks_recover_if_needed();
 		remaining = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), deadline);
 		if (task_has_ended(task_id) || remaining <= 0)
 			break;

@@ -7,6 +7,7 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "storage/lock.h"
 #include "utils/builtins.h"
 
 PG_FUNCTION_INFO_V1(tourney_create_tournament);
@@ -24,7 +25,27 @@ label_index(const char *const *labels, const char *value)
 }
 
 /*
- * Read (and with TOURNAMENT_LOCK, lock) a tournament; unknown ids are P0002.
+ * Tournament lock (a heavyweight lock on the tournament id, not a row lock,
+ * so that thousands of result submissions a second can share it without
+ * writing the row): shared by result entry, exclusive for the phases that
+ * rewrite results (simulate, correct, rank, complete) and for state
+ * changes.  Every path takes it before any row lock of the tournament's
+ * sessions, so the two never wait on each other in a cycle.
+ */
+#define TOURNAMENT_LOCK_TAG 0x7475	/* advisory lock class of its own */
+
+static void
+lock_tournament_id(int64 tournament_id, LOCKMODE mode)
+{
+	LOCKTAG		tag;
+
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) ((uint64) tournament_id >> 32),
+						 (uint32) tournament_id, TOURNAMENT_LOCK_TAG);
+	(void) LockAcquire(&tag, mode, false, false);
+}
+
+/*
+ * Read (and lock, see TournamentAccess) a tournament; unknown ids are P0002.
  */
 Tournament *
 tournament_lock(int64 tournament_id, TournamentAccess access)
@@ -46,6 +67,8 @@ tournament_lock(int64 tournament_id, TournamentAccess access)
 	Tournament *t;
 	bool		isnull;
 
+	if (access == TOURNAMENT_SHARE || access == TOURNAMENT_LOCK)
+		lock_tournament_id(tournament_id, access == TOURNAMENT_LOCK ? ExclusiveLock : ShareLock);
 	if (access == TOURNAMENT_LOCK)
 		plan = tourney_plan(&plan_lock, psprintf("%s FOR NO KEY UPDATE", columns),
 							1, argtypes);
@@ -77,6 +100,30 @@ tournament_lock(int64 tournament_id, TournamentAccess access)
 	return t;
 }
 
+/* The tournament (and its format) of a session, unlocked; P0002 if unknown. */
+int64
+session_tournament(int64 session_id, TourneyFormat *format)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(session_id)};
+	bool		isnull;
+
+	tourney_plan(&plan,
+				 "SELECT s.tournament_id, t.format::text FROM tourney.sessions s"
+				 " JOIN tourney.tournaments t ON t.tournament_id = s.tournament_id"
+				 " WHERE s.session_id = $1",
+				 1, argtypes);
+	tourney_exec(plan, args, NULL, false, 1);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("session " INT64_FORMAT " does not exist", session_id)));
+	*format = label_index(tourney_format_names,
+						  SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2));
+	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
 void
 tournament_require_state(const Tournament *t, TourneyStatus status, const char *action)
 {
@@ -101,6 +148,31 @@ tournament_require_no_task(const Tournament *t, const char *action)
 				 errhint("Wait for it with tourney.wait_for_task.")));
 }
 
+static int
+int64_cmp(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Lock a tournament that no generation is working on.  A pending task is
+ * refused at once, before waiting for the lock its worker may hold; the
+ * check is repeated under the lock.
+ */
+Tournament *
+tournament_lock_idle(int64 tournament_id, const char *action)
+{
+	Tournament *t = tournament_lock(tournament_id, TOURNAMENT_READ);
+
+	tournament_require_no_task(t, action);
+	t = tournament_lock(tournament_id, TOURNAMENT_LOCK);
+	tournament_require_no_task(t, action);
+	return t;
+}
+
 /*
  * Lock the listed campuses against deletion and refuse unknown or repeated
  * ones.
@@ -111,43 +183,45 @@ check_campuses(int64 *campus_ids, int n)
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[1] = {INT8ARRAYOID};
 	Datum		args[1];
+	int64	   *sorted;
+	uint64		found = 0;
 
-	for (int i = 0; i < n; i++)
-		for (int j = 0; j < i; j++)
-			if (campus_ids[i] == campus_ids[j])
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("campus " INT64_FORMAT " is listed twice", campus_ids[i])));
 	if (n == 0)
 		return;
+	sorted = palloc(sizeof(int64) * n);
+	memcpy(sorted, campus_ids, sizeof(int64) * n);
+	qsort(sorted, n, sizeof(int64), int64_cmp);
+	for (int i = 1; i < n; i++)
+		if (sorted[i] == sorted[i - 1])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("campus " INT64_FORMAT " is listed twice", sorted[i])));
 
-	args[0] = tourney_int8_array_datum(campus_ids, n);
+	/* the campuses that exist, in id order, locked against deletion */
+	args[0] = tourney_int8_array_datum(sorted, n);
 	tourney_plan(&plan,
 				 "SELECT campus_id FROM tourney.campuses"
-				 " WHERE campus_id = ANY ($1) FOR KEY SHARE",
+				 " WHERE campus_id = ANY ($1) ORDER BY campus_id FOR KEY SHARE",
 				 1, argtypes);
 	tourney_exec(plan, args, NULL, false, 0);
 	for (int i = 0; i < n; i++)
 	{
-		bool		found = false;
+		bool		isnull;
 
-		for (uint64 r = 0; r < SPI_processed && !found; r++)
-		{
-			bool		isnull;
-
-			found = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[r],
-												SPI_tuptable->tupdesc, 1,
-												&isnull)) == campus_ids[i];
-		}
-		if (!found)
+		if (found < SPI_processed &&
+			DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[found], SPI_tuptable->tupdesc,
+										1, &isnull)) == sorted[i])
+			found++;
+		else
 			ereport(ERROR,
 					(errcode(ERRCODE_NO_DATA_FOUND),
-					 errmsg("campus " INT64_FORMAT " does not exist", campus_ids[i])));
+					 errmsg("campus " INT64_FORMAT " does not exist", sorted[i])));
 	}
 }
 
-static int32
-check_rounds(TourneyFormat format, bool given, int32 rounds)
+/* number_of_rounds as given (given = not NULL), checked; 0 stands for NULL. */
+int32
+tournament_check_rounds(TourneyFormat format, bool given, int32 rounds)
 {
 	if (format == FORMAT_KNOCKOUT)
 	{
@@ -246,12 +320,12 @@ tourney_create_tournament(PG_FUNCTION_ARGS)
 		higher_wins = tourney_parse_enum(PG_GETARG_TEXT_PP(3), directions,
 										 "ranking direction") == 1;
 	}
-	rounds = check_rounds(format, !PG_ARGISNULL(4),
+	rounds = tournament_check_rounds(format, !PG_ARGISNULL(4),
 						  PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4));
 	campus_ids = tourney_int8_array(PG_GETARG_ARRAYTYPE_P(6), "campus_ids", &ncampuses);
 
 	SPI_connect();
-	tasks_recover(true, true);
+	tasks_recover_if_needed();
 	id = tournament_create(text_to_cstring(PG_GETARG_TEXT_PP(0)), format, scoring,
 						   higher_wins, rounds, PG_GETARG_BOOL(5),
 						   campus_ids, ncampuses);
@@ -319,6 +393,7 @@ check_enrol_references(int64 tournament_id, Datum player_array, Datum seed_array
 	static SPIPlanPtr plan_missing = NULL;
 	static SPIPlanPtr plan_enrolled = NULL;
 	static SPIPlanPtr plan_seed = NULL;
+	static SPIPlanPtr plan_any = NULL;
 	Oid			argtypes[2] = {INT8OID, INT8ARRAYOID};
 	Oid			seedtypes[2] = {INT8OID, INT4ARRAYOID};
 	Datum		args[2] = {Int64GetDatum(tournament_id), player_array};
@@ -336,6 +411,14 @@ check_enrol_references(int64 tournament_id, Datum player_array, Datum seed_array
 				 errmsg("player " INT64_FORMAT " does not exist",
 						DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 													SPI_tuptable->tupdesc, 1, &isnull)))));
+
+	/* the usual first enrolment of a tournament has nothing to collide with */
+	tourney_plan(&plan_any,
+				 "SELECT FROM tourney.enrollments WHERE tournament_id = $1 LIMIT 1",
+				 1, argtypes);
+	tourney_exec(plan_any, args, NULL, false, 1);
+	if (SPI_processed == 0)
+		return;
 
 	tourney_plan(&plan_enrolled,
 				 "SELECT e.player_id FROM unnest($2) u(id) JOIN tourney.enrollments e"
@@ -379,9 +462,8 @@ tournament_enroll(int64 tournament_id, int64 *player_ids, int32 *seeds,
 	int			dims[1] = {n};
 	int			lbs[1] = {1};
 
-	t = tournament_lock(tournament_id, TOURNAMENT_LOCK);
+	t = tournament_lock_idle(tournament_id, "enroll players");
 	tournament_require_state(t, STATUS_DRAFT, "enroll players");
-	tournament_require_no_task(t, "enroll players");
 	if (n == 0)
 		return 0;
 
@@ -454,7 +536,7 @@ tourney_enroll(PG_FUNCTION_ARGS)
 	}
 
 	SPI_connect();
-	tasks_recover(true, true);
+	tasks_recover_if_needed();
 	enrolled = tournament_enroll(PG_GETARG_INT64(0), player_ids, seeds, seed_nulls, n);
 	SPI_finish();
 	PG_RETURN_INT32(enrolled);
@@ -539,7 +621,7 @@ tourney_complete_tournament(PG_FUNCTION_ARGS)
 {
 	tourney_require_arg(fcinfo, 0, "tournament_id");
 	SPI_connect();
-	tasks_recover(true, true);
+	tasks_recover_if_needed();
 	tournament_complete(PG_GETARG_INT64(0));
 	SPI_finish();
 	PG_RETURN_VOID();

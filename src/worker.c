@@ -24,8 +24,7 @@
 #include "catalog/pg_database.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
-#include "nodes/value.h"
-#include "parser/parse_func.h"
+#include "catalog/namespace.h"
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
 #include "postmaster/interrupt.h"
@@ -135,6 +134,20 @@ task_dispatch(const pg_uuid_t *task_id, Oid database, Oid role)
 	return start_worker(&args, 0, &handle);
 }
 
+/* Start a recovery worker for a database; it waits for nobody. */
+bool
+recovery_dispatch(Oid database)
+{
+	BackgroundWorkerHandle *handle;
+	TaskWorkerArgs args;
+
+	memset(&args, 0, sizeof(args));
+	args.database = database;
+	args.max_workers = tourney_max_workers;
+	args.task_retries = tourney_task_retries;
+	return start_worker(&args, 0, &handle);
+}
+
 /* The function whose rights a task needs, and whose owner does the writing. */
 typedef struct GenerateFunction
 {
@@ -143,20 +156,25 @@ typedef struct GenerateFunction
 	Oid			schema;
 } GenerateFunction;
 
+/*
+ * Straight from the catalog, without the privilege checks of a name
+ * lookup: the worker's own bookkeeping must not depend on what the
+ * requesting roles may do (that is checked in act_as_requester).
+ */
 static void
 lookup_generate_function(GenerateFunction *f)
 {
 	Oid			argtypes[2] = {INT8OID, BOOLOID};
 	HeapTuple	tuple;
 
-	f->oid = LookupFuncName(list_make2(makeString("tourney"),
-									   makeString("generate_sessions")),
-							2, argtypes, false);
-	tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(f->oid));
+	f->schema = get_namespace_oid("tourney", false);
+	tuple = SearchSysCache3(PROCNAMEARGSNSP, CStringGetDatum("generate_sessions"),
+							PointerGetDatum(buildoidvector(argtypes, 2)),
+							ObjectIdGetDatum(f->schema));
 	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for function %u", f->oid);
+		elog(ERROR, "function tourney.generate_sessions(bigint, boolean) does not exist");
+	f->oid = ((Form_pg_proc) GETSTRUCT(tuple))->oid;
 	f->owner = ((Form_pg_proc) GETSTRUCT(tuple))->proowner;
-	f->schema = ((Form_pg_proc) GETSTRUCT(tuple))->pronamespace;
 	ReleaseSysCache(tuple);
 }
 
@@ -382,7 +400,7 @@ recover_database(bool grace)
 		GenerateFunction f;
 
 		worker_step_begin(&f);
-		tasks_recover(false, grace);
+		tasks_recover(grace);
 		worker_step_end();
 	}
 }
@@ -485,6 +503,8 @@ tourney_launcher_main(Datum main_arg)
 	{
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_EXIT_ON_PM_DEATH, -1, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
+		/* absorbs ProcSignalBarriers (DROP DATABASE waits for them) */
+		CHECK_FOR_INTERRUPTS();
 	}
 	proc_exit(0);
 }

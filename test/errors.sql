@@ -133,7 +133,7 @@ SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s], ARRAY[0])', pg_tem
                  '22023', NULL, 'enroll: seed 0 -> 22023');
 SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s], ARRAY[-3])', pg_temp.id('ko'), (pg_temp.ids('p'))[5]),
                  '22023', NULL, 'enroll: negative seed -> 22023');
-SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s, %s, %1$s])', pg_temp.id('ko'),
+SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%2$s, %3$s, %2$s])', pg_temp.id('ko'),
                         (pg_temp.ids('p'))[5], (pg_temp.ids('p'))[6]),
                  '23505', NULL, 'enroll: a player twice in the array -> 23505');
 SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s, %s])', pg_temp.id('ko'),
