@@ -190,6 +190,7 @@ extern Datum tourney_int8_array_datum(const int64 *values, int n);
 extern int64 tourney_mint_ids(const char *sequence, int64 count);
 extern void tourney_mint_uuid(pg_uuid_t *uuid);
 extern double tourney_elapsed_ms(instr_time start);
+extern void tourney_bulk_settings(void);
 
 /* tournament.c */
 /* How tournament_lock reads the row. */

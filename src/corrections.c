@@ -282,6 +282,7 @@ tourney_correct_result(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	tasks_recover_if_needed();
+	tourney_bulk_settings();
 	affected = correct_result(PG_GETARG_INT64(0), scores, nscores, PG_GETARG_BOOL(2));
 	deconstruct_array(DatumGetArrayTypeP(affected), INT8OID, 8, FLOAT8PASSBYVAL,
 					  TYPALIGN_DOUBLE, &ids, &nulls, &n);

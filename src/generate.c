@@ -288,6 +288,7 @@ tourney_generate_sessions(PG_FUNCTION_ARGS)
 	tourney_require_arg(fcinfo, 0, "tournament_id");
 	SPI_connect();
 	tasks_recover_if_needed();
+	tourney_bulk_settings();
 	task_id = generate_sessions_request(PG_GETARG_INT64(0),
 										PG_ARGISNULL(1) ? -1 : PG_GETARG_BOOL(1),
 										&timings, &queued);

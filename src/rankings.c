@@ -182,6 +182,7 @@ tourney_calculate_rankings(PG_FUNCTION_ARGS)
 	tourney_require_arg(fcinfo, 0, "tournament_id");
 	SPI_connect();
 	tasks_recover_if_needed();
+	tourney_bulk_settings();
 	written = rankings_calculate(PG_GETARG_INT64(0));
 	SPI_finish();
 	PG_RETURN_INT32((int32) written);
@@ -204,6 +205,7 @@ tourney_standings(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 
 	SPI_connect();
+	tourney_bulk_settings();
 	t = tournament_lock(PG_GETARG_INT64(0), TOURNAMENT_SNAPSHOT);
 	ranking_args(t, args, true);
 	tourney_plan(&plans[t->format],

@@ -140,6 +140,7 @@ tourney_run_scenario(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	tasks_recover_if_needed();
+	tourney_bulk_settings();
 	players = create_players(a.players, a.seed);
 	if (a.campuses > 0)
 		campuses = create_campuses(a.campuses, players[0]);

@@ -296,6 +296,7 @@ tourney_simulate_results(PG_FUNCTION_ARGS)
 	tourney_require_arg(fcinfo, 1, "seed");
 	SPI_connect();
 	tasks_recover_if_needed();
+	tourney_bulk_settings();
 	simulated = simulate_tournament(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
 	SPI_finish();
 	PG_RETURN_INT32((int32) simulated);

@@ -537,6 +537,7 @@ tourney_enroll(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	tasks_recover_if_needed();
+	tourney_bulk_settings();
 	enrolled = tournament_enroll(PG_GETARG_INT64(0), player_ids, seeds, seed_nulls, n);
 	SPI_finish();
 	PG_RETURN_INT32(enrolled);

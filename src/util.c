@@ -14,6 +14,7 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/formatting.h"
+#include "utils/guc.h"
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -263,4 +264,20 @@ tourney_int8_array_datum(const int64 *values, int n)
 		datums[i] = Int64GetDatum(values[i]);
 	return PointerGetDatum(construct_array(datums, n, INT8OID, sizeof(int64),
 										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/*
+ * Planner and memory settings for the bulk phases, undone when the calling
+ * function returns (its SET search_path opened a GUC nest level; the
+ * worker opens one too).  A phase sorts or hashes a whole tournament's rows
+ * at once, and its per-row lookups are single-row index probes that a
+ * bitmap scan only slows down.
+ */
+void
+tourney_bulk_settings(void)
+{
+	(void) set_config_option("work_mem", "64MB", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("enable_bitmapscan", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
 }

@@ -194,6 +194,7 @@ become_owner(const GenerateFunction *f)
 	(void) set_config_option("search_path", "pg_catalog, pg_temp",
 							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
 							 true, 0, false);
+	tourney_bulk_settings();
 }
 
 /* Each step of a worker is its own transaction, run as the owner. */
