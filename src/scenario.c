@@ -20,6 +20,19 @@ PG_FUNCTION_INFO_V1(tourney_run_scenario);
 
 #define MAX_SCENARIO_CAMPUSES 1024
 
+/* Run an INSERT ... RETURNING wrapped to return its ids as one bigint[]. */
+static int64 *
+inserted_ids(SPIPlanPtr plan, Datum *args)
+{
+	bool		isnull;
+	int			n;
+
+	tourney_exec(plan, args, NULL, false, 1);
+	return tourney_int8_array(DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0],
+															   SPI_tuptable->tupdesc, 1, &isnull)),
+							  "inserted ids", &n);
+}
+
 /* Insert synthetic players; returns their ids, in id order. */
 static int64 *
 create_players(int32 count, int64 seed)
@@ -27,8 +40,6 @@ create_players(int32 count, int64 seed)
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[2] = {INT4OID, INT8OID};
 	Datum		args[2] = {Int32GetDatum(count), Int64GetDatum(seed)};
-	bool		isnull;
-	int			n;
 
 	/* Ratings from 1000 to 2400, a deterministic function of (seed, number). */
 	tourney_plan(&plan,
@@ -38,10 +49,7 @@ create_players(int32 count, int64 seed)
 				 " FROM generate_series(1, $1::int8) g RETURNING player_id)"
 				 " SELECT array_agg(player_id ORDER BY player_id) FROM made",
 				 2, argtypes);
-	tourney_exec(plan, args, NULL, false, 1);
-	return tourney_int8_array(DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0],
-															   SPI_tuptable->tupdesc, 1, &isnull)),
-							  "player ids", &n);
+	return inserted_ids(plan, args);
 }
 
 /* Unlimited campuses named after the scenario's first player, so names never collide. */
@@ -51,8 +59,6 @@ create_campuses(int32 count, int64 token)
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[2] = {INT4OID, INT8OID};
 	Datum		args[2] = {Int32GetDatum(count), Int64GetDatum(token)};
-	bool		isnull;
-	int			n;
 
 	tourney_plan(&plan,
 				 "WITH made AS (INSERT INTO tourney.campuses (name)"
@@ -60,10 +66,7 @@ create_campuses(int32 count, int64 token)
 				 " FROM generate_series(1, $1) g RETURNING campus_id)"
 				 " SELECT array_agg(campus_id ORDER BY campus_id) FROM made",
 				 2, argtypes);
-	tourney_exec(plan, args, NULL, false, 1);
-	return tourney_int8_array(DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0],
-															   SPI_tuptable->tupdesc, 1, &isnull)),
-							  "campus ids", &n);
+	return inserted_ids(plan, args);
 }
 
 typedef struct ScenarioArgs

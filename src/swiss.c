@@ -366,11 +366,13 @@ swiss_pair_after_round(Tournament *t, int32 round)
 	PlanSink   *sink;
 	GenerationTimings timings;
 	int64		first_id;
+	instr_time	start;
 
 	if (t->format != FORMAT_SWISS || round >= t->number_of_rounds ||
 		!round_ready_for_pairing(t, round))
 		return;
 
+	INSTR_TIME_SET_CURRENT(start);
 	players = load_swiss_players(t, t->number_of_rounds, &count);
 	pairs = palloc(sizeof(int32) * 2 * Max(count / 2, 1));
 	npairs = swiss_pair(players, count, pairs, &bye);
@@ -408,4 +410,9 @@ swiss_pair_after_round(Tournament *t, int32 round)
 	if (bye >= 0)
 		sink->bye(sink, round + 1, players[bye].player_id);
 	plan_writer_end(writer, &timings);
+	ereport(DEBUG1,
+			(errmsg_internal("tourney: paired round %d of tournament " INT64_FORMAT
+							 " (%d players) in %.1f ms, %.1f ms of it writing",
+							 round + 1, t->id, count, tourney_elapsed_ms(start),
+							 timings.db_write_ms)));
 }
