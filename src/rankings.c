@@ -16,6 +16,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/tuplestore.h"
 
 PG_FUNCTION_INFO_V1(tourney_calculate_rankings);
@@ -97,6 +98,20 @@ static const char *const ranking_queries[] = {
 
 static const Oid ranking_argtypes[3] = {INT8OID, BOOLOID, INT4OID};
 
+/*
+ * The ranking query joins derived tables (results per session, points per
+ * player).  A generic plan estimates them at a row or two and would join
+ * them by nested loop, which is quadratic in the players: hash and merge
+ * joins only, for this query whatever the statistics say.
+ */
+static void
+ranking_settings(void)
+{
+	tourney_bulk_settings();
+	(void) set_config_option("enable_nestloop", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+}
+
 static void
 ranking_args(const Tournament *t, Datum *args, bool read_only)
 {
@@ -152,6 +167,7 @@ rankings_calculate(int64 tournament_id)
 	Tournament *t = tournament_lock(tournament_id, TOURNAMENT_LOCK);
 	int64		written;
 
+	ranking_settings();
 	tournament_require_state(t, STATUS_IN_PROGRESS, "calculate rankings");
 	require_all_results(t);
 	ranking_args(t, args, false);
@@ -182,7 +198,6 @@ tourney_calculate_rankings(PG_FUNCTION_ARGS)
 	tourney_require_arg(fcinfo, 0, "tournament_id");
 	SPI_connect();
 	tasks_recover_if_needed();
-	tourney_bulk_settings();
 	written = rankings_calculate(PG_GETARG_INT64(0));
 	SPI_finish();
 	PG_RETURN_INT32((int32) written);
@@ -205,15 +220,14 @@ tourney_standings(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 
 	SPI_connect();
-	tourney_bulk_settings();
+	ranking_settings();
 	t = tournament_lock(PG_GETARG_INT64(0), TOURNAMENT_SNAPSHOT);
 	ranking_args(t, args, true);
 	tourney_plan(&plans[t->format],
-				 psprintf("SELECT r.rank, r.player_id, pl.name, r.points, r.wins, r.draws,"
-						  " r.losses, r.score_for, r.score_against"
-						  " FROM (%s) r"
-						  " JOIN tourney.players pl ON pl.player_id = r.player_id"
-						  " ORDER BY r.rank, r.player_id", ranking_queries[t->format]),
+				 psprintf("SELECT r.rank, r.player_id,"
+						  " (SELECT pl.name FROM tourney.players pl WHERE pl.player_id = r.player_id),"
+						  " r.points, r.wins, r.draws, r.losses, r.score_for, r.score_against"
+						  " FROM (%s) r ORDER BY r.rank, r.player_id", ranking_queries[t->format]),
 				 3, ranking_argtypes);
 	portal = SPI_cursor_open(NULL, plans[t->format], args, NULL, true);
 	for (;;)
