@@ -14,6 +14,7 @@
 #include "common/pg_prng.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 
 PG_FUNCTION_INFO_V1(tourney_simulate_results);
@@ -196,7 +197,13 @@ simulate_round(RoundState *rs)
 	Oid			argtypes[3] = {INT8OID, TEXTOID, INT4OID};
 	Datum		args[3];
 	Portal		portal;
+	MemoryContext roundcxt;
+	MemoryContext old;
 
+	/* a round robin has thousands of rounds: each one's batches are freed */
+	roundcxt = AllocSetContextCreate(CurrentMemoryContext, "tourney simulated round",
+									 ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(roundcxt);
 	args[0] = Int64GetDatum(rs->t->id);
 	args[1] = CStringGetTextDatum(rs->third_place ? "third_place" : "main");
 	args[2] = Int32GetDatum(rs->round);
@@ -233,6 +240,8 @@ simulate_round(RoundState *rs)
 	finish_session(rs);
 	SPI_cursor_close(portal);
 	result_writer_end(rs->writer);
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(roundcxt);
 	return rs->simulated;
 }
 

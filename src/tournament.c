@@ -401,8 +401,8 @@ check_enrol_references(int64 tournament_id, Datum player_array, Datum seed_array
 	bool		isnull;
 
 	tourney_plan(&plan_missing,
-				 "SELECT u.id FROM unnest($2) u(id) WHERE NOT EXISTS"
-				 " (SELECT FROM tourney.players p WHERE p.player_id = u.id) LIMIT 1",
+				 "SELECT u.id FROM unnest($2) u(id) WHERE (SELECT true FROM tourney.players p"
+				 "  WHERE p.player_id = u.id) IS NULL LIMIT 1",
 				 2, argtypes);
 	tourney_exec(plan_missing, args, NULL, false, 1);
 	if (SPI_processed > 0)
@@ -560,10 +560,10 @@ tournament_seeded_players(int64 tournament_id, int32 *count)
 	int64		n = 0;
 
 	tourney_plan(&plan,
-				 "SELECT e.player_id, p.rating FROM tourney.enrollments e"
-				 " JOIN tourney.players p ON p.player_id = e.player_id"
-				 " WHERE e.tournament_id = $1"
-				 " ORDER BY e.seed NULLS LAST, p.rating DESC, e.player_id",
+				 "SELECT e.player_id, (SELECT p.rating FROM tourney.players p"
+				 "  WHERE p.player_id = e.player_id) AS rating"
+				 " FROM tourney.enrollments e WHERE e.tournament_id = $1"
+				 " ORDER BY e.seed NULLS LAST, rating DESC, e.player_id",
 				 1, argtypes);
 	players = palloc(sizeof(SeededPlayer) * capacity);
 	portal = SPI_cursor_open(NULL, plan, args, NULL, false);
