@@ -1,0 +1,346 @@
+#!/usr/bin/env perl
+# report.pl: bench/run.sh's report from its JSON lines.
+#   report.pl --jsonl FILE [--csv FILE] [--png FILE]
+# Prints the tables (medians where a case ran more than once), writes the
+# CSV (one row per measurement, phase and metric) and plots time per player
+# against players with gnuplot (installed with apt-get when missing and root).
+use strict;
+use warnings;
+use Getopt::Long;
+use JSON::PP;
+use List::Util qw(sum max);
+
+my ($jsonl, $csv, $png);
+GetOptions('jsonl=s' => \$jsonl, 'csv=s' => \$csv, 'png=s' => \$png) or die "bad options\n";
+open(my $in, '<', $jsonl) or die "report.pl: $jsonl: $!\n";
+my @m = map { decode_json($_) } grep { /\S/ } <$in>;
+close $in;
+
+sub median {
+    my @v = sort { $a <=> $b } grep { defined } @_;
+    return undef unless @v;
+    return @v % 2 ? $v[$#v / 2] : ($v[@v / 2 - 1] + $v[@v / 2]) / 2;
+}
+sub fmt {
+    my ($v, $d) = @_;
+    return '–' unless defined $v;
+    $d //= 1;
+    my $s = sprintf("%.${d}f", $v);
+    1 while $s =~ s/^(-?\d+)(\d{3})/$1,$2/;
+    return $s;
+}
+sub mb { defined $_[0] ? fmt($_[0] / 1024, 0) : '–' }
+sub mill { defined $_[0] ? fmt($_[0] / 1e6, 1) : '–' }
+sub table {
+    my ($head, @rows) = @_;
+    my @w = map { length } @$head;
+    for my $r (@rows) { $w[$_] = max($w[$_], length($r->[$_] // '')) for 0 .. $#$r; }
+    my $line = sub { join('  ', map { sprintf($_ == 0 ? "%-*s" : "%*s", $w[$_], $_[0][$_] // '') } 0 .. $#{$_[0]}) };
+    print $line->($head), "\n", join('  ', map { '-' x $_ } @w), "\n";
+    print $line->($_), "\n" for @rows;
+    print "\n";
+}
+sub ph { my ($x, $p, $k) = @_; return $x->{phases}{$p} ? $x->{phases}{$p}{$k} : undef }
+
+my ($settings) = grep { $_->{kind} eq 'settings' } @m;
+my ($end) = grep { $_->{kind} eq 'run_end' } @m;
+
+# ---- group repeated cases
+my (%group, @order);
+for my $x (@m) {
+    next unless $x->{kind} =~ /^(scale|baseline|async|old_way)$/;
+    my $key = join('|', $x->{kind}, $x->{format} // '', $x->{players} // '', $x->{rounds} // '');
+    $key .= '|warm' if $x->{warm};
+    $key .= "|$x->{variant}" if $x->{variant};
+    push @order, $key unless $group{$key};
+    push @{ $group{$key} }, $x;
+}
+sub gmed {    # median of a field (code ref) over a group
+    my ($key, $f) = @_;
+    return median(map { $f->($_) } @{ $group{$key} || [] });
+}
+my @phases = qw(create_players create_tournament enroll generate simulate rank complete);
+
+# ---- CSV (tidy: one value a row)
+if ($csv) {
+    open(my $out, '>', $csv) or die "report.pl: $csv: $!\n";
+    print $out "run,measurement,kind,format,players,rounds,variant,phase,metric,value\n";
+    my $n = 0;
+    for my $x (@m) {
+        $n++;
+        my @id = ($x->{run} // '', $n, $x->{kind}, $x->{format} // '', $x->{players} // '',
+                  $x->{rounds} // '', join('/', grep { defined } $x->{mode}, $x->{order}, $x->{tournaments} && "x$x->{tournaments}"));
+        my $row = sub { my ($phase, $metric, $v) = @_;
+                        return unless defined $v && !ref $v;
+                        $v =~ s/"/""/g; $v = "\"$v\"" if $v =~ /[,"\n]/;
+                        print $out join(',', @id, $phase, $metric, $v), "\n" };
+        for my $p (sort keys %{ $x->{phases} || {} }) {
+            $row->($p, $_, $x->{phases}{$p}{$_}) for sort keys %{ $x->{phases}{$p} };
+        }
+        for my $k (sort keys %$x) {
+            next if $k eq 'phases' || $k eq 'run';
+            if (ref $x->{$k} eq 'HASH') {
+                for my $k2 (sort keys %{ $x->{$k} }) {
+                    my $v = $x->{$k}{$k2};
+                    $v = $v ? 'true' : 'false' if JSON::PP::is_bool($v);
+                    $row->($k, $k2, $v) unless ref $v;
+                }
+            } else {
+                my $v = $x->{$k};
+                $v = $v ? 'true' : 'false' if JSON::PP::is_bool($v);
+                $row->('', $k, $v);
+            }
+        }
+    }
+    close $out;
+}
+
+# ---- scale
+my @scale = grep { /^scale\|/ } @order;
+if (@scale) {
+    print "== Scale: one fresh connection per run, synchronous generation (median of n runs)\n";
+    print "   ms per phase; 'players' = INSERT of the synthetic players (set-up, not in the lifecycle);\n";
+    print "   lifecycle = create_tournament + enroll + generate + simulate + rank + complete; rows/s = rows\n";
+    print "   inserted+updated by the phase / its time; VmHWM = peak RSS incl. shared buffers touched;\n";
+    print "   private = peak RssAnon (sampled every 10 ms and at each phase end); seq read M = millions of\n";
+    print "   rows the lifecycle read by sequential scans; db M = millions of sessions in the database before\n";
+    print "   the run; (warm) = backend warmed up by a 16-player tournament; (full db) = re-run after the big cases\n";
+    my @rows;
+    for my $k (@scale) {
+        my $x = $group{$k}[0];
+        push @rows, [($x->{format} eq 'individual_ranking' ? 'individual' : $x->{format}) . ($x->{warm} ? ' (warm)' : '')
+                     . ($x->{variant} ? " ($x->{variant})" : ''),
+                     fmt($x->{players}, 0), $x->{rounds} // '', fmt($x->{sessions}, 0), scalar @{ $group{$k} },
+                     fmt(gmed($k, sub { ph($_[0], 'create_players', 'ms') })),
+                     fmt(gmed($k, sub { (ph($_[0], 'create_tournament', 'ms') // 0) + (ph($_[0], 'enroll', 'ms') // 0) })),
+                     (map { my $p = $_; fmt(gmed($k, sub { ph($_[0], $p, 'ms') })) } qw(generate simulate rank complete)),
+                     fmt(gmed($k, sub { $_[0]{lifecycle_ms} })),
+                     fmt(gmed($k, sub { $_[0]{us_per_player} })),
+                     (map { my $p = $_; fmt(gmed($k, sub { ph($_[0], $p, 'rows_per_s') }), 0) } qw(generate simulate rank)),
+                     mb(gmed($k, sub { $_[0]{vmhwm_kb} })), mb(gmed($k, sub { $_[0]{peak_anon_kb} })),
+                     mill(gmed($k, sub { $_[0]{seq_rows_read} })),
+                     mill(gmed($k, sub { $_[0]{db_sessions_before} })),
+                     join(',', sort { $a cmp $b } keys %{{ map { ($_->{status} => 1) } @{ $group{$k} } }})];
+    }
+    table(['format', 'players', 'rounds', 'sessions', 'n', 'players ms', 'create+enrol', 'generate',
+           'simulate', 'rank', 'complete', 'lifecycle ms', 'µs/player', 'gen rows/s', 'sim rows/s',
+           'rank rows/s', 'VmHWM MB', 'private MB', 'seq read M', 'db M', 'status'], @rows);
+}
+
+# ---- baseline
+my @base = grep { /^baseline\|/ } @order;
+if (@base) {
+    print "== Baseline: the same knockout rows by plain set-based SQL (same columns, indexes, fillfactor)\n";
+    print "   ratio = tourney ms / baseline ms (median of n runs each; < 1 means tourney is faster)\n";
+    my @rows;
+    for my $bk (@base) {
+        my $b = $group{$bk}[0];
+        my $tk = "scale|knockout|$b->{players}|";
+        for my $p (qw(enroll generate simulate rank), 'lifecycle') {
+            my $f = sub { my $x = shift;
+                          return $p eq 'lifecycle' ? sum(map { ph($x, $_, 'ms') // 0 } qw(enroll generate simulate rank))
+                                                   : ph($x, $p, 'ms') };
+            my $fr = sub { my $x = shift;
+                           return $p eq 'lifecycle' ? sum(map { ph($x, $_, 'rows') // 0 } qw(enroll generate simulate rank))
+                                                    : ph($x, $p, 'rows') };
+            my $t = gmed($tk, $f);
+            my $bm = gmed($bk, $f);
+            push @rows, [fmt($b->{players}, 0), $p eq 'lifecycle' ? 'enroll..rank' : $p,
+                         fmt(gmed($tk, $fr), 0), fmt(gmed($bk, $fr), 0), fmt($t), fmt($bm),
+                         (defined $t && $bm ? fmt($t / $bm, 2) : '–'),
+                         (defined $t && $t ? fmt(gmed($tk, $fr) * 1000 / $t, 0) : '–'),
+                         ($bm ? fmt(gmed($bk, $fr) * 1000 / $bm, 0) : '–'),
+                         scalar(@{ $group{$tk} || [] }) . '/' . scalar(@{ $group{$bk} })];
+        }
+    }
+    table(['players', 'phase', 'tourney rows', 'baseline rows', 'tourney ms', 'baseline ms', 'ratio',
+           'tourney rows/s', 'baseline rows/s', 'n'], @rows);
+}
+if ($group{'old_way|knockout|1024|'}) {
+    my $old = gmed('old_way|knockout|1024|', sub { $_[0]{total_ms} });
+    my $gen = gmed('scale|knockout|1024|', sub { ph($_[0], 'generate', 'ms') });
+    print "== The old way: 1,024 sessions as 1,024 INSERT statements from a client (autocommit)\n";
+    table(['what', 'ms', 'rows/s'],
+          ['1,024 INSERT statements (sessions only)', fmt($old), fmt(1024 * 1000 / $old, 0)],
+          ['tourney generate_sessions, 1,024 players (sessions + participants)', fmt($gen),
+           $gen ? fmt(gmed('scale|knockout|1024|', sub { ph($_[0], 'generate', 'rows') }) * 1000 / $gen, 0) : '–'],
+          ['ratio old / tourney', ($gen ? fmt($old / $gen, 1) . 'x' : '–'), '']);
+}
+
+# ---- async
+my @async = grep { /^async\|/ } @order;
+if (@async) {
+    print "== Async generation (knockout): queue = the call + its commit; the task's own timings;\n";
+    print "   worker memory sampled from /proc every 5 ms (best effort: a short-lived worker may be missed)\n";
+    my @rows;
+    for my $k (@async) {
+        my $x = $group{$k}[0];
+        push @rows, [fmt($x->{players}, 0) . ($x->{variant} ? " ($x->{variant})" : ''), scalar @{ $group{$k} },
+                     fmt(gmed($k, sub { ph($_[0], 'queue', 'ms') }), 2),
+                     fmt(gmed($k, sub { $_[0]{task}{queue_wait_ms} }), 2),
+                     fmt(gmed($k, sub { $_[0]{task}{generation_ms} })),
+                     fmt(gmed($k, sub { $_[0]{task}{db_write_ms} })),
+                     fmt(gmed($k, sub { $_[0]{task}{queued_to_finished_ms} })),
+                     fmt(gmed($k, sub { ph($_[0], 'wait', 'ms') })),
+                     mb(gmed($k, sub { $_[0]{worker} ? $_[0]{worker}{vmhwm_kb} : undef })),
+                     mb(gmed($k, sub { $_[0]{worker} ? $_[0]{worker}{peak_anon_kb} : undef })),
+                     join(',', map { $_->{task}{status} } @{ $group{$k} })];
+    }
+    table(['players', 'n', 'queue ms', 'queue_wait_ms', 'generation_ms', 'db_write_ms', 'queued→done ms',
+           'wait ms', 'worker VmHWM MB', 'worker private MB', 'task'], @rows);
+}
+
+# ---- concurrency
+my @conc = grep { $_->{kind} eq 'concurrency' } @m;
+if (@conc) {
+    print "== Concurrency: K knockouts generated by K psql clients at once, or one after another\n";
+    my %seq;
+    $seq{"$_->{tournaments}|$_->{players}|$_->{mode}"} = $_ for grep { $_->{order} eq 'sequential' } @conc;
+    my @rows;
+    for my $x (@conc) {
+        my $s = $seq{"$x->{tournaments}|$x->{players}|$x->{mode}"};
+        push @rows, ["$x->{tournaments} x " . fmt($x->{players}, 0), $x->{mode}, $x->{order},
+                     fmt($x->{wall_ms}), fmt($x->{tournaments_per_s}, 1), fmt($x->{sessions_per_s}, 0),
+                     ($x->{order} eq 'concurrent' && $s ? fmt($s->{wall_ms} / $x->{wall_ms}, 2) . 'x' : ''),
+                     fmt($x->{sessions}, 0) . '/' . fmt($x->{expected_sessions}, 0),
+                     $x->{duplicate_session_ids} + $x->{duplicate_positions},
+                     "$x->{tasks_done}/$x->{tournaments}", $x->{ok} ? 'ok' : "FAIL $x->{errors}"];
+    }
+    table(['tournaments', 'mode', 'order', 'wall ms', 'tournaments/s', 'sessions/s', 'speed-up',
+           'sessions', 'duplicates', 'tasks done', 'check'], @rows);
+}
+
+# ---- live
+for my $x (grep { $_->{kind} eq 'live' } @m) {
+    print "== Live load" . ($x->{variant} ? " ($x->{variant})" : '') . ": individual ranking, 16,384 players x 10 rounds, "
+        . "$x->{seconds} s; pgbench -M prepared\n";
+    my $s = $x->{submit};
+    my $r = $x->{standings};
+    table(['clients', 'transactions', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'failed'],
+          ["32 x submit_result", fmt($s->{transactions}, 0), fmt($s->{tps_pgbench}, 0), fmt($s->{p50_ms}, 2),
+           fmt($s->{p95_ms}, 2), fmt($s->{p99_ms}, 2), fmt($s->{max_ms}, 1), $s->{failed_transactions} // '?'],
+          ["4 x standings (top 20)", fmt($r->{transactions}, 0), fmt($r->{tps_pgbench}, 1), fmt($r->{p50_ms}, 1),
+           fmt($r->{p95_ms}, 1), fmt($r->{p99_ms}, 1), fmt($r->{max_ms}, 1), $r->{failed_transactions} // '?']);
+    printf "results in the database: %s (%s/s over %s s)%s%s\n\n", fmt($x->{results_submitted}, 0),
+        fmt($s->{results_per_s}, 0), $x->{seconds}, $x->{exhausted} ? '; SESSIONS EXHAUSTED' : '',
+        $x->{ok} ? '' : '; CHECK FAILED';
+}
+my @st = grep { $_->{kind} eq 'standings' } @m;
+if (@st) {
+    print "== standings() of the live tournament (16,384 players, 163,840 sessions), one call alone\n";
+    table(['database', 'results so far', 'ms'],
+          map { [$_->{variant} || 'small', fmt($_->{results}, 0), fmt($_->{total_ms})] } @st);
+}
+my @err = grep { $_->{kind} eq 'error' } @m;
+if (@err) {
+    print "== FAILED measurements: " . scalar(@err) . "\n";
+    print "   ", substr($_->{output} // '', 0, 300), "\n" for @err;
+    print "\n";
+}
+
+# ---- targets (issue 5)
+{
+    my @rows;
+    my $t = sub { my ($what, $goal, $v, $ok) = @_; push @rows, [$what, $goal, $v // '–', !defined $ok ? '–' : $ok ? 'met' : 'MISSED'] };
+    my $k1 = gmed('scale|knockout|1024|', sub { $_[0]{lifecycle_ms} });
+    $t->('1,024-player knockout, lifecycle in one backend', '≤ 50 ms', defined $k1 ? fmt($k1) . ' ms' : undef,
+         defined $k1 ? $k1 <= 50 : undef);
+    my $k1w = gmed('scale|knockout|1024||warm', sub { $_[0]{lifecycle_ms} });
+    my $k1f = gmed('scale|knockout|1024||full db', sub { $_[0]{lifecycle_ms} });
+    $t->('  the same, after the big cases (full db)', '≤ 50 ms', defined $k1f ? fmt($k1f) . ' ms' : undef,
+         defined $k1f ? $k1f <= 50 : undef);
+    $t->('  the same, backend warmed up by a 16-player tournament', '≤ 50 ms', defined $k1w ? fmt($k1w) . ' ms' : undef,
+         defined $k1w ? $k1w <= 50 : undef);
+    my $k20 = gmed('scale|knockout|1048576|', sub { $_[0]{lifecycle_ms} });
+    $t->('1,048,576-player knockout, lifecycle', '≤ 30 s', defined $k20 ? fmt($k20 / 1000, 1) . ' s' : undef,
+         defined $k20 ? $k20 <= 30000 : undef);
+    my $mem = gmed('scale|knockout|1048576|', sub { $_[0]{peak_anon_kb} });
+    my $hwm = gmed('scale|knockout|1048576|', sub { $_[0]{vmhwm_kb} });
+    $t->('1,048,576-player knockout, peak memory of the backend', '≤ 256 MB',
+         defined $mem ? mb($mem) . ' MB private (VmHWM ' . mb($hwm) . ' MB incl. shared buffers)' : undef,
+         defined $mem ? $mem <= 256 * 1024 : undef);
+    for my $n (16384, 262144, 1048576) {
+        my $tg = gmed("scale|knockout|$n|", sub { ph($_[0], 'generate', 'ms') });
+        my $bg = gmed("baseline|knockout|$n|", sub { ph($_[0], 'generate', 'ms') });
+        next unless defined $tg && defined $bg;
+        $t->("generate_sessions throughput vs plain SQL, " . fmt($n, 0), '≥ 0.7x', fmt($bg / $tg, 2) . 'x', $bg / $tg >= 0.7);
+    }
+    my $a = gmed('scale|knockout|16384|', sub { $_[0]{us_per_player} });
+    my $b = gmed('scale|knockout|1048576|', sub { $_[0]{us_per_player} });
+    $t->('µs/player at 1,048,576 vs 16,384 (knockout)', '≤ 1.3x',
+         defined $a && defined $b ? fmt($b / $a, 2) . 'x (' . fmt($b) . ' vs ' . fmt($a) . ')' : undef,
+         defined $a && defined $b ? $b / $a <= 1.3 : undef);
+    my @q = map { ph($_, 'queue', 'ms') } grep { $_->{kind} eq 'async' && !$_->{variant} } @m;
+    my @w = map { $_->{task}{queue_wait_ms} } grep { $_->{kind} eq 'async' && !$_->{variant} } @m;
+    $t->('async launch (queue call + commit), median', '≤ 5 ms', @q ? fmt(median(@q), 2) . ' ms' : undef, @q ? median(@q) <= 5 : undef);
+    $t->('async queue wait, median', '≤ 5 ms', @w ? fmt(median(@w), 2) . ' ms' : undef, @w ? median(@w) <= 5 : undef);
+    for my $x (grep { $_->{kind} eq 'live' && !$_->{variant} } @m) {
+        $t->('live load: p95 submit_result', '≤ 5 ms', fmt($x->{submit}{p95_ms}, 2) . ' ms', $x->{submit}{p95_ms} <= 5);
+        $t->('live load: results/s', '≥ 5,000', fmt($x->{submit}{tps_pgbench}, 0), $x->{submit}{tps_pgbench} >= 5000);
+    }
+    print "== Targets of issue 5\n";
+    table(['target', 'goal', 'measured', ''], @rows);
+}
+
+# ---- plot
+if ($png && @scale) {
+    my %series;
+    my ($xmin, $xmax);
+    for my $k (@scale, @base) {
+        my $x = $group{$k}[0];
+        next if $x->{warm} || $x->{variant};
+        $xmin = $x->{players} if !defined $xmin || $x->{players} < $xmin;
+        $xmax = $x->{players} if !defined $xmax || $x->{players} > $xmax;
+        my $name = $x->{kind} eq 'baseline' ? 'plain SQL baseline (knockout rows)'
+                 : $x->{format} eq 'individual_ranking' ? "individual ranking x $x->{rounds} rounds"
+                 : $x->{format} eq 'swiss' ? "swiss x $x->{rounds} rounds"
+                 : $x->{format} eq 'round_robin' ? 'round robin (single)' : $x->{format};
+        my $v = $x->{kind} eq 'baseline'
+            ? gmed($k, sub { sum(map { ph($_[0], $_, 'ms') // 0 } qw(enroll generate simulate rank)) * 1000 / $_[0]{players} })
+            : gmed($k, sub { $_[0]{us_per_player} });
+        push @{ $series{$name} }, [$x->{players}, $v];
+    }
+    my $gp = system("command -v gnuplot >/dev/null 2>&1") == 0;
+    if (!$gp && $> == 0) {
+        print STDERR "report.pl: installing gnuplot-nox for the plot\n";
+        system('apt-get install -y -q --no-install-recommends gnuplot-nox >/dev/null 2>&1 || '
+               . '(apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends gnuplot-nox >/dev/null 2>&1)');
+        $gp = system("command -v gnuplot >/dev/null 2>&1") == 0;
+    }
+    if ($gp) {
+        (my $dat = $png) =~ s/\.png$/.plot.dat/;
+        open(my $d, '>', $dat) or die;
+        my @names = sort keys %series;
+        for my $s (@names) {
+            print $d "# $s\n";
+            print $d "$_->[0] $_->[1]\n" for sort { $a->[0] <=> $b->[0] } @{ $series{$s} };
+            print $d "\n\n";
+        }
+        close $d;
+        my $title = "tourney: lifecycle time per player (median), run $m[0]{run}";
+        my $plots = join(', ', map { sprintf(q{'%s' index %d with linespoints lw 2 pt 7 title '%s'}, $dat, $_, $names[$_]) } 0 .. $#names);
+        open(my $g, '|-', 'gnuplot') or die;
+        print $g <<"GP";
+set terminal pngcairo size 1000,620 noenhanced font 'sans,10'
+set output '$png'
+set title '$title'
+set logscale x 2
+set xrange [@{[ $xmin / 1.25 ]}:@{[ $xmax * 1.25 ]}]
+set logscale y 10
+set format x '%.0f'
+set xlabel 'players (log scale)'
+set ylabel 'µs per player (create_tournament .. complete; baseline: enroll .. rank)'
+set grid
+set key outside bottom center horizontal
+plot $plots
+GP
+        close $g;
+        unlink $dat;
+        print "plot: $png\n" if -s $png;
+    } else {
+        print "plot: gnuplot not available (apt-get install gnuplot-nox)\n";
+    }
+}
+printf "load average: start %s; end %s\n", ($settings->{machine}{uptime_start} =~ /load average: (.*)/)[0] // '?',
+    ($end && $end->{uptime_end} =~ /load average: (.*)/ ? $1 : '?');
+print "files: $jsonl" . ($csv ? ", $csv" : '') . ($png && -s $png ? ", $png" : '') . "\n";

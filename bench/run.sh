@@ -1,0 +1,432 @@
+#!/usr/bin/env bash
+# make bench: tourney's scale suite (issue 5), never part of make test.
+# Run inside a throwaway cluster:
+#   TOURNEY_PG_OPTS="shared_buffers=2GB" scripts/with-cluster.sh bench/run.sh
+#
+# Sections, in this order (TOURNEY_BENCH_ONLY=comma,list picks some):
+#   scale        every format's lifecycle, phase by phase, one fresh
+#                connection per measurement, synchronous generation (knockouts
+#                up to 1,024 players also in a backend warmed up by a
+#                16-player tournament)
+#   baseline     the same rows of a knockout written by plain set-based SQL,
+#                and 1,024 sessions as one INSERT per statement (the old way)
+#   async        knockout generation in a background worker
+#   concurrency  several tournaments generated at once vs one at a time
+#   live         pgbench: 32 clients submit results while 4 read standings
+# Output: bench/results/<UTC timestamp>.jsonl (one JSON object per
+# measurement), .csv (one row per measurement and phase), .png (time per
+# player against players), and a table on stdout.
+#
+# Environment:
+#   TOURNEY_BENCH_QUICK=1      small sizes only (a few minutes)
+#   TOURNEY_BENCH_ONLY=LIST    sections to run (default: all)
+#   TOURNEY_BENCH_IR_BIG=N     players of the big individual-ranking case
+#                              (default 1048576)
+#   TOURNEY_BENCH_REPEAT=K     runs of each case up to 16,384 players
+#                              (default 3; the report shows medians)
+#   TOURNEY_BENCH_LIVE_SECONDS duration of the live load (default 20)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/.." && pwd)
+quick=${TOURNEY_BENCH_QUICK:-0}
+only=${TOURNEY_BENCH_ONLY:-scale,baseline,async,concurrency,live}
+repeat=${TOURNEY_BENCH_REPEAT:-3}
+ir_big=${TOURNEY_BENCH_IR_BIG:-1048576}
+live_seconds=${TOURNEY_BENCH_LIVE_SECONDS:-20}
+db=tourney_bench
+seed=42
+PGBENCH=/usr/lib/postgresql/15/bin/pgbench
+
+[[ -n ${PGPORT:-} ]] || { echo "bench/run.sh: run it inside a cluster: scripts/with-cluster.sh bench/run.sh" >&2; exit 2; }
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$here/results"
+jsonl=$here/results/$stamp.jsonl
+csv=$here/results/$stamp.csv
+png=$here/results/$stamp.png
+work=$(mktemp -d "${TMPDIR:-/tmp}/tourney-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+PSQL=(psql -X -q -At -v ON_ERROR_STOP=1 -d "$db")
+VARS=(-v benchdir="$here" -v workdir="$work" -v seed="$seed")
+want() { [[ ,$only, == *,$1,* ]]; }
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+now_us() { echo "${EPOCHREALTIME/./}"; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# Append one measurement, tagged with the run and the load average.  A
+# measurement that failed (no JSON) is recorded as kind "error" and the run
+# goes on.
+record() {
+    local json=$1
+    perl -MJSON::PP -e '
+        my ($j, $run, $load) = @ARGV;
+        my $c = JSON::PP->new->canonical;
+        my $o = eval { $c->decode($j) };
+        if (ref $o ne "HASH") {
+            $o = { kind => "error", output => substr($j, 0, 2000) };
+            print STDERR "bench: a measurement failed: ", substr($j, 0, 300), "\n";
+        }
+        $o->{run} = $run; $o->{load} = $load;
+        print $c->encode($o), "\n";' "$json" "$stamp" "$(loadavg)" >>"$jsonl"
+}
+
+# Before each measurement: no autovacuum worker busy (up to 2 minutes), and a
+# checkpoint, so that no measurement pays for the dirty pages of the last.
+quiesce() {
+    local i busy=0
+    for i in $(seq 240); do
+        busy=$(psql -X -At -d "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
+        ((busy == 0)) && break
+        sleep 0.5
+    done
+    psql -X -q -d "$db" -c CHECKPOINT
+}
+
+# ---------------------------------------------------------------- settings
+# Reloadable settings for bulk work; shared_buffers and max_worker_processes
+# need a restart, so they come from TOURNEY_PG_OPTS (scripts/with-cluster.sh).
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
+psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$here/setup.sql"
+psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" <<'SQL'
+SET client_min_messages = warning;
+DO $$
+BEGIN
+    IF pg_size_bytes(current_setting('max_wal_size')) < pg_size_bytes('8GB') THEN
+        ALTER SYSTEM SET max_wal_size = '8GB';       -- no WAL-triggered checkpoint inside a measurement
+    END IF;
+END $$;
+ALTER SYSTEM SET checkpoint_timeout = '1h';          -- nor a timed one: run.sh checkpoints between measurements
+SELECT pg_reload_conf() \g /dev/null
+SELECT pg_sleep(0.3) \g /dev/null
+SQL
+
+commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[[ -z $(git -C "$repo" status --porcelain -- src include sql 2>/dev/null) ]] || commit="$commit+dirty"
+cpu=$(sed -n 's/^model name\s*:\s*//p' /proc/cpuinfo | head -1)
+memkb=$(awk '/^MemTotal/ {print $2}' /proc/meminfo)
+start_us=$(now_us)
+settings=$("${PSQL[@]}" <<SQL
+LOAD 'tourney';
+SELECT json_build_object(
+    'kind', 'settings', 'commit', '$commit', 'quick', $quick = 1,
+    'server_version', current_setting('server_version'),
+    'settings', (SELECT json_object_agg(n, current_setting(n, true) ORDER BY o)
+                 FROM unnest(ARRAY['shared_buffers', 'work_mem', 'maintenance_work_mem',
+                                   'max_wal_size', 'checkpoint_timeout', 'synchronous_commit',
+                                   'fsync', 'full_page_writes', 'wal_level', 'max_worker_processes',
+                                   'autovacuum', 'jit', 'tourney.max_workers',
+                                   'tourney.async_threshold']) WITH ORDINALITY AS s(n, o)),
+    'machine', json_build_object('nproc', $(nproc), 'mem_total_kb', $memkb, 'cpu', '$cpu',
+                                 'kernel', '$(uname -r)', 'uptime_start', '$(uptime | sed "s/'//g")'),
+    'pg_opts', '${TOURNEY_PG_OPTS:-}');
+SQL
+)
+record "$settings"
+echo "== tourney bench $stamp (commit $commit) =="
+echo "machine: $(nproc) cores ($cpu), $((memkb / 1024)) MiB memory; $(uptime)"
+perl -MJSON::PP -e '
+    my $o = decode_json($ARGV[0]);
+    my $s = $o->{settings};
+    print "server: PostgreSQL $o->{server_version}; ",
+          join(", ", map { "$_=$s->{$_}" } grep { defined $s->{$_} }
+               qw(shared_buffers work_mem max_wal_size checkpoint_timeout synchronous_commit fsync
+                  max_worker_processes autovacuum jit tourney.max_workers)), "\n";
+    print "note: tourney phases set work_mem=64MB for themselves; the baseline sessions SET the same,\n",
+          "      and enable_seqscan, enable_nestloop and jit off (plans independent of statistics)\n";
+    if ($s->{shared_buffers} !~ /GB$/) {
+        print "note: shared_buffers is $s->{shared_buffers}; pass TOURNEY_PG_OPTS=\"shared_buffers=2GB\" for bulk work\n";
+    }' "$settings"
+echo
+
+# ---------------------------------------------------------------- runners
+# variant: "" for a run in a database that holds only the cases run before
+# it; "full db" for the re-runs after the big cases (tens of millions of rows
+# in tourney's tables), which show whether a tournament's cost depends on
+# the size of the tables around it.
+lifecycle() {   # format players rounds(NULL or n) [warm|full db]
+    local v=${4:-}
+    quiesce
+    log "scale: $1 $2 players, rounds $3${v:+, $v}"
+    record "$("${PSQL[@]}" "${VARS[@]}" -v format="$1" -v players="$2" -v rounds="$3" \
+              -v warm="$([[ $v == warm ]] && echo true || echo false)" \
+              -v variant="$([[ $v == warm ]] || echo "$v")" -f "$here/lifecycle.sql")"
+}
+baseline() {    # players
+    quiesce
+    log "baseline: knockout rows of $1 players"
+    record "$("${PSQL[@]}" "${VARS[@]}" -v players="$1" -f "$here/baseline.sql")"
+}
+async_run() {   # players [variant]
+    quiesce
+    log "async: knockout $1 players${2:+, $2}"
+    record "$("${PSQL[@]}" "${VARS[@]}" -v players="$1" -v variant="${2:-}" -f "$here/async.sql")"
+}
+# Runs of one case: $repeat when it writes up to 100,000 sessions, else 1.
+runs_of() {     # sessions
+    local i n=1
+    (($1 <= 100000)) && n=$repeat
+    for ((i = 0; i < n; i++)); do echo "$i"; done
+}
+
+# The old way: 1,024 sessions sent by a client as 1,024 INSERT statements,
+# each its own transaction.
+old_way() {
+    local tid
+    quiesce
+    log "old way: 1024 INSERT statements"
+    tid=$("${PSQL[@]}" -c "SELECT nextval('bench_base.tournament_seq')")
+    {
+        echo '\set ON_ERROR_STOP on'
+        echo '\set QUIET on'
+        echo 'SELECT extract(epoch FROM clock_timestamp()) * 1000 AS t0 \gset'
+        "${PSQL[@]}" -v tid="$tid" <<'SQL'
+SELECT format('INSERT INTO bench_base.sessions (tournament_id, session_id, stage, round, match_number, next_session_id, next_slot, loser_next_session_id, loser_next_slot) VALUES (%s, %s, %L, %s, %s, %s, %s, %s, %s);',
+              :tid, (:tid << 32) + (1024 - (1024 >> (r - 1))) + m, 'main', r, m,
+              CASE WHEN r < 10 THEN ((:tid << 32) + (1024 - (1024 >> r)) + (m + 1) / 2)::text ELSE 'NULL' END,
+              CASE WHEN r < 10 THEN (2 - m % 2)::text ELSE 'NULL' END,
+              CASE WHEN r = 9 THEN ((:tid << 32) + 1024)::text ELSE 'NULL' END,
+              CASE WHEN r = 9 THEN m::text ELSE 'NULL' END)
+FROM generate_series(1, 10) r, generate_series(1, 1024 >> r) m
+UNION ALL
+SELECT format('INSERT INTO bench_base.sessions (tournament_id, session_id, stage, round, match_number) VALUES (%s, %s, %L, 10, 1);',
+              :tid, (:tid << 32) + 1024, 'third_place');
+SQL
+        echo 'SELECT round(extract(epoch FROM clock_timestamp()) * 1000 - :t0, 3) AS ms \gset'
+        echo "SELECT json_build_object('kind', 'old_way', 'format', 'knockout', 'players', 1024, 'sessions', (SELECT count(*) FROM bench_base.sessions WHERE tournament_id = $tid), 'statements', 1024, 'phases', json_build_object('generate', json_build_object('ms', :ms, 'rows', 1024, 'rows_per_s', round(1024 * 1000 / :ms))), 'total_ms', :ms) AS j \gset"
+        echo '\echo :j'
+    } >"$work/oldway.sql"
+    record "$(psql -X -q -At -d "$db" -f "$work/oldway.sql")"
+}
+
+# K knockouts of N players each, created and enrolled beforehand; then their
+# generation, K psql clients at once or one after another, sync (the call
+# generates) or async (the call queues, then waits for the task).
+make_tournaments() {   # K N -> tournament ids on stdout
+    local k
+    {
+        echo '\set ON_ERROR_STOP on'
+        echo '\set QUIET on'
+        for k in $(seq "$1"); do
+            cat <<SQL
+WITH made AS (INSERT INTO tourney.players (name, rating)
+              SELECT 'bench concurrent ' || g, 1000 + (hashint8extended(g, $k) & 1048575) * 1400.0 / 1048576
+              FROM generate_series(1, $2) g RETURNING player_id)
+SELECT min(player_id) AS lo, max(player_id) AS hi FROM made \gset
+SELECT tourney.create_tournament('bench concurrent $k of $1 x $2', 'knockout') AS tid \gset
+SELECT tourney.enroll(:tid, ARRAY(SELECT player_id FROM tourney.players
+                                  WHERE player_id BETWEEN :lo AND :hi ORDER BY player_id)) \g /dev/null
+\echo :tid
+SQL
+        done
+    } | "${PSQL[@]}" -f -
+}
+generate_one() {       # tid mode
+    if [[ $2 == sync ]]; then
+        "${PSQL[@]}" -c "SELECT status FROM tourney.generation_status(tourney.generate_sessions($1, async => false))"
+    else
+        "${PSQL[@]}" <<SQL
+SELECT tourney.generate_sessions($1, async => true) AS task \gset
+SELECT status FROM tourney.wait_for_task(:'task', '30 min');
+SQL
+    fi
+}
+concurrency() {        # K N mode(sync|async) order(concurrent|sequential)
+    local k=$1 n=$2 mode=$3 order=$4 tids t0 t1 i fails=0 pids=() outs=()
+    mapfile -t tids < <(make_tournaments "$k" "$n")
+    quiesce
+    log "concurrency: $k x $n, $mode, $order"
+    t0=$(now_us)
+    for i in "${!tids[@]}"; do
+        if [[ $order == concurrent ]]; then
+            generate_one "${tids[$i]}" "$mode" >"$work/conc.$i" 2>&1 &
+            pids+=($!)
+        else
+            generate_one "${tids[$i]}" "$mode" >"$work/conc.$i" 2>&1 || true
+        fi
+    done
+    for i in "${!pids[@]}"; do wait "${pids[$i]}" || true; done
+    t1=$(now_us)
+    for i in "${!tids[@]}"; do
+        [[ $(cat "$work/conc.$i") == done ]] || { fails=$((fails + 1)); outs+=("$(tr '\n' ' ' <"$work/conc.$i")"); }
+    done
+    record "$("${PSQL[@]}" -v ids="{$(IFS=,; echo "${tids[*]}")}" <<SQL
+SELECT json_build_object(
+    'kind', 'concurrency', 'format', 'knockout', 'tournaments', $k, 'players', $n,
+    'mode', '$mode', 'order', '$order', 'wall_ms', round($((t1 - t0)) / 1000.0, 3),
+    'tournaments_per_s', round($k * 1e6 / $((t1 - t0)), 2),
+    'sessions_per_s', round(s.sessions * 1e6 / $((t1 - t0))),
+    'failed_clients', $fails, 'errors', '${outs[*]//\'/}',
+    'in_progress', t.in_progress, 'sessions', s.sessions, 'expected_sessions', $k * $n,
+    'duplicate_session_ids', s.sessions - s.distinct_ids,
+    'duplicate_positions', s.sessions - s.distinct_positions,
+    'tasks_done', k.done, 'tasks', k.total,
+    'ok', $fails = 0 AND t.in_progress = $k AND s.sessions = $k * $n AND s.sessions = s.distinct_ids
+          AND s.sessions = s.distinct_positions AND k.done = $k AND k.total = $k) AS j
+FROM (SELECT count(*) FILTER (WHERE status = 'in_progress') AS in_progress
+      FROM tourney.tournaments WHERE tournament_id = ANY (:'ids'::bigint[])) t,
+     (SELECT count(*) AS sessions, count(DISTINCT session_id) AS distinct_ids,
+             count(DISTINCT (tournament_id, stage, round, match_number)) AS distinct_positions
+      FROM tourney.sessions WHERE tournament_id = ANY (:'ids'::bigint[])) s,
+     (SELECT count(*) FILTER (WHERE status = 'done') AS done, count(*) AS total
+      FROM tourney.tasks WHERE tournament_id = ANY (:'ids'::bigint[])) k;
+SQL
+)"
+}
+
+# Live load: a 16,384-player individual-ranking tournament of 10 rounds
+# (163,840 one-player sessions), generated once; then, at the same time for
+# N seconds, pgbench with 32 clients that each submit a result to the next
+# unused session (a sequence over the sessions in a shuffled order, so no
+# session gets two results and no transaction fails) and pgbench with 4
+# clients that read the top of tourney.standings.
+live_tid=
+live_setup() {
+    log "live load: setting up"
+    live_tid=$("${PSQL[@]}" <<'SQL'
+WITH made AS (INSERT INTO tourney.players (name, rating)
+              SELECT 'bench live ' || g, 1000 + (hashint8extended(g, 7) & 1048575) * 1400.0 / 1048576
+              FROM generate_series(1, 16384) g RETURNING player_id)
+SELECT min(player_id) AS lo, max(player_id) AS hi FROM made \gset
+SELECT tourney.create_tournament('bench live load', 'individual_ranking', number_of_rounds => 10) AS tid \gset
+SELECT tourney.enroll(:tid, ARRAY(SELECT player_id FROM tourney.players
+                                  WHERE player_id BETWEEN :lo AND :hi ORDER BY player_id)) \g /dev/null
+SELECT tourney.generate_sessions(:tid, async => false) \g /dev/null
+CREATE TABLE bench.session_ids (n int PRIMARY KEY, session_id bigint NOT NULL);
+INSERT INTO bench.session_ids
+SELECT row_number() OVER (ORDER BY hashint8(session_id)), session_id
+FROM tourney.sessions WHERE tournament_id = :tid;
+CREATE SEQUENCE bench.pick;
+ANALYZE bench.session_ids;
+\echo :tid
+SQL
+)
+    cat >"$work/submit.pgbench" <<'PGB'
+\set score random(0, 30000)
+SELECT tourney.submit_result(s.session_id, ARRAY[:score::numeric / 10]) FROM bench.session_ids s WHERE s.n = (SELECT nextval('bench.pick'));
+PGB
+    cat >"$work/standings.pgbench" <<'PGB'
+SELECT rank, player_id, points FROM tourney.standings(:tid) LIMIT 20;
+PGB
+}
+live_run() {           # seconds [variant]
+    local secs=$1 variant=${2:-} t0 t1 p1 p2 rc1=0 rc2=0 submitted0 submitted picked0 picked
+    quiesce
+    submitted0=$("${PSQL[@]}" -c "SELECT count(*) FROM tourney.sessions WHERE tournament_id = $live_tid AND result_submitted")
+    picked0=$("${PSQL[@]}" -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM bench.pick")
+    rm -f "$work"/submit.[0-9]* "$work"/standings.[0-9]*
+    log "live load: 32 submitting + 4 reading clients for $secs s${variant:+, $variant}"
+    t0=$(now_us)
+    "$PGBENCH" -n -M prepared -c 32 -j 2 -T "$secs" -f "$work/submit.pgbench" -r \
+        -l --log-prefix="$work/submit" "$db" >"$work/submit.out" 2>&1 &
+    p1=$!
+    "$PGBENCH" -n -M prepared -c 4 -j 1 -T "$secs" -f "$work/standings.pgbench" -D tid="$live_tid" -r \
+        -l --log-prefix="$work/standings" "$db" >"$work/standings.out" 2>&1 &
+    p2=$!
+    wait $p1 || rc1=$?
+    wait $p2 || rc2=$?
+    t1=$(now_us)
+    submitted=$("${PSQL[@]}" -c "SELECT count(*) FROM tourney.sessions WHERE tournament_id = $live_tid AND result_submitted")
+    picked=$("${PSQL[@]}" -c "SELECT last_value FROM bench.pick")
+    record "$(perl "$here/pgbench_stats.pl" --variant "$variant" \
+        --submit-prefix "$work/submit" --submit-out "$work/submit.out" --submit-rc "$rc1" \
+        --standings-prefix "$work/standings" --standings-out "$work/standings.out" --standings-rc "$rc2" \
+        --submitted "$((submitted - submitted0))" --picked "$((picked - picked0))" \
+        --remaining "$((163840 - picked0))" --seconds "$secs" \
+        --wall-ms "$(((t1 - t0) / 1000))" --tournament "$live_tid")"
+}
+# One standings() call of the live tournament, alone, in a fresh connection.
+standings_once() {     # [variant]
+    quiesce
+    log "standings of the live tournament${1:+, $1}"
+    record "$("${PSQL[@]}" <<SQL
+SELECT extract(epoch FROM clock_timestamp()) * 1000 AS t0 \gset
+SELECT count(*) AS n FROM tourney.standings($live_tid) \gset
+SELECT json_build_object('kind', 'standings', 'variant', '${1:-}', 'format', 'individual_ranking',
+    'players', 16384, 'rounds', 10, 'rows', :n,
+    'results', (SELECT count(*) FROM tourney.sessions WHERE tournament_id = $live_tid AND result_submitted),
+    'total_ms', round(extract(epoch FROM clock_timestamp()) * 1000 - :t0, 3));
+SQL
+)"
+}
+
+# ---------------------------------------------------------------- cases
+if [[ $quick == 1 ]]; then
+    ko_small=(256 1024 16384); base_small=(1024 16384); ir_small=(256 512 1024); rr_small=(256)
+    swiss=(1024 10); ko_big=(65536); ir_bigs=(); rr_big=(); async_small=1024; async_big=16384
+    live_seconds=${TOURNEY_BENCH_LIVE_SECONDS:-8}
+else
+    ko_small=(256 1024 16384); base_small=(1024 16384); ir_small=(256 512 1024); rr_small=(256)
+    swiss=(4096 12); ko_big=(262144 1048576); ir_bigs=("$ir_big"); rr_big=(2048)
+    async_small=1024; async_big=262144
+fi
+
+# 1. Small cases, in a database that holds little else.
+if want scale || want baseline; then
+    for n in "${ko_small[@]}"; do
+        for _ in $(runs_of "$n"); do
+            want scale && lifecycle knockout "$n" NULL
+            if want scale && ((n <= 1024)); then lifecycle knockout "$n" NULL warm; fi
+            if want baseline && [[ " ${base_small[*]} " == *" $n "* ]]; then baseline "$n"; fi
+        done
+    done
+fi
+if want scale; then
+    for n in "${ir_small[@]}"; do
+        for _ in $(runs_of $((n * 5))); do lifecycle individual_ranking "$n" 5; done
+    done
+    for n in "${rr_small[@]}"; do
+        for _ in $(runs_of $((n * (n - 1) / 2))); do lifecycle round_robin "$n" 1; done
+    done
+    lifecycle swiss "${swiss[0]}" "${swiss[1]}"
+fi
+if want baseline; then for _ in $(runs_of 1024); do old_way; done; fi
+if want async; then for _ in $(runs_of "$async_small"); do async_run "$async_small"; done; fi
+if want concurrency; then
+    for spec in "5 256" "10 512"; do
+        for mode in sync async; do
+            for order in concurrent sequential; do
+                # shellcheck disable=SC2086
+                concurrency $spec "$mode" "$order"
+            done
+        done
+    done
+    for mode in sync async; do concurrency 4 1024 "$mode" sequential; done
+fi
+if want live; then
+    quiesce
+    live_setup
+    live_run "$live_seconds"
+    standings_once
+fi
+
+# 2. Big cases.
+if want scale || want baseline; then
+    for n in "${ko_big[@]}"; do
+        want scale && lifecycle knockout "$n" NULL
+        want baseline && baseline "$n"
+    done
+fi
+if want scale; then
+    for n in "${ir_bigs[@]}"; do lifecycle individual_ranking "$n" 5; done
+    for n in "${rr_big[@]}"; do lifecycle round_robin "$n" 1; done
+fi
+if want async; then async_run "$async_big"; fi
+
+# 3. Small cases again, now that the tables hold every big case too.
+if want scale; then
+    for _ in $(runs_of 1024); do lifecycle knockout 1024 NULL "full db"; done
+    for _ in $(runs_of 5120); do lifecycle individual_ranking 1024 5 "full db"; done
+fi
+if want async; then for _ in $(runs_of "$async_small"); do async_run "$async_small" "full db"; done; fi
+if want live; then
+    standings_once "full db"
+    live_run "$(((live_seconds + 1) / 2))" "full db"
+fi
+
+# ---------------------------------------------------------------- report
+end_us=$(now_us)
+record "{\"kind\": \"run_end\", \"wall_s\": $(((end_us - start_us) / 1000000)), \"uptime_end\": \"$(uptime | sed 's/"//g')\"}"
+echo
+perl "$here/report.pl" --jsonl "$jsonl" --csv "$csv" --png "$png"
