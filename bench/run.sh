@@ -13,6 +13,7 @@
 #   async        knockout generation in a background worker
 #   concurrency  several tournaments generated at once vs one at a time
 #   live         pgbench: 32 clients submit results while 4 read standings
+#                (and alone, without the readers)
 # Output: bench/results/<UTC timestamp>.jsonl (one JSON object per
 # measurement), .csv (one row per measurement and phase), .png (time per
 # player against players), and a table on stdout.
@@ -91,12 +92,11 @@ psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE 
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$here/setup.sql"
 psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" <<'SQL'
 SET client_min_messages = warning;
-DO $$
-BEGIN
-    IF pg_size_bytes(current_setting('max_wal_size')) < pg_size_bytes('8GB') THEN
-        ALTER SYSTEM SET max_wal_size = '8GB';       -- no WAL-triggered checkpoint inside a measurement
-    END IF;
-END $$;
+-- no WAL-triggered checkpoint inside a measurement
+SELECT pg_size_bytes(current_setting('max_wal_size')) < pg_size_bytes('8GB') AS small_wal \gset
+\if :small_wal
+ALTER SYSTEM SET max_wal_size = '8GB';
+\endif
 ALTER SYSTEM SET checkpoint_timeout = '1h';          -- nor a timed one: run.sh checkpoints between measurements
 SELECT pg_reload_conf() \g /dev/null
 SELECT pg_sleep(0.3) \g /dev/null
@@ -310,26 +310,28 @@ PGB
 SELECT rank, player_id, points FROM tourney.standings(:tid) LIMIT 20;
 PGB
 }
-live_run() {           # seconds [variant]
-    local secs=$1 variant=${2:-} t0 t1 p1 p2 rc1=0 rc2=0 submitted0 submitted picked0 picked
+live_run() {           # seconds readers(4 or 0) [variant]
+    local secs=$1 readers=$2 variant=${3:-} t0 t1 p1 p2 rc1=0 rc2=0 submitted0 submitted picked0 picked
     quiesce
     submitted0=$("${PSQL[@]}" -c "SELECT count(*) FROM tourney.sessions WHERE tournament_id = $live_tid AND result_submitted")
     picked0=$("${PSQL[@]}" -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM bench.pick")
-    rm -f "$work"/submit.[0-9]* "$work"/standings.[0-9]*
-    log "live load: 32 submitting + 4 reading clients for $secs s${variant:+, $variant}"
+    rm -f "$work"/submit.[0-9]* "$work"/standings.[0-9]* "$work/standings.out"
+    log "live load: 32 submitting + $readers reading clients for $secs s${variant:+, $variant}"
     t0=$(now_us)
     "$PGBENCH" -n -M prepared -c 32 -j 2 -T "$secs" -f "$work/submit.pgbench" -r \
         -l --log-prefix="$work/submit" "$db" >"$work/submit.out" 2>&1 &
     p1=$!
-    "$PGBENCH" -n -M prepared -c 4 -j 1 -T "$secs" -f "$work/standings.pgbench" -D tid="$live_tid" -r \
-        -l --log-prefix="$work/standings" "$db" >"$work/standings.out" 2>&1 &
-    p2=$!
+    if ((readers > 0)); then
+        "$PGBENCH" -n -M prepared -c "$readers" -j 1 -T "$secs" -f "$work/standings.pgbench" -D tid="$live_tid" -r \
+            -l --log-prefix="$work/standings" "$db" >"$work/standings.out" 2>&1 &
+        p2=$!
+        wait $p2 || rc2=$?
+    fi
     wait $p1 || rc1=$?
-    wait $p2 || rc2=$?
     t1=$(now_us)
     submitted=$("${PSQL[@]}" -c "SELECT count(*) FROM tourney.sessions WHERE tournament_id = $live_tid AND result_submitted")
     picked=$("${PSQL[@]}" -c "SELECT last_value FROM bench.pick")
-    record "$(perl "$here/pgbench_stats.pl" --variant "$variant" \
+    record "$(perl "$here/pgbench_stats.pl" --variant "$variant" --readers "$readers" \
         --submit-prefix "$work/submit" --submit-out "$work/submit.out" --submit-rc "$rc1" \
         --standings-prefix "$work/standings" --standings-out "$work/standings.out" --standings-rc "$rc2" \
         --submitted "$((submitted - submitted0))" --picked "$((picked - picked0))" \
@@ -397,7 +399,8 @@ fi
 if want live; then
     quiesce
     live_setup
-    live_run "$live_seconds"
+    live_run "$live_seconds" 4
+    live_run "$(((live_seconds + 1) / 2))" 0 "no readers"
     standings_once
 fi
 
@@ -422,7 +425,7 @@ fi
 if want async; then for _ in $(runs_of "$async_small"); do async_run "$async_small" "full db"; done; fi
 if want live; then
     standings_once "full db"
-    live_run "$(((live_seconds + 1) / 2))" "full db"
+    live_run "$(((live_seconds + 1) / 2))" 4 "full db"
 fi
 
 # ---------------------------------------------------------------- report
