@@ -32,7 +32,7 @@ SELECT tourney.enroll(:tid, ARRAY(SELECT player_id FROM tourney.players
 \ir phase_end.sql
 
 \set wfile :workdir/worker.:pid
-\set started `perl :benchdir/memwatch.pl --match 'tourney task' --interval 5 --timeout 1800 --out :wfile >/dev/null 2>&1 & echo started`
+\set started `perl :benchdir/memwatch.pl --match 'tourney task' --interval 5 --timeout 1800 --until-gone :pid --out :wfile >/dev/null 2>&1 & echo started`
 -- let the watcher list the processes that exist now
 SELECT pg_sleep(0.05) \g /dev/null
 

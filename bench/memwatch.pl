@@ -2,10 +2,11 @@
 # Sample the memory of one process from /proc until it exits.
 #
 #   memwatch.pl --pid PID       --out FILE [--interval MS] [--timeout S]
-#   memwatch.pl --match PATTERN --out FILE [--interval MS] [--timeout S]
+#   memwatch.pl --match PATTERN --out FILE [--interval MS] [--timeout S] [--until-gone PID]
 #
 # --match waits for a new process whose command line contains PATTERN (for
-# example a background worker's title, "tourney task"), then watches it.
+# example a background worker's title, "tourney task"), then watches it; it
+# gives up when the process --until-gone names has ended.
 # After every sample that changes something, FILE is replaced (atomically)
 # by one line of key=value pairs:
 #   pid=… vmhwm_kb=… vmrss_kb=… peak_anon_kb=… peak_shmem_kb=… samples=… alive=0|1
@@ -17,11 +18,11 @@ use warnings;
 use Getopt::Long;
 use Time::HiRes qw(sleep time);
 
-my ($pid, $match, $out);
+my ($pid, $match, $out, $until);
 my $interval_ms = 10;
 my $timeout = 3600;
 GetOptions('pid=i' => \$pid, 'match=s' => \$match, 'out=s' => \$out,
-           'interval=f' => \$interval_ms, 'timeout=f' => \$timeout)
+           'interval=f' => \$interval_ms, 'timeout=f' => \$timeout, 'until-gone=i' => \$until)
     or die "usage: $0 (--pid PID | --match PATTERN) --out FILE\n";
 die "memwatch.pl: --out is required\n" unless defined $out;
 die "memwatch.pl: one of --pid or --match is required\n" unless defined $pid || defined $match;
@@ -56,6 +57,7 @@ if (!defined $pid) {
     closedir $d;
     write_out("pid=0 vmhwm_kb=0 vmrss_kb=0 peak_anon_kb=0 peak_shmem_kb=0 samples=0 alive=0");
     FIND: while (time < $deadline) {
+        last if defined $until && !-e "/proc/$until";
         my $now = time;
         opendir($d, '/proc') or die;
         for my $p (grep { /^\d+$/ } readdir $d) {

@@ -61,14 +61,14 @@ sub gmed {    # median of a field (code ref) over a group
 }
 my @phases = qw(create_players create_tournament enroll generate simulate rank complete);
 
-# ---- CSV (tidy: one value a row)
+# ---- CSV (tidy: one value a row; the run is the file's name)
 if ($csv) {
     open(my $out, '>', $csv) or die "report.pl: $csv: $!\n";
-    print $out "run,measurement,kind,format,players,rounds,variant,phase,metric,value\n";
+    print $out "measurement,kind,format,players,rounds,variant,phase,metric,value\n";
     my $n = 0;
     for my $x (@m) {
         $n++;
-        my @id = ($x->{run} // '', $n, $x->{kind}, $x->{format} // '', $x->{players} // '',
+        my @id = ($n, $x->{kind}, $x->{format} // '', $x->{players} // '',
                   $x->{rounds} // '', join('/', grep { defined } $x->{mode}, $x->{order}, $x->{tournaments} && "x$x->{tournaments}"));
         my $row = sub { my ($phase, $metric, $v) = @_;
                         return unless defined $v && !ref $v;
@@ -328,7 +328,7 @@ if ($png && @scale) {
         my $plots = join(', ', map { sprintf(q{'%s' index %d with linespoints lw 2 pt 7 title '%s'}, $dat, $_, $names[$_]) } 0 .. $#names);
         open(my $g, '|-', 'gnuplot') or die;
         print $g <<"GP";
-set terminal pngcairo size 1100,620 noenhanced font 'sans,10'
+set terminal pngcairo size 1000,620 noenhanced font 'sans,10'
 set output '$png'
 set title '$title'
 set logscale x 2
@@ -338,7 +338,7 @@ set format x '%.0f'
 set xlabel 'players (log scale)'
 set ylabel 'µs per player (create_tournament .. complete; baseline: enroll .. rank)'
 set grid
-set key outside right top vertical
+set key inside top right opaque box
 plot $plots
 GP
         close $g;

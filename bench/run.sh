@@ -3,7 +3,7 @@
 # Run inside a throwaway cluster:
 #   TOURNEY_PG_OPTS="shared_buffers=2GB" scripts/with-cluster.sh bench/run.sh
 #
-# Sections, in this order (TOURNEY_BENCH_ONLY=comma,list picks some):
+# Sections (TOURNEY_BENCH_ONLY=comma,list picks some):
 #   scale        every format's lifecycle, phase by phase, one fresh
 #                connection per measurement, synchronous generation (knockouts
 #                up to 1,024 players also in a backend warmed up by a
@@ -14,17 +14,22 @@
 #   concurrency  several tournaments generated at once vs one at a time
 #   live         pgbench: 32 clients submit results while 4 read standings
 #                (and alone, without the readers)
+# Order: the small cases of every section first (a nearly empty database),
+# then the big cases, then a few small cases again ("full db": tens of
+# millions of rows around them).  A full run takes about 15 minutes and
+# about 20 GB in the cluster's directory ($TMPDIR).
 # Output: bench/results/<UTC timestamp>.jsonl (one JSON object per
-# measurement), .csv (one row per measurement and phase), .png (time per
-# player against players), and a table on stdout.
+# measurement), .csv (one value per row: measurement, phase, metric), .png
+# (time per player against players), and tables on stdout, ending with the
+# targets of issue 5.
 #
 # Environment:
-#   TOURNEY_BENCH_QUICK=1      small sizes only (a few minutes)
+#   TOURNEY_BENCH_QUICK=1      small sizes only (about 3 minutes)
 #   TOURNEY_BENCH_ONLY=LIST    sections to run (default: all)
 #   TOURNEY_BENCH_IR_BIG=N     players of the big individual-ranking case
 #                              (default 1048576)
-#   TOURNEY_BENCH_REPEAT=K     runs of each case up to 16,384 players
-#                              (default 3; the report shows medians)
+#   TOURNEY_BENCH_REPEAT=K     runs of each case that writes up to 100,000
+#                              sessions (default 3; the report shows medians)
 #   TOURNEY_BENCH_LIVE_SECONDS duration of the live load (default 20)
 set -euo pipefail
 
