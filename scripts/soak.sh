@@ -16,9 +16,17 @@
 #
 # Pass: for each backend, RssAnon (private memory) after the 1,000th
 # lifecycle differs from RssAnon after the 100th by under 5%; every
-# lifecycle completed; at the end no task is queued or running, no lock on a
-# tourney relation nor any advisory lock is held, no temporary relation
-# exists, and no tourney worker process is left.
+# lifecycle completed; at the end every task is done, no task is queued or
+# running, the measured backend holds no lock and has no open transaction,
+# no lock on a tourney relation nor any advisory lock (of this database, or
+# a worker slot) is held, no temporary relation exists, and no tourney
+# worker process is left.
+#
+# To tell a leak from the allocator keeping freed memory, the summary also
+# shows the backend's memory contexts (pg_backend_memory_contexts: what
+# palloc holds) and where its private pages are (/proc/PID/smaps: brk heap,
+# stack, anonymous mmaps) after the 100th and the 1,000th lifecycle, and
+# the progression is logged after every 100.
 #
 # Environment: TOURNEY_SOAK_ROUNDS (default 1000), TOURNEY_SOAK_PLAYERS
 # (default 1024), TOURNEY_SOAK_TOLERANCE (percent, default 5),
@@ -134,7 +142,8 @@ async_round() {
 		   FROM tourney.tournaments WHERE tournament_id = :t;"
 }
 
-# leftovers PIDS: what a finished soak must not leave behind.
+# leftovers PID: what a finished soak must not leave behind (PID: the
+# measured backend, still connected and idle).
 leftovers() {
 	"${Q[@]}" -c "SELECT 'tasks not ended: ' || count(*) FROM tourney.tasks WHERE status NOT IN ('done', 'error', 'cancelled')
 	  UNION ALL SELECT 'tasks not done: ' || count(*) FROM tourney.tasks WHERE status <> 'done'
@@ -156,7 +165,8 @@ leftovers() {
 failures=()
 summary=()
 
-# check NAME: the verdict of one phase.
+# check_phase NAME WANT: the verdict of one phase (WANT: what every
+# lifecycle's last line must say after 'lifecycle ').
 check_phase() {
 	local name=$1 want=$2 got diff_pct line bad
 	got=$(grep -c -x "lifecycle $want" "$dir/$name.out" || true)
@@ -176,7 +186,8 @@ check_phase() {
 	# let workers that just ended exit, then look for leftovers
 	for _ in $(seq 50); do
 		[[ $("${Q[@]}" -c "SELECT count(*) FROM pg_stat_activity
-		       WHERE backend_type IN ('tourney task', 'tourney recovery')") == 0 ]] && break
+		       WHERE backend_type IN ('tourney task', 'tourney recovery')
+		         AND datname = current_database()") == 0 ]] && break
 		sleep 0.2
 	done
 	while IFS= read -r line; do
