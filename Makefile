@@ -13,6 +13,9 @@ PG_CFLAGS    = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare
 REGRESS      = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/tourney--%,$(wildcard sql/*.sql))))
 REGRESS_OPTS = --load-extension=tourney
 
+# The rule below would otherwise be make's default goal.
+.DEFAULT_GOAL := all
+
 # Every source includes the shared header: rebuild all when it changes.
 $(OBJS): include/tourney.h
 

@@ -182,6 +182,28 @@ extern void array_batch_add(ArrayBatch *b, const Datum *values, const bool *null
 extern void array_batch_flush(ArrayBatch *b);
 extern void array_batch_end(ArrayBatch *b);
 
+/* A tid column's value (PostgreSQL 15 has no DatumGetItemPointer). */
+#define DatumGetTid(d) (*(ItemPointer) DatumGetPointer(d))
+
+/* tablewrite.c: rows written straight into tourney's tables */
+typedef struct BulkInsert BulkInsert;
+
+extern BulkInsert *bulk_insert_begin(const char *relname, int ncols,
+									 const char *const *colnames);
+extern void bulk_insert_add(BulkInsert *b, const Datum *values, const bool *nulls);
+extern void bulk_insert_flush(BulkInsert *b);
+extern void bulk_insert_end(BulkInsert *b);
+extern int64 bulk_insert_rows_written(const BulkInsert *b);
+extern double bulk_insert_write_ms(const BulkInsert *b);
+
+typedef struct TidUpdate TidUpdate;
+
+extern TidUpdate *tid_update_begin(const char *relname, int ncols,
+								   const char *const *colnames);
+extern void tid_update_row(TidUpdate *u, ItemPointer tid, const Datum *values,
+						   const bool *nulls);
+extern void tid_update_end(TidUpdate *u);
+
 extern int	tourney_parse_enum(text *value, const char *const *labels,
 							   const char *what);
 extern void tourney_require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
@@ -242,8 +264,9 @@ extern PlanSink *plan_writer_sink(PlanWriter *w);
 extern void plan_writer_end(PlanWriter *w, GenerationTimings *timings);
 extern int32 swiss_rounds(const Tournament *t, int32 players);
 
-extern const Oid participant_columns[3];
-extern SPIPlanPtr participants_insert_plan(void);
+extern BulkInsert *participants_insert_begin(void);
+extern void participant_insert(BulkInsert *b, int64 tournament_id, int64 session_id,
+							   int16 slot, int64 player_id);
 extern void generate_require_draft(const Tournament *t);
 extern void generate_tournament_sessions(Tournament *t, GenerationTimings *timings);
 extern pg_uuid_t *generate_sessions_request(int64 tournament_id, int async,
@@ -291,6 +314,10 @@ typedef struct ResultSession
 	int16		loser_next_slot;
 	int			nparticipants;
 	int64		player_ids[2];
+	uint8		unstored_slots; /* bit i: slot i + 1 has no row yet */
+	/* where the rows were read, in this transaction, under the lock */
+	ItemPointerData session_tid;
+	ItemPointerData participant_tids[2];
 } ResultSession;
 
 /* A session locked for a result. */
@@ -304,7 +331,7 @@ typedef struct LockedSession
 } LockedSession;
 
 extern ResultWriter *result_writer_begin(const Tournament *t);
-extern void result_writer_add_ex(ResultWriter *w, const ResultSession *s,
+extern int result_writer_add_ex(ResultWriter *w, const ResultSession *s,
 								 const Datum *scores, bool advance);
 extern int	numeric_compare(Datum a, Datum b);
 extern int	place_scores(const Tournament *t, int n, const Datum *scores, int32 *placements);

@@ -17,8 +17,8 @@
 #   scripts/valgrind.sh --inside    (internal) the part that runs in the cluster
 #
 # How: with-cluster.sh creates the cluster and starts it normally; the inner
-# part points the cluster's pg_ctl.conf at a wrapper (pg_ctl -p) that
-# execs the server as
+# part stops it and starts it again with pg_ctl -p pointing at a wrapper
+# that execs the server as
 #   valgrind --tool=memcheck --trace-children=yes --leak-check=no
 #            --error-exitcode=1 --track-origins=yes
 #            --suppressions=scripts/valgrind.supp ...
@@ -75,11 +75,18 @@ exec valgrind --tool=memcheck --trace-children=yes --leak-check=no \\
     /usr/lib/postgresql/$PG_VERSION/bin/postgres "\$@"
 EOF
 	chmod 755 "$vg/postgres-valgrind"
-	conf=$PG_CLUSTER_CONF_ROOT/$PG_VERSION/regress/pg_ctl.conf
-	cp "$conf" "$vg/pg_ctl.conf.orig"
-	echo "pg_ctl_options = '-p $vg/postgres-valgrind -t 900'" >"$conf"
+	# pg_ctl on the data directory, not pg_ctlcluster: pg_ctlcluster judges
+	# whether "15/regress" runs by /var/run/postgresql/15-regress.pid, which
+	# every throwaway cluster of that name shares (see test/zz_async_restart.sh).
+	conffile=$("${PSQL[@]}" -A -t -d postgres -c "SHOW config_file")
+	ctl() {
+		runuser -u "$owner" -- /usr/lib/postgresql/$PG_VERSION/bin/pg_ctl -D "$datadir" -w -t 900 "$@"
+	}
 	echo "valgrind: restarting the server under valgrind memcheck"
-	pg_ctlcluster "$PG_VERSION" regress restart
+	ctl stop -m fast
+	: >"$vg/server.log"
+	chown "$owner" "$vg/server.log"
+	ctl start -p "$vg/postgres-valgrind" -o "-c config_file=$conffile" -l "$vg/server.log"
 	for _ in $(seq 120); do
 		psql -X -A -t -d postgres -c "SELECT 1" >/dev/null 2>&1 && break
 		sleep 1
@@ -196,10 +203,7 @@ SQL
 	# Stop the server here, so that every process has ended and written its
 	# log before the logs are read.
 	echo "valgrind: stopping the server"
-	pg_ctlcluster "$PG_VERSION" regress stop -m fast || true
-	cp "$vg/pg_ctl.conf.orig" "$conf"
-	log=$(pg_lsclusters -h "$PG_VERSION" regress | awk '{ print $NF }')
-	[[ -r $log ]] && cp "$log" "$vg/server.log"
+	ctl stop -m fast || true
 	exit 0
 fi
 

@@ -6,23 +6,24 @@
  */
 #include "tourney.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/numeric.h"
+#include "utils/timestamp.h"
 
 PG_FUNCTION_INFO_V1(tourney_submit_result);
 
 struct ResultWriter
 {
 	const Tournament *t;
-	ArrayBatch	sessions;		/* UPDATE sessions: id, winner */
-	ArrayBatch	participants;	/* UPDATE participants: id, slot, score, placement */
-	ArrayBatch	advance;		/* INSERT participants: id, slot, player */
+	TidUpdate  *sessions;		/* winner and time of each session */
+	TidUpdate  *participants;	/* score and placement of stored participants */
+	BulkInsert *advance;		/* participants of the sessions players move to */
+	BulkInsert *final;			/* participants written with their result */
+	MemoryContext cxt;			/* where the writers above are begun, lazily */
 };
-
-static const Oid session_update_columns[2] = {INT8OID, INT8OID};
-static const Oid participant_update_columns[4] = {INT8OID, INT2OID, NUMERICOID, INT4OID};
 
 int
 result_expected_participants(TourneyFormat format)
@@ -74,43 +75,56 @@ check_outcome(const Tournament *t, int64 session_id, int n, int winner)
 ResultWriter *
 result_writer_begin(const Tournament *t)
 {
-	static SPIPlanPtr plan_sessions = NULL;
-	static SPIPlanPtr plan_participants = NULL;
-	Oid			session_types[3] = {INT8OID, INT8ARRAYOID, INT8ARRAYOID};
-	Oid			participant_types[5] = {INT8OID, INT8ARRAYOID, INT2ARRAYOID,
-	NUMERICARRAYOID, INT4ARRAYOID};
 	ResultWriter *w = palloc0(sizeof(ResultWriter));
 
 	w->t = t;
-	tourney_plan(&plan_sessions,
-				 "UPDATE tourney.sessions s SET winner_id = u.winner,"
-				 " result_submitted = true, result_submitted_at = now()"
-				 " FROM unnest($2, $3) u(id, winner)"
-				 " WHERE s.tournament_id = $1 AND s.session_id = u.id",
-				 3, session_types);
-	tourney_plan(&plan_participants,
-				 "UPDATE tourney.session_participants p SET score = u.score,"
-				 " placement = u.placement"
-				 " FROM unnest($2, $3, $4, $5) u(id, slot, score, placement)"
-				 " WHERE p.tournament_id = $1 AND p.session_id = u.id AND p.slot = u.slot",
-				 5, participant_types);
-	array_batch_init(&w->sessions, plan_sessions, t->id, 2, session_update_columns);
-	array_batch_init(&w->participants, plan_participants, t->id, 4,
-					 participant_update_columns);
-	array_batch_init(&w->advance, participants_insert_plan(), t->id, 3,
-					 participant_columns);
+	w->cxt = CurrentMemoryContext;
 	return w;
 }
 
+/*
+ * Each table is opened for writing when the first row for it comes: a
+ * single result touches few of them.
+ */
 static void
-advance_player(ResultWriter *w, int64 session_id, int16 slot, int64 player_id)
+update_session(ResultWriter *w, const ResultSession *s, int winner)
 {
+	static const char *const columns[3] = {"winner_id", "result_submitted",
+	"result_submitted_at"};
 	Datum		values[3];
+	bool		nulls[3] = {false};
 
-	values[0] = Int64GetDatum(session_id);
-	values[1] = Int16GetDatum(slot);
-	values[2] = Int64GetDatum(player_id);
-	array_batch_add(&w->advance, values, NULL);
+	if (w->sessions == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(w->cxt);
+
+		w->sessions = tid_update_begin("sessions", 3, columns);
+		MemoryContextSwitchTo(old);
+	}
+	values[0] = Int64GetDatum(winner >= 0 ? s->player_ids[winner] : 0);
+	nulls[0] = winner < 0;
+	values[1] = BoolGetDatum(true);
+	values[2] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	tid_update_row(w->sessions, (ItemPointer) &s->session_tid, values, nulls);
+}
+
+static void
+update_participant(ResultWriter *w, const ResultSession *s, int i, Datum score,
+				   int32 placement)
+{
+	static const char *const columns[2] = {"score", "placement"};
+	Datum		values[2];
+
+	if (w->participants == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(w->cxt);
+
+		w->participants = tid_update_begin("session_participants", 2, columns);
+		MemoryContextSwitchTo(old);
+	}
+	values[0] = score;
+	values[1] = Int32GetDatum(placement);
+	tid_update_row(w->participants, (ItemPointer) &s->participant_tids[i], values, NULL);
 }
 
 /*
@@ -120,53 +134,90 @@ advance_player(ResultWriter *w, int64 session_id, int16 slot, int64 player_id)
 void
 result_writer_add(ResultWriter *w, const ResultSession *s, const Datum *scores)
 {
-	result_writer_add_ex(w, s, scores, true);
+	(void) result_writer_add_ex(w, s, scores, true);
 }
 
-/* With advance false the players stay where they are (corrections move them). */
-void
+/* A participant not in the table yet, written once with its result. */
+static void
+insert_final_participant(ResultWriter *w, int64 session_id, int16 slot, int64 player_id,
+						 Datum score, int32 placement)
+{
+	static const char *const columns[6] = {"tournament_id", "session_id", "slot",
+	"player_id", "score", "placement"};
+	Datum		values[6];
+
+	if (w->final == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(w->cxt);
+
+		w->final = bulk_insert_begin("session_participants", 6, columns);
+		MemoryContextSwitchTo(old);
+	}
+	values[0] = Int64GetDatum(w->t->id);
+	values[1] = Int64GetDatum(session_id);
+	values[2] = Int16GetDatum(slot);
+	values[3] = Int64GetDatum(player_id);
+	values[4] = score;
+	values[5] = Int32GetDatum(placement);
+	bulk_insert_add(w->final, values, NULL);
+}
+
+static void
+advance_player(ResultWriter *w, int64 session_id, int16 slot, int64 player_id)
+{
+	if (w->advance == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(w->cxt);
+
+		w->advance = participants_insert_begin();
+		MemoryContextSwitchTo(old);
+	}
+	participant_insert(w->advance, w->t->id, session_id, slot, player_id);
+}
+
+/*
+ * With advance false the players stay where they are: corrections move
+ * them, and simulate_results carries them to their next session in memory.
+ * Returns the index of the winner, -1 for none.
+ */
+int
 result_writer_add_ex(ResultWriter *w, const ResultSession *s, const Datum *scores,
 					 bool advance)
 {
 	int32		placements[2];
 	int			n = s->nparticipants;
 	int			winner = place_scores(w->t, n, scores, placements);
-	Datum		values[4];
-	bool		nulls[4] = {false};
 
 	check_outcome(w->t, s->session_id, n, winner);
-
-	values[0] = Int64GetDatum(s->session_id);
-	values[1] = Int64GetDatum(winner >= 0 ? s->player_ids[winner] : 0);
-	nulls[1] = winner < 0;
-	array_batch_add(&w->sessions, values, nulls);
-
+	update_session(w, s, winner);
 	for (int i = 0; i < n; i++)
 	{
-		Datum		row[4];
-
-		row[0] = Int64GetDatum(s->session_id);
-		row[1] = Int16GetDatum(i + 1);
-		row[2] = scores[i];
-		row[3] = Int32GetDatum(placements[i]);
-		array_batch_add(&w->participants, row, NULL);
+		if (s->unstored_slots & (1 << i))
+			insert_final_participant(w, s->session_id, i + 1, s->player_ids[i],
+									 scores[i], placements[i]);
+		else
+			update_participant(w, s, i, scores[i], placements[i]);
 	}
 
-	if (!advance)
-		return;
-	if (winner >= 0 && s->next_session_id != 0)
+	if (advance && winner >= 0 && s->next_session_id != 0)
 		advance_player(w, s->next_session_id, s->next_slot, s->player_ids[winner]);
-	if (winner >= 0 && s->loser_next_session_id != 0)
+	if (advance && winner >= 0 && s->loser_next_session_id != 0)
 		advance_player(w, s->loser_next_session_id, s->loser_next_slot,
 					   s->player_ids[1 - winner]);
+	return winner;
 }
 
 void
 result_writer_end(ResultWriter *w)
 {
-	array_batch_end(&w->sessions);
-	array_batch_end(&w->participants);
-	array_batch_end(&w->advance);
+	if (w->sessions != NULL)
+		tid_update_end(w->sessions);
+	if (w->participants != NULL)
+		tid_update_end(w->participants);
+	if (w->advance != NULL)
+		bulk_insert_end(w->advance);
+	if (w->final != NULL)
+		bulk_insert_end(w->final);
 }
 
 /* The scores argument: one-dimensional, no NULL, no NaN or infinity. */
@@ -211,7 +262,7 @@ lock_session(int64 session_id, LockedSession *ls)
 	tourney_plan(&plan,
 				 "SELECT tournament_id, next_session_id, next_slot,"
 				 " loser_next_session_id, loser_next_slot, result_submitted,"
-				 " round, winner_id"
+				 " round, winner_id, ctid"
 				 " FROM tourney.sessions WHERE session_id = $1 FOR NO KEY UPDATE",
 				 1, argtypes);
 	tourney_exec(plan, args, NULL, false, 0);
@@ -237,6 +288,7 @@ lock_session(int64 session_id, LockedSession *ls)
 	ls->winner_id = DatumGetInt64(SPI_getbinval(row, desc, 8, &isnull));
 	if (isnull)
 		ls->winner_id = 0;
+	s->session_tid = DatumGetTid(SPI_getbinval(row, desc, 9, &isnull));
 }
 
 /* Participants in slot order, with their stored scores (NULL if none yet). */
@@ -248,7 +300,7 @@ read_participants(int64 tournament_id, ResultSession *s, Datum *stored)
 	Datum		args[2] = {Int64GetDatum(tournament_id), Int64GetDatum(s->session_id)};
 
 	tourney_plan(&plan,
-				 "SELECT player_id, score FROM tourney.session_participants"
+				 "SELECT player_id, score, ctid FROM tourney.session_participants"
 				 " WHERE tournament_id = $1 AND session_id = $2 ORDER BY slot",
 				 2, argtypes);
 	tourney_exec(plan, args, NULL, false, 0);
@@ -265,6 +317,9 @@ read_participants(int64 tournament_id, ResultSession *s, Datum *stored)
 		stored[i] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull);
 		if (isnull)
 			stored[i] = (Datum) 0;
+		s->participant_tids[i] = DatumGetTid(SPI_getbinval(SPI_tuptable->vals[i],
+																	SPI_tuptable->tupdesc,
+																	3, &isnull));
 	}
 	return s->nparticipants;
 }

@@ -1,9 +1,15 @@
 /*
  * simulate.c: simulate_results.  Plausible, rating-weighted results for
- * every open session, round by round, through the same writer as
- * submit_result.  Each session draws from its own generator, seeded from
- * (seed, stage, round, match), so a seed reproduces the same results
- * whatever was submitted by hand before.
+ * every open session, through the same writer as submit_result.  Each
+ * session draws from its own generator, seeded from (seed, stage, round,
+ * match), so a seed reproduces the same results whatever was submitted by
+ * hand before.
+ *
+ * Knockout, individual ranking and round robin: every open session is
+ * read once, results are decided round by round in memory, and players
+ * who advance are carried to their next session in memory, so each of
+ * their participant rows is written once, with its result.  Swiss: a
+ * round at a time, since each round is paired from the results before it.
  */
 #include "tourney.h"
 
@@ -179,9 +185,12 @@ add_participant_row(RoundState *rs, HeapTuple row, TupleDesc desc)
 		if (isnull)
 			s->loser_next_session_id = 0;
 		s->loser_next_slot = DatumGetInt16(SPI_getbinval(row, desc, 6, &isnull));
+		s->session_tid = DatumGetTid(SPI_getbinval(row, desc, 8, &isnull));
 	}
 	if (s->nparticipants == 2)
 		elog(ERROR, "session " INT64_FORMAT " has more than two participants", session_id);
+	s->participant_tids[s->nparticipants] =
+		DatumGetTid(SPI_getbinval(row, desc, 9, &isnull));
 	s->player_ids[s->nparticipants++] = DatumGetInt64(SPI_getbinval(row, desc, 7, &isnull));
 }
 
@@ -209,7 +218,7 @@ simulate_round(RoundState *rs)
 	args[2] = Int32GetDatum(rs->round);
 	tourney_plan(&plan,
 				 "SELECT s.session_id, s.match_number, s.next_session_id, s.next_slot,"
-				 " s.loser_next_session_id, s.loser_next_slot, p.player_id"
+				 " s.loser_next_session_id, s.loser_next_slot, p.player_id, s.ctid, p.ctid"
 				 " FROM tourney.sessions s JOIN tourney.session_participants p"
 				 " ON p.tournament_id = s.tournament_id AND p.session_id = s.session_id"
 				 " WHERE s.tournament_id = $1 AND s.stage = $2 AND s.round = $3"
@@ -245,21 +254,299 @@ simulate_round(RoundState *rs)
 	return rs->simulated;
 }
 
+/* An open session as simulate_results carries it in memory. */
+typedef struct OpenSession
+{
+	int64		session_id;
+	int64		next_session_id;	/* 0: none */
+	int64		loser_next_session_id;	/* 0: none */
+	int64		player_ids[2];
+	int32		round;
+	int32		match_number;
+	ItemPointerData tid;
+	ItemPointerData participant_tids[2];
+	int16		next_slot;
+	int16		loser_next_slot;
+	uint8		known_slots;	/* bit i: the player of slot i + 1 is known */
+	uint8		stored_slots;	/* bit i: ... and has a row in the table */
+	bool		third_place;
+} OpenSession;
+
+typedef struct OpenSessions
+{
+	OpenSession *items;			/* sorted by session_id */
+	int64		count;
+} OpenSessions;
+
+static int
+open_session_id_cmp(const void *a, const void *b)
+{
+	int64		x = ((const OpenSession *) a)->session_id;
+	int64		y = ((const OpenSession *) b)->session_id;
+
+	return (x > y) - (x < y);
+}
+
+/* Play order: round, the main stage before the third-place match, match. */
+static int
+open_session_order_cmp(const void *a, const void *b, void *arg)
+{
+	const OpenSession *items = arg;
+	const OpenSession *x = &items[*(const int32 *) a];
+	const OpenSession *y = &items[*(const int32 *) b];
+
+	if (x->round != y->round)
+		return x->round < y->round ? -1 : 1;
+	if (x->third_place != y->third_place)
+		return x->third_place ? 1 : -1;
+	return (x->match_number > y->match_number) - (x->match_number < y->match_number);
+}
+
+static int64
+int8_column(HeapTuple row, TupleDesc desc, int column)
+{
+	bool		isnull;
+	Datum		value = SPI_getbinval(row, desc, column, &isnull);
+
+	return isnull ? 0 : DatumGetInt64(value);
+}
+
 static int32
-last_round(int64 tournament_id)
+int4_column(HeapTuple row, TupleDesc desc, int column)
+{
+	bool		isnull;
+	Datum		value = SPI_getbinval(row, desc, column, &isnull);
+
+	return isnull ? 0 : DatumGetInt32(value);
+}
+
+/* Every session of the tournament without a result, in session_id order. */
+static void
+load_open_sessions(int64 tournament_id, OpenSessions *open)
 {
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(tournament_id)};
-	bool		isnull;
-	Datum		value;
+	int64		allocated = 1024;
+	Portal		portal;
 
 	tourney_plan(&plan,
-				 "SELECT max(round) FROM tourney.sessions WHERE tournament_id = $1",
+				 "SELECT session_id, stage = 'third_place', round, match_number,"
+				 " next_session_id, next_slot, loser_next_session_id, loser_next_slot, ctid"
+				 " FROM tourney.sessions WHERE tournament_id = $1 AND NOT result_submitted"
+				 " ORDER BY session_id",
 				 1, argtypes);
-	tourney_exec(plan, args, NULL, false, 1);
-	value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	return isnull ? 0 : DatumGetInt32(value);
+	open->items = palloc_extended(sizeof(OpenSession) * allocated, MCXT_ALLOC_HUGE);
+	open->count = 0;
+	portal = SPI_cursor_open(NULL, plan, args, NULL, false);
+	for (;;)
+	{
+		SPI_cursor_fetch(portal, true, TOURNEY_BATCH_ROWS);
+		if (SPI_processed == 0)
+			break;
+		if (open->count + (int64) SPI_processed > allocated)
+		{
+			allocated = Max(allocated * 2, open->count + (int64) SPI_processed);
+			open->items = repalloc_huge(open->items, sizeof(OpenSession) * allocated);
+		}
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	row = SPI_tuptable->vals[i];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			OpenSession *os = &open->items[open->count++];
+			bool		isnull;
+
+			memset(os, 0, sizeof(*os));
+			os->session_id = int8_column(row, desc, 1);
+			os->third_place = DatumGetBool(SPI_getbinval(row, desc, 2, &isnull));
+			os->round = int4_column(row, desc, 3);
+			os->match_number = int4_column(row, desc, 4);
+			os->next_session_id = int8_column(row, desc, 5);
+			os->next_slot = DatumGetInt16(SPI_getbinval(row, desc, 6, &isnull));
+			os->loser_next_session_id = int8_column(row, desc, 7);
+			os->loser_next_slot = DatumGetInt16(SPI_getbinval(row, desc, 8, &isnull));
+			os->tid = DatumGetTid(SPI_getbinval(row, desc, 9, &isnull));
+		}
+		SPI_freetuptable(SPI_tuptable);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+}
+
+static OpenSession *
+find_open_session(const OpenSessions *open, int64 session_id)
+{
+	OpenSession key;
+
+	key.session_id = session_id;
+	return bsearch(&key, open->items, open->count, sizeof(OpenSession),
+				   open_session_id_cmp);
+}
+
+/*
+ * A player's place in an open session: from the table (tid: where its row
+ * is) or carried there (tid NULL).
+ */
+static void
+seat_player(OpenSession *os, int16 slot, int64 player_id, ItemPointer tid)
+{
+	uint8		bit;
+
+	if (slot < 1 || slot > 2)
+		elog(ERROR, "session " INT64_FORMAT " has a participant in slot %d",
+			 os->session_id, slot);
+	bit = 1 << (slot - 1);
+	if (os->known_slots & bit)
+		elog(ERROR, "slot %d of session " INT64_FORMAT " is taken twice",
+			 slot, os->session_id);
+	os->known_slots |= bit;
+	if (tid != NULL)
+	{
+		os->stored_slots |= bit;
+		os->participant_tids[slot - 1] = *tid;
+	}
+	os->player_ids[slot - 1] = player_id;
+}
+
+/*
+ * The participants already in the table: both lists are in session_id
+ * order, so one pass merges them; participants of sessions with a result
+ * are passed over.
+ */
+static void
+load_stored_participants(int64 tournament_id, OpenSessions *open)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(tournament_id)};
+	int64		next = 0;
+	Portal		portal;
+
+	tourney_plan(&plan,
+				 "SELECT session_id, slot, player_id, ctid FROM tourney.session_participants"
+				 " WHERE tournament_id = $1 ORDER BY session_id, slot",
+				 1, argtypes);
+	portal = SPI_cursor_open(NULL, plan, args, NULL, false);
+	for (;;)
+	{
+		SPI_cursor_fetch(portal, true, TOURNEY_BATCH_ROWS);
+		if (SPI_processed == 0)
+			break;
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	row = SPI_tuptable->vals[i];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			int64		session_id = int8_column(row, desc, 1);
+			bool		isnull;
+
+			while (next < open->count && open->items[next].session_id < session_id)
+				next++;
+			if (next == open->count || open->items[next].session_id != session_id)
+				continue;
+			seat_player(&open->items[next],
+						DatumGetInt16(SPI_getbinval(row, desc, 2, &isnull)),
+						int8_column(row, desc, 3),
+						(ItemPointer) DatumGetPointer(SPI_getbinval(row, desc, 4, &isnull)));
+		}
+		SPI_freetuptable(SPI_tuptable);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+}
+
+/* A winner or loser moves on to a session that is still to be played. */
+static void
+carry_player(const OpenSessions *open, int64 session_id, int16 slot, int64 player_id)
+{
+	OpenSession *target;
+
+	if (session_id == 0)
+		return;
+	target = find_open_session(open, session_id);
+	if (target == NULL)
+		elog(ERROR, "session " INT64_FORMAT " that a player advances to already has a result",
+			 session_id);
+	seat_player(target, slot, player_id, NULL);
+}
+
+/* Decide one open session and hand its result to the writer. */
+static void
+simulate_open_session(const Tournament *t, const RatingIndex *ratings, int64 seed,
+					  const OpenSessions *open, OpenSession *os, ResultWriter *w)
+{
+	int			expected = result_expected_participants(t->format);
+	ResultSession s;
+	pg_prng_state rng;
+	double		player_ratings[2];
+	Datum		scores[2];
+	int			winner;
+
+	if (os->known_slots != (expected == 2 ? 3 : 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("participants of session " INT64_FORMAT " are not known yet",
+						os->session_id)));
+	memset(&s, 0, sizeof(s));
+	s.session_id = os->session_id;
+	s.nparticipants = expected;
+	s.unstored_slots = os->known_slots & ~os->stored_slots;
+	s.session_tid = os->tid;
+	for (int i = 0; i < expected; i++)
+	{
+		s.player_ids[i] = os->player_ids[i];
+		s.participant_tids[i] = os->participant_tids[i];
+		player_ratings[i] = rating_of(ratings, os->player_ids[i]);
+	}
+	session_rng(&rng, seed, os->third_place, os->round, os->match_number);
+	if (expected == 2)
+		simulate_match(t, &rng, player_ratings, scores);
+	else
+		simulate_performance(t, &rng, player_ratings[0], scores);
+	winner = result_writer_add_ex(w, &s, scores, false);
+	if (winner < 0)
+		return;
+	carry_player(open, os->next_session_id, os->next_slot, s.player_ids[winner]);
+	carry_player(open, os->loser_next_session_id, os->loser_next_slot,
+				 s.player_ids[1 - winner]);
+}
+
+/* Knockout, individual ranking, round robin: every open session at once. */
+static int64
+simulate_open_sessions(const Tournament *t, const RatingIndex *ratings, int64 seed)
+{
+	OpenSessions open;
+	int32	   *order;
+	ResultWriter *w;
+	MemoryContext scorecxt;
+	MemoryContext old;
+
+	load_open_sessions(t->id, &open);
+	load_stored_participants(t->id, &open);
+	order = palloc_extended(sizeof(int32) * Max(open.count, 1), MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < open.count; i++)
+		order[i] = (int32) i;
+	qsort_arg(order, open.count, sizeof(int32), open_session_order_cmp, open.items);
+
+	/* the scores of a batch of sessions; the writer keeps copies */
+	scorecxt = AllocSetContextCreate(CurrentMemoryContext, "tourney simulated scores",
+									 ALLOCSET_DEFAULT_SIZES);
+	w = result_writer_begin(t);
+	for (int64 i = 0; i < open.count; i++)
+	{
+		old = MemoryContextSwitchTo(scorecxt);
+		simulate_open_session(t, ratings, seed, &open, &open.items[order[i]], w);
+		MemoryContextSwitchTo(old);
+		if ((i + 1) % 1024 == 0)
+		{
+			MemoryContextReset(scorecxt);
+			CHECK_FOR_INTERRUPTS();
+		}
+	}
+	result_writer_end(w);
+	MemoryContextDelete(scorecxt);
+	pfree(order);
+	pfree(open.items);
+	return open.count;
 }
 
 int64
@@ -268,29 +555,24 @@ simulate_tournament(int64 tournament_id, int64 seed)
 	Tournament *t = tournament_lock(tournament_id, TOURNAMENT_LOCK);
 	RatingIndex ratings;
 	RoundState	rs;
-	int32		rounds;
 	int64		total = 0;
 
 	tournament_require_state(t, STATUS_IN_PROGRESS, "simulate results");
 	ratings.players = tournament_seeded_players(tournament_id, &ratings.count);
 	qsort(ratings.players, ratings.count, sizeof(SeededPlayer), player_id_cmp);
 
+	if (t->format != FORMAT_SWISS)
+		return simulate_open_sessions(t, &ratings, seed);
+
+	/* Swiss rounds are paired as the rounds before them end */
 	memset(&rs, 0, sizeof(rs));
 	rs.t = t;
 	rs.ratings = &ratings;
 	rs.seed = seed;
-	/* Swiss rounds are paired as the rounds before them end */
-	rounds = t->format == FORMAT_SWISS ? t->number_of_rounds : last_round(tournament_id);
-	for (int32 r = 1; r <= rounds; r++)
+	for (int32 r = 1; r <= t->number_of_rounds; r++)
 	{
 		rs.round = r;
-		rs.third_place = false;
 		total += simulate_round(&rs);
-		if (t->format == FORMAT_KNOCKOUT && r == rounds)
-		{
-			rs.third_place = true;
-			total += simulate_round(&rs);
-		}
 		swiss_pair_after_round(t, r);
 	}
 	return total;

@@ -13,33 +13,35 @@
 void		(*generation_progress_hook) (int64 tournament_id, const char *phase,
 										 int64 done, int64 total) = NULL;
 
-const Oid	participant_columns[3] = {INT8OID, INT2OID, INT8OID};
-
-static const Oid session_columns[9] = {INT8OID, TEXTOID, INT4OID, INT4OID, INT8OID,
-INT8OID, INT2OID, INT8OID, INT2OID};
-
-static const Oid bye_columns[2] = {INT4OID, INT8OID};
-
 struct PlanWriter
 {
 	PlanSink	base;
-	ArrayBatch	sessions;
-	ArrayBatch	participants;
-	ArrayBatch	byes;
+	BulkInsert *sessions;
+	BulkInsert *participants;
+	BulkInsert *byes;
 	CampusSpread *campus;
 	const RoundCounts *counts;
 	int64		tournament_id;
 	int64		reported;		/* sessions written at the last progress report */
 	int32		round;			/* round of the last session written */
 	int64		index_in_round;
+	Datum		main_stage;		/* the two values of sessions.stage */
+	Datum		third_place_stage;
 };
+
+static const char *const session_columns[11] = {"tournament_id", "session_id",
+	"stage", "round", "match_number", "campus_id", "next_session_id", "next_slot",
+"loser_next_session_id", "loser_next_slot", "result_submitted"};
+
+static const char *const bye_columns[3] = {"tournament_id", "round", "player_id"};
 
 static void
 sink_session(PlanSink *base, const PlannedSession *s)
 {
 	PlanWriter *g = (PlanWriter *) base;
-	Datum		values[9];
-	bool		nulls[9] = {false};
+	Datum		values[11];
+	bool		nulls[11] = {false};
+	int64		written;
 
 	if (s->round != g->round)
 	{
@@ -49,26 +51,29 @@ sink_session(PlanSink *base, const PlannedSession *s)
 			!campus_spread_round(g->campus, s->round, g->counts->sessions[s->round]))
 			elog(ERROR, "campus spread of round %d changed after it was checked", s->round);
 	}
-	values[0] = Int64GetDatum(s->session_id);
-	values[1] = CStringGetTextDatum(s->third_place ? "third_place" : "main");
-	values[2] = Int32GetDatum(s->round);
-	values[3] = Int32GetDatum(s->match_number);
-	nulls[4] = g->campus->ncampuses == 0;
-	if (!nulls[4])
-		values[4] = Int64GetDatum(campus_for_session(g->campus, g->index_in_round));
-	values[5] = Int64GetDatum(s->next_session_id);
-	nulls[5] = s->next_session_id == 0;
-	values[6] = Int16GetDatum(s->next_slot);
+	values[0] = Int64GetDatum(g->tournament_id);
+	values[1] = Int64GetDatum(s->session_id);
+	values[2] = s->third_place ? g->third_place_stage : g->main_stage;
+	values[3] = Int32GetDatum(s->round);
+	values[4] = Int32GetDatum(s->match_number);
+	nulls[5] = g->campus->ncampuses == 0;
+	if (!nulls[5])
+		values[5] = Int64GetDatum(campus_for_session(g->campus, g->index_in_round));
+	values[6] = Int64GetDatum(s->next_session_id);
 	nulls[6] = s->next_session_id == 0;
-	values[7] = Int64GetDatum(s->loser_next_session_id);
-	nulls[7] = s->loser_next_session_id == 0;
-	values[8] = Int16GetDatum(s->loser_next_slot);
+	values[7] = Int16GetDatum(s->next_slot);
+	nulls[7] = s->next_session_id == 0;
+	values[8] = Int64GetDatum(s->loser_next_session_id);
 	nulls[8] = s->loser_next_session_id == 0;
+	values[9] = Int16GetDatum(s->loser_next_slot);
+	nulls[9] = s->loser_next_session_id == 0;
+	values[10] = BoolGetDatum(false);
 	g->index_in_round++;
-	array_batch_add(&g->sessions, values, nulls);
-	if (generation_progress_hook != NULL && g->sessions.rows_written != g->reported)
+	bulk_insert_add(g->sessions, values, nulls);
+	written = bulk_insert_rows_written(g->sessions);
+	if (generation_progress_hook != NULL && written != g->reported)
 	{
-		g->reported = g->sessions.rows_written;
+		g->reported = written;
 		generation_progress_hook(g->tournament_id, "writing", g->reported, g->counts->total);
 	}
 }
@@ -77,42 +82,32 @@ static void
 sink_participant(PlanSink *base, const PlannedParticipant *p)
 {
 	PlanWriter *g = (PlanWriter *) base;
-	Datum		values[3];
 
-	values[0] = Int64GetDatum(p->session_id);
-	values[1] = Int16GetDatum(p->slot);
-	values[2] = Int64GetDatum(p->player_id);
-	array_batch_add(&g->participants, values, NULL);
+	participant_insert(g->participants, g->tournament_id, p->session_id, p->slot,
+					   p->player_id);
 }
 
-/* The INSERT that adds participants: at generation and when players advance. */
-SPIPlanPtr
-participants_insert_plan(void)
+/* Participants are added at generation and when players advance. */
+BulkInsert *
+participants_insert_begin(void)
 {
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[4] = {INT8OID, INT8ARRAYOID, INT2ARRAYOID, INT8ARRAYOID};
+	static const char *const columns[4] = {"tournament_id", "session_id", "slot",
+	"player_id"};
 
-	return tourney_plan(&plan,
-						"INSERT INTO tourney.session_participants"
-						" (tournament_id, session_id, slot, player_id)"
-						" SELECT $1, * FROM unnest($2, $3, $4)",
-						4, argtypes);
+	return bulk_insert_begin("session_participants", 4, columns);
 }
 
-static SPIPlanPtr
-sessions_insert_plan(void)
+void
+participant_insert(BulkInsert *b, int64 tournament_id, int64 session_id, int16 slot,
+				   int64 player_id)
 {
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[10] = {INT8OID, INT8ARRAYOID, TEXTARRAYOID, INT4ARRAYOID,
-		INT4ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT2ARRAYOID, INT8ARRAYOID,
-	INT2ARRAYOID};
+	Datum		values[4];
 
-	return tourney_plan(&plan,
-						"INSERT INTO tourney.sessions (tournament_id, session_id, stage,"
-						" round, match_number, campus_id, next_session_id, next_slot,"
-						" loser_next_session_id, loser_next_slot)"
-						" SELECT $1, * FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10)",
-						10, argtypes);
+	values[0] = Int64GetDatum(tournament_id);
+	values[1] = Int64GetDatum(session_id);
+	values[2] = Int16GetDatum(slot);
+	values[3] = Int64GetDatum(player_id);
+	bulk_insert_add(b, values, NULL);
 }
 
 /* Capacities of the tournament's campuses, in campus_ids order; 0 = unlimited. */
@@ -149,23 +144,12 @@ static void
 sink_bye(PlanSink *base, int32 round, int64 player_id)
 {
 	PlanWriter *g = (PlanWriter *) base;
-	Datum		values[2];
+	Datum		values[3];
 
-	values[0] = Int32GetDatum(round);
-	values[1] = Int64GetDatum(player_id);
-	array_batch_add(&g->byes, values, NULL);
-}
-
-static SPIPlanPtr
-byes_insert_plan(void)
-{
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[3] = {INT8OID, INT4ARRAYOID, INT8ARRAYOID};
-
-	return tourney_plan(&plan,
-						"INSERT INTO tourney.byes (tournament_id, round, player_id)"
-						" SELECT $1, * FROM unnest($2, $3)",
-						3, argtypes);
+	values[0] = Int64GetDatum(g->tournament_id);
+	values[1] = Int32GetDatum(round);
+	values[2] = Int64GetDatum(player_id);
+	bulk_insert_add(g->byes, values, NULL);
 }
 
 /* The campuses of a tournament, with their capacities, ready for spreading. */
@@ -189,10 +173,11 @@ plan_writer_begin(const Tournament *t, const RoundCounts *counts, CampusSpread *
 	w->campus = campus;
 	w->counts = counts;
 	w->tournament_id = t->id;
-	array_batch_init(&w->sessions, sessions_insert_plan(), t->id, 9, session_columns);
-	array_batch_init(&w->participants, participants_insert_plan(), t->id, 3,
-					 participant_columns);
-	array_batch_init(&w->byes, byes_insert_plan(), t->id, 2, bye_columns);
+	w->main_stage = CStringGetTextDatum("main");
+	w->third_place_stage = CStringGetTextDatum("third_place");
+	w->sessions = bulk_insert_begin("sessions", 11, session_columns);
+	w->participants = participants_insert_begin();
+	w->byes = bulk_insert_begin("byes", 3, bye_columns);
 	return w;
 }
 
@@ -206,9 +191,10 @@ plan_writer_sink(PlanWriter *w)
 void
 plan_writer_end(PlanWriter *w, GenerationTimings *timings)
 {
-	array_batch_end(&w->sessions);
-	array_batch_end(&w->participants);
-	array_batch_end(&w->byes);
-	timings->session_count = w->sessions.rows_written;
-	timings->db_write_ms = w->sessions.write_ms + w->participants.write_ms + w->byes.write_ms;
+	bulk_insert_end(w->sessions);
+	bulk_insert_end(w->participants);
+	bulk_insert_end(w->byes);
+	timings->session_count = bulk_insert_rows_written(w->sessions);
+	timings->db_write_ms = bulk_insert_write_ms(w->sessions) +
+		bulk_insert_write_ms(w->participants) + bulk_insert_write_ms(w->byes);
 }

@@ -271,7 +271,10 @@ tourney_int8_array_datum(const int64 *values, int n)
  * function returns (its SET search_path opened a GUC nest level; the
  * worker opens one too).  A phase sorts or hashes a whole tournament's rows
  * at once, and its per-row lookups are single-row index probes that a
- * bitmap scan only slows down.
+ * bitmap scan only slows down.  No JIT: the plans are generic, so their
+ * costs follow the size of the whole tables, not of the tournament at
+ * hand; once the tables grow, every phase of a small tournament would pay
+ * for compiling (and the backend would keep LLVM mapped).
  */
 void
 tourney_bulk_settings(void)
@@ -279,5 +282,7 @@ tourney_bulk_settings(void)
 	(void) set_config_option("work_mem", "64MB", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 	(void) set_config_option("enable_bitmapscan", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 }
