@@ -357,4 +357,7 @@ extern void swiss_pair_after_round(Tournament *t, int32 round);
 /* rankings.c */
 extern int64 rankings_calculate(int64 tournament_id);
 
+/* ladder.c */
+extern int64 ladder_calculate(int64 tournament_id, int32 main_rounds);
+
 #endif							/* TOURNEY_H */

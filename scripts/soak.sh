@@ -153,6 +153,7 @@ leftovers() {
 	            JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
 	            WHERE n.nspname = 'tourney' AND l.pid <> pg_backend_pid()
 	              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+	              AND l.pid NOT IN (SELECT pid FROM pg_stat_activity WHERE backend_type = 'autovacuum worker')
 	  UNION ALL SELECT 'advisory locks: ' || count(*) FROM pg_locks WHERE locktype = 'advisory'
 	            AND database IN (0, (SELECT oid FROM pg_database WHERE datname = current_database()))
 	  UNION ALL SELECT 'temporary relations: ' || count(*) FROM pg_class WHERE relpersistence = 't'

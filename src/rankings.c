@@ -175,13 +175,19 @@ rankings_calculate(int64 tournament_id)
 	tourney_plan(&plan_delete, "DELETE FROM tourney.rankings WHERE tournament_id = $1",
 				 1, argtypes);
 	tourney_exec(plan_delete, key, NULL, false, 0);
-	tourney_plan(&plan_insert[t->format],
-				 psprintf("INSERT INTO tourney.rankings (tournament_id, player_id, rank, points,"
-						  " wins, draws, losses, score_for, score_against, tiebreaks)"
-						  " SELECT $1, r.* FROM (%s) r", ranking_queries[t->format]),
-				 3, ranking_argtypes);
-	tourney_exec(plan_insert[t->format], args, NULL, false, 0);
-	written = (int64) SPI_processed;
+	if (t->format == FORMAT_KNOCKOUT)
+		written = ladder_calculate(t->id, DatumGetInt32(args[2]));
+	else
+	{
+		tourney_plan(&plan_insert[t->format],
+					 psprintf("INSERT INTO tourney.rankings (tournament_id, player_id, rank,"
+							  " points, wins, draws, losses, score_for, score_against,"
+							  " tiebreaks) SELECT $1, r.* FROM (%s) r",
+							  ranking_queries[t->format]),
+					 3, ranking_argtypes);
+		tourney_exec(plan_insert[t->format], args, NULL, false, 0);
+		written = (int64) SPI_processed;
+	}
 	tourney_plan(&plan_stamp,
 				 "UPDATE tourney.tournaments SET rankings_calculated_at = now()"
 				 " WHERE tournament_id = $1",

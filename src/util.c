@@ -271,10 +271,19 @@ tourney_int8_array_datum(const int64 *values, int n)
  * function returns (its SET search_path opened a GUC nest level; the
  * worker opens one too).  A phase sorts or hashes a whole tournament's rows
  * at once, and its per-row lookups are single-row index probes that a
- * bitmap scan only slows down.  No JIT: the plans are generic, so their
- * costs follow the size of the whole tables, not of the tournament at
- * hand; once the tables grow, every phase of a small tournament would pay
- * for compiling (and the backend would keep LLVM mapped).
+ * bitmap scan only slows down.
+ *
+ * Every statement of a phase reads one tournament's rows, and every table
+ * it reads leads an index with tournament_id.  The plans are generic, so
+ * the planner expects (rows / distinct tournaments) per tournament: once
+ * one large tournament dominates a table, that is most of the table, and
+ * every small tournament's phase would scan all of it.  Sequential scans
+ * are therefore off.
+ *
+ * No JIT: generic plans cost by the size of the whole tables, not of the
+ * tournament at hand; once the tables grow, every phase of a small
+ * tournament would pay for compiling (and the backend would keep LLVM
+ * mapped).
  */
 void
 tourney_bulk_settings(void)
@@ -282,6 +291,8 @@ tourney_bulk_settings(void)
 	(void) set_config_option("work_mem", "64MB", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 	(void) set_config_option("enable_bitmapscan", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("enable_seqscan", "off", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);

@@ -123,7 +123,10 @@ state() {
 }
 
 # interrupt NAME SQL REL DELAY cancel|terminate: run SQL in a backend named
-# tourney_fault_NAME and signal it once it writes REL.  Sets SIG (the
+# tourney_fault_NAME and signal it once it writes REL.  The delays below
+# are well inside each phase at this size (about 1 to 3 s each on a
+# 2-core machine); a phase that ends first fails the check rather than
+# passing it untested.  Sets SIG (the
 # controller's report) and OUT (the phase's output file).
 interrupt() {
 	local name=$1 sql=$2 rel=$3 delay=$4 how=$5 pid
@@ -154,12 +157,12 @@ rank="SELECT tourney.calculate_rankings($T)"
 # --- generate_sessions(async => false) -------------------------------------
 s0=$(state)
 is "$s0" "draft|-|-|-|0|0|0|0|0|0|0|0" "setup: a draft tournament of $N players without sessions"
-interrupt gen_cancel "$gen" tourney.sessions 0.5 cancel
+interrupt gen_cancel "$gen" tourney.sessions 0.3 cancel
 check_interrupted "generate_sessions" cancel "$s0"
 IFS='|' read -r _ _ _ _ ns _ _ np _ _ _ nt <<<"$(state)"
 ok "$([[ ($ns == 0 && $np == 0 && $nt == 0) || ($ns == $N && $np == $N && $nt == 1) ]] && echo t)" \
 	"generate_sessions: after the cancel the session count is 0 or complete ($ns sessions, $np participants, $nt tasks)"
-interrupt gen_term "$gen" tourney.sessions 1.2 terminate
+interrupt gen_term "$gen" tourney.sessions 0.7 terminate
 check_interrupted "generate_sessions" terminate "$s0"
 IFS='|' read -r _ _ _ _ ns _ _ np _ _ _ nt <<<"$(state)"
 ok "$([[ ($ns == 0 && $np == 0 && $nt == 0) || ($ns == $N && $np == $N && $nt == 1) ]] && echo t)" \
@@ -175,12 +178,12 @@ is "$st|$ns|$sub|$win|$np|$rk|$nt" "in_progress|$N|0|0|$N|0|1" \
 	"generate_sessions: $N sessions (N - 1 + third place), every player placed once, in_progress"
 
 # --- simulate_results ----------------------------------------------------------
-interrupt sim_cancel "$sim" tourney.sessions 1.5 cancel
+interrupt sim_cancel "$sim" tourney.sessions 0.4 cancel
 check_interrupted "simulate_results" cancel "$s1"
 IFS='|' read -r _ _ _ _ _ sub _ np nsc _ _ _ <<<"$(state)"
 ok "$([[ ($sub == 0 && $nsc == 0 && $np == $N) || ($sub == $N) ]] && echo t)" \
 	"simulate_results: after the cancel results are all-or-nothing ($sub submitted, $nsc scores, $np participants)"
-interrupt sim_term "$sim" tourney.sessions 3 terminate
+interrupt sim_term "$sim" tourney.sessions 0.9 terminate
 check_interrupted "simulate_results" terminate "$s1"
 IFS='|' read -r _ _ _ _ _ sub _ np nsc _ _ _ <<<"$(state)"
 ok "$([[ ($sub == 0 && $nsc == 0 && $np == $N) || ($sub == $N) ]] && echo t)" \
@@ -194,12 +197,12 @@ is "$st|$ns|$sub|$win|$np|$nsc|$rk" "in_progress|$N|$N|$N|$((2 * N))|$((2 * N))|
 	"simulate_results: every session has its result, winner and both participants"
 
 # --- calculate_rankings ------------------------------------------------------
-interrupt rank_cancel "$rank" tourney.rankings 0.8 cancel
+interrupt rank_cancel "$rank" tourney.rankings 0.2 cancel
 check_interrupted "calculate_rankings" cancel "$s2"
 IFS='|' read -r _ _ rat _ _ _ _ _ _ _ rk _ <<<"$(state)"
 ok "$([[ ($rk == 0 && $rat == -) || ($rk == $N) ]] && echo t)" \
 	"calculate_rankings: after the cancel rankings are all-or-nothing ($rk rows)"
-interrupt rank_term "$rank" tourney.rankings 1.6 terminate
+interrupt rank_term "$rank" tourney.rankings 0.4 terminate
 check_interrupted "calculate_rankings" terminate "$s2"
 IFS='|' read -r _ _ rat _ _ _ _ _ _ _ rk _ <<<"$(state)"
 ok "$([[ ($rk == 0 && $rat == -) || ($rk == $N) ]] && echo t)" \
