@@ -233,6 +233,7 @@ extern int32 tournament_enroll(int64 tournament_id, int64 *player_ids,
 							   int32 *seeds, bool *seed_nulls, int n);
 extern void tournament_complete(int64 tournament_id);
 extern SeededPlayer *tournament_seeded_players(int64 tournament_id, int32 *count);
+extern SeededPlayer *tournament_player_ratings(int64 tournament_id, int32 *count);
 extern void tournament_require_state(const Tournament *t, TourneyStatus status,
 									 const char *action);
 extern void tournament_require_no_task(const Tournament *t, const char *action);

@@ -558,8 +558,7 @@ simulate_tournament(int64 tournament_id, int64 seed)
 	int64		total = 0;
 
 	tournament_require_state(t, STATUS_IN_PROGRESS, "simulate results");
-	ratings.players = tournament_seeded_players(tournament_id, &ratings.count);
-	qsort(ratings.players, ratings.count, sizeof(SeededPlayer), player_id_cmp);
+	ratings.players = tournament_player_ratings(tournament_id, &ratings.count);
 
 	if (t->format != FORMAT_SWISS)
 		return simulate_open_sessions(t, &ratings, seed);

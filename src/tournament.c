@@ -447,12 +447,32 @@ check_enrol_references(int64 tournament_id, Datum player_array, Datum seed_array
 						tournament_id)));
 }
 
+/* The enrolment rows, in player_id order; enrolled_at is now(). */
+static void
+enrol_write(int64 tournament_id, const EnrolRow *rows, int n)
+{
+	static const char *const columns[4] = {"tournament_id", "player_id", "seed",
+	"enrolled_at"};
+	BulkInsert *out = bulk_insert_begin("enrollments", 4, columns);
+	Datum		values[4];
+	bool		nulls[4] = {false};
+
+	values[0] = Int64GetDatum(tournament_id);
+	values[3] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	for (int i = 0; i < n; i++)
+	{
+		values[1] = Int64GetDatum(rows[i].player_id);
+		values[2] = Int32GetDatum(rows[i].seed);
+		nulls[2] = rows[i].seed == 0;
+		bulk_insert_add(out, values, nulls);
+	}
+	bulk_insert_end(out);
+}
+
 int32
 tournament_enroll(int64 tournament_id, int64 *player_ids, int32 *seeds,
 				  bool *seed_nulls, int n)
 {
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[3] = {INT8OID, INT8ARRAYOID, INT4ARRAYOID};
 	Datum		args[3];
 	Tournament *t;
 	EnrolRow   *rows;
@@ -494,11 +514,7 @@ tournament_enroll(int64 tournament_id, int64 *player_ids, int32 *seeds,
 												 INT4OID, 4, true, TYPALIGN_INT));
 	check_enrol_references(tournament_id, args[1], args[2]);
 
-	tourney_plan(&plan,
-				 "INSERT INTO tourney.enrollments (tournament_id, player_id, seed)"
-				 " SELECT $1, u.p, u.s FROM unnest($2, $3) u(p, s)",
-				 3, argtypes);
-	tourney_exec(plan, args, NULL, false, 0);
+	enrol_write(tournament_id, rows, n);
 	return n;
 }
 
@@ -544,14 +560,15 @@ tourney_enroll(PG_FUNCTION_ARGS)
 }
 
 /*
- * Enrolled players in seeding order: explicit seeds first, then rating
- * (best first), then player id.  Read through a cursor so that only the
- * compact C array grows with the tournament.
+ * Enrolled players with their ratings, in seeding order (explicit seeds
+ * first, then rating, best first, then player id) or, by_id, in player_id
+ * order.  Read through a cursor so that only the compact C array grows
+ * with the tournament.
  */
-SeededPlayer *
-tournament_seeded_players(int64 tournament_id, int32 *count)
+static SeededPlayer *
+enrolled_players(int64 tournament_id, bool by_id, int32 *count)
 {
-	static SPIPlanPtr plan = NULL;
+	static SPIPlanPtr plans[2];
 	Oid			argtypes[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(tournament_id)};
 	Portal		portal;
@@ -559,14 +576,15 @@ tournament_seeded_players(int64 tournament_id, int32 *count)
 	int64		capacity = 1024;
 	int64		n = 0;
 
-	tourney_plan(&plan,
-				 "SELECT e.player_id, (SELECT p.rating FROM tourney.players p"
-				 "  WHERE p.player_id = e.player_id) AS rating"
-				 " FROM tourney.enrollments e WHERE e.tournament_id = $1"
-				 " ORDER BY e.seed NULLS LAST, rating DESC, e.player_id",
+	tourney_plan(&plans[by_id],
+				 psprintf("SELECT e.player_id, (SELECT p.rating FROM tourney.players p"
+						  "  WHERE p.player_id = e.player_id) AS rating"
+						  " FROM tourney.enrollments e WHERE e.tournament_id = $1"
+						  " ORDER BY %s",
+						  by_id ? "e.player_id" : "e.seed NULLS LAST, rating DESC, e.player_id"),
 				 1, argtypes);
 	players = palloc(sizeof(SeededPlayer) * capacity);
-	portal = SPI_cursor_open(NULL, plan, args, NULL, false);
+	portal = SPI_cursor_open(NULL, plans[by_id], args, NULL, false);
 	for (;;)
 	{
 		SPI_cursor_fetch(portal, true, TOURNEY_BATCH_ROWS);
@@ -593,6 +611,18 @@ tournament_seeded_players(int64 tournament_id, int32 *count)
 	SPI_cursor_close(portal);
 	*count = (int32) n;
 	return players;
+}
+
+SeededPlayer *
+tournament_seeded_players(int64 tournament_id, int32 *count)
+{
+	return enrolled_players(tournament_id, false, count);
+}
+
+SeededPlayer *
+tournament_player_ratings(int64 tournament_id, int32 *count)
+{
+	return enrolled_players(tournament_id, true, count);
 }
 
 void
