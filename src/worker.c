@@ -349,6 +349,19 @@ wait_for_slot(int max_workers)
 	}
 }
 
+/*
+ * Adopting and claiming a task are bookkeeping that recovery redoes if a
+ * crash loses them (the task is then still queued, or running with a dead
+ * worker): their commits need not wait for the WAL flush, which is most of
+ * the queue wait on a machine with slow fsync.
+ */
+static void
+bookkeeping_commit(void)
+{
+	(void) set_config_option("synchronous_commit", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+}
+
 /* A queued task becomes ours once the transaction that queued it has ended. */
 static bool
 adopt_task(const TaskWorkerArgs *args)
@@ -362,6 +375,7 @@ adopt_task(const TaskWorkerArgs *args)
 	CommitTransactionCommand();
 
 	worker_step_begin(&f);
+	bookkeeping_commit();
 	adopted = task_adopt(&current_task);
 	worker_step_end();
 	return adopted;
@@ -374,6 +388,7 @@ claim_task(ClaimedTask *claimed)
 	bool		claimed_it;
 
 	worker_step_begin(&f);
+	bookkeeping_commit();
 	claimed_it = task_claim(&current_task, claimed);
 	worker_step_end();
 	return claimed_it;
