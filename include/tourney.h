@@ -212,6 +212,23 @@ extern Datum tourney_int8_array_datum(const int64 *values, int n);
 extern int64 tourney_mint_ids(const char *sequence, int64 count);
 extern void tourney_mint_uuid(pg_uuid_t *uuid);
 extern double tourney_elapsed_ms(instr_time start);
+
+/*
+ * Elements of an array in ascending order of a leading int64 id (players
+ * by player_id), found by id: by offset when the ids are one contiguous
+ * run, as players created together are, by binary search otherwise.
+ */
+typedef struct IdLookup
+{
+	const char *base;
+	size_t		size;
+	int64		count;
+	int64		first;			/* id of the first element */
+	bool		dense;			/* ids are first, first + 1, ... */
+} IdLookup;
+
+extern void id_lookup_init(IdLookup *l, const void *base, int64 count, size_t size);
+extern void *id_lookup(const IdLookup *l, int64 id);
 extern void tourney_bulk_settings(void);
 
 /* tournament.c */

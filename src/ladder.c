@@ -7,7 +7,7 @@
  * share 2^(R - r) + 1.  Instead of a window over every participant, a
  * sort by player and a grouping, one pass merges the sessions and their
  * participants (both read in session_id order) and adds each result to
- * its player, found by binary search among the enrolled players; the rows
+ * its player (found among the enrolled players by IdLookup); the rows
  * are then written with BulkInsert.
  *
  * Score sums are numeric, exactly as in SQL.  Every addition makes a new
@@ -41,17 +41,9 @@ typedef struct Ladder
 {
 	LadderPlayer *players;		/* sorted by player_id */
 	int64		count;
+	IdLookup	lookup;
 	MemoryContext sums;
 } Ladder;
-
-static int
-ladder_player_cmp(const void *a, const void *b)
-{
-	int64		x = ((const LadderPlayer *) a)->player_id;
-	int64		y = ((const LadderPlayer *) b)->player_id;
-
-	return (x > y) - (x < y);
-}
 
 /* The enrolled players, in player_id order. */
 static void
@@ -158,9 +150,7 @@ ladder_add_session(Ladder *ladder, const LadderSession *s)
 		firsts += s->placements[i] == 1;
 	for (int i = 0; i < s->n; i++)
 	{
-		LadderPlayer key = {.player_id = s->player_ids[i]};
-		LadderPlayer *p = bsearch(&key, ladder->players, ladder->count,
-								  sizeof(LadderPlayer), ladder_player_cmp);
+		LadderPlayer *p = id_lookup(&ladder->lookup, s->player_ids[i]);
 
 		if (p == NULL)
 			elog(ERROR, "player " INT64_FORMAT " of session " INT64_FORMAT " is not enrolled",
@@ -332,6 +322,7 @@ ladder_calculate(int64 tournament_id, int32 main_rounds)
 	ladder.sums = AllocSetContextCreate(CurrentMemoryContext, "tourney ladder sums",
 										ALLOCSET_DEFAULT_SIZES);
 	ladder_load_players(tournament_id, &ladder);
+	id_lookup_init(&ladder.lookup, ladder.players, ladder.count, sizeof(LadderPlayer));
 	ladder_read_results(tournament_id, &ladder);
 	ladder_write(tournament_id, &ladder, main_rounds);
 	written = ladder.count;

@@ -259,11 +259,13 @@ lock_session(int64 session_id, LockedSession *ls)
 	bool		isnull;
 	ResultSession *s = &ls->s;
 
+	/* session_id > 0 names the partial index on session_id (see the schema) */
 	tourney_plan(&plan,
 				 "SELECT tournament_id, next_session_id, next_slot,"
 				 " loser_next_session_id, loser_next_slot, result_submitted,"
 				 " round, winner_id, ctid"
-				 " FROM tourney.sessions WHERE session_id = $1 FOR NO KEY UPDATE",
+				 " FROM tourney.sessions WHERE session_id = $1 AND session_id > 0"
+				 " FOR NO KEY UPDATE",
 				 1, argtypes);
 	tourney_exec(plan, args, NULL, false, 0);
 	if (SPI_processed == 0)

@@ -29,23 +29,13 @@ typedef struct RatingIndex
 {
 	SeededPlayer *players;		/* sorted by player_id */
 	int32		count;
+	IdLookup	lookup;
 } RatingIndex;
-
-static int
-player_id_cmp(const void *a, const void *b)
-{
-	int64		x = ((const SeededPlayer *) a)->player_id;
-	int64		y = ((const SeededPlayer *) b)->player_id;
-
-	return (x > y) - (x < y);
-}
 
 static double
 rating_of(const RatingIndex *ri, int64 player_id)
 {
-	SeededPlayer key = {player_id, 0};
-	SeededPlayer *found = bsearch(&key, ri->players, ri->count,
-								  sizeof(SeededPlayer), player_id_cmp);
+	SeededPlayer *found = id_lookup(&ri->lookup, player_id);
 
 	if (found == NULL)
 		elog(ERROR, "player " INT64_FORMAT " of a session is not enrolled", player_id);
@@ -559,6 +549,7 @@ simulate_tournament(int64 tournament_id, int64 seed)
 
 	tournament_require_state(t, STATUS_IN_PROGRESS, "simulate results");
 	ratings.players = tournament_player_ratings(tournament_id, &ratings.count);
+	id_lookup_init(&ratings.lookup, ratings.players, ratings.count, sizeof(SeededPlayer));
 
 	if (t->format != FORMAT_SWISS)
 		return simulate_open_sessions(t, &ratings, seed);

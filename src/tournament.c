@@ -109,10 +109,11 @@ session_tournament(int64 session_id, TourneyFormat *format)
 	Datum		args[1] = {Int64GetDatum(session_id)};
 	bool		isnull;
 
+	/* session_id > 0 names the partial index on session_id (see the schema) */
 	tourney_plan(&plan,
 				 "SELECT s.tournament_id, t.format::text FROM tourney.sessions s"
 				 " JOIN tourney.tournaments t ON t.tournament_id = s.tournament_id"
-				 " WHERE s.session_id = $1",
+				 " WHERE s.session_id = $1 AND s.session_id > 0",
 				 1, argtypes);
 	tourney_exec(plan, args, NULL, false, 1);
 	if (SPI_processed == 0)

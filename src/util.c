@@ -297,3 +297,39 @@ tourney_bulk_settings(void)
 	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 }
+
+void
+id_lookup_init(IdLookup *l, const void *base, int64 count, size_t size)
+{
+	l->base = base;
+	l->size = size;
+	l->count = count;
+	l->first = count > 0 ? *(const int64 *) base : 0;
+	l->dense = count > 0 &&
+		*(const int64 *) (l->base + (count - 1) * size) - l->first == count - 1;
+}
+
+/* The element with this id, or NULL. */
+void *
+id_lookup(const IdLookup *l, int64 id)
+{
+	int64		lo = 0;
+	int64		hi = l->count - 1;
+
+	if (l->dense)
+		return id >= l->first && id - l->first < l->count ?
+			(void *) (l->base + (id - l->first) * l->size) : NULL;
+	while (lo <= hi)
+	{
+		int64		mid = lo + (hi - lo) / 2;
+		int64		at = *(const int64 *) (l->base + mid * l->size);
+
+		if (at == id)
+			return (void *) (l->base + mid * l->size);
+		if (at < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
