@@ -17,12 +17,14 @@
 #include "tourney.h"
 
 #include "access/heapam.h"
+#include "access/hio.h"
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "utils/snapmgr.h"
 #include "catalog/namespace.h"
 #include "executor/executor.h"
 #include "nodes/makefuncs.h"
+#include "storage/bufmgr.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -136,6 +138,15 @@ bulk_insert_begin(const char *relname, int ncols, const char *const *colnames)
 	b->attnums = column_attnums(b->rel, ncols, colnames, b->typlen, b->typbyval);
 	b->rri = table_write_state(b->rel, &b->estate);
 	b->bistate = GetBulkInsertState();
+
+	/*
+	 * Keep the pages in shared buffers, as INSERT does: the next phase reads
+	 * them back at once, while the bulk-write ring (16 MB) would have this
+	 * backend write every page out, flushing WAL up to it first.  With it,
+	 * a 1,048,576-player lifecycle had its own backend write 2 GB.
+	 */
+	FreeAccessStrategy(b->bistate->strategy);
+	b->bistate->strategy = NULL;
 	b->slotdesc = CreateTupleDescCopy(RelationGetDescr(b->rel));
 	b->cxt = CurrentMemoryContext;
 	b->batchcxt = AllocSetContextCreate(CurrentMemoryContext, "tourney bulk insert",
