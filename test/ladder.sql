@@ -10,7 +10,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(12 * 5 + 7);
+SELECT plan(13 * 5 + 7);
 
 INSERT INTO tourney.players (name, rating)
 SELECT format('ladder %s', g), 1000 + (g * 7919) % 1000 FROM generate_series(1, 130) g;
@@ -69,6 +69,21 @@ BEGIN
             INSERT INTO cases VALUES (t, n, tp);
         END LOOP;
     END LOOP;
+END $$;
+
+-- and one whose player ids have gaps (every third player): players are
+-- then found by binary search, not by offset
+DO $$
+DECLARE
+    t bigint := tourney.create_tournament('ladder sparse', 'knockout');
+BEGIN
+    PERFORM tourney.enroll(t, ARRAY(SELECT player_id
+                                    FROM (SELECT player_id, row_number() OVER (ORDER BY player_id) AS i
+                                          FROM tourney.players WHERE name LIKE 'ladder %') x
+                                    WHERE i % 3 = 1 ORDER BY player_id));
+    PERFORM tourney.generate_sessions(t, async => false);
+    PERFORM tourney.simulate_results(t, 3);
+    INSERT INTO cases VALUES (t, 44, true);
 END $$;
 
 -- standings before the rankings are written: the SQL ranking query
