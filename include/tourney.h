@@ -2,8 +2,8 @@
  * tourney.h: types and entry points shared by tourney's sources.
  *
  * Data flows one way: SQL entry point (validate, lock) -> format (a pure
- * plan of sessions, no SPI) -> storage (one bulk statement per table and
- * batch).
+ * plan of sessions, no SPI) -> storage (rows written straight into the
+ * tables in batches, tablewrite.c).
  */
 #ifndef TOURNEY_H
 #define TOURNEY_H
@@ -23,7 +23,7 @@ extern int	tourney_max_workers;
 extern int	tourney_task_retries;
 extern int	tourney_node_id;
 
-/* Rows per bulk statement: bounds the memory of every bulk phase. */
+/* Rows per cursor fetch: bounds the memory of every bulk read. */
 #define TOURNEY_BATCH_ROWS 32768
 
 /* Largest tournament the extension accepts (players). */
@@ -153,34 +153,18 @@ extern void round_robin_pairing(int32 n, int32 round, int32 board, int32 *white,
 extern void round_robin_plan(int32 players, int32 cycles, int64 first_id,
 							 const SeededPlayer *seeded, PlanSink *sink);
 
-/* util.c: SPI plans, batched array statements, parsing, ids */
+/* util.c: SPI plans and cursors, parsing, ids, id lookup */
 extern SPIPlanPtr tourney_plan(SPIPlanPtr *cache, const char *sql,
 							   int nargs, const Oid *argtypes);
 extern int	tourney_exec(SPIPlanPtr plan, const Datum *values, const char *nulls,
 						 bool read_only, long count);
 
-typedef struct ArrayBatch
-{
-	SPIPlanPtr	plan;
-	int			ncols;
-	const Oid  *elemtypes;
-	int16	   *typlen;
-	bool	   *typbyval;
-	char	   *typalign;
-	Datum		key;			/* $1: the tournament id */
-	Datum	  **values;
-	bool	  **nulls;
-	int			nrows;
-	int64		rows_written;
-	double		write_ms;
-	MemoryContext rowcxt;		/* holds by-reference values of the batch */
-} ArrayBatch;
+typedef void (*TourneyRowFn) (HeapTuple row, TupleDesc desc, void *arg);
 
-extern void array_batch_init(ArrayBatch *b, SPIPlanPtr plan, int64 tournament_id,
-							 int ncols, const Oid *elemtypes);
-extern void array_batch_add(ArrayBatch *b, const Datum *values, const bool *nulls);
-extern void array_batch_flush(ArrayBatch *b);
-extern void array_batch_end(ArrayBatch *b);
+extern void tourney_scan(SPIPlanPtr plan, const Datum *args, bool read_only,
+						 TourneyRowFn row_fn, void (*batch_end_fn) (void *arg),
+						 void *arg);
+extern void *tourney_grow(void *items, int64 count, int64 *allocated, size_t size);
 
 /* A tid column's value (PostgreSQL 15 has no DatumGetItemPointer). */
 #define DatumGetTid(d) (*(ItemPointer) DatumGetPointer(d))

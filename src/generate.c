@@ -1,7 +1,7 @@
 /*
  * generate.c: generate_sessions.  Validates and locks the tournament, asks
- * the format for its plan and streams the plan into one bulk statement per
- * table and batch.
+ * the format for its plan and streams the plan into the tables in batches
+ * (store.c, tablewrite.c).
  */
 #include "tourney.h"
 

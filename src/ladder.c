@@ -41,9 +41,24 @@ typedef struct Ladder
 {
 	LadderPlayer *players;		/* sorted by player_id */
 	int64		count;
+	int64		allocated;
 	IdLookup	lookup;
 	MemoryContext sums;
 } Ladder;
+
+static void
+add_ladder_player(HeapTuple row, TupleDesc desc, void *arg)
+{
+	Ladder	   *ladder = arg;
+	LadderPlayer *p;
+	bool		isnull;
+
+	ladder->players = tourney_grow(ladder->players, ladder->count, &ladder->allocated,
+								   sizeof(LadderPlayer));
+	p = &ladder->players[ladder->count++];
+	memset(p, 0, sizeof(*p));
+	p->player_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
+}
 
 /* The enrolled players, in player_id order. */
 static void
@@ -52,39 +67,13 @@ ladder_load_players(int64 tournament_id, Ladder *ladder)
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(tournament_id)};
-	int64		allocated = 1024;
-	Portal		portal;
 
 	tourney_plan(&plan,
 				 "SELECT player_id FROM tourney.enrollments WHERE tournament_id = $1"
 				 " ORDER BY player_id",
 				 1, argtypes);
-	ladder->players = palloc_extended(sizeof(LadderPlayer) * allocated, MCXT_ALLOC_HUGE);
-	ladder->count = 0;
-	portal = SPI_cursor_open(NULL, plan, args, NULL, false);
-	for (;;)
-	{
-		SPI_cursor_fetch(portal, true, TOURNEY_BATCH_ROWS);
-		if (SPI_processed == 0)
-			break;
-		if (ladder->count + (int64) SPI_processed > allocated)
-		{
-			allocated = Max(allocated * 2, ladder->count + (int64) SPI_processed);
-			ladder->players = repalloc_huge(ladder->players, sizeof(LadderPlayer) * allocated);
-		}
-		for (uint64 i = 0; i < SPI_processed; i++)
-		{
-			LadderPlayer *p = &ladder->players[ladder->count++];
-			bool		isnull;
-
-			memset(p, 0, sizeof(*p));
-			p->player_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
-													   SPI_tuptable->tupdesc, 1, &isnull));
-		}
-		SPI_freetuptable(SPI_tuptable);
-		CHECK_FOR_INTERRUPTS();
-	}
-	SPI_cursor_close(portal);
+	tourney_scan(plan, args, false, add_ladder_player, NULL, ladder);
+	id_lookup_init(&ladder->lookup, ladder->players, ladder->count, sizeof(LadderPlayer));
 }
 
 /* sum + value, in the sums' context; sum NULL stands for 0. */
@@ -174,23 +163,61 @@ ladder_add_session(Ladder *ladder, const LadderSession *s)
 	}
 }
 
-/*
- * Copy the scores of a session read so far into a new context and drop
- * the previous one (whose session has been added since).
- */
-static MemoryContext
-ladder_carry_scores(LadderSession *s, MemoryContext previous)
+/* Reading the results: the session whose participants are coming in. */
+typedef struct LadderRead
 {
+	Ladder	   *ladder;
+	LadderSession current;
+	MemoryContext carry;		/* holds current's scores across batches */
+} LadderRead;
+
+static void
+ladder_result_row(HeapTuple row, TupleDesc desc, void *arg)
+{
+	LadderRead *r = arg;
+	LadderSession *current = &r->current;
+	bool		isnull;
+	int64		session_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
+
+	if (session_id != current->session_id)
+	{
+		if (current->n > 0)
+			ladder_add_session(r->ladder, current);
+		memset(current, 0, sizeof(*current));
+		current->session_id = session_id;
+		current->round = DatumGetInt32(SPI_getbinval(row, desc, 2, &isnull));
+		current->third_place = DatumGetBool(SPI_getbinval(row, desc, 3, &isnull));
+	}
+	if (current->n == 2)
+		elog(ERROR, "session " INT64_FORMAT " has more than two participants", session_id);
+	current->player_ids[current->n] = DatumGetInt64(SPI_getbinval(row, desc, 4, &isnull));
+	current->scores[current->n] = DatumGetNumeric(SPI_getbinval(row, desc, 5, &isnull));
+	if (isnull)
+		elog(ERROR, "session " INT64_FORMAT " has a result without a score", session_id);
+	current->placements[current->n] = DatumGetInt32(SPI_getbinval(row, desc, 6, &isnull));
+	current->n++;
+}
+
+/*
+ * After each batch: the last session may go on in the next one, so its
+ * scores move to a new context (the previous one, whose session has been
+ * added since, is dropped); and superseded sums are reclaimed.
+ */
+static void
+ladder_batch_end(void *arg)
+{
+	LadderRead *r = arg;
 	MemoryContext carry = AllocSetContextCreate(CurrentMemoryContext, "tourney ladder carry",
 												ALLOCSET_SMALL_SIZES);
 	MemoryContext old = MemoryContextSwitchTo(carry);
 
-	for (int i = 0; i < s->n; i++)
-		s->scores[i] = DatumGetNumericCopy(NumericGetDatum(s->scores[i]));
+	for (int i = 0; i < r->current.n; i++)
+		r->current.scores[i] = DatumGetNumericCopy(NumericGetDatum(r->current.scores[i]));
 	MemoryContextSwitchTo(old);
-	if (previous != NULL)
-		MemoryContextDelete(previous);
-	return carry;
+	if (r->carry != NULL)
+		MemoryContextDelete(r->carry);
+	r->carry = carry;
+	ladder_compact_sums(r->ladder);
 }
 
 /*
@@ -204,9 +231,7 @@ ladder_read_results(int64 tournament_id, Ladder *ladder)
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(tournament_id)};
-	LadderSession current;
-	MemoryContext carry = NULL;
-	Portal		portal;
+	LadderRead	r;
 
 	tourney_plan(&plan,
 				 "SELECT s.session_id, s.round, s.stage = 'third_place',"
@@ -216,50 +241,13 @@ ladder_read_results(int64 tournament_id, Ladder *ladder)
 				 " WHERE s.tournament_id = $1 AND p.tournament_id = $1 AND s.result_submitted"
 				 " ORDER BY s.session_id, p.slot",
 				 1, argtypes);
-	memset(&current, 0, sizeof(current));
-	portal = SPI_cursor_open(NULL, plan, args, NULL, false);
-	for (;;)
-	{
-		SPI_cursor_fetch(portal, true, TOURNEY_BATCH_ROWS);
-		if (SPI_processed == 0)
-			break;
-		for (uint64 i = 0; i < SPI_processed; i++)
-		{
-			HeapTuple	row = SPI_tuptable->vals[i];
-			TupleDesc	desc = SPI_tuptable->tupdesc;
-			bool		isnull;
-			int64		session_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
-
-			if (session_id != current.session_id)
-			{
-				if (current.n > 0)
-					ladder_add_session(ladder, &current);
-				memset(&current, 0, sizeof(current));
-				current.session_id = session_id;
-				current.round = DatumGetInt32(SPI_getbinval(row, desc, 2, &isnull));
-				current.third_place = DatumGetBool(SPI_getbinval(row, desc, 3, &isnull));
-			}
-			if (current.n == 2)
-				elog(ERROR, "session " INT64_FORMAT " has more than two participants",
-					 session_id);
-			current.player_ids[current.n] = DatumGetInt64(SPI_getbinval(row, desc, 4, &isnull));
-			current.scores[current.n] = DatumGetNumeric(SPI_getbinval(row, desc, 5, &isnull));
-			if (isnull)
-				elog(ERROR, "session " INT64_FORMAT " has a result without a score", session_id);
-			current.placements[current.n] = DatumGetInt32(SPI_getbinval(row, desc, 6, &isnull));
-			current.n++;
-		}
-		/* the last session may go on in the next batch: keep its scores */
-		carry = ladder_carry_scores(&current, carry);
-		SPI_freetuptable(SPI_tuptable);
-		ladder_compact_sums(ladder);
-		CHECK_FOR_INTERRUPTS();
-	}
-	SPI_cursor_close(portal);
-	if (current.n > 0)
-		ladder_add_session(ladder, &current);
-	if (carry != NULL)
-		MemoryContextDelete(carry);
+	memset(&r, 0, sizeof(r));
+	r.ladder = ladder;
+	tourney_scan(plan, args, false, ladder_result_row, ladder_batch_end, &r);
+	if (r.current.n > 0)
+		ladder_add_session(ladder, &r.current);
+	if (r.carry != NULL)
+		MemoryContextDelete(r.carry);
 }
 
 /* The knockout ladder: the rank a player's results give. */
@@ -319,14 +307,15 @@ ladder_calculate(int64 tournament_id, int32 main_rounds)
 	Ladder		ladder;
 	int64		written;
 
+	memset(&ladder, 0, sizeof(ladder));
 	ladder.sums = AllocSetContextCreate(CurrentMemoryContext, "tourney ladder sums",
 										ALLOCSET_DEFAULT_SIZES);
 	ladder_load_players(tournament_id, &ladder);
-	id_lookup_init(&ladder.lookup, ladder.players, ladder.count, sizeof(LadderPlayer));
 	ladder_read_results(tournament_id, &ladder);
 	ladder_write(tournament_id, &ladder, main_rounds);
 	written = ladder.count;
 	MemoryContextDelete(ladder.sums);
-	pfree(ladder.players);
+	if (ladder.players != NULL)
+		pfree(ladder.players);
 	return written;
 }

@@ -209,6 +209,17 @@ tourney_calculate_rankings(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32((int32) written);
 }
 
+static void
+put_standing(HeapTuple row, TupleDesc desc, void *arg)
+{
+	ReturnSetInfo *rsinfo = arg;
+	Datum		values[9];
+	bool		nulls[9];
+
+	heap_deform_tuple(row, desc, values, nulls);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
 /*
  * Provisional standings, streamed from a cursor into the result tuplestore.
  * Reads only: result entry is never blocked.
@@ -220,7 +231,6 @@ tourney_standings(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Tournament *t;
 	Datum		args[3];
-	Portal		portal;
 
 	tourney_require_arg(fcinfo, 0, "tournament_id");
 	InitMaterializedSRF(fcinfo, 0);
@@ -235,24 +245,7 @@ tourney_standings(PG_FUNCTION_ARGS)
 						  " r.points, r.wins, r.draws, r.losses, r.score_for, r.score_against"
 						  " FROM (%s) r ORDER BY r.rank, r.player_id", ranking_queries[t->format]),
 				 3, ranking_argtypes);
-	portal = SPI_cursor_open(NULL, plans[t->format], args, NULL, true);
-	for (;;)
-	{
-		SPI_cursor_fetch(portal, true, TOURNEY_BATCH_ROWS);
-		if (SPI_processed == 0)
-			break;
-		for (uint64 i = 0; i < SPI_processed; i++)
-		{
-			Datum		values[9];
-			bool		nulls[9];
-
-			heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, values, nulls);
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		}
-		SPI_freetuptable(SPI_tuptable);
-		CHECK_FOR_INTERRUPTS();
-	}
-	SPI_cursor_close(portal);
+	tourney_scan(plans[t->format], args, true, put_standing, NULL, rsinfo);
 	SPI_finish();
 	return (Datum) 0;
 }

@@ -22,7 +22,6 @@ struct ResultWriter
 	TidUpdate  *participants;	/* score and placement of stored participants */
 	BulkInsert *advance;		/* participants of the sessions players move to */
 	BulkInsert *final;			/* participants written with their result */
-	MemoryContext cxt;			/* where the writers above are begun, lazily */
 };
 
 int
@@ -72,35 +71,31 @@ check_outcome(const Tournament *t, int64 session_id, int n, int winner)
 				 errhint("Submit scores that name a winner.")));
 }
 
+static const char *const session_columns[3] = {"winner_id", "result_submitted",
+"result_submitted_at"};
+static const char *const participant_columns[2] = {"score", "placement"};
+static const char *const final_participant_columns[6] = {"tournament_id", "session_id",
+"slot", "player_id", "score", "placement"};
+
 ResultWriter *
 result_writer_begin(const Tournament *t)
 {
 	ResultWriter *w = palloc0(sizeof(ResultWriter));
 
 	w->t = t;
-	w->cxt = CurrentMemoryContext;
+	w->sessions = tid_update_begin("sessions", 3, session_columns);
+	w->participants = tid_update_begin("session_participants", 2, participant_columns);
+	w->advance = participants_insert_begin();
+	w->final = bulk_insert_begin("session_participants", 6, final_participant_columns);
 	return w;
 }
 
-/*
- * Each table is opened for writing when the first row for it comes: a
- * single result touches few of them.
- */
 static void
 update_session(ResultWriter *w, const ResultSession *s, int winner)
 {
-	static const char *const columns[3] = {"winner_id", "result_submitted",
-	"result_submitted_at"};
 	Datum		values[3];
 	bool		nulls[3] = {false};
 
-	if (w->sessions == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(w->cxt);
-
-		w->sessions = tid_update_begin("sessions", 3, columns);
-		MemoryContextSwitchTo(old);
-	}
 	values[0] = Int64GetDatum(winner >= 0 ? s->player_ids[winner] : 0);
 	nulls[0] = winner < 0;
 	values[1] = BoolGetDatum(true);
@@ -112,16 +107,8 @@ static void
 update_participant(ResultWriter *w, const ResultSession *s, int i, Datum score,
 				   int32 placement)
 {
-	static const char *const columns[2] = {"score", "placement"};
 	Datum		values[2];
 
-	if (w->participants == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(w->cxt);
-
-		w->participants = tid_update_begin("session_participants", 2, columns);
-		MemoryContextSwitchTo(old);
-	}
 	values[0] = score;
 	values[1] = Int32GetDatum(placement);
 	tid_update_row(w->participants, (ItemPointer) &s->participant_tids[i], values, NULL);
@@ -142,17 +129,8 @@ static void
 insert_final_participant(ResultWriter *w, int64 session_id, int16 slot, int64 player_id,
 						 Datum score, int32 placement)
 {
-	static const char *const columns[6] = {"tournament_id", "session_id", "slot",
-	"player_id", "score", "placement"};
 	Datum		values[6];
 
-	if (w->final == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(w->cxt);
-
-		w->final = bulk_insert_begin("session_participants", 6, columns);
-		MemoryContextSwitchTo(old);
-	}
 	values[0] = Int64GetDatum(w->t->id);
 	values[1] = Int64GetDatum(session_id);
 	values[2] = Int16GetDatum(slot);
@@ -160,19 +138,6 @@ insert_final_participant(ResultWriter *w, int64 session_id, int16 slot, int64 pl
 	values[4] = score;
 	values[5] = Int32GetDatum(placement);
 	bulk_insert_add(w->final, values, NULL);
-}
-
-static void
-advance_player(ResultWriter *w, int64 session_id, int16 slot, int64 player_id)
-{
-	if (w->advance == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(w->cxt);
-
-		w->advance = participants_insert_begin();
-		MemoryContextSwitchTo(old);
-	}
-	participant_insert(w->advance, w->t->id, session_id, slot, player_id);
 }
 
 /*
@@ -200,24 +165,21 @@ result_writer_add_ex(ResultWriter *w, const ResultSession *s, const Datum *score
 	}
 
 	if (advance && winner >= 0 && s->next_session_id != 0)
-		advance_player(w, s->next_session_id, s->next_slot, s->player_ids[winner]);
+		participant_insert(w->advance, w->t->id, s->next_session_id, s->next_slot,
+						   s->player_ids[winner]);
 	if (advance && winner >= 0 && s->loser_next_session_id != 0)
-		advance_player(w, s->loser_next_session_id, s->loser_next_slot,
-					   s->player_ids[1 - winner]);
+		participant_insert(w->advance, w->t->id, s->loser_next_session_id,
+						   s->loser_next_slot, s->player_ids[1 - winner]);
 	return winner;
 }
 
 void
 result_writer_end(ResultWriter *w)
 {
-	if (w->sessions != NULL)
-		tid_update_end(w->sessions);
-	if (w->participants != NULL)
-		tid_update_end(w->participants);
-	if (w->advance != NULL)
-		bulk_insert_end(w->advance);
-	if (w->final != NULL)
-		bulk_insert_end(w->final);
+	tid_update_end(w->sessions);
+	tid_update_end(w->participants);
+	bulk_insert_end(w->advance);
+	bulk_insert_end(w->final);
 }
 
 /* The scores argument: one-dimensional, no NULL, no NaN or infinity. */

@@ -119,7 +119,6 @@ typedef struct RoundState
 	const Tournament *t;
 	const RatingIndex *ratings;
 	int64		seed;
-	bool		third_place;
 	int32		round;
 	ResultWriter *writer;
 	ResultSession current;
@@ -142,7 +141,7 @@ finish_session(RoundState *rs)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("participants of session " INT64_FORMAT " are not known yet",
 						s->session_id)));
-	session_rng(&rng, rs->seed, rs->third_place, rs->round, rs->match_number);
+	session_rng(&rng, rs->seed, false, rs->round, rs->match_number);
 	for (int i = 0; i < s->nparticipants; i++)
 		ratings[i] = rating_of(rs->ratings, s->player_ids[i]);
 	if (s->nparticipants == 2)
@@ -155,8 +154,9 @@ finish_session(RoundState *rs)
 }
 
 static void
-add_participant_row(RoundState *rs, HeapTuple row, TupleDesc desc)
+add_participant_row(HeapTuple row, TupleDesc desc, void *arg)
 {
+	RoundState *rs = arg;
 	ResultSession *s = &rs->current;
 	bool		isnull;
 	int64		session_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
@@ -185,59 +185,40 @@ add_participant_row(RoundState *rs, HeapTuple row, TupleDesc desc)
 }
 
 /*
- * One (stage, round): read its open sessions through a cursor, a batch at a
- * time, and write their results set-based.  The cursor's snapshot does not
+ * One Swiss round: read its open sessions through a cursor, a batch at a
+ * time, and write their results.  The cursor's snapshot does not
  * see the rows this round writes, so reading and writing interleave safely.
  */
 static int64
 simulate_round(RoundState *rs)
 {
 	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[3] = {INT8OID, TEXTOID, INT4OID};
-	Datum		args[3];
-	Portal		portal;
+	Oid			argtypes[2] = {INT8OID, INT4OID};
+	Datum		args[2];
 	MemoryContext roundcxt;
 	MemoryContext old;
 
-	/* a round robin has thousands of rounds: each one's batches are freed */
+	/* a Swiss round's batches are freed with it */
 	roundcxt = AllocSetContextCreate(CurrentMemoryContext, "tourney simulated round",
 									 ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(roundcxt);
 	args[0] = Int64GetDatum(rs->t->id);
-	args[1] = CStringGetTextDatum(rs->third_place ? "third_place" : "main");
-	args[2] = Int32GetDatum(rs->round);
+	args[1] = Int32GetDatum(rs->round);
 	tourney_plan(&plan,
 				 "SELECT s.session_id, s.match_number, s.next_session_id, s.next_slot,"
 				 " s.loser_next_session_id, s.loser_next_slot, p.player_id, s.ctid, p.ctid"
 				 " FROM tourney.sessions s JOIN tourney.session_participants p"
 				 " ON p.tournament_id = s.tournament_id AND p.session_id = s.session_id"
-				 " WHERE s.tournament_id = $1 AND s.stage = $2 AND s.round = $3"
+				 " WHERE s.tournament_id = $1 AND s.stage = 'main' AND s.round = $2"
 				 " AND NOT s.result_submitted"
 				 " ORDER BY s.match_number, p.slot",
-				 3, argtypes);
+				 2, argtypes);
 
 	rs->simulated = 0;
 	rs->current.session_id = 0;
 	rs->writer = result_writer_begin(rs->t);
-	portal = SPI_cursor_open(NULL, plan, args, NULL, false);
-	for (;;)
-	{
-		SPITupleTable *batch;
-		uint64		rows;
-
-		SPI_cursor_fetch(portal, true, TOURNEY_BATCH_ROWS);
-		/* the writer's statements replace SPI_tuptable: keep this batch's */
-		batch = SPI_tuptable;
-		rows = SPI_processed;
-		if (rows == 0)
-			break;
-		for (uint64 i = 0; i < rows; i++)
-			add_participant_row(rs, batch->vals[i], batch->tupdesc);
-		SPI_freetuptable(batch);
-		CHECK_FOR_INTERRUPTS();
-	}
+	tourney_scan(plan, args, false, add_participant_row, NULL, rs);
 	finish_session(rs);
-	SPI_cursor_close(portal);
 	result_writer_end(rs->writer);
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(roundcxt);
@@ -264,18 +245,11 @@ typedef struct OpenSession
 
 typedef struct OpenSessions
 {
-	OpenSession *items;			/* sorted by session_id */
+	OpenSession *items;			/* sorted by session_id, the leading field */
 	int64		count;
+	int64		allocated;
+	IdLookup	lookup;
 } OpenSessions;
-
-static int
-open_session_id_cmp(const void *a, const void *b)
-{
-	int64		x = ((const OpenSession *) a)->session_id;
-	int64		y = ((const OpenSession *) b)->session_id;
-
-	return (x > y) - (x < y);
-}
 
 /* Play order: round, the main stage before the third-place match, match. */
 static int
@@ -310,6 +284,28 @@ int4_column(HeapTuple row, TupleDesc desc, int column)
 	return isnull ? 0 : DatumGetInt32(value);
 }
 
+static void
+add_open_session(HeapTuple row, TupleDesc desc, void *arg)
+{
+	OpenSessions *open = arg;
+	OpenSession *os;
+	bool		isnull;
+
+	open->items = tourney_grow(open->items, open->count, &open->allocated,
+							   sizeof(OpenSession));
+	os = &open->items[open->count++];
+	memset(os, 0, sizeof(*os));
+	os->session_id = int8_column(row, desc, 1);
+	os->third_place = DatumGetBool(SPI_getbinval(row, desc, 2, &isnull));
+	os->round = int4_column(row, desc, 3);
+	os->match_number = int4_column(row, desc, 4);
+	os->next_session_id = int8_column(row, desc, 5);
+	os->next_slot = DatumGetInt16(SPI_getbinval(row, desc, 6, &isnull));
+	os->loser_next_session_id = int8_column(row, desc, 7);
+	os->loser_next_slot = DatumGetInt16(SPI_getbinval(row, desc, 8, &isnull));
+	os->tid = DatumGetTid(SPI_getbinval(row, desc, 9, &isnull));
+}
+
 /* Every session of the tournament without a result, in session_id order. */
 static void
 load_open_sessions(int64 tournament_id, OpenSessions *open)
@@ -317,8 +313,6 @@ load_open_sessions(int64 tournament_id, OpenSessions *open)
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(tournament_id)};
-	int64		allocated = 1024;
-	Portal		portal;
 
 	tourney_plan(&plan,
 				 "SELECT session_id, stage = 'third_place', round, match_number,"
@@ -326,51 +320,9 @@ load_open_sessions(int64 tournament_id, OpenSessions *open)
 				 " FROM tourney.sessions WHERE tournament_id = $1 AND NOT result_submitted"
 				 " ORDER BY session_id",
 				 1, argtypes);
-	open->items = palloc_extended(sizeof(OpenSession) * allocated, MCXT_ALLOC_HUGE);
-	open->count = 0;
-	portal = SPI_cursor_open(NULL, plan, args, NULL, false);
-	for (;;)
-	{
-		SPI_cursor_fetch(portal, true, TOURNEY_BATCH_ROWS);
-		if (SPI_processed == 0)
-			break;
-		if (open->count + (int64) SPI_processed > allocated)
-		{
-			allocated = Max(allocated * 2, open->count + (int64) SPI_processed);
-			open->items = repalloc_huge(open->items, sizeof(OpenSession) * allocated);
-		}
-		for (uint64 i = 0; i < SPI_processed; i++)
-		{
-			HeapTuple	row = SPI_tuptable->vals[i];
-			TupleDesc	desc = SPI_tuptable->tupdesc;
-			OpenSession *os = &open->items[open->count++];
-			bool		isnull;
-
-			memset(os, 0, sizeof(*os));
-			os->session_id = int8_column(row, desc, 1);
-			os->third_place = DatumGetBool(SPI_getbinval(row, desc, 2, &isnull));
-			os->round = int4_column(row, desc, 3);
-			os->match_number = int4_column(row, desc, 4);
-			os->next_session_id = int8_column(row, desc, 5);
-			os->next_slot = DatumGetInt16(SPI_getbinval(row, desc, 6, &isnull));
-			os->loser_next_session_id = int8_column(row, desc, 7);
-			os->loser_next_slot = DatumGetInt16(SPI_getbinval(row, desc, 8, &isnull));
-			os->tid = DatumGetTid(SPI_getbinval(row, desc, 9, &isnull));
-		}
-		SPI_freetuptable(SPI_tuptable);
-		CHECK_FOR_INTERRUPTS();
-	}
-	SPI_cursor_close(portal);
-}
-
-static OpenSession *
-find_open_session(const OpenSessions *open, int64 session_id)
-{
-	OpenSession key;
-
-	key.session_id = session_id;
-	return bsearch(&key, open->items, open->count, sizeof(OpenSession),
-				   open_session_id_cmp);
+	memset(open, 0, sizeof(*open));
+	tourney_scan(plan, args, false, add_open_session, NULL, open);
+	id_lookup_init(&open->lookup, open->items, open->count, sizeof(OpenSession));
 }
 
 /*
@@ -398,6 +350,31 @@ seat_player(OpenSession *os, int16 slot, int64 player_id, ItemPointer tid)
 	os->player_ids[slot - 1] = player_id;
 }
 
+/* Merging the stored participants into the open sessions. */
+typedef struct StoredMerge
+{
+	OpenSessions *open;
+	int64		next;			/* first open session not passed yet */
+} StoredMerge;
+
+static void
+merge_stored_participant(HeapTuple row, TupleDesc desc, void *arg)
+{
+	StoredMerge *m = arg;
+	OpenSessions *open = m->open;
+	int64		session_id = int8_column(row, desc, 1);
+	bool		isnull;
+
+	while (m->next < open->count && open->items[m->next].session_id < session_id)
+		m->next++;
+	if (m->next == open->count || open->items[m->next].session_id != session_id)
+		return;
+	seat_player(&open->items[m->next],
+				DatumGetInt16(SPI_getbinval(row, desc, 2, &isnull)),
+				int8_column(row, desc, 3),
+				(ItemPointer) DatumGetPointer(SPI_getbinval(row, desc, 4, &isnull)));
+}
+
 /*
  * The participants already in the table: both lists are in session_id
  * order, so one pass merges them; participants of sessions with a result
@@ -409,39 +386,13 @@ load_stored_participants(int64 tournament_id, OpenSessions *open)
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(tournament_id)};
-	int64		next = 0;
-	Portal		portal;
+	StoredMerge m = {open, 0};
 
 	tourney_plan(&plan,
 				 "SELECT session_id, slot, player_id, ctid FROM tourney.session_participants"
 				 " WHERE tournament_id = $1 ORDER BY session_id, slot",
 				 1, argtypes);
-	portal = SPI_cursor_open(NULL, plan, args, NULL, false);
-	for (;;)
-	{
-		SPI_cursor_fetch(portal, true, TOURNEY_BATCH_ROWS);
-		if (SPI_processed == 0)
-			break;
-		for (uint64 i = 0; i < SPI_processed; i++)
-		{
-			HeapTuple	row = SPI_tuptable->vals[i];
-			TupleDesc	desc = SPI_tuptable->tupdesc;
-			int64		session_id = int8_column(row, desc, 1);
-			bool		isnull;
-
-			while (next < open->count && open->items[next].session_id < session_id)
-				next++;
-			if (next == open->count || open->items[next].session_id != session_id)
-				continue;
-			seat_player(&open->items[next],
-						DatumGetInt16(SPI_getbinval(row, desc, 2, &isnull)),
-						int8_column(row, desc, 3),
-						(ItemPointer) DatumGetPointer(SPI_getbinval(row, desc, 4, &isnull)));
-		}
-		SPI_freetuptable(SPI_tuptable);
-		CHECK_FOR_INTERRUPTS();
-	}
-	SPI_cursor_close(portal);
+	tourney_scan(plan, args, false, merge_stored_participant, NULL, &m);
 }
 
 /* A winner or loser moves on to a session that is still to be played. */
@@ -452,7 +403,7 @@ carry_player(const OpenSessions *open, int64 session_id, int16 slot, int64 playe
 
 	if (session_id == 0)
 		return;
-	target = find_open_session(open, session_id);
+	target = id_lookup(&open->lookup, session_id);
 	if (target == NULL)
 		elog(ERROR, "session " INT64_FORMAT " that a player advances to already has a result",
 			 session_id);
@@ -535,7 +486,8 @@ simulate_open_sessions(const Tournament *t, const RatingIndex *ratings, int64 se
 	result_writer_end(w);
 	MemoryContextDelete(scorecxt);
 	pfree(order);
-	pfree(open.items);
+	if (open.items != NULL)
+		pfree(open.items);
 	return open.count;
 }
 

@@ -1,7 +1,7 @@
 /*
  * store.c: turning a plan into rows.  A PlanWriter is the PlanSink the
- * formats write to: sessions, participants and byes go into one bulk
- * statement per table and batch, and each round's sessions are spread
+ * formats write to: sessions, participants and byes go into their tables
+ * through BulkInsert, and each round's sessions are spread
  * over the tournament's campuses.
  */
 #include "tourney.h"

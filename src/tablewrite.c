@@ -10,6 +10,10 @@
  * when the update is HOT.  Both check the table's NOT NULL and CHECK
  * constraints and enforce unique indexes as usual.
  *
+ * Both open their table when the first row comes, in the memory context
+ * they were begun in: a single result touches few of the tables a writer
+ * may need, and rows may be added from a shorter-lived context.
+ *
  * tourney's bulk tables have no row triggers, foreign keys or rules (SPEC
  * section 2); a table altered to have row triggers is refused rather than
  * written behind their back.
@@ -33,21 +37,34 @@
 /* Rows per table_multi_insert call, as COPY FROM buffers them. */
 #define BULK_INSERT_ROWS 1000
 
-struct BulkInsert
+/*
+ * The table a writer writes and the columns it gives, opened when the first
+ * row comes, with the executor state that index maintenance and constraint
+ * checks need.
+ */
+typedef struct TableTarget
 {
-	Relation	rel;
+	const char *relname;
+	const char *const *colnames;	/* kept, not copied */
+	int			ncols;
+	CmdType		operation;
+	MemoryContext cxt;			/* where the writer was begun */
+	Relation	rel;			/* NULL until the first row */
 	EState	   *estate;
 	ResultRelInfo *rri;
-	BulkInsertState bistate;
-	int			ncols;
 	AttrNumber *attnums;		/* table attribute of each given column */
 	int16	   *typlen;
 	bool	   *typbyval;
+} TableTarget;
+
+struct BulkInsert
+{
+	TableTarget t;
+	BulkInsertState bistate;
 	TupleDesc	slotdesc;		/* unpinned copy: slots stay out of resource owners */
 	TupleTableSlot *slots[BULK_INSERT_ROWS];	/* made as rows first need them */
 	int			nslots;
 	int			nrows;
-	MemoryContext cxt;			/* the slots, whatever context adds rows */
 	MemoryContext batchcxt;		/* by-reference values of the pending rows */
 	int64		rows_written;
 	double		write_ms;
@@ -81,77 +98,85 @@ open_tourney_table(const char *relname, CmdType operation)
 	return rel;
 }
 
-/* The executor state that index maintenance and constraint checks need. */
-static ResultRelInfo *
-table_write_state(Relation rel, EState **estate)
-{
-	ResultRelInfo *rri = makeNode(ResultRelInfo);
-
-	*estate = CreateExecutorState();
-	InitResultRelInfo(rri, rel, 0, NULL, 0);
-	ExecOpenIndices(rri, false);
-	return rri;
-}
-
 static void
-table_write_state_end(ResultRelInfo *rri, EState *estate)
+target_init(TableTarget *t, const char *relname, int ncols, const char *const *colnames,
+			CmdType operation)
 {
-	ExecCloseIndices(rri);
-	FreeExecutorState(estate);
+	memset(t, 0, sizeof(*t));
+	t->relname = relname;
+	t->colnames = colnames;
+	t->ncols = ncols;
+	t->operation = operation;
+	t->cxt = CurrentMemoryContext;
 }
 
-/* Table attributes of the named columns, with their type lengths. */
-static AttrNumber *
-column_attnums(Relation rel, int ncols, const char *const *colnames,
-			   int16 *typlen, bool *typbyval)
+/* Open the table and find the columns; the caller switched to t->cxt. */
+static void
+target_open(TableTarget *t)
 {
-	AttrNumber *attnums = palloc(sizeof(AttrNumber) * ncols);
-
-	for (int c = 0; c < ncols; c++)
+	t->rel = open_tourney_table(t->relname, t->operation);
+	t->attnums = palloc(sizeof(AttrNumber) * t->ncols);
+	t->typlen = palloc(sizeof(int16) * t->ncols);
+	t->typbyval = palloc(sizeof(bool) * t->ncols);
+	for (int c = 0; c < t->ncols; c++)
 	{
 		Form_pg_attribute att;
 
-		attnums[c] = get_attnum(RelationGetRelid(rel), colnames[c]);
-		if (attnums[c] == InvalidAttrNumber)
-			elog(ERROR, "column %s of %s does not exist", colnames[c],
-				 RelationGetRelationName(rel));
-		att = TupleDescAttr(RelationGetDescr(rel), attnums[c] - 1);
-		typlen[c] = att->attlen;
-		typbyval[c] = att->attbyval;
+		t->attnums[c] = get_attnum(RelationGetRelid(t->rel), t->colnames[c]);
+		if (t->attnums[c] == InvalidAttrNumber)
+			elog(ERROR, "column %s of tourney.%s does not exist", t->colnames[c], t->relname);
+		att = TupleDescAttr(RelationGetDescr(t->rel), t->attnums[c] - 1);
+		t->typlen[c] = att->attlen;
+		t->typbyval[c] = att->attbyval;
 	}
-	return attnums;
+	t->estate = CreateExecutorState();
+	t->rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(t->rri, t->rel, 0, NULL, 0);
+	ExecOpenIndices(t->rri, false);
+}
+
+/* Close the table, kept locked to commit. */
+static void
+target_close(TableTarget *t)
+{
+	ExecCloseIndices(t->rri);
+	FreeExecutorState(t->estate);
+	table_close(t->rel, NoLock);
 }
 
 /*
  * Start writing rows of tourney.<relname>; each row gives the columns
- * named in colnames, in that order, and the other columns are NULL.
+ * named in colnames (kept, not copied), in that order, and the other
+ * columns are NULL.
  */
 BulkInsert *
 bulk_insert_begin(const char *relname, int ncols, const char *const *colnames)
 {
 	BulkInsert *b = palloc0(sizeof(BulkInsert));
 
-	b->rel = open_tourney_table(relname, CMD_INSERT);
-	b->ncols = ncols;
-	b->typlen = palloc(sizeof(int16) * ncols);
-	b->typbyval = palloc(sizeof(bool) * ncols);
-	b->attnums = column_attnums(b->rel, ncols, colnames, b->typlen, b->typbyval);
-	b->rri = table_write_state(b->rel, &b->estate);
+	target_init(&b->t, relname, ncols, colnames, CMD_INSERT);
+	return b;
+}
+
+static void
+bulk_insert_open(BulkInsert *b)
+{
+	MemoryContext old = MemoryContextSwitchTo(b->t.cxt);
+
+	target_open(&b->t);
 	b->bistate = GetBulkInsertState();
 
 	/*
 	 * Keep the pages in shared buffers, as INSERT does: the next phase reads
 	 * them back at once, while the bulk-write ring (16 MB) would have this
-	 * backend write every page out, flushing WAL up to it first.  With it,
-	 * a 1,048,576-player lifecycle had its own backend write 2 GB.
+	 * backend write every page out, flushing WAL up to it first.
 	 */
 	FreeAccessStrategy(b->bistate->strategy);
 	b->bistate->strategy = NULL;
-	b->slotdesc = CreateTupleDescCopy(RelationGetDescr(b->rel));
-	b->cxt = CurrentMemoryContext;
-	b->batchcxt = AllocSetContextCreate(CurrentMemoryContext, "tourney bulk insert",
+	b->slotdesc = CreateTupleDescCopy(RelationGetDescr(b->t.rel));
+	b->batchcxt = AllocSetContextCreate(b->t.cxt, "tourney bulk insert",
 										ALLOCSET_DEFAULT_SIZES);
-	return b;
+	MemoryContextSwitchTo(old);
 }
 
 void
@@ -160,24 +185,26 @@ bulk_insert_add(BulkInsert *b, const Datum *values, const bool *nulls)
 	TupleTableSlot *slot;
 	MemoryContext old;
 
+	if (b->t.rel == NULL)
+		bulk_insert_open(b);
 	if (b->nrows == b->nslots)
 	{
-		old = MemoryContextSwitchTo(b->cxt);
+		old = MemoryContextSwitchTo(b->t.cxt);
 		b->slots[b->nslots++] = MakeSingleTupleTableSlot(b->slotdesc,
-														 table_slot_callbacks(b->rel));
+														 table_slot_callbacks(b->t.rel));
 		MemoryContextSwitchTo(old);
 	}
 	slot = b->slots[b->nrows];
 	old = MemoryContextSwitchTo(b->batchcxt);
 	ExecClearTuple(slot);
 	memset(slot->tts_isnull, true, sizeof(bool) * slot->tts_tupleDescriptor->natts);
-	for (int c = 0; c < b->ncols; c++)
+	for (int c = 0; c < b->t.ncols; c++)
 	{
-		int			att = b->attnums[c] - 1;
+		int			att = b->t.attnums[c] - 1;
 
 		slot->tts_isnull[att] = nulls != NULL && nulls[c];
 		slot->tts_values[att] = slot->tts_isnull[att] ? (Datum) 0 :
-			datumCopy(values[c], b->typbyval[c], b->typlen[c]);
+			datumCopy(values[c], b->t.typbyval[c], b->t.typlen[c]);
 	}
 	ExecStoreVirtualTuple(slot);
 	MemoryContextSwitchTo(old);
@@ -189,32 +216,33 @@ void
 bulk_insert_flush(BulkInsert *b)
 {
 	instr_time	start;
-	bool		checks = b->rel->rd_att->constr != NULL;
+	bool		checks;
 	MemoryContext old;
 
 	if (b->nrows == 0)
 		return;
+	checks = b->t.rel->rd_att->constr != NULL;
 	CHECK_FOR_INTERRUPTS();
 	INSTR_TIME_SET_CURRENT(start);
 	old = MemoryContextSwitchTo(b->batchcxt);
 	for (int i = 0; i < b->nrows && checks; i++)
-		ExecConstraints(b->rri, b->slots[i], b->estate);
+		ExecConstraints(b->t.rri, b->slots[i], b->t.estate);
 
 	/*
 	 * The command id of now, not of bulk_insert_begin: a cursor opened in
 	 * between (simulate_results reads a round while it writes) must not
 	 * see these rows, as it would not see an INSERT statement's.
 	 */
-	table_multi_insert(b->rel, b->slots, b->nrows, GetCurrentCommandId(true), 0,
+	table_multi_insert(b->t.rel, b->slots, b->nrows, GetCurrentCommandId(true), 0,
 					   b->bistate);
 	for (int i = 0; i < b->nrows; i++)
 	{
 		List	   *recheck;
 
-		recheck = ExecInsertIndexTuples(b->rri, b->slots[i], b->estate,
+		recheck = ExecInsertIndexTuples(b->t.rri, b->slots[i], b->t.estate,
 										false, false, NULL, NIL);
 		list_free(recheck);
-		ResetPerTupleExprContext(b->estate);
+		ResetPerTupleExprContext(b->t.estate);
 		ExecClearTuple(b->slots[i]);
 	}
 	MemoryContextSwitchTo(old);
@@ -228,13 +256,14 @@ bulk_insert_flush(BulkInsert *b)
 void
 bulk_insert_end(BulkInsert *b)
 {
+	if (b->t.rel == NULL)
+		return;					/* no row came */
 	bulk_insert_flush(b);
 	for (int i = 0; i < b->nslots; i++)
 		ExecDropSingleTupleTableSlot(b->slots[i]);
 	FreeBulkInsertState(b->bistate);
-	table_finish_bulk_insert(b->rel, 0);
-	table_write_state_end(b->rri, b->estate);
-	table_close(b->rel, NoLock);
+	table_finish_bulk_insert(b->t.rel, 0);
+	target_close(&b->t);
 	MemoryContextDelete(b->batchcxt);
 	/* later statements of this function see the rows */
 	CommandCounterIncrement();
@@ -254,14 +283,8 @@ bulk_insert_write_ms(const BulkInsert *b)
 
 struct TidUpdate
 {
-	Relation	rel;
-	EState	   *estate;
-	ResultRelInfo *rri;
+	TableTarget t;
 	Snapshot	snapshot;
-	int			ncols;
-	AttrNumber *attnums;		/* table attribute of each given column */
-	int16	   *typlen;
-	bool	   *typbyval;
 	TupleTableSlot *oldslot;	/* the row as stored */
 	TupleTableSlot *newslot;	/* the row as rewritten */
 	int64		rows_written;
@@ -276,21 +299,25 @@ TidUpdate *
 tid_update_begin(const char *relname, int ncols, const char *const *colnames)
 {
 	TidUpdate  *u = palloc0(sizeof(TidUpdate));
+
+	target_init(&u->t, relname, ncols, colnames, CMD_UPDATE);
+	return u;
+}
+
+static void
+tid_update_open(TidUpdate *u)
+{
+	MemoryContext old = MemoryContextSwitchTo(u->t.cxt);
 	TupleDesc	desc;
 
-	u->rel = open_tourney_table(relname, CMD_UPDATE);
-	u->ncols = ncols;
-	u->typlen = palloc(sizeof(int16) * ncols);
-	u->typbyval = palloc(sizeof(bool) * ncols);
-	u->attnums = column_attnums(u->rel, ncols, colnames, u->typlen, u->typbyval);
-	u->rri = table_write_state(u->rel, &u->estate);
-	desc = CreateTupleDescCopy(RelationGetDescr(u->rel));
-	u->oldslot = MakeSingleTupleTableSlot(desc, table_slot_callbacks(u->rel));
+	target_open(&u->t);
+	desc = CreateTupleDescCopy(RelationGetDescr(u->t.rel));
+	u->oldslot = MakeSingleTupleTableSlot(desc, table_slot_callbacks(u->t.rel));
 	u->newslot = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
 	/* the rows to rewrite include those written earlier in this function */
 	CommandCounterIncrement();
 	u->snapshot = RegisterSnapshot(GetLatestSnapshot());
-	return u;
+	MemoryContextSwitchTo(old);
 }
 
 /*
@@ -302,25 +329,30 @@ tid_update_begin(const char *relname, int ncols, const char *const *colnames)
 void
 tid_update_row(TidUpdate *u, ItemPointer tid, const Datum *values, const bool *nulls)
 {
-	TupleDesc	desc = u->newslot->tts_tupleDescriptor;
+	TupleDesc	desc;
 	TM_FailureData tmfd;
 	LockTupleMode lockmode;
 	bool		update_indexes;
 	TM_Result	result;
-	MemoryContext old = MemoryContextSwitchTo(GetPerTupleMemoryContext(u->estate));
+	MemoryContext old;
 
-	if (!table_tuple_fetch_row_version(u->rel, tid, u->snapshot, u->oldslot))
+	if (u->t.rel == NULL)
+		tid_update_open(u);
+	desc = u->newslot->tts_tupleDescriptor;
+	old = MemoryContextSwitchTo(GetPerTupleMemoryContext(u->t.estate));
+
+	if (!table_tuple_fetch_row_version(u->t.rel, tid, u->snapshot, u->oldslot))
 		ereport(ERROR,
 				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 				 errmsg("could not serialize access due to concurrent update of %s",
-						RelationGetRelationName(u->rel))));
+						RelationGetRelationName(u->t.rel))));
 	slot_getallattrs(u->oldslot);
 	ExecClearTuple(u->newslot);
 	memcpy(u->newslot->tts_values, u->oldslot->tts_values, sizeof(Datum) * desc->natts);
 	memcpy(u->newslot->tts_isnull, u->oldslot->tts_isnull, sizeof(bool) * desc->natts);
-	for (int c = 0; c < u->ncols; c++)
+	for (int c = 0; c < u->t.ncols; c++)
 	{
-		int			att = u->attnums[c] - 1;
+		int			att = u->t.attnums[c] - 1;
 
 		u->newslot->tts_isnull[att] = nulls != NULL && nulls[c];
 		u->newslot->tts_values[att] = u->newslot->tts_isnull[att] ? (Datum) 0 : values[c];
@@ -328,27 +360,27 @@ tid_update_row(TidUpdate *u, ItemPointer tid, const Datum *values, const bool *n
 	ExecStoreVirtualTuple(u->newslot);
 	/* the values kept from the old row point into its buffer: copy them */
 	ExecMaterializeSlot(u->newslot);
-	if (u->rel->rd_att->constr != NULL)
-		ExecConstraints(u->rri, u->newslot, u->estate);
+	if (u->t.rel->rd_att->constr != NULL)
+		ExecConstraints(u->t.rri, u->newslot, u->t.estate);
 
-	result = table_tuple_update(u->rel, tid, u->newslot, GetCurrentCommandId(true),
+	result = table_tuple_update(u->t.rel, tid, u->newslot, GetCurrentCommandId(true),
 								u->snapshot, InvalidSnapshot, true, &tmfd, &lockmode,
 								&update_indexes);
 	if (result == TM_SelfModified)
 		elog(ERROR, "row of %s updated twice in one command",
-			 RelationGetRelationName(u->rel));
+			 RelationGetRelationName(u->t.rel));
 	if (result != TM_Ok)
 		ereport(ERROR,
 				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 				 errmsg("could not serialize access due to concurrent update of %s",
-						RelationGetRelationName(u->rel))));
+						RelationGetRelationName(u->t.rel))));
 	if (update_indexes)
-		list_free(ExecInsertIndexTuples(u->rri, u->newslot, u->estate, true, false,
+		list_free(ExecInsertIndexTuples(u->t.rri, u->newslot, u->t.estate, true, false,
 										NULL, NIL));
 	ExecClearTuple(u->oldslot);
 	ExecClearTuple(u->newslot);
 	MemoryContextSwitchTo(old);
-	ResetPerTupleExprContext(u->estate);
+	ResetPerTupleExprContext(u->t.estate);
 	u->rows_written++;
 	if (u->rows_written % 1024 == 0)
 		CHECK_FOR_INTERRUPTS();
@@ -357,11 +389,12 @@ tid_update_row(TidUpdate *u, ItemPointer tid, const Datum *values, const bool *n
 void
 tid_update_end(TidUpdate *u)
 {
+	if (u->t.rel == NULL)
+		return;					/* no row came */
 	ExecDropSingleTupleTableSlot(u->oldslot);
 	ExecDropSingleTupleTableSlot(u->newslot);
 	UnregisterSnapshot(u->snapshot);
-	table_write_state_end(u->rri, u->estate);
-	table_close(u->rel, NoLock);
+	target_close(&u->t);
 	/* later statements of this function see the new row versions */
 	CommandCounterIncrement();
 }

@@ -566,16 +566,33 @@ tourney_enroll(PG_FUNCTION_ARGS)
  * order.  Read through a cursor so that only the compact C array grows
  * with the tournament.
  */
+typedef struct PlayerList
+{
+	SeededPlayer *items;
+	int64		count;
+	int64		allocated;
+} PlayerList;
+
+static void
+add_enrolled_player(HeapTuple row, TupleDesc desc, void *arg)
+{
+	PlayerList *list = arg;
+	bool		isnull;
+
+	list->items = tourney_grow(list->items, list->count, &list->allocated,
+							   sizeof(SeededPlayer));
+	list->items[list->count].player_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
+	list->items[list->count].rating = DatumGetFloat8(SPI_getbinval(row, desc, 2, &isnull));
+	list->count++;
+}
+
 static SeededPlayer *
 enrolled_players(int64 tournament_id, bool by_id, int32 *count)
 {
 	static SPIPlanPtr plans[2];
 	Oid			argtypes[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(tournament_id)};
-	Portal		portal;
-	SeededPlayer *players;
-	int64		capacity = 1024;
-	int64		n = 0;
+	PlayerList	list = {NULL, 0, 0};
 
 	tourney_plan(&plans[by_id],
 				 psprintf("SELECT e.player_id, (SELECT p.rating FROM tourney.players p"
@@ -584,34 +601,9 @@ enrolled_players(int64 tournament_id, bool by_id, int32 *count)
 						  " ORDER BY %s",
 						  by_id ? "e.player_id" : "e.seed NULLS LAST, rating DESC, e.player_id"),
 				 1, argtypes);
-	players = palloc(sizeof(SeededPlayer) * capacity);
-	portal = SPI_cursor_open(NULL, plans[by_id], args, NULL, false);
-	for (;;)
-	{
-		SPI_cursor_fetch(portal, true, TOURNEY_BATCH_ROWS);
-		if (SPI_processed == 0)
-			break;
-		if (n + (int64) SPI_processed > capacity)
-		{
-			while (n + (int64) SPI_processed > capacity)
-				capacity *= 2;
-			players = repalloc_huge(players, sizeof(SeededPlayer) * capacity);
-		}
-		for (uint64 i = 0; i < SPI_processed; i++)
-		{
-			HeapTuple	row = SPI_tuptable->vals[i];
-			bool		isnull;
-
-			players[n].player_id = DatumGetInt64(SPI_getbinval(row, SPI_tuptable->tupdesc, 1, &isnull));
-			players[n].rating = DatumGetFloat8(SPI_getbinval(row, SPI_tuptable->tupdesc, 2, &isnull));
-			n++;
-		}
-		SPI_freetuptable(SPI_tuptable);
-		CHECK_FOR_INTERRUPTS();
-	}
-	SPI_cursor_close(portal);
-	*count = (int32) n;
-	return players;
+	tourney_scan(plans[by_id], args, false, add_enrolled_player, NULL, &list);
+	*count = (int32) list.count;
+	return list.items != NULL ? list.items : palloc(sizeof(SeededPlayer));
 }
 
 SeededPlayer *

@@ -1,6 +1,6 @@
 /*
- * util.c: prepared SPI plans, batched array statements, argument parsing
- * and id minting shared by every entry point.
+ * util.c: prepared SPI plans and cursor scans, argument parsing, id minting
+ * and id lookup shared by every entry point.
  */
 #include "tourney.h"
 
@@ -56,92 +56,53 @@ tourney_exec(SPIPlanPtr plan, const Datum *values, const char *nulls,
 }
 
 /*
- * ArrayBatch: rows collected column-wise and written by one prepared
- * statement whose parameters are $1 (the tournament id) and one array per
- * column, e.g. INSERT ... SELECT $1, * FROM unnest($2, $3, ...).
+ * Run a prepared query through a cursor, TOURNEY_BATCH_ROWS rows at a time,
+ * handing each row to row_fn and, after each batch, calling batch_end_fn
+ * (when given) while the batch's rows are still valid.  The batch is kept
+ * apart from SPI_tuptable, which statements that row_fn runs replace.
  */
 void
-array_batch_init(ArrayBatch *b, SPIPlanPtr plan, int64 tournament_id,
-				 int ncols, const Oid *elemtypes)
+tourney_scan(SPIPlanPtr plan, const Datum *args, bool read_only,
+			 TourneyRowFn row_fn, void (*batch_end_fn) (void *arg), void *arg)
 {
-	memset(b, 0, sizeof(*b));
-	b->plan = plan;
-	b->ncols = ncols;
-	b->elemtypes = elemtypes;
-	b->key = Int64GetDatum(tournament_id);
-	b->typlen = palloc(sizeof(int16) * ncols);
-	b->typbyval = palloc(sizeof(bool) * ncols);
-	b->typalign = palloc(sizeof(char) * ncols);
-	b->values = palloc(sizeof(Datum *) * ncols);
-	b->nulls = palloc(sizeof(bool *) * ncols);
-	for (int c = 0; c < ncols; c++)
+	Portal		portal = SPI_cursor_open(NULL, plan, (Datum *) args, NULL, read_only);
+
+	for (;;)
 	{
-		get_typlenbyvalalign(elemtypes[c], &b->typlen[c], &b->typbyval[c],
-							 &b->typalign[c]);
-		b->values[c] = palloc(sizeof(Datum) * TOURNEY_BATCH_ROWS);
-		b->nulls[c] = palloc(sizeof(bool) * TOURNEY_BATCH_ROWS);
+		SPITupleTable *batch;
+		uint64		rows;
+
+		SPI_cursor_fetch(portal, true, TOURNEY_BATCH_ROWS);
+		batch = SPI_tuptable;
+		rows = SPI_processed;
+		if (rows == 0)
+			break;
+		for (uint64 i = 0; i < rows; i++)
+			row_fn(batch->vals[i], batch->tupdesc, arg);
+		if (batch_end_fn != NULL)
+			batch_end_fn(arg);
+		SPI_freetuptable(batch);
+		CHECK_FOR_INTERRUPTS();
 	}
-	b->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "tourney batch",
-									  ALLOCSET_DEFAULT_SIZES);
+	SPI_cursor_close(portal);
 }
 
-void
-array_batch_add(ArrayBatch *b, const Datum *values, const bool *nulls)
+/*
+ * Room for one more element in a palloc'd array of *allocated elements
+ * holding count: doubled when full (huge allocations allowed).
+ */
+void *
+tourney_grow(void *items, int64 count, int64 *allocated, size_t size)
 {
-	MemoryContext old = MemoryContextSwitchTo(b->rowcxt);
-
-	for (int c = 0; c < b->ncols; c++)
+	if (items == NULL)
 	{
-		bool		isnull = nulls != NULL && nulls[c];
-
-		b->nulls[c][b->nrows] = isnull;
-		b->values[c][b->nrows] = isnull ? (Datum) 0 :
-			datumCopy(values[c], b->typbyval[c], b->typlen[c]);
+		*allocated = Max(*allocated, 1024);
+		return palloc_extended(size * *allocated, MCXT_ALLOC_HUGE);
 	}
-	MemoryContextSwitchTo(old);
-	if (++b->nrows == TOURNEY_BATCH_ROWS)
-		array_batch_flush(b);
-}
-
-void
-array_batch_flush(ArrayBatch *b)
-{
-	MemoryContext old;
-	Datum	   *params;
-	instr_time	start;
-	int			dims[1];
-	int			lbs[1] = {1};
-
-	if (b->nrows == 0)
-		return;
-	CHECK_FOR_INTERRUPTS();
-	old = MemoryContextSwitchTo(b->rowcxt);
-	params = palloc(sizeof(Datum) * (b->ncols + 1));
-	params[0] = b->key;
-	dims[0] = b->nrows;
-	for (int c = 0; c < b->ncols; c++)
-		params[c + 1] = PointerGetDatum(construct_md_array(b->values[c], b->nulls[c],
-														   1, dims, lbs,
-														   b->elemtypes[c],
-														   b->typlen[c],
-														   b->typbyval[c],
-														   b->typalign[c]));
-	MemoryContextSwitchTo(old);
-
-	INSTR_TIME_SET_CURRENT(start);
-	tourney_exec(b->plan, params, NULL, false, 0);
-	b->write_ms += tourney_elapsed_ms(start);
-	b->rows_written += b->nrows;
-	b->nrows = 0;
-	MemoryContextReset(b->rowcxt);
-}
-
-void
-array_batch_end(ArrayBatch *b)
-{
-	array_batch_flush(b);
-	MemoryContextDelete(b->rowcxt);
-	b->rowcxt = NULL;
+	if (count < *allocated)
+		return items;
+	*allocated *= 2;
+	return repalloc_huge(items, size * *allocated);
 }
 
 /*
