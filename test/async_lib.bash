@@ -15,51 +15,11 @@ set -u -o pipefail
 # affected (they are background workers, not clients).
 export PGOPTIONS="-c statement_timeout=120s -c client_min_messages=warning ${PGOPTIONS:-}"
 
-T_PLANNED=0
-T_RUN=0
-T_FAILED=0
+source "$(dirname "${BASH_SOURCE[0]}")/tap.bash"
+
 T_DIR=$(mktemp -d -t tourney-async.XXXXXX)
 T_BG_PIDS=()
 T_CLEANUP=()
-
-plan() {
-	T_PLANNED=$1
-	echo "1..$1"
-}
-
-diag() {
-	local line
-	while IFS= read -r line; do
-		printf '# %s\n' "$line"
-	done <<<"$*"
-}
-
-# ok COND DESC: COND is a shell truth word (t/true/1 pass, anything else fails).
-ok() {
-	local cond=$1 desc
-	shift
-	desc=${*//$'\n'/ }
-	T_RUN=$((T_RUN + 1))
-	case $cond in
-	t | true | 1 | yes) echo "ok $T_RUN - $desc" ;;
-	*)
-		echo "not ok $T_RUN - $desc"
-		T_FAILED=$((T_FAILED + 1))
-		;;
-	esac
-}
-
-is() {
-	local got=$1 want=$2
-	shift 2
-	if [[ $got == "$want" ]]; then
-		ok t "$@"
-	else
-		ok f "$@"
-		diag "     got: '$got'"
-		diag "    want: '$want'"
-	fi
-}
 
 like() {
 	local got=$1 re=$2
@@ -214,10 +174,7 @@ t_finish() {
 	done
 	drop_unfinished
 	rm -rf "$T_DIR"
-	if ((T_RUN != T_PLANNED)); then
-		diag "planned $T_PLANNED tests but ran $T_RUN"
-	fi
-	((T_FAILED == 0 && T_RUN == T_PLANNED))
+	tap_done
 }
 trap 't_finish' EXIT
 

@@ -25,37 +25,16 @@ set -u -o pipefail
 export PGOPTIONS="-c client_min_messages=warning -c statement_timeout=120s ${PGOPTIONS:-}"
 
 # --- TAP -------------------------------------------------------------------
-T_RUN=0
-T_FAILED=0
-T_PLANNED=0
 D=$(mktemp -d -t tourney-races.XXXXXX)
 BG=()
 
-plan() { T_PLANNED=$1; echo "1..$1"; }
-diag() { local l; while IFS= read -r l; do printf '# %s\n' "$l"; done <<<"$*"; }
-ok() {
-	local c=$1; shift
-	T_RUN=$((T_RUN + 1))
-	if [[ $c == t || $c == true || $c == 1 ]]; then
-		echo "ok $T_RUN - $*"
-	else
-		echo "not ok $T_RUN - $*"
-		T_FAILED=$((T_FAILED + 1))
-	fi
-}
-is() {
-	local got=$1 want=$2; shift 2
-	if [[ $got == "$want" ]]; then ok t "$@"; else
-		ok f "$@"; diag "     got: '$got'"; diag "    want: '$want'"
-	fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/tap.bash"
 finish() {
 	local p
 	for p in "${BG[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	rm -rf "$D"
-	((T_RUN == T_PLANNED)) || diag "planned $T_PLANNED tests but ran $T_RUN"
-	((T_FAILED == 0 && T_RUN == T_PLANNED))
+	tap_done
 }
 trap finish EXIT
 

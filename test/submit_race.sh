@@ -27,35 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-N_TEST=0
-N_FAIL=0
-plan() { echo "1..$1"; }
-diag() {
-	local line
-	while IFS= read -r line; do printf '# %s\n' "$line"; done <<<"$*"
-}
-ok() {
-	local cond=$1
-	shift
-	N_TEST=$((N_TEST + 1))
-	if [[ $cond == t || $cond == true || $cond == 1 ]]; then
-		echo "ok $N_TEST - $*"
-	else
-		echo "not ok $N_TEST - $*"
-		N_FAIL=$((N_FAIL + 1))
-	fi
-}
-is() {
-	local got=$1 want=$2
-	shift 2
-	if [[ $got == "$want" ]]; then
-		ok t "$@"
-	else
-		ok f "$@"
-		diag "     got: '$got'"
-		diag "    want: '$want'"
-	fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/tap.bash"
 
 # q SQL: one statement, unaligned tuples, errors on stderr.
 q() { timeout 120 "${PSQL[@]}" -c "$1"; }
@@ -420,8 +392,5 @@ is "$(q "SELECT string_agg(c::text, ',' ORDER BY round) FROM (SELECT round, coun
 # ---------------------------------------------------------------------------
 # summary
 # ---------------------------------------------------------------------------
-if ((N_FAIL)); then
-	diag "$N_FAIL of $N_TEST failed"
-	exit 1
-fi
+tap_done || { diag "$T_FAILED of $T_RUN failed"; exit 1; }
 exit 0
