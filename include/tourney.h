@@ -290,7 +290,7 @@ extern void task_record_done(int64 tournament_id, const pg_uuid_t *task_id,
 							 const GenerationTimings *timings);
 extern void task_enqueue(int64 tournament_id, const pg_uuid_t *task_id);
 extern bool task_adopt(const pg_uuid_t *task_id);
-extern bool task_claim(const pg_uuid_t *task_id, ClaimedTask *claimed);
+extern bool task_claim(const pg_uuid_t *task_id, bool adopted, ClaimedTask *claimed);
 extern void task_finish_done(const pg_uuid_t *task_id, const GenerationTimings *timings);
 extern void task_finish_failed(const pg_uuid_t *task_id, const char *message,
 							   const char *sqlstate, bool retry);

@@ -103,10 +103,11 @@ task_enqueue(int64 tournament_id, const pg_uuid_t *task_id)
 }
 
 /*
- * A worker takes a queued task in two steps: it first writes its pid (so
- * recovery knows the task has a live worker waiting for a slot), then,
- * holding a slot, marks it running.  Both fail harmlessly when another
- * worker got there first.  Returns false when the task is not ours.
+ * A worker takes a queued task in one step when a slot is free at once, or
+ * in two: it first writes its pid (so recovery knows the task has a live
+ * worker waiting for a slot), then, holding a slot, marks it running.
+ * Either fails harmlessly when another worker got there first.  Returns
+ * false when the task is not ours.
  */
 bool
 task_adopt(const pg_uuid_t *task_id)
@@ -123,23 +124,25 @@ task_adopt(const pg_uuid_t *task_id)
 	return SPI_processed == 1;
 }
 
+/* With adopted false, adopt and claim at once. */
 bool
-task_claim(const pg_uuid_t *task_id, ClaimedTask *claimed)
+task_claim(const pg_uuid_t *task_id, bool adopted, ClaimedTask *claimed)
 {
 	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[2] = {UUIDOID, INT4OID};
-	Datum		args[2] = {UUIDPGetDatum(task_id), Int32GetDatum(MyProcPid)};
+	Oid			argtypes[3] = {UUIDOID, INT4OID, BOOLOID};
+	Datum		args[3] = {UUIDPGetDatum(task_id), Int32GetDatum(MyProcPid),
+	BoolGetDatum(adopted)};
 	HeapTuple	row;
 	TupleDesc	desc;
 	bool		isnull;
 
 	tourney_plan(&plan,
-				 "UPDATE tourney.tasks SET status = 'running',"
+				 "UPDATE tourney.tasks SET status = 'running', worker_pid = $2,"
 				 " started_at = clock_timestamp(), attempts = attempts + 1,"
 				 " queue_wait_ms = 1000 * extract(epoch FROM clock_timestamp() - queued_at)"
-				 " WHERE task_id = $1 AND status = 'queued' AND worker_pid = $2"
+				 " WHERE task_id = $1 AND status = 'queued' AND (NOT $3 OR worker_pid = $2)"
 				 " RETURNING tournament_id, requested_by::oid, connected_as::oid, attempts",
-				 2, argtypes);
+				 3, argtypes);
 	tourney_exec(plan, args, NULL, false, 0);
 	if (SPI_processed != 1)
 		return false;

@@ -563,27 +563,115 @@ tourney_enroll(PG_FUNCTION_ARGS)
 /*
  * Enrolled players with their ratings, in seeding order (explicit seeds
  * first, then rating, best first, then player id) or, by_id, in player_id
- * order.  Read through a cursor so that only the compact C array grows
- * with the tournament.
+ * order.  Both tables are read in player_id order through cursors and
+ * merged here, so that only the compact C array grows with the tournament
+ * and no player costs an index probe of its own.
  */
+typedef struct EnrolledPlayer
+{
+	int64		player_id;
+	double		rating;
+	int32		seed;			/* 0: none */
+} EnrolledPlayer;
+
 typedef struct PlayerList
 {
-	SeededPlayer *items;
+	EnrolledPlayer *items;
 	int64		count;
 	int64		allocated;
+	int64		next;			/* merge position in items */
+	int64		rated;			/* players whose rating was merged in */
 } PlayerList;
 
 static void
 add_enrolled_player(HeapTuple row, TupleDesc desc, void *arg)
 {
 	PlayerList *list = arg;
+	EnrolledPlayer *p;
 	bool		isnull;
 
 	list->items = tourney_grow(list->items, list->count, &list->allocated,
-							   sizeof(SeededPlayer));
-	list->items[list->count].player_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
-	list->items[list->count].rating = DatumGetFloat8(SPI_getbinval(row, desc, 2, &isnull));
-	list->count++;
+							   sizeof(EnrolledPlayer));
+	p = &list->items[list->count++];
+	p->player_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
+	p->seed = DatumGetInt32(SPI_getbinval(row, desc, 2, &isnull));
+	if (isnull)
+		p->seed = 0;
+}
+
+/* Players rows come in player_id order, as the enrolled list is. */
+static void
+merge_rating(HeapTuple row, TupleDesc desc, void *arg)
+{
+	PlayerList *list = arg;
+	bool		isnull;
+	int64		player_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
+
+	while (list->next < list->count && list->items[list->next].player_id < player_id)
+		list->next++;
+	if (list->next < list->count && list->items[list->next].player_id == player_id)
+	{
+		list->items[list->next++].rating = DatumGetFloat8(SPI_getbinval(row, desc, 2, &isnull));
+		list->rated++;
+	}
+}
+
+/*
+ * Ratings of the listed players: a range scan of players when their ids
+ * are mostly contiguous (players created together), else one probe per id.
+ */
+static void
+merge_ratings(PlayerList *list)
+{
+	static SPIPlanPtr plan_range = NULL;
+	static SPIPlanPtr plan_listed = NULL;
+	Oid			range_types[2] = {INT8OID, INT8OID};
+	Oid			listed_types[1] = {INT8ARRAYOID};
+	int64		first = list->items[0].player_id;
+	int64		last = list->items[list->count - 1].player_id;
+
+	if ((uint64) (last - first) < 2 * (uint64) list->count)
+	{
+		Datum		args[2] = {Int64GetDatum(first), Int64GetDatum(last)};
+
+		tourney_plan(&plan_range,
+					 "SELECT player_id, rating FROM tourney.players"
+					 " WHERE player_id BETWEEN $1 AND $2 ORDER BY player_id",
+					 2, range_types);
+		tourney_scan(plan_range, args, false, merge_rating, NULL, list);
+	}
+	else
+	{
+		int64	   *ids = palloc(sizeof(int64) * list->count);
+		Datum		args[1];
+
+		for (int64 i = 0; i < list->count; i++)
+			ids[i] = list->items[i].player_id;
+		args[0] = tourney_int8_array_datum(ids, (int) list->count);
+		tourney_plan(&plan_listed,
+					 "SELECT player_id, rating FROM tourney.players"
+					 " WHERE player_id = ANY ($1) ORDER BY player_id",
+					 1, listed_types);
+		tourney_scan(plan_listed, args, false, merge_rating, NULL, list);
+		pfree(ids);
+	}
+	/* enrolled players cannot be deleted (see the schema's trigger) */
+	if (list->rated != list->count)
+		elog(ERROR, INT64_FORMAT " enrolled players have no players row",
+			 list->count - list->rated);
+}
+
+static int
+seeding_order(const void *a, const void *b)
+{
+	const EnrolledPlayer *x = a;
+	const EnrolledPlayer *y = b;
+
+	if (x->seed != y->seed)
+		return x->seed == 0 ? 1 : y->seed == 0 ? -1 : x->seed < y->seed ? -1 : 1;
+	if (x->rating != y->rating)
+		return x->rating > y->rating ? -1 : 1;
+	return x->player_id < y->player_id ? -1 : x->player_id > y->player_id;
 }
 
 static SeededPlayer *
@@ -592,18 +680,30 @@ enrolled_players(int64 tournament_id, bool by_id, int32 *count)
 	static SPIPlanPtr plans[2];
 	Oid			argtypes[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(tournament_id)};
-	PlayerList	list = {NULL, 0, 0};
+	PlayerList	list = {NULL, 0, 0, 0, 0};
+	SeededPlayer *players;
 
+	/* in player_id order the seeds are not needed: the index alone will do */
 	tourney_plan(&plans[by_id],
-				 psprintf("SELECT e.player_id, (SELECT p.rating FROM tourney.players p"
-						  "  WHERE p.player_id = e.player_id) AS rating"
-						  " FROM tourney.enrollments e WHERE e.tournament_id = $1"
-						  " ORDER BY %s",
-						  by_id ? "e.player_id" : "e.seed NULLS LAST, rating DESC, e.player_id"),
+				 psprintf("SELECT player_id, %s FROM tourney.enrollments"
+						  " WHERE tournament_id = $1 ORDER BY player_id",
+						  by_id ? "NULL::int" : "seed"),
 				 1, argtypes);
 	tourney_scan(plans[by_id], args, false, add_enrolled_player, NULL, &list);
 	*count = (int32) list.count;
-	return list.items != NULL ? list.items : palloc(sizeof(SeededPlayer));
+	if (list.count == 0)
+		return palloc(sizeof(SeededPlayer));
+	merge_ratings(&list);
+	if (!by_id)
+		qsort(list.items, list.count, sizeof(EnrolledPlayer), seeding_order);
+	players = palloc(sizeof(SeededPlayer) * list.count);
+	for (int64 i = 0; i < list.count; i++)
+	{
+		players[i].player_id = list.items[i].player_id;
+		players[i].rating = list.items[i].rating;
+	}
+	pfree(list.items);
+	return players;
 }
 
 SeededPlayer *

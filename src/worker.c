@@ -4,8 +4,9 @@
  * A task worker is a dynamic background worker started for one queued
  * generation task.  It logs in to the task's database as the session user
  * of the request, waits for the requesting transaction to end, takes the
- * task, waits for one of tourney.max_workers slots, takes on the requesting
- * role (as SET ROLE would), checks that role may run generate_sessions, and
+ * task and one of tourney.max_workers slots (waiting for a slot if none is
+ * free), takes on the requesting role (as SET ROLE would), checks that role
+ * may run generate_sessions, and
  * generates in one transaction that also marks the task done.  A failure
  * is recorded in a fresh transaction after the failed one is rolled back.
  *
@@ -362,17 +363,21 @@ bookkeeping_commit(void)
 							 GUC_ACTION_SAVE, true, 0, false);
 }
 
-/* A queued task becomes ours once the transaction that queued it has ended. */
-static bool
-adopt_task(const TaskWorkerArgs *args)
+/* A queued task may be taken once the transaction that queued it has ended. */
+static void
+wait_for_dispatcher(const TaskWorkerArgs *args)
 {
-	GenerateFunction f;
-	bool		adopted;
-
 	StartTransactionCommand();
 	if (VirtualTransactionIdIsValid(args->dispatcher))
 		(void) VirtualXactLock(args->dispatcher, true);
 	CommitTransactionCommand();
+}
+
+static bool
+adopt_task(void)
+{
+	GenerateFunction f;
+	bool		adopted;
 
 	worker_step_begin(&f);
 	bookkeeping_commit();
@@ -382,16 +387,34 @@ adopt_task(const TaskWorkerArgs *args)
 }
 
 static bool
-claim_task(ClaimedTask *claimed)
+claim_task(bool adopted, ClaimedTask *claimed)
 {
 	GenerateFunction f;
 	bool		claimed_it;
 
 	worker_step_begin(&f);
 	bookkeeping_commit();
-	claimed_it = task_claim(&current_task, claimed);
+	claimed_it = task_claim(&current_task, adopted, claimed);
 	worker_step_end();
 	return claimed_it;
+}
+
+/*
+ * The task, running, in one transaction when a slot is free at once (the
+ * usual case, and the one the queue wait is about), else adopted first and
+ * claimed when a slot frees.  False when the queuing transaction rolled
+ * back or another worker has the task.
+ */
+static bool
+take_task(const TaskWorkerArgs *args, ClaimedTask *claimed)
+{
+	wait_for_dispatcher(args);
+	if (try_take_slot(args->max_workers))
+		return claim_task(false, claimed);
+	if (!adopt_task())
+		return false;
+	wait_for_slot(args->max_workers);
+	return claim_task(true, claimed);
 }
 
 /* Recovery in this database, if tourney is installed in it. */
@@ -440,10 +463,7 @@ tourney_task_worker_main(Datum main_arg)
 		recover_database(false);
 		proc_exit(0);
 	}
-	if (!adopt_task(&args))
-		proc_exit(0);			/* rolled back, or another worker has it */
-	wait_for_slot(args.max_workers);
-	if (!claim_task(&claimed))
+	if (!take_task(&args, &claimed))
 		proc_exit(0);
 	run_task(&claimed);
 	if (!got_sigterm)

@@ -1,8 +1,9 @@
 -- Knockout bracket structure, seeding, advancement and ranking ladder
 -- for many player counts (SPEC §3 "knockout").
 --
--- For every case pg_temp.ko(N, third_place_playoff, explicitly_seeded)
--- builds a tournament, checks the generated bracket against a model computed
+-- For every case pg_temp.ko(N, third_place_playoff, explicitly_seeded,
+-- spread) builds a tournament of every spread-th of N * spread new players
+-- (player ids with gaps: generation reads ratings by id range or by id list), checks the generated bracket against a model computed
 -- here in SQL (standard seeding order, byes to the top seeds), simulates all
 -- results, checks advancement, ranks and checks the ranking ladder.
 \set ON_ERROR_STOP 1
@@ -13,8 +14,8 @@
 
 BEGIN;
 
--- 2 checks of the model + 14 cases x 22 assertions + 4 on campuses
-SELECT plan(2 + 14 * 22 + 4);
+-- 2 checks of the model + 17 cases x 22 assertions + 4 on campuses
+SELECT plan(2 + 17 * 22 + 4);
 
 -- Standard bracket order of seeds for a bracket of size b (a power of 2):
 -- b = 8 gives {1,8,4,5,2,7,3,6}, i.e. round 1 pairs 1-8, 4-5, 2-7, 3-6.
@@ -66,7 +67,7 @@ LANGUAGE sql IMMUTABLE AS $$
     WHERE br.lo <= n
 $$;
 
-CREATE FUNCTION pg_temp.ko(n int, third bool, nseeded int)
+CREATE FUNCTION pg_temp.ko(n int, third bool, nseeded int, spread int DEFAULT 1)
 RETURNS SETOF text
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -92,17 +93,20 @@ BEGIN
         r := r + 1;
     END LOOP;
     total := n - 1 + CASE WHEN has_tp THEN 1 ELSE 0 END;
-    lbl := format('N=%s%s%s: ', n,
+    lbl := format('N=%s%s%s%s: ', n,
                   CASE WHEN third THEN '' ELSE ', no third place' END,
-                  CASE WHEN nseeded > 0 THEN format(', %s seeded', nseeded) ELSE '' END);
+                  CASE WHEN nseeded > 0 THEN format(', %s seeded', nseeded) ELSE '' END,
+                  CASE WHEN spread > 1 THEN format(', every %s. player', spread) ELSE '' END);
 
     -- players; ratings repeat so that player_id has to break ties
     WITH ins AS (
         INSERT INTO tourney.players (name, rating)
         SELECT format('ko %s-%s', n, g), 1500 + ((g * 37) % 11) * 10
-        FROM generate_series(1, n) AS g
+        FROM generate_series(1, n * spread) AS g
         RETURNING player_id)
-    SELECT array_agg(player_id ORDER BY player_id) INTO ids FROM ins;
+    SELECT array_agg(player_id ORDER BY player_id) INTO ids
+    FROM (SELECT player_id, row_number() OVER (ORDER BY player_id) AS i FROM ins) x
+    WHERE (i - 1) % spread = 0;
 
     IF third THEN
         tid := tourney.create_tournament(format('knockout %s', n), 'knockout');
@@ -359,6 +363,9 @@ SELECT * FROM pg_temp.ko(1024, true, 0);
 SELECT * FROM pg_temp.ko(4, false, 0);
 SELECT * FROM pg_temp.ko(5, false, 2);
 SELECT * FROM pg_temp.ko(100, false, 0);
+SELECT * FROM pg_temp.ko(37, true, 4, 2);
+SELECT * FROM pg_temp.ko(37, true, 4, 5);
+SELECT * FROM pg_temp.ko(6, false, 0, 3);
 
 -- campuses in a knockout: each round's sessions (the third-place match is in
 -- round R with the final) spread over the campuses, loads differ by at most 1
