@@ -289,6 +289,7 @@ void
 tasks_recover_if_needed(void)
 {
 	static TimestampTz last_run = 0;
+	static SPIPlanPtr plan_unfinished = NULL;
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[1] = {BOOLOID};
 	Datum		args[1] = {BoolGetDatum(true)};
@@ -298,6 +299,18 @@ tasks_recover_if_needed(void)
 		!TimestampDifferenceExceeds(last_run, now, TASK_RECOVERY_INTERVAL_MS))
 		return;
 	last_run = now;
+
+	/*
+	 * Usually no task is unfinished.  Planning the query on
+	 * pg_stat_activity (a view of several joins) would cost a new
+	 * connection's first call about 3 ms: only when there is one.
+	 */
+	tourney_plan(&plan_unfinished,
+				 "SELECT FROM tourney.tasks k WHERE k.status IN ('queued', 'running') LIMIT 1",
+				 0, NULL);
+	tourney_exec(plan_unfinished, NULL, NULL, false, 1);
+	if (SPI_processed == 0)
+		return;
 
 	tourney_plan(&plan,
 				 "SELECT FROM tourney.tasks k WHERE k.status IN ('queued', 'running')"
