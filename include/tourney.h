@@ -213,6 +213,22 @@ typedef struct IdLookup
 
 extern void id_lookup_init(IdLookup *l, const void *base, int64 count, size_t size);
 extern void *id_lookup(const IdLookup *l, int64 id);
+
+/*
+ * One column of tourney.players merged into an array of players in
+ * ascending player_id order (a leading int64), with the caller's plans.
+ */
+typedef struct PlayerColumn
+{
+	const char *column;
+	SPIPlanPtr	range;			/* players by id range */
+	SPIPlanPtr	listed;			/* players by id list */
+} PlayerColumn;
+
+typedef void (*PlayerValueFn) (void *player, Datum value, bool isnull, void *arg);
+
+extern void tourney_merge_players(PlayerColumn *pc, void *base, int64 count, size_t size,
+								  bool read_only, PlayerValueFn fn, void *arg);
 extern void tourney_bulk_settings(void);
 
 /* tournament.c */
@@ -359,7 +375,8 @@ extern void swiss_pair_after_round(Tournament *t, int32 round);
 /* rankings.c */
 extern int64 rankings_calculate(int64 tournament_id);
 
-/* ladder.c */
-extern int64 ladder_calculate(int64 tournament_id, int32 main_rounds);
+/* tally.c: every format but Swiss */
+extern int64 tally_calculate(const Tournament *t, int32 main_rounds);
+extern void tally_standings(const Tournament *t, int32 main_rounds, ReturnSetInfo *rsinfo);
 
 #endif							/* TOURNEY_H */

@@ -1,14 +1,12 @@
 /*
- * rankings.c: calculate_rankings and standings, one ranking query for both.
+ * rankings.c: calculate_rankings and standings.
  *
- * Knockout: 1 the final's winner, 2 its loser, 3 and 4 the third-place
- * match's winner and loser, then the losers of main round r share
- * 2^(R - r) + 1 (semi-final losers 3 without a third-place match).
- * Individual ranking: competition ranking of the summed scores in the
- * tournament's direction.  Round robin: points (3 per win, 1 per draw),
- * then score difference, then score for.  Swiss: points (1 per win or
- * bye, 1/2 per draw), then Buchholz, then Sonneborn-Berger.  Players still in the running rank by the same
- * rules on the results so far, which is what standings shows.
+ * Knockout, individual ranking and round robin are tallied in memory
+ * (tally.c, where their rules are).  Swiss ranks by points (1 per win or
+ * bye, 1/2 per draw), then Buchholz (the sum of the opponents' points),
+ * then Sonneborn-Berger, which need every opponent's points: one query
+ * here does it.  Players still in the running rank by the same rules on
+ * the results so far, which is what standings shows.
  */
 #include "tourney.h"
 
@@ -23,63 +21,33 @@ PG_FUNCTION_INFO_V1(tourney_calculate_rankings);
 PG_FUNCTION_INFO_V1(tourney_standings);
 
 /*
- * The ranking query, shared by calculate_rankings and standings: $1 the
- * tournament, $2 higher scores win, $3 the knockout's main rounds.
- * Columns: player_id, rank, points, wins, draws, losses, score_for,
- * score_against, tiebreaks.  Only the last step differs per format.
+ * The Swiss ranking query, $1 the tournament.  Columns: player_id, rank,
+ * points, wins, draws, losses, score_for, score_against, tiebreaks.
  */
-#define RANKING_PARTS \
-	"WITH parts AS (" \
-	" SELECT p.player_id, p.score, p.placement, s.stage, s.round," \
-	"  count(*) OVER w AS n, sum(p.score) OVER w AS session_total," \
-	"  count(*) FILTER (WHERE p.placement = 1) OVER w AS firsts," \
-	"  sum(p.player_id) OVER w - p.player_id AS opponent" \
-	" FROM tourney.sessions s JOIN tourney.session_participants p" \
-	"  ON p.tournament_id = s.tournament_id AND p.session_id = s.session_id" \
-	" WHERE s.tournament_id = $1 AND s.result_submitted" \
-	" WINDOW w AS (PARTITION BY p.session_id))," \
-	" results AS (SELECT *, CASE WHEN n < 2 THEN NULL" \
-	"  WHEN placement = 1 AND firsts = 1 THEN 'w'" \
-	"  WHEN placement = 1 THEN 'd' ELSE 'l' END AS outcome FROM parts)," \
-	" per_player AS (" \
-	" SELECT e.player_id," \
-	"  count(x.outcome) FILTER (WHERE x.outcome = 'w')::int AS wins," \
-	"  count(x.outcome) FILTER (WHERE x.outcome = 'd')::int AS draws," \
-	"  count(x.outcome) FILTER (WHERE x.outcome = 'l')::int AS losses," \
-	"  coalesce(sum(x.score), 0) AS score_for," \
-	"  coalesce(sum(x.session_total - x.score) FILTER (WHERE x.n > 1), 0) AS score_against," \
-	"  sum(x.score) AS total," \
-	"  CASE WHEN bool_or(x.stage = 'third_place' AND x.placement > 1) THEN 4" \
-	"   WHEN bool_or(x.stage = 'third_place' AND x.placement = 1) THEN 3" \
-	"   ELSE coalesce((1 << ($3 - min(x.round) FILTER" \
-	"    (WHERE x.stage = 'main' AND x.placement > 1))) + 1, 1) END AS ladder" \
-	" FROM tourney.enrollments e LEFT JOIN results x ON x.player_id = e.player_id" \
-	" WHERE e.tournament_id = $1 GROUP BY e.player_id)"
-
-#define RANKING_COLUMNS \
-	" wins, draws, losses, score_for, score_against"
-
-static const char *const ranking_queries[] = {
-	/* knockout */
-	RANKING_PARTS
-	" SELECT player_id, ladder AS rank, wins::numeric AS points," RANKING_COLUMNS ","
-	" '{}'::numeric[] AS tiebreaks FROM per_player",
-	/* individual ranking */
-	RANKING_PARTS
-	" SELECT player_id, rank() OVER (ORDER BY"
-	"  CASE WHEN $2 THEN total END DESC NULLS LAST,"
-	"  CASE WHEN NOT $2 THEN total END ASC NULLS LAST)::int AS rank,"
-	" coalesce(total, 0) AS points," RANKING_COLUMNS ","
-	" '{}'::numeric[] AS tiebreaks FROM per_player",
-	/* round robin: points, then score difference, then score for */
-	RANKING_PARTS ","
-	" scored AS (SELECT *, (3 * wins + draws)::numeric AS points,"
-	"  score_for - score_against AS difference FROM per_player)"
-	" SELECT player_id, rank() OVER (ORDER BY points DESC, difference DESC,"
-	"  score_for DESC)::int AS rank, points," RANKING_COLUMNS ","
-	" ARRAY[difference, score_for] AS tiebreaks FROM scored",
-	/* swiss: points, then Buchholz, then Sonneborn-Berger */
-	RANKING_PARTS ","
+static const char *const swiss_ranking =
+	"WITH parts AS ("
+	" SELECT p.player_id, p.score, p.placement,"
+	"  count(*) OVER w AS n,"
+	"  coalesce(lead(p.score) OVER ws, lag(p.score) OVER ws) AS opponent_score,"
+	"  count(*) FILTER (WHERE p.placement = 1) OVER w AS firsts,"
+	"  sum(p.player_id) OVER w - p.player_id AS opponent"
+	" FROM tourney.sessions s JOIN tourney.session_participants p"
+	"  ON p.tournament_id = s.tournament_id AND p.session_id = s.session_id"
+	" WHERE s.tournament_id = $1 AND s.result_submitted"
+	" WINDOW w AS (PARTITION BY p.session_id),"
+	"  ws AS (PARTITION BY p.session_id ORDER BY p.slot)),"
+	" results AS (SELECT *, CASE WHEN n < 2 THEN NULL"
+	"  WHEN placement = 1 AND firsts = 1 THEN 'w'"
+	"  WHEN placement = 1 THEN 'd' ELSE 'l' END AS outcome FROM parts),"
+	" per_player AS ("
+	" SELECT e.player_id,"
+	"  count(x.outcome) FILTER (WHERE x.outcome = 'w')::int AS wins,"
+	"  count(x.outcome) FILTER (WHERE x.outcome = 'd')::int AS draws,"
+	"  count(x.outcome) FILTER (WHERE x.outcome = 'l')::int AS losses,"
+	"  coalesce(sum(x.score), 0) AS score_for,"
+	"  coalesce(sum(x.opponent_score) FILTER (WHERE x.n > 1), 0) AS score_against"
+	" FROM tourney.enrollments e LEFT JOIN results x ON x.player_id = e.player_id"
+	" WHERE e.tournament_id = $1 GROUP BY e.player_id),"
 	" scored AS (SELECT pp.*, wins + 0.5 * draws + (SELECT count(*) FROM tourney.byes b"
 	"  WHERE b.tournament_id = $1 AND b.player_id = pp.player_id) AS points"
 	"  FROM per_player pp),"
@@ -92,11 +60,9 @@ static const char *const ranking_queries[] = {
 	"  coalesce(b.sonneborn_berger, 0) AS sonneborn_berger"
 	"  FROM scored s LEFT JOIN breaks b ON b.player_id = s.player_id)"
 	" SELECT player_id, rank() OVER (ORDER BY points DESC, buchholz DESC,"
-	"  sonneborn_berger DESC)::int AS rank, points," RANKING_COLUMNS ","
-	" ARRAY[buchholz, sonneborn_berger] AS tiebreaks FROM ranked"
-};
-
-static const Oid ranking_argtypes[3] = {INT8OID, BOOLOID, INT4OID};
+	"  sonneborn_berger DESC)::int AS rank, points,"
+	" wins, draws, losses, score_for, score_against,"
+	" ARRAY[buchholz, sonneborn_berger] AS tiebreaks FROM ranked";
 
 /*
  * The ranking query joins derived tables (results per session, points per
@@ -112,8 +78,9 @@ ranking_settings(void)
 							 GUC_ACTION_SAVE, true, 0, false);
 }
 
-static void
-ranking_args(const Tournament *t, Datum *args, bool read_only)
+/* A knockout's main rounds (its ladder needs them); 0 for other formats. */
+static int32
+main_rounds(const Tournament *t, bool read_only)
 {
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[1] = {INT8OID};
@@ -121,15 +88,15 @@ ranking_args(const Tournament *t, Datum *args, bool read_only)
 	bool		isnull;
 	Datum		rounds;
 
+	if (t->format != FORMAT_KNOCKOUT)
+		return 0;
 	tourney_plan(&plan,
 				 "SELECT max(round) FROM tourney.sessions"
 				 " WHERE tournament_id = $1 AND stage = 'main'",
 				 1, argtypes);
 	tourney_exec(plan, key, NULL, read_only, 1);
 	rounds = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	args[0] = Int64GetDatum(t->id);
-	args[1] = BoolGetDatum(t->higher_wins);
-	args[2] = isnull ? Int32GetDatum(0) : rounds;
+	return isnull ? 0 : DatumGetInt32(rounds);
 }
 
 static void
@@ -159,33 +126,30 @@ int64
 rankings_calculate(int64 tournament_id)
 {
 	static SPIPlanPtr plan_delete = NULL;
-	static SPIPlanPtr plan_insert[lengthof(ranking_queries)];
+	static SPIPlanPtr plan_swiss = NULL;
 	static SPIPlanPtr plan_stamp = NULL;
 	Oid			argtypes[1] = {INT8OID};
 	Datum		key[1] = {Int64GetDatum(tournament_id)};
-	Datum		args[3];
 	Tournament *t = tournament_lock(tournament_id, TOURNAMENT_LOCK);
 	int64		written;
 
 	ranking_settings();
 	tournament_require_state(t, STATUS_IN_PROGRESS, "calculate rankings");
 	require_all_results(t);
-	ranking_args(t, args, false);
 
 	tourney_plan(&plan_delete, "DELETE FROM tourney.rankings WHERE tournament_id = $1",
 				 1, argtypes);
 	tourney_exec(plan_delete, key, NULL, false, 0);
-	if (t->format == FORMAT_KNOCKOUT)
-		written = ladder_calculate(t->id, DatumGetInt32(args[2]));
+	if (t->format != FORMAT_SWISS)
+		written = tally_calculate(t, main_rounds(t, false));
 	else
 	{
-		tourney_plan(&plan_insert[t->format],
+		tourney_plan(&plan_swiss,
 					 psprintf("INSERT INTO tourney.rankings (tournament_id, player_id, rank,"
 							  " points, wins, draws, losses, score_for, score_against,"
-							  " tiebreaks) SELECT $1, r.* FROM (%s) r",
-							  ranking_queries[t->format]),
-					 3, ranking_argtypes);
-		tourney_exec(plan_insert[t->format], args, NULL, false, 0);
+							  " tiebreaks) SELECT $1, r.* FROM (%s) r", swiss_ranking),
+					 1, argtypes);
+		tourney_exec(plan_swiss, key, NULL, false, 0);
 		written = (int64) SPI_processed;
 	}
 	tourney_plan(&plan_stamp,
@@ -221,16 +185,17 @@ put_standing(HeapTuple row, TupleDesc desc, void *arg)
 }
 
 /*
- * Provisional standings, streamed from a cursor into the result tuplestore.
- * Reads only: result entry is never blocked.
+ * Provisional standings, in rank order.  Reads only, in one snapshot:
+ * result entry is never blocked.
  */
 Datum
 tourney_standings(PG_FUNCTION_ARGS)
 {
-	static SPIPlanPtr plans[lengthof(ranking_queries)];
+	static SPIPlanPtr plan_swiss = NULL;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		key[1];
 	Tournament *t;
-	Datum		args[3];
 
 	tourney_require_arg(fcinfo, 0, "tournament_id");
 	InitMaterializedSRF(fcinfo, 0);
@@ -238,14 +203,19 @@ tourney_standings(PG_FUNCTION_ARGS)
 	SPI_connect();
 	ranking_settings();
 	t = tournament_lock(PG_GETARG_INT64(0), TOURNAMENT_SNAPSHOT);
-	ranking_args(t, args, true);
-	tourney_plan(&plans[t->format],
-				 psprintf("SELECT r.rank, r.player_id,"
-						  " (SELECT pl.name FROM tourney.players pl WHERE pl.player_id = r.player_id),"
-						  " r.points, r.wins, r.draws, r.losses, r.score_for, r.score_against"
-						  " FROM (%s) r ORDER BY r.rank, r.player_id", ranking_queries[t->format]),
-				 3, ranking_argtypes);
-	tourney_scan(plans[t->format], args, true, put_standing, NULL, rsinfo);
+	if (t->format != FORMAT_SWISS)
+		tally_standings(t, main_rounds(t, true), rsinfo);
+	else
+	{
+		key[0] = Int64GetDatum(t->id);
+		tourney_plan(&plan_swiss,
+					 psprintf("SELECT r.rank, r.player_id,"
+							  " (SELECT pl.name FROM tourney.players pl WHERE pl.player_id = r.player_id),"
+							  " r.points, r.wins, r.draws, r.losses, r.score_for, r.score_against"
+							  " FROM (%s) r ORDER BY r.rank, r.player_id", swiss_ranking),
+					 1, argtypes);
+		tourney_scan(plan_swiss, key, true, put_standing, NULL, rsinfo);
+	}
 	SPI_finish();
 	return (Datum) 0;
 }

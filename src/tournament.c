@@ -563,9 +563,9 @@ tourney_enroll(PG_FUNCTION_ARGS)
 /*
  * Enrolled players with their ratings, in seeding order (explicit seeds
  * first, then rating, best first, then player id) or, by_id, in player_id
- * order.  Both tables are read in player_id order through cursors and
- * merged here, so that only the compact C array grows with the tournament
- * and no player costs an index probe of its own.
+ * order.  Enrolments and players are both read in player_id order through
+ * cursors and merged, so that only the compact C array grows with the
+ * tournament and no player costs an index probe of its own.
  */
 typedef struct EnrolledPlayer
 {
@@ -579,8 +579,6 @@ typedef struct PlayerList
 	EnrolledPlayer *items;
 	int64		count;
 	int64		allocated;
-	int64		next;			/* merge position in items */
-	int64		rated;			/* players whose rating was merged in */
 } PlayerList;
 
 static void
@@ -599,66 +597,10 @@ add_enrolled_player(HeapTuple row, TupleDesc desc, void *arg)
 		p->seed = 0;
 }
 
-/* Players rows come in player_id order, as the enrolled list is. */
 static void
-merge_rating(HeapTuple row, TupleDesc desc, void *arg)
+set_rating(void *player, Datum value, bool isnull, void *arg)
 {
-	PlayerList *list = arg;
-	bool		isnull;
-	int64		player_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
-
-	while (list->next < list->count && list->items[list->next].player_id < player_id)
-		list->next++;
-	if (list->next < list->count && list->items[list->next].player_id == player_id)
-	{
-		list->items[list->next++].rating = DatumGetFloat8(SPI_getbinval(row, desc, 2, &isnull));
-		list->rated++;
-	}
-}
-
-/*
- * Ratings of the listed players: a range scan of players when their ids
- * are mostly contiguous (players created together), else one probe per id.
- */
-static void
-merge_ratings(PlayerList *list)
-{
-	static SPIPlanPtr plan_range = NULL;
-	static SPIPlanPtr plan_listed = NULL;
-	Oid			range_types[2] = {INT8OID, INT8OID};
-	Oid			listed_types[1] = {INT8ARRAYOID};
-	int64		first = list->items[0].player_id;
-	int64		last = list->items[list->count - 1].player_id;
-
-	if ((uint64) (last - first) < 2 * (uint64) list->count)
-	{
-		Datum		args[2] = {Int64GetDatum(first), Int64GetDatum(last)};
-
-		tourney_plan(&plan_range,
-					 "SELECT player_id, rating FROM tourney.players"
-					 " WHERE player_id BETWEEN $1 AND $2 ORDER BY player_id",
-					 2, range_types);
-		tourney_scan(plan_range, args, false, merge_rating, NULL, list);
-	}
-	else
-	{
-		int64	   *ids = palloc(sizeof(int64) * list->count);
-		Datum		args[1];
-
-		for (int64 i = 0; i < list->count; i++)
-			ids[i] = list->items[i].player_id;
-		args[0] = tourney_int8_array_datum(ids, (int) list->count);
-		tourney_plan(&plan_listed,
-					 "SELECT player_id, rating FROM tourney.players"
-					 " WHERE player_id = ANY ($1) ORDER BY player_id",
-					 1, listed_types);
-		tourney_scan(plan_listed, args, false, merge_rating, NULL, list);
-		pfree(ids);
-	}
-	/* enrolled players cannot be deleted (see the schema's trigger) */
-	if (list->rated != list->count)
-		elog(ERROR, INT64_FORMAT " enrolled players have no players row",
-			 list->count - list->rated);
+	((EnrolledPlayer *) player)->rating = DatumGetFloat8(value);
 }
 
 static int
@@ -678,9 +620,10 @@ static SeededPlayer *
 enrolled_players(int64 tournament_id, bool by_id, int32 *count)
 {
 	static SPIPlanPtr plans[2];
+	static PlayerColumn ratings = {"rating", NULL, NULL};
 	Oid			argtypes[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(tournament_id)};
-	PlayerList	list = {NULL, 0, 0, 0, 0};
+	PlayerList	list = {NULL, 0, 0};
 	SeededPlayer *players;
 
 	/* in player_id order the seeds are not needed: the index alone will do */
@@ -693,7 +636,8 @@ enrolled_players(int64 tournament_id, bool by_id, int32 *count)
 	*count = (int32) list.count;
 	if (list.count == 0)
 		return palloc(sizeof(SeededPlayer));
-	merge_ratings(&list);
+	tourney_merge_players(&ratings, list.items, list.count, sizeof(EnrolledPlayer), false,
+						  set_rating, NULL);
 	if (!by_id)
 		qsort(list.items, list.count, sizeof(EnrolledPlayer), seeding_order);
 	players = palloc(sizeof(SeededPlayer) * list.count);

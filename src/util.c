@@ -294,3 +294,85 @@ id_lookup(const IdLookup *l, int64 id)
 	}
 	return NULL;
 }
+
+/* Reading players rows into the array, both in player_id order. */
+typedef struct PlayerMerge
+{
+	char	   *base;
+	int64		count;
+	size_t		size;
+	int64		next;			/* merge position */
+	int64		matched;
+	PlayerValueFn fn;
+	void	   *arg;
+} PlayerMerge;
+
+static void
+merge_player_row(HeapTuple row, TupleDesc desc, void *arg)
+{
+	PlayerMerge *m = arg;
+	bool		isnull;
+	int64		player_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
+	Datum		value;
+
+	while (m->next < m->count && *(int64 *) (m->base + m->next * m->size) < player_id)
+		m->next++;
+	if (m->next == m->count || *(int64 *) (m->base + m->next * m->size) != player_id)
+		return;
+	value = SPI_getbinval(row, desc, 2, &isnull);
+	m->fn(m->base + m->next * m->size, value, isnull, m->arg);
+	m->next++;
+	m->matched++;
+}
+
+/*
+ * Call fn with each listed player's column value (valid during the call).
+ * The players are read in player_id order by id range when their ids are
+ * mostly contiguous (players created together), else by id list; either
+ * way no player costs an index probe of its own.  Every listed player must
+ * exist: tourney lists enrolled players, which cannot be deleted.
+ */
+void
+tourney_merge_players(PlayerColumn *pc, void *base, int64 count, size_t size,
+					  bool read_only, PlayerValueFn fn, void *arg)
+{
+	PlayerMerge m = {base, count, size, 0, 0, fn, arg};
+	int64		first;
+	int64		last;
+
+	if (count == 0)
+		return;
+	first = *(int64 *) base;
+	last = *(int64 *) (m.base + (count - 1) * size);
+	if ((uint64) (last - first) < 2 * (uint64) count)
+	{
+		Oid			argtypes[2] = {INT8OID, INT8OID};
+		Datum		args[2] = {Int64GetDatum(first), Int64GetDatum(last)};
+
+		tourney_plan(&pc->range,
+					 psprintf("SELECT player_id, %s FROM tourney.players"
+							  " WHERE player_id BETWEEN $1 AND $2 ORDER BY player_id",
+							  pc->column),
+					 2, argtypes);
+		tourney_scan(pc->range, args, read_only, merge_player_row, NULL, &m);
+	}
+	else
+	{
+		Oid			argtypes[1] = {INT8ARRAYOID};
+		Datum		args[1];
+		int64	   *ids = palloc(sizeof(int64) * count);
+
+		for (int64 i = 0; i < count; i++)
+			ids[i] = *(int64 *) (m.base + i * size);
+		args[0] = tourney_int8_array_datum(ids, (int) count);
+		pfree(ids);
+		tourney_plan(&pc->listed,
+					 psprintf("SELECT player_id, %s FROM tourney.players"
+							  " WHERE player_id = ANY ($1) ORDER BY player_id",
+							  pc->column),
+					 1, argtypes);
+		tourney_scan(pc->listed, args, read_only, merge_player_row, NULL, &m);
+	}
+	if (m.matched != count)
+		elog(ERROR, INT64_FORMAT " listed players have no players row", count - m.matched);
+}

@@ -1,7 +1,8 @@
--- Knockout rankings (computed in C, src/ladder.c) against the rules worked
--- out here from the stored sessions, and against standings (the SQL
--- ranking query); simulate_results after results submitted by hand (the
--- in-memory carry of advancing players mixed with stored participants);
+-- Knockout rankings (computed in C, src/tally.c) against the rules worked
+-- out here from the stored sessions, and against standings (read before
+-- the rankings are written); simulate_results after results submitted by
+-- hand (the in-memory carry of advancing players mixed with stored
+-- participants);
 -- scores with many decimals summed exactly.
 \set ON_ERROR_STOP 1
 \set QUIET 1
@@ -86,7 +87,7 @@ BEGIN
     INSERT INTO cases VALUES (t, 44, true);
 END $$;
 
--- standings before the rankings are written: the SQL ranking query
+-- standings before the rankings are written
 CREATE TEMP TABLE provisional AS
 SELECT c.tid, s.* FROM cases c, tourney.standings(c.tid) s;
 
