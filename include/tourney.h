@@ -62,7 +62,6 @@ typedef struct Tournament
 	bool		generated;		/* sessions_generated_at IS NOT NULL */
 	char	   *generated_at;	/* text of sessions_generated_at, or NULL */
 	bool		ranked;			/* rankings_calculated_at IS NOT NULL */
-	char	   *pending_task;	/* status of a queued or running generation, or NULL */
 	int			ncampuses;
 	int64	   *campus_ids;
 } Tournament;

@@ -55,9 +55,7 @@ tournament_lock(int64 tournament_id, TournamentAccess access)
 	const char *columns =
 		"SELECT format::text, ranking_direction = 'desc', number_of_rounds,"
 		" third_place_playoff, status::text, sessions_generated_at,"
-		" rankings_calculated_at IS NOT NULL, campus_ids,"
-		" (SELECT k.status::text FROM tourney.tasks k"
-		"  WHERE k.tournament_id = $1 AND k.status IN ('queued', 'running') LIMIT 1)"
+		" rankings_calculated_at IS NOT NULL, campus_ids"
 		" FROM tourney.tournaments WHERE tournament_id = $1";
 	Oid			argtypes[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(tournament_id)};
@@ -96,7 +94,6 @@ tournament_lock(int64 tournament_id, TournamentAccess access)
 	t->ranked = DatumGetBool(SPI_getbinval(row, desc, 7, &isnull));
 	t->campus_ids = tourney_int8_array(DatumGetArrayTypeP(SPI_getbinval(row, desc, 8, &isnull)),
 									   "campus_ids", &t->ncampuses);
-	t->pending_task = SPI_getvalue(row, desc, 9);
 	return t;
 }
 
@@ -141,11 +138,21 @@ tournament_require_state(const Tournament *t, TourneyStatus status, const char *
 void
 tournament_require_no_task(const Tournament *t, const char *action)
 {
-	if (t->pending_task != NULL)
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(t->id)};
+
+	tourney_plan(&plan,
+				 "SELECT k.status::text FROM tourney.tasks k"
+				 " WHERE k.tournament_id = $1 AND k.status IN ('queued', 'running') LIMIT 1",
+				 1, argtypes);
+	tourney_exec(plan, args, NULL, false, 1);
+	if (SPI_processed > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("cannot %s: the generation of tournament " INT64_FORMAT " is %s",
-						action, t->id, t->pending_task),
+						action, t->id,
+						SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)),
 				 errhint("Wait for it with tourney.wait_for_task.")));
 }
 
