@@ -103,9 +103,12 @@ SELECT pg_size_bytes(current_setting('max_wal_size')) < pg_size_bytes('8GB') AS 
 ALTER SYSTEM SET max_wal_size = '8GB';
 \endif
 ALTER SYSTEM SET checkpoint_timeout = '1h';          -- nor a timed one: run.sh checkpoints between measurements
+ALTER SYSTEM SET min_wal_size = '8GB';               -- WAL files are kept for reuse (bench/wal_warmup.sql)
 SELECT pg_reload_conf() \g /dev/null
 SELECT pg_sleep(0.3) \g /dev/null
 SQL
+log "pre-creating WAL files (min_wal_size)"
+psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$here/wal_warmup.sql"
 
 commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
 [[ -z $(git -C "$repo" status --porcelain -- src include sql 2>/dev/null) ]] || commit="$commit+dirty"

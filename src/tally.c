@@ -42,8 +42,6 @@ typedef struct TallyPlayer
 	int64		player_id;
 	Numeric		score_for;		/* NULL: no result yet (0) */
 	Numeric		score_against;	/* NULL: 0 */
-	Numeric		difference;		/* round robin: score_for - score_against */
-	text	   *name;			/* standings only */
 	int32		wins;
 	int32		draws;
 	int32		losses;
@@ -63,6 +61,12 @@ typedef struct Tally
 	IdLookup	lookup;
 	MemoryContext sums;
 	Numeric		zero;
+	/*
+	 * By player, in players' order, only where needed; made once the
+	 * results are read (compacting the sums would not keep them).
+	 */
+	Numeric    *differences;	/* round robin: score_for - score_against */
+	text	  **names;			/* standings */
 } Tally;
 
 static void
@@ -315,6 +319,12 @@ int64_order(int64 a, int64 b)
 	return a < b ? -1 : a > b;
 }
 
+static Numeric
+difference(const Tally *tally, const TallyPlayer *p)
+{
+	return tally->differences[p - tally->players];
+}
+
 /* Negative when a ranks better than b, 0 when they share a rank. */
 static int
 rank_order(const TallyPlayer *a, const TallyPlayer *b, const Tally *tally)
@@ -335,8 +345,8 @@ rank_order(const TallyPlayer *a, const TallyPlayer *b, const Tally *tally)
 		case FORMAT_ROUND_ROBIN:
 			cmp = int64_order(3 * (int64) b->wins + b->draws, 3 * (int64) a->wins + a->draws);
 			if (cmp == 0)
-				cmp = numeric_compare(NumericGetDatum(b->difference),
-									  NumericGetDatum(a->difference));
+				cmp = numeric_compare(NumericGetDatum(difference(tally, b)),
+									  NumericGetDatum(difference(tally, a)));
 			if (cmp == 0)
 				cmp = numeric_compare(NumericGetDatum(or_zero(tally, b->score_for)),
 									  NumericGetDatum(or_zero(tally, a->score_for)));
@@ -358,35 +368,53 @@ standing_order(const void *a, const void *b, void *arg)
 	return cmp != 0 ? cmp : int64_order(x->player_id, y->player_id);
 }
 
-/*
- * Rank every player (competition ranking: tied players share a rank, the
- * next rank is skipped; a knockout's ladder is its own) and return them
- * in standings order: rank, then player_id.
- */
-static TallyPlayer **
-tally_rank(Tally *tally)
+/* Round robin's second criterion, worked out once per player. */
+static void
+tally_differences(Tally *tally)
 {
-	TallyPlayer **order = palloc(sizeof(TallyPlayer *) * Max(tally->count, 1));
 	MemoryContext old = MemoryContextSwitchTo(tally->sums);
 
+	tally->differences = palloc_extended(sizeof(Numeric) * Max(tally->count, 1),
+										 MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < tally->count; i++)
-	{
-		TallyPlayer *p = &tally->players[i];
-
-		order[i] = p;
-		if (tally->t->format == FORMAT_KNOCKOUT)
-			p->rank = ladder_rank(p, tally->main_rounds);
-		else if (tally->t->format == FORMAT_ROUND_ROBIN)
-			p->difference = numeric_sub_opt_error(or_zero(tally, p->score_for),
-												  or_zero(tally, p->score_against), NULL);
-	}
+		tally->differences[i] =
+			numeric_sub_opt_error(or_zero(tally, tally->players[i].score_for),
+								  or_zero(tally, tally->players[i].score_against), NULL);
 	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Rank every player: a knockout's ladder is its own rank; the other formats
+ * have competition ranks (tied players share a rank, the next is skipped),
+ * which a sort gives.  Returns the players in standings order (rank, then
+ * player_id) if asked, else NULL; a knockout's ranking needs no sort.
+ */
+static TallyPlayer **
+tally_rank(Tally *tally, bool want_order)
+{
+	TallyPlayer **order;
+	bool		knockout = tally->t->format == FORMAT_KNOCKOUT;
+
+	if (knockout)
+		for (int64 i = 0; i < tally->count; i++)
+			tally->players[i].rank = ladder_rank(&tally->players[i], tally->main_rounds);
+	else if (tally->t->format == FORMAT_ROUND_ROBIN)
+		tally_differences(tally);
+	if (knockout && !want_order)
+		return NULL;
+
+	order = palloc_extended(sizeof(TallyPlayer *) * Max(tally->count, 1), MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < tally->count; i++)
+		order[i] = &tally->players[i];
 	qsort_arg(order, tally->count, sizeof(TallyPlayer *), standing_order, tally);
-	if (tally->t->format != FORMAT_KNOCKOUT)
+	if (!knockout)
 		for (int64 i = 0; i < tally->count; i++)
 			order[i]->rank = i > 0 && rank_order(order[i - 1], order[i], tally) == 0 ?
 				order[i - 1]->rank : (int32) (i + 1);
-	return order;
+	if (want_order)
+		return order;
+	pfree(order);
+	return NULL;
 }
 
 /* The points column: wins, the total score, or 3 a win and 1 a draw. */
@@ -412,13 +440,14 @@ tally_tiebreaks(const Tally *tally, const TallyPlayer *p)
 
 	if (tally->t->format != FORMAT_ROUND_ROBIN)
 		return PointerGetDatum(construct_empty_array(NUMERICOID));
-	items[0] = NumericGetDatum(p->difference);
+	items[0] = NumericGetDatum(difference(tally, p));
 	items[1] = NumericGetDatum(or_zero(tally, p->score_for));
 	return PointerGetDatum(construct_array(items, 2, NUMERICOID, -1, false, TYPALIGN_INT));
 }
 
+/* The rankings rows, in player_id order. */
 static void
-tally_write(const Tally *tally, TallyPlayer **order)
+tally_write(const Tally *tally)
 {
 	static const char *const columns[10] = {"tournament_id", "player_id", "rank",
 		"points", "wins", "draws", "losses", "score_for", "score_against",
@@ -429,7 +458,7 @@ tally_write(const Tally *tally, TallyPlayer **order)
 
 	for (int64 i = 0; i < tally->count; i++)
 	{
-		const TallyPlayer *p = order[i];
+		const TallyPlayer *p = &tally->players[i];
 		MemoryContext old = MemoryContextSwitchTo(rowcxt);
 		Datum		values[10];
 
@@ -462,7 +491,8 @@ tally_calculate(const Tournament *t, int32 main_rounds)
 	int64		written;
 
 	tally_begin(&tally, t, main_rounds, false);
-	tally_write(&tally, tally_rank(&tally));
+	(void) tally_rank(&tally, false);
+	tally_write(&tally);
 	written = tally.count;
 	tally_end(&tally);
 	return written;
@@ -474,7 +504,8 @@ set_name(void *player, Datum value, bool isnull, void *arg)
 	Tally	   *tally = arg;
 	MemoryContext old = MemoryContextSwitchTo(tally->sums);
 
-	((TallyPlayer *) player)->name = isnull ? NULL : DatumGetTextPCopy(value);
+	tally->names[(TallyPlayer *) player - tally->players] =
+		isnull ? NULL : DatumGetTextPCopy(value);
 	MemoryContextSwitchTo(old);
 }
 
@@ -488,9 +519,11 @@ tally_standings(const Tournament *t, int32 main_rounds, ReturnSetInfo *rsinfo)
 	MemoryContext rowcxt;
 
 	tally_begin(&tally, t, main_rounds, true);
+	tally.names = MemoryContextAllocExtended(tally.sums, sizeof(text *) * Max(tally.count, 1),
+											 MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	tourney_merge_players(&names, tally.players, tally.count, sizeof(TallyPlayer), true,
 						  set_name, &tally);
-	order = tally_rank(&tally);
+	order = tally_rank(&tally, true);
 	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "tourney tally row",
 								   ALLOCSET_SMALL_SIZES);
 	for (int64 i = 0; i < tally.count; i++)
@@ -502,8 +535,8 @@ tally_standings(const Tournament *t, int32 main_rounds, ReturnSetInfo *rsinfo)
 
 		values[0] = Int32GetDatum(p->rank);
 		values[1] = Int64GetDatum(p->player_id);
-		values[2] = PointerGetDatum(p->name);
-		nulls[2] = p->name == NULL;
+		values[2] = PointerGetDatum(tally.names[p - tally.players]);
+		nulls[2] = values[2] == (Datum) 0;
 		values[3] = tally_points(&tally, p);
 		values[4] = Int32GetDatum(p->wins);
 		values[5] = Int32GetDatum(p->draws);

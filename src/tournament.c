@@ -647,7 +647,7 @@ enrolled_players(int64 tournament_id, bool by_id, int32 *count)
 						  set_rating, NULL);
 	if (!by_id)
 		qsort(list.items, list.count, sizeof(EnrolledPlayer), seeding_order);
-	players = palloc(sizeof(SeededPlayer) * list.count);
+	players = palloc_extended(sizeof(SeededPlayer) * list.count, MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < list.count; i++)
 	{
 		players[i].player_id = list.items[i].player_id;

@@ -360,7 +360,7 @@ tourney_merge_players(PlayerColumn *pc, void *base, int64 count, size_t size,
 	{
 		Oid			argtypes[1] = {INT8ARRAYOID};
 		Datum		args[1];
-		int64	   *ids = palloc(sizeof(int64) * count);
+		int64	   *ids = palloc_extended(sizeof(int64) * count, MCXT_ALLOC_HUGE);
 
 		for (int64 i = 0; i < count; i++)
 			ids[i] = *(int64 *) (m.base + i * size);
