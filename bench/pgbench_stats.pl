@@ -10,6 +10,7 @@ use JSON::PP;
 my %o;
 GetOptions(\%o, 'submit-prefix=s', 'submit-out=s', 'submit-rc=i', 'standings-prefix=s',
            'standings-out=s', 'standings-rc=i', 'submitted=i', 'picked=i', 'remaining=i', 'variant=s', 'readers=i',
+           'workload=s',
            'seconds=f', 'wall-ms=f', 'tournament=i') or die "bad options\n";
 
 sub pct {
@@ -72,7 +73,8 @@ $o{readers} //= 4;
 my $standings = $o{readers} ? one($o{'standings-prefix'}, $o{'standings-out'}, $o{'standings-rc'}, $o{readers}) : undef;
 $submit->{results_per_s} = r3($o{submitted} / $o{seconds});
 print JSON::PP->new->canonical->encode({
-    kind => 'live', variant => $o{variant} // '', format => 'individual_ranking', players => 16384,
+    kind => 'live', variant => $o{variant} // '', workload => $o{workload} // 'submit',
+    format => 'individual_ranking', players => 16384,
     rounds => 10, sessions => 163840, open_sessions_before => $o{remaining},
     tournament_id => $o{tournament}, seconds => $o{seconds},
     wall_ms => $o{'wall-ms'}, results_submitted => $o{submitted}, sessions_picked => $o{picked},

@@ -317,16 +317,39 @@ PGB
     cat >"$work/standings.pgbench" <<'PGB'
 SELECT rank, player_id, points FROM tourney.standings(:tid) LIMIT 20;
 PGB
+    # The limits: what submit_result writes to an individual-ranking session,
+    # by one plain SQL statement; and the smallest write transaction.
+    cat >"$work/plain.pgbench" <<'PGB'
+\set score random(0, 30000)
+WITH pick AS (SELECT s.session_id FROM bench.session_ids s WHERE s.n = (SELECT nextval('bench.pick'))),
+ses AS (UPDATE tourney.sessions x SET result_submitted = true, result_submitted_at = now()
+        FROM pick WHERE x.session_id = pick.session_id AND x.session_id > 0
+        RETURNING x.tournament_id, x.session_id)
+UPDATE tourney.session_participants p SET score = :score::numeric / 10, placement = 1
+FROM ses WHERE p.tournament_id = ses.tournament_id AND p.session_id = ses.session_id;
+PGB
+    cat >"$work/commit.pgbench" <<'PGB'
+INSERT INTO bench.commit_probe VALUES (1);
+PGB
+    "${PSQL[@]}" -c "CREATE TABLE bench.commit_probe (x int)"
 }
-live_run() {           # seconds readers(4 or 0) [variant]
-    local secs=$1 readers=$2 variant=${3:-} t0 t1 p1 p2 rc1=0 rc2=0 submitted0 submitted picked0 picked
+# Rows the workload has written so far: results, or probe rows.
+live_written() {       # workload
+    if [[ $1 == commit ]]; then
+        "${PSQL[@]}" -c "SELECT count(*) FROM bench.commit_probe"
+    else
+        "${PSQL[@]}" -c "SELECT count(*) FROM tourney.sessions WHERE tournament_id = $live_tid AND result_submitted"
+    fi
+}
+live_run() {           # seconds readers(4 or 0) [variant [workload: submit, plain or commit]]
+    local secs=$1 readers=$2 variant=${3:-} workload=${4:-submit} t0 t1 p1 p2 rc1=0 rc2=0 submitted0 submitted picked0 picked
     quiesce
-    submitted0=$("${PSQL[@]}" -c "SELECT count(*) FROM tourney.sessions WHERE tournament_id = $live_tid AND result_submitted")
+    submitted0=$(live_written "$workload")
     picked0=$("${PSQL[@]}" -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM bench.pick")
     rm -f "$work"/submit.[0-9]* "$work"/standings.[0-9]* "$work/standings.out"
-    log "live load: 32 submitting + $readers reading clients for $secs s${variant:+, $variant}"
+    log "live load: 32 $workload + $readers reading clients for $secs s${variant:+, $variant}"
     t0=$(now_us)
-    "$PGBENCH" -n -M prepared -c 32 -j 2 -T "$secs" -f "$work/submit.pgbench" -r \
+    "$PGBENCH" -n -M prepared -c 32 -j 2 -T "$secs" -f "$work/$workload.pgbench" -r \
         -l --log-prefix="$work/submit" "$db" >"$work/submit.out" 2>&1 &
     p1=$!
     if ((readers > 0)); then
@@ -337,9 +360,10 @@ live_run() {           # seconds readers(4 or 0) [variant]
     fi
     wait $p1 || rc1=$?
     t1=$(now_us)
-    submitted=$("${PSQL[@]}" -c "SELECT count(*) FROM tourney.sessions WHERE tournament_id = $live_tid AND result_submitted")
+    submitted=$(live_written "$workload")
     picked=$("${PSQL[@]}" -c "SELECT last_value FROM bench.pick")
-    record "$(perl "$here/pgbench_stats.pl" --variant "$variant" --readers "$readers" \
+    if [[ $workload == commit ]]; then picked=$((picked0 + submitted - submitted0)); fi
+    record "$(perl "$here/pgbench_stats.pl" --variant "$variant" --readers "$readers" --workload "$workload" \
         --submit-prefix "$work/submit" --submit-out "$work/submit.out" --submit-rc "$rc1" \
         --standings-prefix "$work/standings" --standings-out "$work/standings.out" --standings-rc "$rc2" \
         --submitted "$((submitted - submitted0))" --picked "$((picked - picked0))" \
@@ -409,6 +433,10 @@ if want live; then
     live_setup
     live_run "$live_seconds" 4
     live_run "$(((live_seconds + 1) / 2))" 0 "no readers"
+    for workload in plain commit; do
+        live_run "$(((live_seconds + 3) / 4))" 0 "no readers" "$workload"
+        live_run "$(((live_seconds + 3) / 4))" 4 "" "$workload"
+    done
     standings_once
 fi
 
