@@ -131,17 +131,19 @@ rankings_calculate(int64 tournament_id)
 	Oid			argtypes[1] = {INT8OID};
 	Datum		key[1] = {Int64GetDatum(tournament_id)};
 	Tournament *t = tournament_lock(tournament_id, TOURNAMENT_LOCK);
+	int32		rounds;
 	int64		written;
 
 	ranking_settings();
 	tournament_require_state(t, STATUS_IN_PROGRESS, "calculate rankings");
 	require_all_results(t);
+	rounds = main_rounds(t, false);
 
 	tourney_plan(&plan_delete, "DELETE FROM tourney.rankings WHERE tournament_id = $1",
 				 1, argtypes);
 	tourney_exec(plan_delete, key, NULL, false, 0);
 	if (t->format != FORMAT_SWISS)
-		written = tally_calculate(t, main_rounds(t, false));
+		written = tally_calculate(t, rounds);
 	else
 	{
 		tourney_plan(&plan_swiss,
