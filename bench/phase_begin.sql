@@ -16,4 +16,5 @@ SELECT coalesce(sum(n_tup_ins), 0) AS ins0, coalesce(sum(n_tup_upd), 0) AS upd0,
        coalesce(sum(idx_scan), 0) AS idx0
   FROM pg_stat_xact_user_tables WHERE schemaname = :'stats_schema' \gset
 \endif
+SELECT pg_current_wal_insert_lsn() AS wal0 \gset
 SELECT extract(epoch FROM clock_timestamp()) * 1000 AS t0 \gset

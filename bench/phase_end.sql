@@ -5,6 +5,7 @@
 -- (HOT or not) and deleted, sequential scans and the rows they read, index
 -- scans.
 SELECT extract(epoch FROM clock_timestamp()) * 1000 AS t1 \gset
+SELECT pg_current_wal_insert_lsn() - :'wal0'::pg_lsn AS wal \gset
 \if :{?untracked}
 \set ins NULL
 \set upd NULL
@@ -26,5 +27,5 @@ COMMIT;
 \endif
 SELECT extract(epoch FROM clock_timestamp()) * 1000 AS t3 \gset
 \set mem `perl :benchdir/procmem.pl :pid :memfile`
-INSERT INTO pg_temp.bench_phase (phase, ms, ins, upd, hot, del, seq, seqread, idx, hwm_kb, anon_kb, result)
-VALUES (:'phase', (:t1 - :t0) + (:t3 - :t2), :ins, :upd, :hot, :del, :seq, :seqread, :idx, :mem, :'result');
+INSERT INTO pg_temp.bench_phase (phase, ms, ins, upd, hot, del, seq, seqread, idx, wal, hwm_kb, anon_kb, result)
+VALUES (:'phase', (:t1 - :t0) + (:t3 - :t2), :ins, :upd, :hot, :del, :seq, :seqread, :idx, :wal, :mem, :'result');

@@ -3,7 +3,7 @@
 SELECT json_object_agg(phase, json_build_object(
            'ms', round(ms, 3), 'rows', ins + upd + del, 'inserted', ins, 'updated', upd,
            'hot_updated', hot, 'deleted', del, 'seq_scans', seq, 'seq_rows_read', seqread,
-           'index_scans', idx,
+           'index_scans', idx, 'wal_bytes', wal,
            'rows_per_s', CASE WHEN ms > 0 THEN round((ins + upd + del) * 1000 / ms) END,
            'vmhwm_kb', hwm_kb, 'peak_anon_kb', anon_kb, 'result', result) ORDER BY ord) AS phases_json,
        round(coalesce(sum(ms) FILTER (WHERE phase = 'create_players'), 0), 3) AS setup_ms,
