@@ -362,7 +362,7 @@ live_run() {           # seconds readers(4 or 0) [variant [workload: submit, pla
     t1=$(now_us)
     submitted=$(live_written "$workload")
     picked=$("${PSQL[@]}" -c "SELECT last_value FROM bench.pick")
-    if [[ $workload == commit ]]; then picked=$((picked0 + submitted - submitted0)); fi
+    if [[ $workload == commit ]]; then picked=$picked0; fi   # takes no session
     record "$(perl "$here/pgbench_stats.pl" --variant "$variant" --readers "$readers" --workload "$workload" \
         --submit-prefix "$work/submit" --submit-out "$work/submit.out" --submit-rc "$rc1" \
         --standings-prefix "$work/standings" --standings-out "$work/standings.out" --standings-rc "$rc2" \
