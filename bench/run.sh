@@ -289,7 +289,7 @@ SQL
 # unused session (a sequence over the sessions in a shuffled order, so no
 # session gets two results and no transaction fails) and pgbench with 4
 # clients that read the top of tourney.standings.
-live_tid=
+live_tid= limit_tid=
 live_setup() {
     log "live load: setting up"
     live_tid=$("${PSQL[@]}" <<'SQL'
@@ -307,9 +307,21 @@ SELECT row_number() OVER (ORDER BY hashint8(session_id)), session_id
 FROM tourney.sessions WHERE tournament_id = :tid;
 CREATE SEQUENCE bench.pick;
 ANALYZE bench.session_ids;
-\echo :tid
+-- the same again for the plain-SQL limit, whose sessions are its own
+SELECT tourney.create_tournament('bench live limits', 'individual_ranking', number_of_rounds => 10) AS limit_tid \gset
+SELECT tourney.enroll(:limit_tid, ARRAY(SELECT player_id FROM tourney.players
+                                        WHERE player_id BETWEEN :lo AND :hi ORDER BY player_id)) \g /dev/null
+SELECT tourney.generate_sessions(:limit_tid, async => false) \g /dev/null
+CREATE TABLE bench.limit_ids (n int PRIMARY KEY, session_id bigint NOT NULL);
+INSERT INTO bench.limit_ids
+SELECT row_number() OVER (ORDER BY hashint8(session_id)), session_id
+FROM tourney.sessions WHERE tournament_id = :limit_tid;
+CREATE SEQUENCE bench.limit_pick;
+ANALYZE bench.limit_ids;
+\echo :tid :limit_tid
 SQL
 )
+    read -r live_tid limit_tid <<<"$live_tid"
     cat >"$work/submit.pgbench" <<'PGB'
 \set score random(0, 30000)
 SELECT tourney.submit_result(s.session_id, ARRAY[:score::numeric / 10]) FROM bench.session_ids s WHERE s.n = (SELECT nextval('bench.pick'));
@@ -321,7 +333,7 @@ PGB
     # by one plain SQL statement; and the smallest write transaction.
     cat >"$work/plain.pgbench" <<'PGB'
 \set score random(0, 30000)
-WITH pick AS (SELECT s.session_id FROM bench.session_ids s WHERE s.n = (SELECT nextval('bench.pick'))),
+WITH pick AS (SELECT s.session_id FROM bench.limit_ids s WHERE s.n = (SELECT nextval('bench.limit_pick'))),
 ses AS (UPDATE tourney.sessions x SET result_submitted = true, result_submitted_at = now()
         FROM pick WHERE x.session_id = pick.session_id AND x.session_id > 0
         RETURNING x.tournament_id, x.session_id)
@@ -335,17 +347,21 @@ PGB
 }
 # Rows the workload has written so far: results, or probe rows.
 live_written() {       # workload
-    if [[ $1 == commit ]]; then
-        "${PSQL[@]}" -c "SELECT count(*) FROM bench.commit_probe"
-    else
-        "${PSQL[@]}" -c "SELECT count(*) FROM tourney.sessions WHERE tournament_id = $live_tid AND result_submitted"
-    fi
+    case $1 in
+        commit) "${PSQL[@]}" -c "SELECT count(*) FROM bench.commit_probe" ;;
+        plain) "${PSQL[@]}" -c "SELECT count(*) FROM tourney.sessions WHERE tournament_id = $limit_tid AND result_submitted" ;;
+        *) "${PSQL[@]}" -c "SELECT count(*) FROM tourney.sessions WHERE tournament_id = $live_tid AND result_submitted" ;;
+    esac
+}
+# The sequence that hands out the workload's sessions.
+live_sequence() {      # workload
+    if [[ $1 == plain ]]; then echo bench.limit_pick; else echo bench.pick; fi
 }
 live_run() {           # seconds readers(4 or 0) [variant [workload: submit, plain or commit]]
     local secs=$1 readers=$2 variant=${3:-} workload=${4:-submit} t0 t1 p1 p2 rc1=0 rc2=0 submitted0 submitted picked0 picked
     quiesce
     submitted0=$(live_written "$workload")
-    picked0=$("${PSQL[@]}" -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM bench.pick")
+    picked0=$("${PSQL[@]}" -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM $(live_sequence "$workload")")
     rm -f "$work"/submit.[0-9]* "$work"/standings.[0-9]* "$work/standings.out"
     log "live load: 32 $workload + $readers reading clients for $secs s${variant:+, $variant}"
     t0=$(now_us)
@@ -361,14 +377,14 @@ live_run() {           # seconds readers(4 or 0) [variant [workload: submit, pla
     wait $p1 || rc1=$?
     t1=$(now_us)
     submitted=$(live_written "$workload")
-    picked=$("${PSQL[@]}" -c "SELECT last_value FROM bench.pick")
+    picked=$("${PSQL[@]}" -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM $(live_sequence "$workload")")
     if [[ $workload == commit ]]; then picked=$picked0; fi   # takes no session
     record "$(perl "$here/pgbench_stats.pl" --variant "$variant" --readers "$readers" --workload "$workload" \
         --submit-prefix "$work/submit" --submit-out "$work/submit.out" --submit-rc "$rc1" \
         --standings-prefix "$work/standings" --standings-out "$work/standings.out" --standings-rc "$rc2" \
         --submitted "$((submitted - submitted0))" --picked "$((picked - picked0))" \
         --remaining "$((163840 - picked0))" --seconds "$secs" \
-        --wall-ms "$(((t1 - t0) / 1000))" --tournament "$live_tid")"
+        --wall-ms "$(((t1 - t0) / 1000))" --tournament "$([[ $workload == plain ]] && echo "$limit_tid" || echo "$live_tid")")"
 }
 # One standings() call of the live tournament, alone, in a fresh connection.
 standings_once() {     # [variant]
