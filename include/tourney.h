@@ -226,8 +226,10 @@ typedef struct PlayerColumn
 
 typedef void (*PlayerValueFn) (void *player, Datum value, bool isnull, void *arg);
 
-extern void tourney_merge_players(PlayerColumn *pc, void *base, int64 count, size_t size,
-								  bool read_only, PlayerValueFn fn, void *arg);
+extern int64 tourney_merge_players(PlayerColumn *pc, void *base, int64 count, size_t size,
+								   bool read_only, PlayerValueFn fn, void *arg);
+extern void tourney_merge_enrolled(PlayerColumn *pc, void *base, int64 count, size_t size,
+								   bool read_only, PlayerValueFn fn, void *arg);
 extern void tourney_bulk_settings(void);
 
 /* tournament.c */

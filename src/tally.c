@@ -521,8 +521,8 @@ tally_standings(const Tournament *t, int32 main_rounds, ReturnSetInfo *rsinfo)
 	tally_begin(&tally, t, main_rounds, true);
 	tally.names = MemoryContextAllocExtended(tally.sums, sizeof(text *) * Max(tally.count, 1),
 											 MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	tourney_merge_players(&names, tally.players, tally.count, sizeof(TallyPlayer), true,
-						  set_name, &tally);
+	tourney_merge_enrolled(&names, tally.players, tally.count, sizeof(TallyPlayer), true,
+						   set_name, &tally);
 	order = tally_rank(&tally, true);
 	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "tourney tally row",
 								   ALLOCSET_SMALL_SIZES);

@@ -346,6 +346,7 @@ typedef struct EnrolRow
 {
 	int64		player_id;
 	int32		seed;			/* 0: none */
+	bool		exists;			/* has a players row */
 } EnrolRow;
 
 static int
@@ -391,14 +392,38 @@ check_enrol_input(EnrolRow *rows, int n)
 	pfree(seeds);
 }
 
+static void
+mark_existing(void *row, Datum value, bool isnull, void *arg)
+{
+	((EnrolRow *) row)->exists = true;
+}
+
 /*
- * The references a foreign key would check, set-based: every player exists,
- * none is enrolled already, no seed is taken.
+ * Every listed player exists (rows sorted by player_id): the players are
+ * merged in id order, as generation reads their ratings.
+ */
+static void
+check_players_exist(EnrolRow *rows, int n)
+{
+	static PlayerColumn existence = {"true", NULL, NULL};
+
+	if (tourney_merge_players(&existence, rows, n, sizeof(EnrolRow), false,
+							  mark_existing, NULL) == n)
+		return;
+	for (int i = 0; i < n; i++)
+		if (!rows[i].exists)
+			ereport(ERROR,
+					(errcode(ERRCODE_NO_DATA_FOUND),
+					 errmsg("player " INT64_FORMAT " does not exist", rows[i].player_id)));
+}
+
+/*
+ * The other references a foreign key would check, set-based: no player is
+ * enrolled already, no seed is taken.
  */
 static void
 check_enrol_references(int64 tournament_id, Datum player_array, Datum seed_array)
 {
-	static SPIPlanPtr plan_missing = NULL;
 	static SPIPlanPtr plan_enrolled = NULL;
 	static SPIPlanPtr plan_seed = NULL;
 	static SPIPlanPtr plan_any = NULL;
@@ -407,18 +432,6 @@ check_enrol_references(int64 tournament_id, Datum player_array, Datum seed_array
 	Datum		args[2] = {Int64GetDatum(tournament_id), player_array};
 	Datum		seedargs[2] = {Int64GetDatum(tournament_id), seed_array};
 	bool		isnull;
-
-	tourney_plan(&plan_missing,
-				 "SELECT u.id FROM unnest($2) u(id) WHERE (SELECT true FROM tourney.players p"
-				 "  WHERE p.player_id = u.id) IS NULL LIMIT 1",
-				 2, argtypes);
-	tourney_exec(plan_missing, args, NULL, false, 1);
-	if (SPI_processed > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("player " INT64_FORMAT " does not exist",
-						DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-													SPI_tuptable->tupdesc, 1, &isnull)))));
 
 	/* the usual first enrolment of a tournament has nothing to collide with */
 	tourney_plan(&plan_any,
@@ -500,12 +513,14 @@ tournament_enroll(int64 tournament_id, int64 *player_ids, int32 *seeds,
 	{
 		rows[i].player_id = player_ids[i];
 		rows[i].seed = (seeds == NULL || seed_nulls[i]) ? 0 : seeds[i];
+		rows[i].exists = false;
 		if (seeds != NULL && !seed_nulls[i] && seeds[i] <= 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("seed must be positive, not %d", seeds[i])));
 	}
 	check_enrol_input(rows, n);
+	check_players_exist(rows, n);
 
 	ids = palloc(sizeof(Datum) * n);
 	seed_values = palloc(sizeof(Datum) * n);
@@ -643,8 +658,8 @@ enrolled_players(int64 tournament_id, bool by_id, int32 *count)
 	*count = (int32) list.count;
 	if (list.count == 0)
 		return palloc(sizeof(SeededPlayer));
-	tourney_merge_players(&ratings, list.items, list.count, sizeof(EnrolledPlayer), false,
-						  set_rating, NULL);
+	tourney_merge_enrolled(&ratings, list.items, list.count, sizeof(EnrolledPlayer), false,
+						   set_rating, NULL);
 	if (!by_id)
 		qsort(list.items, list.count, sizeof(EnrolledPlayer), seeding_order);
 	players = palloc_extended(sizeof(SeededPlayer) * list.count, MCXT_ALLOC_HUGE);

@@ -326,13 +326,13 @@ merge_player_row(HeapTuple row, TupleDesc desc, void *arg)
 }
 
 /*
- * Call fn with each listed player's column value (valid during the call).
- * The players are read in player_id order by id range when their ids are
- * mostly contiguous (players created together), else by id list; either
- * way no player costs an index probe of its own.  Every listed player must
- * exist: tourney lists enrolled players, which cannot be deleted.
+ * Call fn with each listed player's column value (valid during the call)
+ * and return how many of them exist.  The players are read in player_id
+ * order by id range when their ids are mostly contiguous (players created
+ * together), else by id list; either way no player costs an index probe of
+ * its own.
  */
-void
+int64
 tourney_merge_players(PlayerColumn *pc, void *base, int64 count, size_t size,
 					  bool read_only, PlayerValueFn fn, void *arg)
 {
@@ -341,10 +341,10 @@ tourney_merge_players(PlayerColumn *pc, void *base, int64 count, size_t size,
 	int64		last;
 
 	if (count == 0)
-		return;
+		return 0;
 	first = *(int64 *) base;
 	last = *(int64 *) (m.base + (count - 1) * size);
-	if ((uint64) (last - first) < 2 * (uint64) count)
+	if ((uint64) last - (uint64) first < 2 * (uint64) count)	/* no signed overflow */
 	{
 		Oid			argtypes[2] = {INT8OID, INT8OID};
 		Datum		args[2] = {Int64GetDatum(first), Int64GetDatum(last)};
@@ -373,6 +373,18 @@ tourney_merge_players(PlayerColumn *pc, void *base, int64 count, size_t size,
 					 1, argtypes);
 		tourney_scan(pc->listed, args, read_only, merge_player_row, NULL, &m);
 	}
-	if (m.matched != count)
-		elog(ERROR, INT64_FORMAT " listed players have no players row", count - m.matched);
+	return m.matched;
+}
+
+/* The same for players that must exist: tourney's enrolled players. */
+void
+tourney_merge_enrolled(PlayerColumn *pc, void *base, int64 count, size_t size,
+					   bool read_only, PlayerValueFn fn, void *arg)
+{
+	int64		missing = count - tourney_merge_players(pc, base, count, size, read_only,
+														fn, arg);
+
+	/* enrolled players cannot be deleted (see the schema's trigger) */
+	if (missing != 0)
+		elog(ERROR, INT64_FORMAT " enrolled players have no players row", missing);
 }

@@ -9,7 +9,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(115);
+SELECT plan(117);
 
 CREATE TEMP TABLE v (k text PRIMARY KEY, id bigint, ids bigint[]);
 
@@ -117,6 +117,16 @@ SELECT throws_ok(format('SELECT tourney.enroll(NULL, ARRAY[%s])', (pg_temp.ids('
                  '22004', NULL, 'enroll: NULL tournament -> 22004');
 SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s, 9223372036854775807])', pg_temp.id('ko'), (pg_temp.ids('p'))[5]),
                  'P0002', NULL, 'enroll: unknown player -> P0002');
+-- players are checked by merging them in id order: by id range when the
+-- ids are close together, by id list when they are far apart
+SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s, %s])', pg_temp.id('ko'), m, m + 1),
+                 'P0002', format('player %s does not exist', m + 1),
+                 'enroll: unknown player next to a known one (id range) -> P0002 naming it')
+FROM (SELECT max(player_id) AS m FROM tourney.players) x;
+SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[-9223372036854775808, 9223372036854775807])',
+                        pg_temp.id('ko')),
+                 'P0002', 'player -9223372036854775808 does not exist',
+                 'enroll: the smallest and largest bigint ids -> P0002');
 SELECT throws_ok(format('SELECT tourney.enroll(%s, NULL)', pg_temp.id('ko')),
                  '22004', NULL, 'enroll: NULL player array -> 22004');
 SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s, NULL])', pg_temp.id('ko'), (pg_temp.ids('p'))[5]),
