@@ -289,39 +289,36 @@ SQL
 # unused session (a sequence over the sessions in a shuffled order, so no
 # session gets two results and no transaction fails) and pgbench with 4
 # clients that read the top of tourney.standings.
-live_tid= limit_tid=
-live_setup() {
-    log "live load: setting up"
-    live_tid=$("${PSQL[@]}" <<'SQL'
-WITH made AS (INSERT INTO tourney.players (name, rating)
-              SELECT 'bench live ' || g, 1000 + (hashint8extended(g, 7) & 1048575) * 1400.0 / 1048576
-              FROM generate_series(1, 16384) g RETURNING player_id)
-SELECT min(player_id) AS lo, max(player_id) AS hi FROM made \gset
-SELECT tourney.create_tournament('bench live load', 'individual_ranking', number_of_rounds => 10) AS tid \gset
+live_tid= limit_tid= live_lo= live_hi= target_tid= target_seq=
+# One such tournament of the live players, its sessions in a shuffled order
+# (table IDS, numbered from 1) and the sequence that hands them out.
+live_tournament() {    # name ids_table sequence
+    "${PSQL[@]}" -v name="$1" -v ids="$2" -v pick="$3" -v lo="$live_lo" -v hi="$live_hi" <<'SQL'
+SELECT tourney.create_tournament(:'name', 'individual_ranking', number_of_rounds => 10) AS tid \gset
 SELECT tourney.enroll(:tid, ARRAY(SELECT player_id FROM tourney.players
                                   WHERE player_id BETWEEN :lo AND :hi ORDER BY player_id)) \g /dev/null
 SELECT tourney.generate_sessions(:tid, async => false) \g /dev/null
-CREATE TABLE bench.session_ids (n int PRIMARY KEY, session_id bigint NOT NULL);
-INSERT INTO bench.session_ids
+CREATE TABLE :ids (n int PRIMARY KEY, session_id bigint NOT NULL);
+INSERT INTO :ids
 SELECT row_number() OVER (ORDER BY hashint8(session_id)), session_id
 FROM tourney.sessions WHERE tournament_id = :tid;
-CREATE SEQUENCE bench.pick;
-ANALYZE bench.session_ids;
--- the same again for the plain-SQL limit, whose sessions are its own
-SELECT tourney.create_tournament('bench live limits', 'individual_ranking', number_of_rounds => 10) AS limit_tid \gset
-SELECT tourney.enroll(:limit_tid, ARRAY(SELECT player_id FROM tourney.players
-                                        WHERE player_id BETWEEN :lo AND :hi ORDER BY player_id)) \g /dev/null
-SELECT tourney.generate_sessions(:limit_tid, async => false) \g /dev/null
-CREATE TABLE bench.limit_ids (n int PRIMARY KEY, session_id bigint NOT NULL);
-INSERT INTO bench.limit_ids
-SELECT row_number() OVER (ORDER BY hashint8(session_id)), session_id
-FROM tourney.sessions WHERE tournament_id = :limit_tid;
-CREATE SEQUENCE bench.limit_pick;
-ANALYZE bench.limit_ids;
-\echo :tid :limit_tid
+CREATE SEQUENCE :pick;
+ANALYZE :ids;
+\echo :tid
+SQL
+}
+live_setup() {
+    log "live load: setting up"
+    read -r live_lo live_hi < <("${PSQL[@]}" -F ' ' <<'SQL'
+WITH made AS (INSERT INTO tourney.players (name, rating)
+              SELECT 'bench live ' || g, 1000 + (hashint8extended(g, 7) & 1048575) * 1400.0 / 1048576
+              FROM generate_series(1, 16384) g RETURNING player_id)
+SELECT min(player_id), max(player_id) FROM made;
 SQL
 )
-    read -r live_tid limit_tid <<<"$live_tid"
+    live_tid=$(live_tournament 'bench live load' bench.session_ids bench.pick)
+    # the plain-SQL limit has sessions of its own
+    limit_tid=$(live_tournament 'bench live limits' bench.limit_ids bench.limit_pick)
     cat >"$work/submit.pgbench" <<'PGB'
 \set score random(0, 30000)
 SELECT tourney.submit_result(s.session_id, ARRAY[:score::numeric / 10]) FROM bench.session_ids s WHERE s.n = (SELECT nextval('bench.pick'));
@@ -345,23 +342,36 @@ INSERT INTO bench.commit_probe VALUES (1);
 PGB
     "${PSQL[@]}" -c "CREATE TABLE bench.commit_probe (x int)"
 }
-# Rows the workload has written so far: results, or probe rows.
-live_written() {       # workload
+# The tournament a workload writes results to and the sequence that hands
+# out its sessions (the INSERT probe has neither).
+live_target() {        # workload: sets target_tid, target_seq
     case $1 in
-        commit) "${PSQL[@]}" -c "SELECT count(*) FROM bench.commit_probe" ;;
-        plain) "${PSQL[@]}" -c "SELECT count(*) FROM tourney.sessions WHERE tournament_id = $limit_tid AND result_submitted" ;;
-        *) "${PSQL[@]}" -c "SELECT count(*) FROM tourney.sessions WHERE tournament_id = $live_tid AND result_submitted" ;;
+        plain) target_tid=$limit_tid target_seq=bench.limit_pick ;;
+        commit) target_tid= target_seq= ;;
+        *) target_tid=$live_tid target_seq=bench.pick ;;
     esac
 }
-# The sequence that hands out the workload's sessions.
-live_sequence() {      # workload
-    if [[ $1 == plain ]]; then echo bench.limit_pick; else echo bench.pick; fi
+# Rows the workload has written so far: results, or probe rows.
+live_written() {
+    if [[ -z $target_tid ]]; then
+        "${PSQL[@]}" -c "SELECT count(*) FROM bench.commit_probe"
+    else
+        "${PSQL[@]}" -c "SELECT count(*) FROM tourney.sessions WHERE tournament_id = $target_tid AND result_submitted"
+    fi
+}
+# Sessions handed out so far.
+live_picked() {
+    if [[ -z $target_seq ]]; then echo 0; return; fi
+    "${PSQL[@]}" -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM $target_seq"
 }
 live_run() {           # seconds readers(4 or 0) [variant [workload: submit, plain or commit]]
     local secs=$1 readers=$2 variant=${3:-} workload=${4:-submit} t0 t1 p1 p2 rc1=0 rc2=0 submitted0 submitted picked0 picked
+    local -a tournament=()
     quiesce
-    submitted0=$(live_written "$workload")
-    picked0=$("${PSQL[@]}" -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM $(live_sequence "$workload")")
+    live_target "$workload"
+    if [[ -n $target_tid ]]; then tournament=(--tournament "$target_tid"); fi
+    submitted0=$(live_written)
+    picked0=$(live_picked)
     rm -f "$work"/submit.[0-9]* "$work"/standings.[0-9]* "$work/standings.out"
     log "live load: 32 $workload + $readers reading clients for $secs s${variant:+, $variant}"
     t0=$(now_us)
@@ -376,15 +386,14 @@ live_run() {           # seconds readers(4 or 0) [variant [workload: submit, pla
     fi
     wait $p1 || rc1=$?
     t1=$(now_us)
-    submitted=$(live_written "$workload")
-    picked=$("${PSQL[@]}" -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM $(live_sequence "$workload")")
-    if [[ $workload == commit ]]; then picked=$picked0; fi   # takes no session
+    submitted=$(live_written)
+    picked=$(live_picked)
     record "$(perl "$here/pgbench_stats.pl" --variant "$variant" --readers "$readers" --workload "$workload" \
         --submit-prefix "$work/submit" --submit-out "$work/submit.out" --submit-rc "$rc1" \
         --standings-prefix "$work/standings" --standings-out "$work/standings.out" --standings-rc "$rc2" \
         --submitted "$((submitted - submitted0))" --picked "$((picked - picked0))" \
         --remaining "$((163840 - picked0))" --seconds "$secs" \
-        --wall-ms "$(((t1 - t0) / 1000))" --tournament "$([[ $workload == plain ]] && echo "$limit_tid" || echo "$live_tid")")"
+        --wall-ms "$(((t1 - t0) / 1000))" "${tournament[@]}")"
 }
 # One standings() call of the live tournament, alone, in a fresh connection.
 standings_once() {     # [variant]

@@ -137,6 +137,7 @@ rankings_calculate(int64 tournament_id)
 	ranking_settings();
 	tournament_require_state(t, STATUS_IN_PROGRESS, "calculate rankings");
 	require_all_results(t);
+	/* before the DELETE: in that order make test-soak finds the heap flat */
 	rounds = main_rounds(t, false);
 
 	tourney_plan(&plan_delete, "DELETE FROM tourney.rankings WHERE tournament_id = $1",

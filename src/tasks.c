@@ -211,7 +211,7 @@ task_finish_failed(const pg_uuid_t *task_id, const char *message,
 /* A queued task that needs a worker: none alive, and (with grace) not fresh. */
 #define NEEDS_WORKER(k) \
 	"(" k ".status = 'queued'" \
-	" AND (" k ".worker_pid IS NULL OR NOT " WORKER_ALIVE(k ".worker_pid") ")" \
+	" AND NOT " WORKER_ALIVE(k ".worker_pid") \
 	" AND (NOT $1 OR " k ".attempts > 0 OR " k ".queued_at < now() - interval '1 second'))"
 
 /*

@@ -337,42 +337,39 @@ tourney_merge_players(PlayerColumn *pc, void *base, int64 count, size_t size,
 					  bool read_only, PlayerValueFn fn, void *arg)
 {
 	PlayerMerge m = {base, count, size, 0, 0, fn, arg};
+	Oid			range_types[2] = {INT8OID, INT8OID};
+	Oid			listed_types[1] = {INT8ARRAYOID};
+	Datum		args[2];
 	int64		first;
 	int64		last;
+	bool		by_range;
+	SPIPlanPtr	plan;
 
 	if (count == 0)
 		return 0;
 	first = *(int64 *) base;
 	last = *(int64 *) (m.base + (count - 1) * size);
-	if ((uint64) last - (uint64) first < 2 * (uint64) count)	/* no signed overflow */
+	by_range = (uint64) last - (uint64) first < 2 * (uint64) count;	/* no signed overflow */
+	if (by_range)
 	{
-		Oid			argtypes[2] = {INT8OID, INT8OID};
-		Datum		args[2] = {Int64GetDatum(first), Int64GetDatum(last)};
-
-		tourney_plan(&pc->range,
-					 psprintf("SELECT player_id, %s FROM tourney.players"
-							  " WHERE player_id BETWEEN $1 AND $2 ORDER BY player_id",
-							  pc->column),
-					 2, argtypes);
-		tourney_scan(pc->range, args, read_only, merge_player_row, NULL, &m);
+		args[0] = Int64GetDatum(first);
+		args[1] = Int64GetDatum(last);
 	}
 	else
 	{
-		Oid			argtypes[1] = {INT8ARRAYOID};
-		Datum		args[1];
 		int64	   *ids = palloc_extended(sizeof(int64) * count, MCXT_ALLOC_HUGE);
 
 		for (int64 i = 0; i < count; i++)
 			ids[i] = *(int64 *) (m.base + i * size);
 		args[0] = tourney_int8_array_datum(ids, (int) count);
 		pfree(ids);
-		tourney_plan(&pc->listed,
-					 psprintf("SELECT player_id, %s FROM tourney.players"
-							  " WHERE player_id = ANY ($1) ORDER BY player_id",
-							  pc->column),
-					 1, argtypes);
-		tourney_scan(pc->listed, args, read_only, merge_player_row, NULL, &m);
 	}
+	plan = tourney_plan(by_range ? &pc->range : &pc->listed,
+						psprintf("SELECT player_id, %s FROM tourney.players"
+								 " WHERE %s ORDER BY player_id", pc->column,
+								 by_range ? "player_id BETWEEN $1 AND $2" : "player_id = ANY ($1)"),
+						by_range ? 2 : 1, by_range ? range_types : listed_types);
+	tourney_scan(plan, args, read_only, merge_player_row, NULL, &m);
 	return m.matched;
 }
 
