@@ -38,7 +38,7 @@ test: deps
 	@scripts/with-cluster.sh scripts/test.sh
 bench: deps
 	@$(MAKE) -s all install
-	@TOURNEY_PG_OPTS="shared_buffers=2GB max_wal_size=8GB $${TOURNEY_PG_OPTS:-}" scripts/with-cluster.sh bench/run.sh
+	@TOURNEY_PG_OPTS="shared_buffers=2GB max_wal_size=8GB shared_preload_libraries=tourney $${TOURNEY_PG_OPTS:-}" scripts/with-cluster.sh bench/run.sh
 test-soak: deps
 	@$(MAKE) -s all install
 	@scripts/with-cluster.sh scripts/soak.sh

@@ -1,9 +1,11 @@
 -- A knockout generated in a background worker (bench/run.sh).  Variables:
 -- players, seed, benchdir, workdir.  The connection creates the players,
 -- the tournament and the enrolment, queues the generation (timed with its
--- commit), then waits for the task; memwatch.pl looks for the worker
--- process ("tourney task …") from just before the queue call and samples
--- its memory until it exits.  Prints one JSON object.
+-- commit), then waits for the task; memwatch.pl samples the memory of the
+-- worker that claimed the task (tasks.worker_pid) until this connection
+-- ends.  With tourney preloaded that worker may be an idle one that ran an
+-- earlier task ("worker_reused"): its VmHWM is then its peak over all its
+-- tasks.  Prints one JSON object.
 \ir session_start.sql
 \set stats_schema tourney
 \set format knockout
@@ -31,11 +33,6 @@ SELECT tourney.enroll(:tid, ARRAY(SELECT player_id FROM tourney.players
                                   WHERE player_id BETWEEN :lo AND :hi ORDER BY player_id)) AS result \gset
 \ir phase_end.sql
 
-\set wfile :workdir/worker.:pid
-\set started `perl :benchdir/memwatch.pl --match 'tourney task' --interval 5 --timeout 1800 --until-gone :pid --out :wfile >/dev/null 2>&1 & echo started`
--- let the watcher list the processes that exist now
-SELECT pg_sleep(0.05) \g /dev/null
-
 -- untracked: the call alone, autocommitted, so that the task's queue wait
 -- starts with the call (not with the bench's bookkeeping around it)
 \set phase queue
@@ -45,13 +42,17 @@ SELECT tourney.generate_sessions(:tid, async => true) AS task \gset
 \set result :task
 \ir phase_end.sql
 
+\set wfile :workdir/worker.:pid
+SELECT coalesce(bench.task_worker(:'task'), 0) AS wpid \gset
+\set started `[ :wpid = 0 ] || perl :benchdir/memwatch.pl --pid :wpid --interval 5 --timeout 1800 --until-gone :pid --out :wfile >/dev/null 2>&1 & echo started`
+
 \set phase wait
 \ir phase_begin.sql
 SELECT status AS result FROM tourney.wait_for_task(:'task', '30 min') \gset
 \ir phase_end.sql
 
--- the worker exits after its commit: let the watcher see it go
-SELECT pg_sleep(0.2) \g /dev/null
+-- let the watcher take its last sample
+SELECT pg_sleep(0.05) \g /dev/null
 \set worker `cat :wfile 2>/dev/null || echo none`
 \ir report_phases.sql
 SELECT json_build_object(
@@ -63,9 +64,12 @@ SELECT json_build_object(
                                       'queue_wait_ms', queue_wait_ms,
                                       'generation_ms', generation_ms, 'db_write_ms', db_write_ms,
                                       'session_count', session_count, 'worker_pid', worker_pid,
+                                      'worker_reused', EXISTS (SELECT FROM tourney.tasks o
+                                                               WHERE o.worker_pid = k.worker_pid AND o.task_id <> k.task_id
+                                                                 AND o.started_at < k.started_at),
                                       'queued_to_started_ms', round(extract(epoch FROM started_at - queued_at)::numeric * 1000, 3),
                                       'queued_to_finished_ms', round(extract(epoch FROM finished_at - queued_at)::numeric * 1000, 3))
-             FROM tourney.tasks WHERE task_id = :'task'),
+             FROM tourney.tasks k WHERE task_id = :'task'),
     'phases', :'phases_json'::json, 'setup_ms', :setup_ms, 'lifecycle_ms', :lifecycle_ms,
     'total_ms', :total_ms, 'seq_rows_read', :seqread, 'db_sessions_before', :db_sessions,
     'db_participants_before', :db_participants, 'backend_pid', :pid, 'vmhwm_kb', :hwm_kb, 'peak_anon_kb', :anon_kb,

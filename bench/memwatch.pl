@@ -1,12 +1,13 @@
 #!/usr/bin/env perl
 # Sample the memory of one process from /proc until it exits.
 #
-#   memwatch.pl --pid PID       --out FILE [--interval MS] [--timeout S]
+#   memwatch.pl --pid PID       --out FILE [--interval MS] [--timeout S] [--until-gone PID]
 #   memwatch.pl --match PATTERN --out FILE [--interval MS] [--timeout S] [--until-gone PID]
 #
 # --match waits for a new process whose command line contains PATTERN (for
-# example a background worker's title, "tourney task"), then watches it; it
-# gives up when the process --until-gone names has ended.
+# example a background worker's title, "tourney task"), then watches it.
+# Either way it stops when the process --until-gone names has ended (an idle
+# worker that stays for the next task outlives the measurement).
 # After every sample that changes something, FILE is replaced (atomically)
 # by one line of key=value pairs:
 #   pid=… vmhwm_kb=… vmrss_kb=… peak_anon_kb=… peak_shmem_kb=… samples=… alive=0|1
@@ -77,6 +78,7 @@ my %peak = (VmHWM => 0, VmRSS => 0, RssAnon => 0, RssShmem => 0);
 my $samples = 0;
 my $last = '';
 while (time < $deadline) {
+    last if defined $until && !-e "/proc/$until";
     my $st = slurp("/proc/$pid/status");
     last unless defined $st;
     my %v;

@@ -184,10 +184,13 @@ if (@async) {
                      fmt(gmed($k, sub { ph($_[0], 'wait', 'ms') })),
                      mb(gmed($k, sub { $_[0]{worker} ? $_[0]{worker}{vmhwm_kb} : undef })),
                      mb(gmed($k, sub { $_[0]{worker} ? $_[0]{worker}{peak_anon_kb} : undef })),
+                     scalar(grep { $_->{task}{worker_reused} } @{ $group{$k} }),
                      join(',', map { $_->{task}{status} } @{ $group{$k} })];
     }
     table(['players', 'n', 'queue ms', 'queue_wait_ms', 'generation_ms', 'db_write_ms', 'queued→done ms',
-           'wait ms', 'worker VmHWM MB', 'worker private MB', 'task'], @rows);
+           'wait ms', 'worker VmHWM MB', 'worker private MB', 'idle worker reused', 'task'], @rows);
+    print "   (idle worker reused: runs whose task an idle worker of an earlier task took; the\n",
+          "   others started a worker; a reused worker's VmHWM is its peak over all its tasks)\n";
 }
 
 # ---- concurrency
@@ -284,6 +287,9 @@ if (@err) {
     my @w = map { $_->{task}{queue_wait_ms} } grep { $_->{kind} eq 'async' && !$_->{variant} } @m;
     $t->('async launch (queue call + commit), median', '≤ 5 ms', @q ? fmt(median(@q), 2) . ' ms' : undef, @q ? median(@q) <= 5 : undef);
     $t->('async queue wait, median', '≤ 5 ms', @w ? fmt(median(@w), 2) . ' ms' : undef, @w ? median(@w) <= 5 : undef);
+    my @new = map { $_->{task}{queue_wait_ms} }
+              grep { $_->{kind} eq 'async' && !$_->{variant} && !$_->{task}{worker_reused} } @m;
+    $t->('  the same, only tasks that started a new worker', '–', @new ? fmt(median(@new), 2) . ' ms (' . scalar(@new) . ' runs)' : undef, undef);
     for my $x (grep { $_->{kind} eq 'live' && ($_->{workload} // 'submit') eq 'submit'
                       && ($_->{variant} // '') =~ /^(|no readers)$/ } @m) {
         my $w = $x->{variant} ? ' (no readers)' : ' (4 readers)';

@@ -124,8 +124,8 @@ SELECT json_build_object(
                  FROM unnest(ARRAY['shared_buffers', 'work_mem', 'maintenance_work_mem',
                                    'max_wal_size', 'checkpoint_timeout', 'synchronous_commit',
                                    'fsync', 'full_page_writes', 'wal_level', 'max_worker_processes',
-                                   'autovacuum', 'jit', 'tourney.max_workers',
-                                   'tourney.async_threshold']) WITH ORDINALITY AS s(n, o)),
+                                   'autovacuum', 'jit', 'shared_preload_libraries', 'tourney.max_workers',
+                                   'tourney.worker_idle_timeout', 'tourney.async_threshold']) WITH ORDINALITY AS s(n, o)),
     'machine', json_build_object('nproc', $(nproc), 'mem_total_kb', $memkb, 'cpu', '$cpu',
                                  'kernel', '$(uname -r)', 'uptime_start', '$(uptime | sed "s/'//g")'),
     'pg_opts', '${TOURNEY_PG_OPTS:-}');
@@ -140,7 +140,8 @@ perl -MJSON::PP -e '
     print "server: PostgreSQL $o->{server_version}; ",
           join(", ", map { "$_=$s->{$_}" } grep { defined $s->{$_} }
                qw(shared_buffers work_mem max_wal_size checkpoint_timeout synchronous_commit fsync
-                  max_worker_processes autovacuum jit tourney.max_workers)), "\n";
+                  max_worker_processes autovacuum jit shared_preload_libraries tourney.max_workers
+                  tourney.worker_idle_timeout)), "\n";
     print "note: tourney phases set work_mem=64MB for themselves; the baseline sessions SET the same,\n",
           "      and enable_seqscan, enable_nestloop and jit off (plans independent of statistics)\n";
     if ($s->{shared_buffers} !~ /GB$/) {

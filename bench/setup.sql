@@ -14,3 +14,18 @@ CREATE TABLE bench_base.session_participants (LIKE tourney.session_participants 
     WITH (fillfactor = 50);
 CREATE TABLE bench_base.rankings (LIKE tourney.rankings INCLUDING ALL);
 CREATE SEQUENCE bench_base.tournament_seq;
+-- The process that runs a queued task: its worker_pid, once a worker has
+-- claimed it (NULL if the task ended unclaimed or none claimed it in 10 s).
+CREATE FUNCTION bench.task_worker(task uuid) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    k tourney.tasks;
+BEGIN
+    FOR i IN 1 .. 10000 LOOP
+        k := tourney.generation_status(task);
+        IF k.worker_pid IS NOT NULL OR k.status NOT IN ('queued', 'running') THEN
+            RETURN k.worker_pid;
+        END IF;
+        PERFORM pg_sleep(0.001);
+    END LOOP;
+    RETURN NULL;
+END $$;

@@ -13,6 +13,7 @@
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "portability/instr_time.h"
+#include "storage/lock.h"
 #include "utils/array.h"
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
@@ -22,6 +23,7 @@ extern int	tourney_async_threshold;
 extern int	tourney_max_workers;
 extern int	tourney_task_retries;
 extern int	tourney_node_id;
+extern int	tourney_worker_idle_timeout;
 
 /* Rows per cursor fetch: bounds the memory of every bulk read. */
 #define TOURNEY_BATCH_ROWS 32768
@@ -316,9 +318,29 @@ extern void tasks_recover_if_needed(void);
 extern void tasks_wake_waiters(void);
 
 /* worker.c */
+
+/* What a task or recovery worker is started (or handed a task) with. */
+typedef struct TaskWorkerArgs
+{
+	Oid			database;
+	Oid			role;			/* session user; InvalidOid: a recovery worker */
+	pg_uuid_t	task_id;
+	VirtualTransactionId dispatcher;	/* transaction to wait for */
+	int			max_workers;	/* the dispatcher's settings */
+	int			task_retries;
+	int			idle_timeout;	/* ms */
+} TaskWorkerArgs;
+
 extern bool task_dispatch(const pg_uuid_t *task_id, Oid database, Oid role);
 extern bool recovery_dispatch(Oid database);
+extern bool task_worker_start(const TaskWorkerArgs *args);
 extern void tourney_register_launcher(void);
+
+/* pool.c */
+extern void pool_install_hooks(void);
+extern bool pool_hand_over(const TaskWorkerArgs *task);
+extern void pool_retire_idle(void);
+extern bool pool_wait_for_task(TaskWorkerArgs *task, volatile sig_atomic_t *stop);
 
 /* results.c */
 typedef struct ResultWriter ResultWriter;

@@ -13,6 +13,7 @@ int			tourney_async_threshold = 128;
 int			tourney_max_workers = 4;
 int			tourney_task_retries = 2;
 int			tourney_node_id = 0;
+int			tourney_worker_idle_timeout = 10000;
 
 /* Labels of the SQL enums, in declaration order (see tourney--0.1.sql). */
 const char *const tourney_format_names[] =
@@ -55,8 +56,18 @@ _PG_init(void)
 							0, 0, 32767,
 							PGC_SUSET, 0,
 							NULL, NULL, NULL);
+	DefineCustomIntVariable("tourney.worker_idle_timeout",
+							"Time a generation worker stays, idle, for the next task of its database and user.",
+							"Only with tourney in shared_preload_libraries; 0 ends every worker with its task.",
+							&tourney_worker_idle_timeout,
+							10000, 0, 3600 * 1000,
+							PGC_SUSET, GUC_UNIT_MS,
+							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("tourney");
 
 	if (process_shared_preload_libraries_in_progress)
+	{
 		tourney_register_launcher();
+		pool_install_hooks();
+	}
 }

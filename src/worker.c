@@ -45,17 +45,6 @@
 PGDLLEXPORT void tourney_task_worker_main(Datum main_arg);
 PGDLLEXPORT void tourney_launcher_main(Datum main_arg);
 
-/* What a worker is started with (bgw_extra). */
-typedef struct TaskWorkerArgs
-{
-	Oid			database;
-	Oid			role;			/* InvalidOid: a recovery worker */
-	pg_uuid_t	task_id;
-	VirtualTransactionId dispatcher;	/* transaction to wait for */
-	int			max_workers;	/* the dispatcher's settings */
-	int			task_retries;
-} TaskWorkerArgs;
-
 StaticAssertDecl(sizeof(TaskWorkerArgs) <= BGW_EXTRALEN, "TaskWorkerArgs too large");
 
 /* Slots are advisory locks on (no database, this key, slot number). */
@@ -115,9 +104,11 @@ start_worker(const TaskWorkerArgs *args, pid_t notify_pid, BackgroundWorkerHandl
 }
 
 /*
- * Start a worker for a queued task; false when no worker process slot is
- * free (the task then stays queued until recovery tries again).  The
- * worker first waits for the calling transaction to end.
+ * Give a queued task to an idle worker (pool.c), else start a worker for
+ * it; false when no worker process slot is free (the task then stays
+ * queued until recovery tries again, and idle workers are asked to leave
+ * to free their slots).  The worker first waits for the calling
+ * transaction to end.
  */
 bool
 task_dispatch(const pg_uuid_t *task_id, Oid database, Oid role)
@@ -132,7 +123,22 @@ task_dispatch(const pg_uuid_t *task_id, Oid database, Oid role)
 	GET_VXID_FROM_PGPROC(args.dispatcher, *MyProc);
 	args.max_workers = tourney_max_workers;
 	args.task_retries = tourney_task_retries;
-	return start_worker(&args, 0, &handle);
+	args.idle_timeout = tourney_worker_idle_timeout;
+	if (pool_hand_over(&args))
+		return true;
+	if (start_worker(&args, 0, &handle))
+		return true;
+	pool_retire_idle();
+	return false;
+}
+
+/* A new worker for a task that was handed to a worker now leaving. */
+bool
+task_worker_start(const TaskWorkerArgs *args)
+{
+	BackgroundWorkerHandle *handle;
+
+	return start_worker(args, 0, &handle);
 }
 
 /* Start a recovery worker for a database; it waits for nobody. */
@@ -179,18 +185,20 @@ lookup_generate_function(GenerateFunction *f)
 	ReleaseSysCache(tuple);
 }
 
+/* The user a step ran as before it became the owner. */
+static Oid	outer_user = InvalidOid;
+static int	outer_sec_context = 0;
+
 /*
  * Run as the extension's owner with search_path pinned, exactly as the
- * SECURITY DEFINER SQL functions do.  Undone at commit or abort.
+ * SECURITY DEFINER SQL functions do.  worker_step_end (or an abort) undoes
+ * it, and the commit the settings.
  */
 static void
 become_owner(const GenerateFunction *f)
 {
-	int			sec_context;
-	Oid			user;
-
-	GetUserIdAndSecContext(&user, &sec_context);
-	SetUserIdAndSecContext(f->owner, sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	GetUserIdAndSecContext(&outer_user, &outer_sec_context);
+	SetUserIdAndSecContext(f->owner, outer_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 	(void) NewGUCNestLevel();
 	(void) set_config_option("search_path", "pg_catalog, pg_temp",
 							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
@@ -213,6 +221,7 @@ worker_step_begin(GenerateFunction *f)
 static void
 worker_step_end(void)
 {
+	SetUserIdAndSecContext(outer_user, outer_sec_context);
 	SPI_finish();
 	PopActiveSnapshot();
 	CommitTransactionCommand();
@@ -227,6 +236,12 @@ worker_step_end(void)
 static void
 act_as_requester(const ClaimedTask *c, const GenerateFunction *f)
 {
+	/* a worker serves only tasks of the session user it logged in as */
+	if (c->connected_as != GetSessionUserId())
+		elog(ERROR, "task queued by role %u taken by a worker of role %u",
+			 c->connected_as, GetSessionUserId());
+	/* the role of this worker's previous task, if any, ends here */
+	SetCurrentRoleId(InvalidOid, false);
 	if (c->requested_by != c->connected_as)
 	{
 		if (!is_member_of_role(c->connected_as, c->requested_by))
@@ -289,11 +304,12 @@ static void
 record_failure(ErrorData *edata)
 {
 	GenerateFunction f;
-	char	   *message = got_sigterm
-		? psprintf("worker terminated during the generation: %s", edata->message)
-		: edata->message;
+	char	   *message;
 
 	worker_step_begin(&f);
+	message = got_sigterm
+		? psprintf("worker terminated during the generation: %s", edata->message)
+		: edata->message;
 	task_finish_failed(&current_task, message, unpack_sql_state(edata->sqlerrcode),
 					   got_sigterm);
 	worker_step_end();
@@ -319,11 +335,13 @@ run_task(const ClaimedTask *c)
 		FlushErrorState();
 		AbortCurrentTransaction();
 		record_failure(edata);
+		FreeErrorData(edata);
 	}
 	PG_END_TRY();
 }
 
-static bool
+/* The slot taken, or -1 when all max_workers slots are taken. */
+static int
 try_take_slot(int max_workers)
 {
 	for (int i = 0; i < max_workers; i++)
@@ -332,22 +350,34 @@ try_take_slot(int max_workers)
 
 		SET_LOCKTAG_ADVISORY(tag, InvalidOid, SLOT_LOCK_KEY, (uint32) i, 2);
 		if (LockAcquire(&tag, ExclusiveLock, true, true) != LOCKACQUIRE_NOT_AVAIL)
-			return true;
+			return i;
 	}
-	return false;
+	return -1;
 }
 
 /* Workers that end a task wake us; the timeout covers other databases. */
-static void
+static int
 wait_for_slot(int max_workers)
 {
-	while (!try_take_slot(max_workers))
+	int			slot;
+
+	while ((slot = try_take_slot(max_workers)) < 0)
 	{
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 						 SLOT_POLL_MS, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
 		CHECK_FOR_INTERRUPTS();
 	}
+	return slot;
+}
+
+static void
+release_slot(int slot)
+{
+	LOCKTAG		tag;
+
+	SET_LOCKTAG_ADVISORY(tag, InvalidOid, SLOT_LOCK_KEY, (uint32) slot, 2);
+	LockRelease(&tag, ExclusiveLock, true);
 }
 
 /*
@@ -402,19 +432,28 @@ claim_task(bool adopted, ClaimedTask *claimed)
 /*
  * The task, running, in one transaction when a slot is free at once (the
  * usual case, and the one the queue wait is about), else adopted first and
- * claimed when a slot frees.  False when the queuing transaction rolled
- * back or another worker has the task.
+ * claimed when a slot frees.  The slot taken, or -1 when the queuing
+ * transaction rolled back or another worker has the task.
  */
-static bool
+static int
 take_task(const TaskWorkerArgs *args, ClaimedTask *claimed)
 {
+	bool		adopted = false;
+	int			slot;
+
 	wait_for_dispatcher(args);
-	if (try_take_slot(args->max_workers))
-		return claim_task(false, claimed);
-	if (!adopt_task())
-		return false;
-	wait_for_slot(args->max_workers);
-	return claim_task(true, claimed);
+	slot = try_take_slot(args->max_workers);
+	if (slot < 0)
+	{
+		if (!adopt_task())
+			return -1;
+		adopted = true;
+		slot = wait_for_slot(args->max_workers);
+	}
+	if (claim_task(adopted, claimed))
+		return slot;
+	release_slot(slot);
+	return -1;
 }
 
 /* Recovery in this database, if tourney is installed in it. */
@@ -444,16 +483,32 @@ recover_database(bool grace)
 	}
 }
 
+/* One task from take to end; the worker is then free for another. */
+static void
+serve_task(const TaskWorkerArgs *args)
+{
+	ClaimedTask claimed;
+	int			slot;
+
+	current_task = args->task_id;
+	tourney_max_workers = args->max_workers;
+	tourney_task_retries = args->task_retries;
+	slot = take_task(args, &claimed);
+	if (slot < 0)
+		return;
+	run_task(&claimed);
+	release_slot(slot);
+	if (!got_sigterm)
+		recover_database(true);
+	tasks_wake_waiters();
+}
+
 void
 tourney_task_worker_main(Datum main_arg)
 {
 	TaskWorkerArgs args;
-	ClaimedTask claimed;
 
 	memcpy(&args, MyBgworkerEntry->bgw_extra, sizeof(args));
-	current_task = args.task_id;
-	tourney_max_workers = args.max_workers;
-	tourney_task_retries = args.task_retries;
 	pqsignal(SIGTERM, task_worker_sigterm);
 	BackgroundWorkerUnblockSignals();
 	BackgroundWorkerInitializeConnectionByOid(args.database, args.role, 0);
@@ -463,12 +518,18 @@ tourney_task_worker_main(Datum main_arg)
 		recover_database(false);
 		proc_exit(0);
 	}
-	if (!take_task(&args, &claimed))
-		proc_exit(0);
-	run_task(&claimed);
-	if (!got_sigterm)
-		recover_database(true);
-	tasks_wake_waiters();
+	for (;;)
+	{
+		serve_task(&args);
+		if (got_sigterm || !pool_wait_for_task(&args, &got_sigterm))
+			break;
+		if (got_sigterm)
+		{
+			/* stopped as a task was handed over: it gets a worker of its own */
+			(void) task_worker_start(&args);
+			break;
+		}
+	}
 	proc_exit(0);
 }
 

@@ -189,6 +189,18 @@ make_players() {
 	   SELECT array_agg(player_id ORDER BY player_id) FROM p"
 }
 
+# task_roles GROUP USER PASSWORD: GROUP, a NOLOGIN role that may create,
+# enrol, generate and wait, and USER, a LOGIN member of it.
+task_roles() {
+	q "CREATE ROLE $1 NOLOGIN" \
+		"GRANT USAGE ON SCHEMA tourney TO $1" \
+		"GRANT EXECUTE ON FUNCTION tourney.create_tournament(text, text, text, text, int, bool, bigint[]),
+		     tourney.enroll(bigint, bigint[], int[]), tourney.generate_sessions(bigint, bool),
+		     tourney.wait_for_task(uuid, interval), tourney.generation_status(uuid) TO $1" \
+		"CREATE ROLE $2 LOGIN PASSWORD '$3' IN ROLE $1" >/dev/null ||
+		diag "could not create the roles $1 and $2"
+}
+
 # new_tournament NAME: a knockout draft; prints its id.
 new_tournament() {
 	q "SELECT tourney.create_tournament('$1', 'knockout')"

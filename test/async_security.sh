@@ -19,15 +19,9 @@ drop_roles() {
 }
 q "DROP ROLE IF EXISTS $usr, $grp, $nox" >/dev/null 2>&1
 at_exit drop_roles
-q "CREATE ROLE $nox LOGIN PASSWORD '$pw'" \
-	"GRANT USAGE ON SCHEMA tourney TO $nox" \
-	"CREATE ROLE $grp NOLOGIN" \
-	"GRANT USAGE ON SCHEMA tourney TO $grp" \
-	"GRANT EXECUTE ON FUNCTION tourney.create_tournament(text, text, text, text, int, bool, bigint[]),
-	     tourney.enroll(bigint, bigint[], int[]), tourney.generate_sessions(bigint, bool),
-	     tourney.wait_for_task(uuid, interval), tourney.generation_status(uuid) TO $grp" \
-	"CREATE ROLE $usr LOGIN PASSWORD '$pw' IN ROLE $grp" >/dev/null ||
-	diag "could not create the roles"
+q "CREATE ROLE $nox LOGIN PASSWORD '$pw'" "GRANT USAGE ON SCHEMA tourney TO $nox" >/dev/null ||
+	diag "could not create the role $nox"
+task_roles "$grp" "$usr" "$pw"
 
 as_nox() { PGUSER=$nox PGPASSWORD=$pw "$@"; }
 as_usr() { PGUSER=$usr PGPASSWORD=$pw "$@"; }

@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# Idle task workers (SPEC §5; issue 5, the queue wait): with tourney in
+# shared_preload_libraries, a worker that has ended its task stays idle for
+# tourney.worker_idle_timeout and takes the next task of its database and
+# session user.  It must serve only that user, hold nothing while idle, keep
+# at most tourney.max_workers idle, leave on its timeout, on SIGTERM and
+# when DROP DATABASE needs the database, and never run a task whose queuing
+# transaction rolled back.
+# Named zz_ so that it runs after the other scripts: it restarts the cluster
+# with tourney preloaded (restored at exit, also when a test fails).
+source "$(dirname "${BASH_SOURCE[0]}")/async_lib.bash"
+
+plan 28
+
+source "$(dirname "${BASH_SOURCE[0]}")/cluster_lib.bash"
+
+pfx=${PGDATABASE//[^A-Za-z0-9_]/_}
+grp=${pfx}_pool_grp
+usr=${pfx}_pool_usr
+pw="pw_${RANDOM}_${RANDOM}_$$"
+dropme=${PGDATABASE}_pool_dropme
+drop_roles() {
+	q "DROP OWNED BY $usr, $grp" "DROP ROLE IF EXISTS $usr, $grp" ||
+		diag "could not drop roles $usr, $grp"
+}
+q "DROP ROLE IF EXISTS $usr, $grp" >/dev/null 2>&1
+at_exit drop_roles
+at_exit "q 'DROP DATABASE IF EXISTS \"$dropme\"'"
+at_exit restore_cluster
+task_roles "$grp" "$usr" "$pw"
+as_usr() { PGUSER=$usr PGPASSWORD=$pw "$@"; }
+
+P=$(make_players 300 pool)
+[[ $P == '{'* ]] || diag "could not create players: $P"
+ALL="'$P'::bigint[]"
+
+# run_task [SETTINGS_SQL]: a new 300-player knockout generated in a worker,
+# waited for; prints "status|worker_pid|requested_by|connected_as".
+run_task() {
+	local t
+	t=$(tournament_with "$ALL" "pool task")
+	qs <<SQL
+${1:-}
+SELECT tourney.generate_sessions($t, async => true) AS task \gset
+SELECT concat_ws('|', status, worker_pid, requested_by, connected_as)
+FROM tourney.wait_for_task(:'task', '60 s');
+SQL
+}
+field() { cut -d'|' -f"$2" <<<"$1"; }
+alive() { q "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND backend_type = 'tourney task'"; }
+# with no task left, every task worker is an idle one
+idle_workers() {
+	q "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'tourney task'"
+}
+
+preload_set
+ok "$(ctl restart -m fast && server_up 60 && echo t)" "restart with shared_preload_libraries = tourney"
+
+# ---------------------------------------------------------------------------
+# 1. One worker serves the tasks of its user one after another, and holds
+#    nothing while it waits.
+# ---------------------------------------------------------------------------
+r1=$(run_task)
+r2=$(run_task)
+r3=$(run_task)
+w=$(field "$r1" 2)
+is "$(field "$r1" 1)|$(field "$r2" 1)|$(field "$r3" 1)" "done|done|done" "three tasks in a row: all done"
+is "$(field "$r2" 2)|$(field "$r3" 2)" "$w|$w" "the first task's worker (pid $w) ran the next two"
+is "$(q "SELECT state FROM pg_stat_activity WHERE pid = $w")" idle "between tasks the worker is idle"
+is "$(q "SELECT count(*) FROM pg_locks WHERE pid = $w")" 0 \
+	"an idle worker holds no lock (its worker slot included)"
+is "$(q "SELECT count(*) FROM tourney.sessions s JOIN tourney.tasks k USING (tournament_id)
+         WHERE k.worker_pid = $w")" 900 "the reused worker wrote every session of its three tasks"
+
+# ---------------------------------------------------------------------------
+# 2. Another session user gets a worker of its own; SET ROLE is honoured
+#    task by task by a reused worker.
+# ---------------------------------------------------------------------------
+t=$(tournament_with "$ALL" "pool usr")
+ru=$(as_usr qs <<SQL
+SELECT tourney.generate_sessions($t, async => true) AS task \gset
+SELECT concat_ws('|', status, worker_pid, requested_by, connected_as) FROM tourney.wait_for_task(:'task', '60 s');
+SQL
+)
+wu=$(field "$ru" 2)
+is "$(field "$ru" 1)|$(field "$ru" 4)" "done|$usr" "a task of another login role is done"
+ok "$([[ -n $wu && $wu != "$w" ]] && echo t)" "it ran in a worker of its own ($wu, not $w)"
+is "$(q "SELECT usename FROM pg_stat_activity WHERE pid = $wu")" "$usr" "that worker is logged in as $usr"
+for mode in "SET ROLE $grp;" "RESET ROLE;"; do
+	t=$(tournament_with "$ALL" "pool usr role")
+	r=$(as_usr qs <<SQL
+$mode
+SELECT tourney.generate_sessions($t, async => true) AS task \gset
+RESET ROLE;
+SELECT concat_ws('|', status, worker_pid, requested_by, connected_as) FROM tourney.wait_for_task(:'task', '60 s');
+SQL
+)
+	if [[ $mode == SET* ]]; then want=$grp; else want=$usr; fi
+	is "$r" "done|$wu|$want|$usr" "after '$mode' the task is requested by $want and run by the same worker"
+done
+
+# ---------------------------------------------------------------------------
+# 3. A task handed to an idle worker in a transaction that rolls back never
+#    runs; the worker stays for the next one.
+# ---------------------------------------------------------------------------
+t=$(tournament_with "$ALL" "pool rollback")
+out=$(qs <<SQL 2>&1
+BEGIN;
+SELECT tourney.generate_sessions($t, async => true) AS task \gset
+SELECT pg_sleep(0.3);
+ROLLBACK;
+SELECT count(*) FROM tourney.tasks WHERE task_id = :'task';
+SQL
+)
+sleep 0.5
+is "$(tail -n 1 <<<"$out")|$(counts "$t")|$(q "SELECT status FROM tourney.tournaments WHERE tournament_id = $t")" \
+	"0|0/0|draft" "rolled back: no task row, no sessions, the tournament still draft"
+is "$(alive "$w")|$(q "SELECT state FROM pg_stat_activity WHERE pid = $w")" "1|idle" \
+	"rolled back: the idle worker is still there, idle"
+r=$(run_task)
+is "$(field "$r" 1)|$(field "$r" 2)" "done|$w" "the next task is run by that worker"
+
+# ---------------------------------------------------------------------------
+# 4. SIGTERM ends an idle worker; the next task gets a new one.
+# ---------------------------------------------------------------------------
+is "$(q "SELECT pg_terminate_backend($w)")" t "pg_terminate_backend of the idle worker"
+poll 10 "SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = $w" || true
+is "$(alive "$w")" 0 "the terminated worker has exited"
+r=$(run_task)
+w2=$(field "$r" 2)
+ok "$([[ $(field "$r" 1) == done && -n $w2 && $w2 != "$w" ]] && echo t)" \
+	"the next task is done by a new worker ($w2)"
+
+# ---------------------------------------------------------------------------
+# 5. At most tourney.max_workers workers stay idle.
+# ---------------------------------------------------------------------------
+ids=()
+for i in 1 2 3 4 5; do ids+=("$(tournament_with "$ALL" "pool burst $i")"); done
+out=$(qs <<SQL 2>&1
+SET tourney.max_workers = 2;
+BEGIN;
+$(for id in "${ids[@]}"; do echo "SELECT tourney.generate_sessions($id, async => true);"; done)
+COMMIT;
+SQL
+)
+mapfile -t tasks <<<"$out"
+for task in "${tasks[@]}"; do wait_end "$task" 60 >/dev/null; done
+is "$(q "SELECT count(*) FILTER (WHERE status = 'done') || '/' || count(*) FROM tourney.tasks
+         WHERE task_id = ANY ('{$(IFS=,; echo "${tasks[*]}")}'::uuid[])")" 5/5 \
+	"five tasks queued at once with max_workers 2: all done"
+sleep 0.5
+ok "$( (($(idle_workers) <= 2)) && echo t)" \
+	"then at most 2 task workers are idle ($(idle_workers))"
+
+# ---------------------------------------------------------------------------
+# 6. tourney.worker_idle_timeout: the worker leaves when it has passed; 0
+#    ends it with its task.
+# ---------------------------------------------------------------------------
+q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'tourney task'" >/dev/null
+poll 10 "SELECT count(*) = 0 FROM pg_stat_activity WHERE backend_type = 'tourney task'" || true
+r=$(run_task "SET tourney.worker_idle_timeout = '1s';")
+w=$(field "$r" 2)
+is "$(field "$r" 1)|$(alive "$w")" "done|1" "idle timeout 1s: the task is done, its worker waits"
+poll 10 "SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = $w" || true
+is "$(alive "$w")" 0 "idle timeout 1s: the worker has left within 10 s"
+r=$(run_task "SET tourney.worker_idle_timeout = 0;")
+w=$(field "$r" 2)
+poll 5 "SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = $w" || true
+is "$(field "$r" 1)|$(alive "$w")" "done|0" "idle timeout 0: the worker ends with its task"
+out=$(qe "SET tourney.worker_idle_timeout = -1")
+is "$(sqlstate "$out")" 22023 "a negative idle timeout is refused (22023)"
+
+# ---------------------------------------------------------------------------
+# 7. DROP DATABASE does not wait for an idle worker (it gives up after 5 s
+#    of other connections).
+# ---------------------------------------------------------------------------
+q "DROP DATABASE IF EXISTS \"$dropme\"" "CREATE DATABASE \"$dropme\"" >/dev/null
+r=$(PGDATABASE=$dropme qs <<'SQL' 2>&1
+CREATE EXTENSION tourney;
+WITH p AS (INSERT INTO tourney.players (name, rating) SELECT 'd' || g, 1000 + g FROM generate_series(1, 300) g RETURNING player_id)
+SELECT tourney.create_tournament('drop', 'knockout') AS t, array_agg(player_id ORDER BY player_id) AS ids FROM p \gset
+SELECT tourney.enroll(:t, :'ids') \g /dev/null
+SELECT tourney.generate_sessions(:t, async => true) AS task \gset
+SELECT status FROM tourney.wait_for_task(:'task', '60 s');
+SQL
+)
+is "$r|$(q "SELECT count(*) FROM pg_stat_activity WHERE datname = '$dropme' AND backend_type = 'tourney task'")" \
+	"done|1" "a task done in a new database leaves its worker idle there"
+start=$(date +%s%N)
+out=$(qe "SET statement_timeout = '4s'" "DROP DATABASE \"$dropme\"")
+took=$((($(date +%s%N) - start) / 1000000))
+is "$out" "" "DROP DATABASE of that database succeeds at once (${took} ms)"
+ok "$( ((took < 4000)) && echo t)" "without waiting for the idle worker"
+
+# ---------------------------------------------------------------------------
+# Restore the configuration: no preloading, restarted.
+# ---------------------------------------------------------------------------
+preload_remove
+ok "$(ctl restart -m fast && server_up 60 && echo t)" "restart without shared_preload_libraries"
+r=$(run_task)
+w=$(field "$r" 2)
+poll 5 "SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = $w" || true
+is "$(field "$r" 1)|$(alive "$w")" "done|0" "not preloaded: a worker ends with its task"
