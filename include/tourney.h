@@ -234,6 +234,19 @@ extern void tourney_merge_enrolled(PlayerColumn *pc, void *base, int64 count, si
 								   bool read_only, PlayerValueFn fn, void *arg);
 extern void tourney_bulk_settings(void);
 
+/* checks.c */
+struct ResultRelInfo;
+extern void table_use_kept_checks(struct ResultRelInfo *rri);
+
+/* keyscan.c (in functions that write: it sees their earlier writes) */
+typedef struct KeyScan KeyScan;
+
+extern KeyScan *keyscan_begin(const char *relname, const char *indexname, int nkeys,
+							  const Datum *keys);
+extern struct TupleTableSlot *keyscan_next(KeyScan *ks);
+extern void keyscan_end(KeyScan *ks);
+extern AttrNumber keyscan_attnum(KeyScan *ks, const char *column);
+
 /* tournament.c */
 /* How tournament_lock reads the row. */
 typedef enum TournamentAccess

@@ -9,7 +9,9 @@
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "executor/tuptable.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
@@ -255,37 +257,36 @@ lock_session(int64 session_id, LockedSession *ls)
 	s->session_tid = DatumGetTid(SPI_getbinval(row, desc, 9, &isnull));
 }
 
-/* Participants in slot order, with their stored scores (NULL if none yet). */
+/*
+ * Participants in slot order, with their stored scores (NULL if none yet),
+ * read by key.
+ */
 int
 read_participants(int64 tournament_id, ResultSession *s, Datum *stored)
 {
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[2] = {INT8OID, INT8OID};
-	Datum		args[2] = {Int64GetDatum(tournament_id), Int64GetDatum(s->session_id)};
+	Datum		keys[2] = {Int64GetDatum(tournament_id), Int64GetDatum(s->session_id)};
+	KeyScan    *ks = keyscan_begin("session_participants", "session_participants_pkey", 2, keys);
+	AttrNumber	player_col = keyscan_attnum(ks, "player_id");
+	AttrNumber	score_col = keyscan_attnum(ks, "score");
+	TupleTableSlot *row;
+	int			n = 0;
 
-	tourney_plan(&plan,
-				 "SELECT player_id, score, ctid FROM tourney.session_participants"
-				 " WHERE tournament_id = $1 AND session_id = $2 ORDER BY slot",
-				 2, argtypes);
-	tourney_exec(plan, args, NULL, false, 0);
-	if (SPI_processed > 2)
-		elog(ERROR, "session " INT64_FORMAT " has " UINT64_FORMAT " participants",
-			 s->session_id, SPI_processed);
-	s->nparticipants = (int) SPI_processed;
-	for (int i = 0; i < s->nparticipants; i++)
+	while ((row = keyscan_next(ks)) != NULL)
 	{
 		bool		isnull;
+		Datum		score;
 
-		s->player_ids[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
-													   SPI_tuptable->tupdesc, 1, &isnull));
-		stored[i] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull);
-		if (isnull)
-			stored[i] = (Datum) 0;
-		s->participant_tids[i] = DatumGetTid(SPI_getbinval(SPI_tuptable->vals[i],
-																	SPI_tuptable->tupdesc,
-																	3, &isnull));
+		if (n == 2)
+			elog(ERROR, "session " INT64_FORMAT " has more than 2 participants", s->session_id);
+		s->player_ids[n] = DatumGetInt64(slot_getattr(row, player_col, &isnull));
+		score = slot_getattr(row, score_col, &isnull);
+		stored[n] = isnull ? (Datum) 0 : datumCopy(score, false, -1);
+		s->participant_tids[n] = row->tts_tid;
+		n++;
 	}
-	return s->nparticipants;
+	keyscan_end(ks);
+	s->nparticipants = n;
+	return n;
 }
 
 /*

@@ -132,6 +132,7 @@ target_open(TableTarget *t)
 	t->estate = CreateExecutorState();
 	t->rri = makeNode(ResultRelInfo);
 	InitResultRelInfo(t->rri, t->rel, 0, NULL, 0);
+	table_use_kept_checks(t->rri);
 	ExecOpenIndices(t->rri, false);
 }
 

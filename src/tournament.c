@@ -5,6 +5,7 @@
 #include "tourney.h"
 
 #include "catalog/pg_type.h"
+#include "executor/tuptable.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "storage/lock.h"
@@ -97,29 +98,49 @@ tournament_lock(int64 tournament_id, TournamentAccess access)
 	return t;
 }
 
-/* The tournament (and its format) of a session, unlocked; P0002 if unknown. */
+/* A tournament's format, read by its key; P0002 if unknown. */
+static TourneyFormat
+tournament_format(int64 tournament_id)
+{
+	Datum		key = Int64GetDatum(tournament_id);
+	KeyScan    *ks = keyscan_begin("tournaments", "tournaments_pkey", 1, &key);
+	TupleTableSlot *row = keyscan_next(ks);
+	TourneyFormat format;
+	bool		isnull;
+
+	if (row == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("tournament " INT64_FORMAT " does not exist", tournament_id)));
+	format = label_index(tourney_format_names,
+						 DatumGetCString(DirectFunctionCall1(enum_out,
+															 slot_getattr(row, keyscan_attnum(ks, "format"),
+																		  &isnull))));
+	keyscan_end(ks);
+	return format;
+}
+
+/*
+ * The tournament (and its format) of a session, unlocked; P0002 if
+ * unknown.  Read by key: this is the first read of every result.
+ */
 int64
 session_tournament(int64 session_id, TourneyFormat *format)
 {
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		args[1] = {Int64GetDatum(session_id)};
+	Datum		key = Int64GetDatum(session_id);
+	KeyScan    *ks = keyscan_begin("sessions", "sessions_session_id_idx", 1, &key);
+	TupleTableSlot *row = keyscan_next(ks);
+	int64		tournament_id;
 	bool		isnull;
 
-	/* session_id > 0 names the partial index on session_id (see the schema) */
-	tourney_plan(&plan,
-				 "SELECT s.tournament_id, t.format::text FROM tourney.sessions s"
-				 " JOIN tourney.tournaments t ON t.tournament_id = s.tournament_id"
-				 " WHERE s.session_id = $1 AND s.session_id > 0",
-				 1, argtypes);
-	tourney_exec(plan, args, NULL, false, 1);
-	if (SPI_processed == 0)
+	if (row == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("session " INT64_FORMAT " does not exist", session_id)));
-	*format = label_index(tourney_format_names,
-						  SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2));
-	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	tournament_id = DatumGetInt64(slot_getattr(row, keyscan_attnum(ks, "tournament_id"), &isnull));
+	keyscan_end(ks);
+	*format = tournament_format(tournament_id);
+	return tournament_id;
 }
 
 void

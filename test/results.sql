@@ -7,7 +7,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(58);
+SELECT plan(66);
 
 CREATE TEMP TABLE v (k text PRIMARY KEY, id bigint, ids bigint[]);
 
@@ -202,6 +202,41 @@ SELECT is((SELECT winner_id FROM tourney.sessions WHERE session_id = pg_temp.sid
 SELECT is((SELECT count(*)::int FROM tourney.sessions
            WHERE tournament_id = pg_temp.id('t8') AND result_submitted AND winner_id IS NOT NULL),
           8, 'all 8 sessions are decided');
+
+----------------------------------------------------------------------------
+-- CHECK constraints added and dropped while this backend keeps the
+-- compiled states of the tables' constraints (src/checks.c): each result
+-- is checked against the constraints of its moment.
+----------------------------------------------------------------------------
+WITH ins AS (
+    INSERT INTO tourney.players (name, rating)
+    SELECT format('chk-%s', g), 2000 - 50 * g FROM generate_series(1, 8) g
+    RETURNING player_id)
+INSERT INTO v SELECT 'pc', NULL, array_agg(player_id ORDER BY player_id) FROM ins;
+INSERT INTO v VALUES ('tc', tourney.create_tournament('results checks', 'knockout'), NULL);
+SELECT is(tourney.enroll(pg_temp.id('tc'), (SELECT ids FROM v WHERE k = 'pc')), 8, 'checks: enroll 8 players');
+SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', pg_temp.id('tc')), 'checks: generate 8');
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[5000, 1])', pg_temp.sid(pg_temp.id('tc'), 'main', 1, 1)),
+                'checks: a score of 5000 is accepted');
+-- one constraint more and one less: kept states of before would still
+-- count two constraints, the old ones
+ALTER TABLE tourney.session_participants ADD CONSTRAINT session_participants_zz_score_cap
+    CHECK (score < 1000) NOT VALID;
+ALTER TABLE tourney.session_participants DROP CONSTRAINT session_participants_slot_check;
+SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[5000, 1])', pg_temp.sid(pg_temp.id('tc'), 'main', 1, 2)),
+                 '23514', NULL, 'checks: a CHECK constraint added since is enforced at once (23514)');
+SELECT is((SELECT count(*)::int FROM tourney.session_participants
+           WHERE session_id = pg_temp.sid(pg_temp.id('tc'), 'main', 1, 2) AND score IS NOT NULL),
+          0, 'checks: the refused result wrote nothing');
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[999, 1])', pg_temp.sid(pg_temp.id('tc'), 'main', 1, 2)),
+                'checks: a score within the new constraint is accepted');
+ALTER TABLE tourney.session_participants DROP CONSTRAINT session_participants_zz_score_cap;
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[5000, 1])', pg_temp.sid(pg_temp.id('tc'), 'main', 1, 3)),
+                'checks: once the constraint is dropped, 5000 is accepted again');
+SELECT is((SELECT array_agg(p.score ORDER BY s.match_number)
+           FROM tourney.session_participants p JOIN tourney.sessions s USING (tournament_id, session_id)
+           WHERE p.tournament_id = pg_temp.id('tc') AND s.round = 1 AND p.slot = 1 AND p.score IS NOT NULL),
+          ARRAY[5000, 999, 5000]::numeric[], 'checks: the three accepted scores are stored');
 
 SELECT * FROM finish();
 ROLLBACK;
