@@ -98,26 +98,27 @@ tournament_lock(int64 tournament_id, TournamentAccess access)
 	return t;
 }
 
-/* A tournament's format, read by its key; P0002 if unknown. */
-static TourneyFormat
-tournament_format(int64 tournament_id)
+/*
+ * A by-value column of the row of tourney.relname whose bigint key (the
+ * index's first column) is key; P0002 naming the row (what) if none.
+ */
+static Datum
+column_by_key(const char *relname, const char *indexname, int64 key, const char *column,
+			  const char *what)
 {
-	Datum		key = Int64GetDatum(tournament_id);
-	KeyScan    *ks = keyscan_begin("tournaments", "tournaments_pkey", 1, &key);
+	Datum		keyval = Int64GetDatum(key);
+	KeyScan    *ks = keyscan_begin(relname, indexname, 1, &keyval);
 	TupleTableSlot *row = keyscan_next(ks);
-	TourneyFormat format;
+	Datum		value;
 	bool		isnull;
 
 	if (row == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("tournament " INT64_FORMAT " does not exist", tournament_id)));
-	format = label_index(tourney_format_names,
-						 DatumGetCString(DirectFunctionCall1(enum_out,
-															 slot_getattr(row, keyscan_attnum(ks, "format"),
-																		  &isnull))));
+				 errmsg("%s " INT64_FORMAT " does not exist", what, key)));
+	value = slot_getattr(row, keyscan_attnum(ks, column), &isnull);
 	keyscan_end(ks);
-	return format;
+	return value;
 }
 
 /*
@@ -127,19 +128,13 @@ tournament_format(int64 tournament_id)
 int64
 session_tournament(int64 session_id, TourneyFormat *format)
 {
-	Datum		key = Int64GetDatum(session_id);
-	KeyScan    *ks = keyscan_begin("sessions", "sessions_session_id_idx", 1, &key);
-	TupleTableSlot *row = keyscan_next(ks);
-	int64		tournament_id;
-	bool		isnull;
+	int64		tournament_id = DatumGetInt64(column_by_key("sessions", "sessions_session_id_idx",
+															session_id, "tournament_id", "session"));
+	Datum		label = DirectFunctionCall1(enum_out,
+											column_by_key("tournaments", "tournaments_pkey",
+														  tournament_id, "format", "tournament"));
 
-	if (row == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("session " INT64_FORMAT " does not exist", session_id)));
-	tournament_id = DatumGetInt64(slot_getattr(row, keyscan_attnum(ks, "tournament_id"), &isnull));
-	keyscan_end(ks);
-	*format = tournament_format(tournament_id);
+	*format = label_index(tourney_format_names, DatumGetCString(label));
 	return tournament_id;
 }
 
