@@ -232,7 +232,8 @@ SELECT a.pid,
 FROM pg_catalog.pg_stat_activity a,
      pg_catalog.regexp_match(a.query,
         '^tourney task ([0-9a-f-]+) tournament ([0-9]+): ([a-z_]+) ([0-9]+)/([0-9]+)') m
-WHERE a.backend_type = 'tourney task';
+-- regexp_match gives NULL for a worker not on a task (waiting, or idle)
+WHERE a.backend_type = 'tourney task' AND m IS NOT NULL;
 COMMENT ON VIEW tourney.task_progress IS 'progress of the generation tasks running in background workers right now (the workers report it as their activity)';
 
 --------------------------------------------------------------------------

@@ -250,7 +250,8 @@ pool_wait_for_task(TaskWorkerArgs *task, volatile sig_atomic_t *stop)
 		return false;
 	/* what the task did counts now, not when the worker leaves */
 	pgstat_report_stat(true);
-	pgstat_report_activity(STATE_IDLE, NULL);
+	/* not the last task's progress, which tourney.task_progress would list */
+	pgstat_report_activity(STATE_IDLE, "tourney worker: idle, waiting for a task");
 	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), task->idle_timeout);
 	for (;;)
 	{

@@ -208,11 +208,16 @@ task_finish_failed(const pg_uuid_t *task_id, const char *message,
 	task_notify(task_id);
 }
 
-/* A queued task that needs a worker: none alive, and (with grace) not fresh. */
+/*
+ * A queued task that needs a worker: none alive, and (with grace) not
+ * fresh.  The clock, not now(): wait_for_task asks again and again within
+ * one statement, whose now() stays where the wait began.
+ */
 #define NEEDS_WORKER(k) \
 	"(" k ".status = 'queued'" \
 	" AND NOT " WORKER_ALIVE(k ".worker_pid") \
-	" AND (NOT $1 OR " k ".attempts > 0 OR " k ".queued_at < now() - interval '1 second'))"
+	" AND (NOT $1 OR " k ".attempts > 0" \
+	"  OR " k ".queued_at < pg_catalog.clock_timestamp() - interval '1 second'))"
 
 /*
  * Tasks whose worker is gone: a running task whose process has ended is

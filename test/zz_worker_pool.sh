@@ -10,7 +10,7 @@
 # with tourney preloaded (restored at exit, also when a test fails).
 source "$(dirname "${BASH_SOURCE[0]}")/async_lib.bash"
 
-plan 28
+plan 34
 
 source "$(dirname "${BASH_SOURCE[0]}")/cluster_lib.bash"
 
@@ -67,6 +67,10 @@ w=$(field "$r1" 2)
 is "$(field "$r1" 1)|$(field "$r2" 1)|$(field "$r3" 1)" "done|done|done" "three tasks in a row: all done"
 is "$(field "$r2" 2)|$(field "$r3" 2)" "$w|$w" "the first task's worker (pid $w) ran the next two"
 is "$(q "SELECT state FROM pg_stat_activity WHERE pid = $w")" idle "between tasks the worker is idle"
+# (from its commit until it is idle, a worker still shows its last progress)
+poll 5 "SELECT count(*) = 0 FROM tourney.task_progress WHERE pid = $w" || true
+is "$(q "SELECT count(*) FROM tourney.task_progress WHERE pid = $w")" 0 \
+	"an idle worker is not listed in tourney.task_progress"
 is "$(q "SELECT count(*) FROM pg_locks WHERE pid = $w")" 0 \
 	"an idle worker holds no lock (its worker slot included)"
 is "$(q "SELECT count(*) FROM tourney.sessions s JOIN tourney.tasks k USING (tournament_id)
@@ -191,6 +195,44 @@ out=$(qe "SET statement_timeout = '4s'" "DROP DATABASE \"$dropme\"")
 took=$((($(date +%s%N) - start) / 1000000))
 is "$out" "" "DROP DATABASE of that database succeeds at once (${took} ms)"
 ok "$( ((took < 4000)) && echo t)" "without waiting for the idle worker"
+
+# ---------------------------------------------------------------------------
+# 8. No background worker slot free: the call says so, idle workers are
+#    asked to leave, and the task starts once a slot is free.  With
+#    max_worker_processes = 4, the tourney launcher, the logical replication
+#    launcher and two idle workers take every slot.
+# ---------------------------------------------------------------------------
+usr2=${pfx}_pool_usr2
+q "DROP ROLE IF EXISTS $usr2" >/dev/null 2>&1
+q "CREATE ROLE $usr2 LOGIN PASSWORD '$pw' IN ROLE $grp" >/dev/null || diag "could not create $usr2"
+at_exit "q 'DROP ROLE IF EXISTS $usr2'"
+mwp=$(q "SHOW max_worker_processes")
+restore_mwp() { pg_conftool "$PGVERSION" "${CLUSTER[0]}" set max_worker_processes "$mwp"; }
+at_exit restore_mwp
+pg_conftool "$PGVERSION" "${CLUSTER[0]}" set max_worker_processes 4
+ok "$(ctl restart -m fast && server_up 60 && echo t)" "restart with max_worker_processes = 4"
+poll 20 "SELECT count(*) = 0 FROM pg_stat_activity WHERE backend_type IN ('tourney recovery', 'tourney task')" || true
+w1=$(field "$(run_task)" 2)
+t=$(tournament_with "$ALL" "pool slots usr")
+wu=$(as_usr qs <<SQL | cut -d'|' -f2
+SELECT tourney.generate_sessions($t, async => true) AS task \gset
+SELECT concat_ws('|', status, worker_pid) FROM tourney.wait_for_task(:'task', '60 s');
+SQL
+)
+poll 5 "SELECT count(*) = 2 FROM pg_stat_activity WHERE backend_type = 'tourney task' AND state = 'idle'" || true
+is "$(q "SELECT count(*) FROM pg_stat_activity WHERE pid IN ($w1, $wu) AND state = 'idle'")" 2 \
+	"two idle workers, one per session user"
+t=$(tournament_with "$ALL" "pool slots usr2")
+out=$(PGUSER=$usr2 PGPASSWORD=$pw qs 2>&1 <<SQL
+SET client_min_messages = notice;
+SELECT tourney.generate_sessions($t, async => true) AS task \gset
+SELECT status FROM tourney.wait_for_task(:'task', '60 s');
+SQL
+)
+like "$out" "no background worker slot is free" "a third session user's task: no worker slot free, said in a NOTICE"
+is "$(tail -n 1 <<<"$out")" done "that task is done once the idle workers have left"
+is "$(alive "$w1")|$(alive "$wu")" "0|0" "both idle workers have left"
+restore_mwp
 
 # ---------------------------------------------------------------------------
 # Restore the configuration: no preloading, restarted.
