@@ -283,13 +283,20 @@ if (@err) {
     $t->('µs/player at 1,048,576 vs 16,384 (knockout)', '≤ 1.3x',
          defined $a && defined $b ? fmt($b / $a, 2) . 'x (' . fmt($b) . ' vs ' . fmt($a) . ')' : undef,
          defined $a && defined $b ? $b / $a <= 1.3 : undef);
-    my @q = map { ph($_, 'queue', 'ms') } grep { $_->{kind} eq 'async' && !$_->{variant} } @m;
-    my @w = map { $_->{task}{queue_wait_ms} } grep { $_->{kind} eq 'async' && !$_->{variant} } @m;
-    $t->('async launch (queue call + commit), median', '≤ 5 ms', @q ? fmt(median(@q), 2) . ' ms' : undef, @q ? median(@q) <= 5 : undef);
-    $t->('async queue wait, median', '≤ 5 ms', @w ? fmt(median(@w), 2) . ' ms' : undef, @w ? median(@w) <= 5 : undef);
-    my @new = map { $_->{task}{queue_wait_ms} }
-              grep { $_->{kind} eq 'async' && !$_->{variant} && !$_->{task}{worker_reused} } @m;
-    $t->('  the same, only tasks that started a new worker', '–', @new ? fmt(median(@new), 2) . ' ms (' . scalar(@new) . ' runs)' : undef, undef);
+    # Launches of the seeds' size, one after another as an application makes
+    # them; the one large async run's queue wait is mostly its own queuing
+    # call (validation counts the enrolments), shown in the async table.
+    my @launch = grep { $_->{kind} eq 'async' && $_->{players} == 1024 } @m;
+    my @q = map { ph($_, 'queue', 'ms') } @launch;
+    my @w = map { $_->{task}{queue_wait_ms} } @launch;
+    my @new = map { $_->{task}{queue_wait_ms} } grep { !$_->{task}{worker_reused} } @launch;
+    my $runs = sub { ' (' . scalar(@_) . ' runs)' };
+    $t->('async launch (queue call + commit), median, 1,024 players', '≤ 5 ms',
+         @q ? fmt(median(@q), 2) . ' ms' . $runs->(@q) : undef, @q ? median(@q) <= 5 : undef);
+    $t->('async queue wait, median, 1,024 players', '≤ 5 ms',
+         @w ? fmt(median(@w), 2) . ' ms' . $runs->(@w) : undef, @w ? median(@w) <= 5 : undef);
+    $t->('  the same, only tasks that started a new worker', '–',
+         @new ? fmt(median(@new), 2) . ' ms' . $runs->(@new) : undef, undef);
     for my $x (grep { $_->{kind} eq 'live' && ($_->{workload} // 'submit') eq 'submit'
                       && ($_->{variant} // '') =~ /^(|no readers)$/ } @m) {
         my $w = $x->{variant} ? ' (no readers)' : ' (4 readers)';
