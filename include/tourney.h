@@ -185,6 +185,8 @@ typedef struct TidUpdate TidUpdate;
 
 extern TidUpdate *tid_update_begin(const char *relname, int ncols,
 								   const char *const *colnames);
+extern void tid_update_keep_checks(TidUpdate *u);
+extern void bulk_insert_keep_checks(BulkInsert *b);
 extern void tid_update_row(TidUpdate *u, ItemPointer tid, const Datum *values,
 						   const bool *nulls);
 extern void tid_update_end(TidUpdate *u);
@@ -384,7 +386,7 @@ typedef struct LockedSession
 	int64		winner_id;		/* 0: none */
 } LockedSession;
 
-extern ResultWriter *result_writer_begin(const Tournament *t);
+extern ResultWriter *result_writer_begin(const Tournament *t, bool one_result);
 extern int result_writer_add_ex(ResultWriter *w, const ResultSession *s,
 								 const Datum *scores, bool advance);
 extern int	numeric_compare(Datum a, Datum b);

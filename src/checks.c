@@ -10,6 +10,12 @@
  * type cache keeps domain constraints, the states are kept per table until
  * a relcache invalidation of that table (and freed at the end of the
  * transaction that saw it).
+ *
+ * Only the writers of single results use them.  A bulk phase compiles the
+ * constraints once for millions of rows, and kept states built in the
+ * middle of its large allocations pinned the heap: the soak's backend
+ * (make test-soak) kept 672 kB more resident after 100 lifecycles and
+ * 904 kB after 1,000, for 41 kB of states.
  */
 #include "tourney.h"
 

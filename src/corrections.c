@@ -254,7 +254,7 @@ correct_result(int64 session_id, const Datum *scores, int nscores, bool cascade)
 		swiss_remove_rounds_after(t->id, ls.round);
 	}
 
-	w = result_writer_begin(t);
+	w = result_writer_begin(t, true);
 	result_writer_add_ex(w, &ls.s, scores, false);
 	result_writer_end(w);
 	if (t->ranked)

@@ -79,8 +79,13 @@ static const char *const participant_columns[2] = {"score", "placement"};
 static const char *const final_participant_columns[6] = {"tournament_id", "session_id",
 "slot", "player_id", "score", "placement"};
 
+/*
+ * A writer of results; one_result for a single result (submit_result,
+ * correct_result), whose writers use the tables' kept CHECK constraint
+ * states (checks.c).
+ */
 ResultWriter *
-result_writer_begin(const Tournament *t)
+result_writer_begin(const Tournament *t, bool one_result)
 {
 	ResultWriter *w = palloc0(sizeof(ResultWriter));
 
@@ -89,6 +94,13 @@ result_writer_begin(const Tournament *t)
 	w->participants = tid_update_begin("session_participants", 2, participant_columns);
 	w->advance = participants_insert_begin();
 	w->final = bulk_insert_begin("session_participants", 6, final_participant_columns);
+	if (one_result)
+	{
+		tid_update_keep_checks(w->sessions);
+		tid_update_keep_checks(w->participants);
+		bulk_insert_keep_checks(w->advance);
+		bulk_insert_keep_checks(w->final);
+	}
 	return w;
 }
 
@@ -343,7 +355,7 @@ submit_result(int64 session_id, const Datum *scores, int nscores)
 		return;					/* the identical result again: nothing to do */
 	}
 
-	w = result_writer_begin(t);
+	w = result_writer_begin(t, true);
 	result_writer_add(w, &ls.s, scores);
 	result_writer_end(w);
 	swiss_pair_after_round(t, ls.round);

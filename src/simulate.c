@@ -216,7 +216,7 @@ simulate_round(RoundState *rs)
 
 	rs->simulated = 0;
 	rs->current.session_id = 0;
-	rs->writer = result_writer_begin(rs->t);
+	rs->writer = result_writer_begin(rs->t, false);
 	tourney_scan(plan, args, false, add_participant_row, NULL, rs);
 	finish_session(rs);
 	result_writer_end(rs->writer);
@@ -471,7 +471,7 @@ simulate_open_sessions(const Tournament *t, const RatingIndex *ratings, int64 se
 	/* the scores of a batch of sessions; the writer keeps copies */
 	scorecxt = AllocSetContextCreate(CurrentMemoryContext, "tourney simulated scores",
 									 ALLOCSET_DEFAULT_SIZES);
-	w = result_writer_begin(t);
+	w = result_writer_begin(t, false);
 	for (int64 i = 0; i < open.count; i++)
 	{
 		old = MemoryContextSwitchTo(scorecxt);

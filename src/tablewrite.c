@@ -52,6 +52,7 @@ typedef struct TableTarget
 	Relation	rel;			/* NULL until the first row */
 	EState	   *estate;
 	ResultRelInfo *rri;
+	bool		keep_checks;	/* use the table's kept CHECK states (checks.c) */
 	AttrNumber *attnums;		/* table attribute of each given column */
 	int16	   *typlen;
 	bool	   *typbyval;
@@ -132,7 +133,8 @@ target_open(TableTarget *t)
 	t->estate = CreateExecutorState();
 	t->rri = makeNode(ResultRelInfo);
 	InitResultRelInfo(t->rri, t->rel, 0, NULL, 0);
-	table_use_kept_checks(t->rri);
+	if (t->keep_checks)
+		table_use_kept_checks(t->rri);
 	ExecOpenIndices(t->rri, false);
 }
 
@@ -303,6 +305,22 @@ tid_update_begin(const char *relname, int ncols, const char *const *colnames)
 
 	target_init(&u->t, relname, ncols, colnames, CMD_UPDATE);
 	return u;
+}
+
+/*
+ * Writers of a single result use the kept CHECK constraint states of
+ * their table (checks.c) instead of compiling them for this writer.
+ */
+void
+tid_update_keep_checks(TidUpdate *u)
+{
+	u->t.keep_checks = true;
+}
+
+void
+bulk_insert_keep_checks(BulkInsert *b)
+{
+	b->t.keep_checks = true;
 }
 
 static void

@@ -9,6 +9,8 @@
  * may run generate_sessions, and
  * generates in one transaction that also marks the task done.  A failure
  * is recorded in a fresh transaction after the failed one is rolled back.
+ * The worker then gives its slot back; with tourney preloaded it stays,
+ * idle, for the next task of its database and session user (pool.c).
  *
  * The launcher (only when tourney is in shared_preload_libraries) starts a
  * recovery worker in every database once the server accepts connections;
