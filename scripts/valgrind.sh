@@ -277,7 +277,7 @@ nlogs=$(find "$vg/logs" -name '*.log' | wc -l)
 
 # Did the server crash (a process killed by a signal, or exiting with a
 # status other than 0 and 1), and did every phase run to its end?
-crashes=$(grep -E 'terminated by signal|exited with exit code ([02-9]|1[0-9])|terminating any other active server processes' \
+crashes=$(grep -E 'terminated by signal|exited with exit code ([2-9]|[1-9][0-9]+)|terminating any other active server processes' \
 	"$vg/server.log" 2>/dev/null | head -n 5 || true)
 problems=()
 ((suite_status == 0)) || problems+=("the cluster or the inner script failed (exit status $suite_status)")
