@@ -25,6 +25,9 @@ extern int	tourney_task_retries;
 extern int	tourney_node_id;
 extern int	tourney_worker_idle_timeout;
 
+/* tourney.max_workers' upper bound (and the most workers ever idle, pool.c) */
+#define TOURNEY_MAX_WORKERS_LIMIT 64
+
 /* Rows per cursor fetch: bounds the memory of every bulk read. */
 #define TOURNEY_BATCH_ROWS 32768
 
@@ -155,6 +158,7 @@ extern void round_robin_plan(int32 players, int32 cycles, int64 first_id,
 							 const SeededPlayer *seeded, PlanSink *sink);
 
 /* util.c: SPI plans and cursors, parsing, ids, id lookup */
+extern Oid	tourney_relid(const char *relname);
 extern SPIPlanPtr tourney_plan(SPIPlanPtr *cache, const char *sql,
 							   int nargs, const Oid *argtypes);
 extern int	tourney_exec(SPIPlanPtr plan, const Datum *values, const char *nulls,

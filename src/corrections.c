@@ -218,9 +218,7 @@ correct_result(int64 session_id, const Datum *scores, int nscores, bool cascade)
 	bool		same = true;
 	Datum		affected = tourney_int8_array_datum(NULL, 0);
 
-	TourneyFormat format;
-
-	t = tournament_lock(session_tournament(session_id, &format), TOURNAMENT_LOCK);
+	t = tournament_lock(session_tournament(session_id, NULL), TOURNAMENT_LOCK);
 	lock_session(session_id, &ls);
 	tournament_require_state(t, STATUS_IN_PROGRESS, "correct a result");
 	if (!ls.submitted)

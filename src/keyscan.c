@@ -21,7 +21,6 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
-#include "catalog/namespace.h"
 #include "executor/tuptable.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
@@ -36,16 +35,6 @@ struct KeyScan
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
 };
-
-static Oid
-tourney_relid(const char *relname)
-{
-	Oid			relid = get_relname_relid(relname, get_namespace_oid("tourney", false));
-
-	if (!OidIsValid(relid))
-		elog(ERROR, "relation tourney.%s does not exist", relname);
-	return relid;
-}
 
 /*
  * The rows of tourney.relname whose leading nkeys columns of index

@@ -23,8 +23,8 @@
 #include "storage/spin.h"
 #include "utils/wait_event.h"
 
-/* tourney.max_workers' upper bound: no more workers are ever idle. */
-#define POOL_SIZE 64
+/* No more workers than tourney.max_workers are ever idle. */
+#define POOL_SIZE TOURNEY_MAX_WORKERS_LIMIT
 
 /* How often an idle worker looks whether someone needs its database. */
 #define POOL_PROBE_MS 200
@@ -207,15 +207,16 @@ pool_join(int max_idle)
 	return my_entry != NULL;
 }
 
+/* A task was handed over, or the worker is asked to leave. */
 static bool
-pool_retiring(void)
+pool_called(void)
 {
-	bool		retire;
+	bool		called;
 
 	SpinLockAcquire(&pool->mutex);
-	retire = my_entry->retire;
+	called = my_entry->has_task || my_entry->retire;
 	SpinLockRelease(&pool->mutex);
-	return retire;
+	return called;
 }
 
 /*
@@ -258,8 +259,7 @@ pool_wait_for_task(TaskWorkerArgs *task, volatile sig_atomic_t *stop)
 		long		remaining;
 
 		remaining = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), deadline);
-		if (my_entry->has_task || remaining <= 0 || *stop || pool_retiring() ||
-			database_wanted())
+		if (remaining <= 0 || *stop || pool_called() || database_wanted())
 			return pool_leave(task);
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 						 Min(remaining, POOL_PROBE_MS), PG_WAIT_EXTENSION);

@@ -25,7 +25,6 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "utils/snapmgr.h"
-#include "catalog/namespace.h"
 #include "executor/executor.h"
 #include "nodes/makefuncs.h"
 #include "storage/bufmgr.h"
@@ -74,13 +73,9 @@ struct BulkInsert
 static Relation
 open_tourney_table(const char *relname, CmdType operation)
 {
-	Oid			relid = get_relname_relid(relname, get_namespace_oid("tourney", false));
-	Relation	rel;
+	Relation	rel = table_open(tourney_relid(relname), RowExclusiveLock);
 	TriggerDesc *trig;
 
-	if (!OidIsValid(relid))
-		elog(ERROR, "table tourney.%s does not exist", relname);
-	rel = table_open(relid, RowExclusiveLock);
 	if (rel->rd_rel->relkind != RELKIND_RELATION)
 		elog(ERROR, "tourney.%s is not an ordinary table", relname);
 	trig = rel->trigdesc;

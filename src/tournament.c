@@ -122,19 +122,23 @@ column_by_key(const char *relname, const char *indexname, int64 key, const char 
 }
 
 /*
- * The tournament (and its format) of a session, unlocked; P0002 if
- * unknown.  Read by key: this is the first read of every result.
+ * The tournament of a session (and its format, if asked), unlocked; P0002
+ * if unknown.  Read by key: this is the first read of every result.
  */
 int64
 session_tournament(int64 session_id, TourneyFormat *format)
 {
 	int64		tournament_id = DatumGetInt64(column_by_key("sessions", "sessions_session_id_idx",
 															session_id, "tournament_id", "session"));
-	Datum		label = DirectFunctionCall1(enum_out,
-											column_by_key("tournaments", "tournaments_pkey",
-														  tournament_id, "format", "tournament"));
 
-	*format = label_index(tourney_format_names, DatumGetCString(label));
+	if (format != NULL)
+	{
+		Datum		label = DirectFunctionCall1(enum_out,
+												column_by_key("tournaments", "tournaments_pkey",
+															  tournament_id, "format", "tournament"));
+
+		*format = label_index(tourney_format_names, DatumGetCString(label));
+	}
 	return tournament_id;
 }
 

@@ -39,7 +39,7 @@ _PG_init(void)
 							"Most background generation workers running at once.",
 							NULL,
 							&tourney_max_workers,
-							4, 1, 64,
+							4, 1, TOURNEY_MAX_WORKERS_LIMIT,
 							PGC_SUSET, 0,
 							NULL, NULL, NULL);
 	DefineCustomIntVariable("tourney.task_retries",

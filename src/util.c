@@ -162,6 +162,17 @@ tourney_int8_array(ArrayType *a, const char *what, int *n)
 	return result;
 }
 
+/* The OID of tourney's relation (table, index or sequence) relname. */
+Oid
+tourney_relid(const char *relname)
+{
+	Oid			relid = get_relname_relid(relname, get_namespace_oid("tourney", false));
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "relation tourney.%s does not exist", relname);
+	return relid;
+}
+
 /*
  * Reserve `count` consecutive values of a tourney sequence and return the
  * first, stamped with the node id.  The exclusive lock makes nextval and
@@ -171,13 +182,10 @@ tourney_int8_array(ArrayType *a, const char *what, int *n)
 int64
 tourney_mint_ids(const char *sequence, int64 count)
 {
-	Oid			seqoid;
+	Oid			seqoid = tourney_relid(sequence);
 	int64		first;
 
 	Assert(count >= 1);
-	seqoid = get_relname_relid(sequence, get_namespace_oid("tourney", false));
-	if (!OidIsValid(seqoid))
-		elog(ERROR, "sequence tourney.%s does not exist", sequence);
 
 	LockRelationOid(seqoid, ExclusiveLock);
 	first = nextval_internal(seqoid, false);

@@ -105,6 +105,15 @@ start_worker(const TaskWorkerArgs *args, pid_t notify_pid, BackgroundWorkerHandl
 	return RegisterDynamicBackgroundWorker(&worker, handle);
 }
 
+/* A worker nobody waits for: for a task, or for recovery. */
+bool
+task_worker_start(const TaskWorkerArgs *args)
+{
+	BackgroundWorkerHandle *handle;
+
+	return start_worker(args, 0, &handle);
+}
+
 /*
  * Give a queued task to an idle worker (pool.c), else start a worker for
  * it; false when no worker process slot is free (the task then stays
@@ -115,7 +124,6 @@ start_worker(const TaskWorkerArgs *args, pid_t notify_pid, BackgroundWorkerHandl
 bool
 task_dispatch(const pg_uuid_t *task_id, Oid database, Oid role)
 {
-	BackgroundWorkerHandle *handle;
 	TaskWorkerArgs args;
 
 	memset(&args, 0, sizeof(args));
@@ -128,33 +136,23 @@ task_dispatch(const pg_uuid_t *task_id, Oid database, Oid role)
 	args.idle_timeout = tourney_worker_idle_timeout;
 	if (pool_hand_over(&args))
 		return true;
-	if (start_worker(&args, 0, &handle))
+	if (task_worker_start(&args))
 		return true;
 	pool_retire_idle();
 	return false;
-}
-
-/* A new worker for a task that was handed to a worker now leaving. */
-bool
-task_worker_start(const TaskWorkerArgs *args)
-{
-	BackgroundWorkerHandle *handle;
-
-	return start_worker(args, 0, &handle);
 }
 
 /* Start a recovery worker for a database; it waits for nobody. */
 bool
 recovery_dispatch(Oid database)
 {
-	BackgroundWorkerHandle *handle;
 	TaskWorkerArgs args;
 
 	memset(&args, 0, sizeof(args));
 	args.database = database;
 	args.max_workers = tourney_max_workers;
 	args.task_retries = tourney_task_retries;
-	return start_worker(&args, 0, &handle);
+	return task_worker_start(&args);
 }
 
 /* The function whose rights a task needs, and whose owner does the writing. */
