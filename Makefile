@@ -2,7 +2,7 @@
 
 EXTENSION    = tourney
 MODULE_big   = tourney
-OBJS         = $(patsubst %.c,%.o,$(wildcard src/*.c))
+OBJS         = $(patsubst %.c,%.o,$(wildcard src/*.c src/*/*.c))
 DATA         = $(wildcard sql/tourney--*.sql)
 PG_CPPFLAGS  = -I$(srcdir)/include
 # PostgreSQL 15's own headers trip -Wunused-parameter and -Wsign-compare
@@ -16,8 +16,8 @@ REGRESS_OPTS = --load-extension=tourney
 # The rule below would otherwise be make's default goal.
 .DEFAULT_GOAL := all
 
-# Every source includes the shared header: rebuild all when it changes.
-$(OBJS): include/tourney.h
+# The layers' headers include each other: rebuild all when one changes.
+$(OBJS): $(wildcard include/tourney/*.h)
 
 PG_CONFIG   ?= pg_config
 PGXS        := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)

@@ -1,103 +1,68 @@
 /*
- * generate.c: generate_sessions.  Validates and locks the tournament, asks
- * the format for its plan and streams the plan into the tables in batches
- * (store.c, tablewrite.c).
+ * generate.c: generation.  Everything that can refuse a generation is
+ * checked before anything is written (and before a task is queued); then
+ * the format's plan streams through a RoundWriter, which spreads each
+ * round's sessions over the tournament's campuses, into the plan writer
+ * (storage), and the tournament moves to in_progress.  The synchronous
+ * path and the background worker both call generate_sessions; neither
+ * this file nor the format knows which.
  */
-#include "tourney.h"
+#include "tourney/lifecycle.h"
 
-#include "catalog/pg_type.h"
-#include "fmgr.h"
-#include "utils/builtins.h"
+void		(*generate_progress_hook) (int64 tournament_id, const char *phase,
+									   int64 done, int64 total) = NULL;
 
-PG_FUNCTION_INFO_V1(tourney_generate_sessions);
-
-/* Rounds of a Swiss tournament: as set, else ceil(log2 N). */
-int32
-swiss_rounds(const Tournament *t, int32 players)
+/* Refuse a tournament that is not a draft, naming an earlier generation. */
+void
+generate_require_draft(const Tournament *t)
 {
-	int32		rounds = 0;
-
-	if (t->number_of_rounds > 0)
-		return t->number_of_rounds;
-	while (((int64) 1 << rounds) < players)
-		rounds++;
-	return Max(rounds, 1);
-}
-
-static void
-require_players(const Tournament *t, int32 players, int32 minimum)
-{
-	if (players < minimum)
+	if (t->generated)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("cannot generate sessions: tournament " INT64_FORMAT " has %d enrolled players",
-						t->id, players),
-				 errdetail("A %s tournament needs at least %d players.",
-						   tourney_format_names[t->format], minimum)));
+				 errmsg("tournament " INT64_FORMAT ": sessions already generated at %s",
+						t->id, t->generated_at),
+				 errdetail("A tournament's sessions are generated once.")));
+	tournament_require_state(t, STATUS_DRAFT, "generate sessions");
 }
 
-/* Every round has the same number of sessions. */
-static void
-count_even_rounds(RoundCounts *counts, int32 rounds, int64 per_round)
+/* Capacities of the tournament's campuses, in campus_ids order; 0 = unlimited. */
+static int32 *
+campus_capacities(const Tournament *t)
 {
-	counts->rounds = rounds;
-	counts->sessions = palloc0(sizeof(int64) * (rounds + 1));
-	for (int32 r = 1; r <= rounds; r++)
-		counts->sessions[r] = per_round;
-	counts->total = per_round * rounds;
-}
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Datum		args[1];
+	int32	   *capacities = palloc0(sizeof(int32) * Max(t->ncampuses, 1));
 
-/*
- * Sessions per round of the format, checked against the rules before
- * anything is written.  For Swiss only round 1 is generated; later rounds
- * are counted for the campus check.
- */
-static void
-count_rounds(const Tournament *t, int32 players, KnockoutLayout *k, RoundCounts *counts)
-{
-	int32		swiss_max;
-
-	switch (t->format)
+	if (t->ncampuses == 0)
+		return capacities;
+	args[0] = query_int8_array(t->campus_ids, t->ncampuses);
+	query_prepare(&plan,
+				  "SELECT u.ord::int, coalesce(c.capacity, 0)"
+				  " FROM unnest($1) WITH ORDINALITY u(id, ord)"
+				  " JOIN tourney.campuses c ON c.campus_id = u.id",
+				  1, argtypes);
+	query_exec(plan, args, NULL, false, 0);
+	if (SPI_processed != (uint64) t->ncampuses)
+		elog(ERROR, "campuses of tournament " INT64_FORMAT " are missing", t->id);
+	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		case FORMAT_KNOCKOUT:
-			require_players(t, players, 2);
-			knockout_layout(k, players, t->third_place);
-			counts->rounds = k->rounds;
-			counts->sessions = palloc0(sizeof(int64) * (k->rounds + 1));
-			for (int32 r = 1; r <= k->rounds; r++)
-				counts->sessions[r] = knockout_round_sessions(k, r);
-			if (k->third_place)
-				counts->sessions[k->rounds]++;
-			counts->total = k->total_sessions;
-			break;
-		case FORMAT_INDIVIDUAL_RANKING:
-			require_players(t, players, 1);
-			count_even_rounds(counts, t->number_of_rounds, players);
-			break;
-		case FORMAT_ROUND_ROBIN:
-			require_players(t, players, 2);
-			count_even_rounds(counts, round_robin_rounds(players, t->number_of_rounds),
-							  round_robin_round_sessions(players));
-			break;
-		case FORMAT_SWISS:
-			require_players(t, players, 2);
-			swiss_max = players - 1 + (players & 1);
-			if (swiss_rounds(t, players) > swiss_max)
-				ereport(ERROR,
-						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-						 errmsg("cannot generate sessions: %d Swiss rounds need more than %d players",
-								swiss_rounds(t, players), players),
-						 errdetail("%d players can play at most %d rounds without a rematch.",
-								   players, swiss_max)));
-			count_even_rounds(counts, swiss_rounds(t, players), players / 2);
-			break;
+		bool		isnull;
+		int32		ord = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+
+		capacities[ord - 1] = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
 	}
-	if (counts->total > PG_INT32_MAX)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("tournament " INT64_FORMAT " would have " INT64_FORMAT " sessions",
-						t->id, counts->total),
-				 errdetail("At most %d sessions fit in one tournament.", PG_INT32_MAX)));
+	return capacities;
+}
+
+/* The campuses of a tournament, with their capacities, ready for spreading. */
+void
+generate_load_campuses(const Tournament *t, CampusSpread *campus)
+{
+	memset(campus, 0, sizeof(*campus));
+	campus->ncampuses = t->ncampuses;
+	campus->campus_ids = t->campus_ids;
+	campus->capacities = campus_capacities(t);
 }
 
 static void
@@ -115,53 +80,126 @@ check_campus_room(const Tournament *t, CampusSpread *cs, const RoundCounts *coun
 }
 
 /*
- * Everything that can refuse a generation, checked before anything is
- * written (and before a task is queued).
+ * The format's counts for this many players and the campuses that will
+ * hold them, or an error: what generate_sessions checks before it writes.
  */
-static void
-check_generation(const Tournament *t, int32 players, KnockoutLayout *layout,
-				 RoundCounts *counts, CampusSpread *campus)
+void
+generate_check(const Tournament *t, int32 players, RoundCounts *counts,
+			   CampusSpread *campus)
 {
-	count_rounds(t, players, layout, counts);
-	campus_spread_load(t, campus);
+	memset(counts, 0, sizeof(*counts));
+	t->format->count_rounds(t, players, counts);
+	if (counts->total > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("tournament " INT64_FORMAT " would have " INT64_FORMAT " sessions",
+						t->id, counts->total),
+				 errdetail("At most %d sessions fit in one tournament.", PG_INT32_MAX)));
+	generate_load_campuses(t, campus);
 	if (t->ncampuses > 0)
 		check_campus_room(t, campus, counts);
 }
 
-/* Sessions written at generation: all of them, but Swiss round 1 only. */
-static int64
-sessions_at_generation(const Tournament *t, const RoundCounts *counts)
+/*
+ * Sessions of a plan on their way to the plan writer: each round's are
+ * spread over the campuses as they pass, and the progress hook hears of
+ * every batch written.  Generation and the rounds written after results
+ * (rounds.c) both write through one.
+ */
+struct RoundWriter
 {
-	return t->format == FORMAT_SWISS ? counts->sessions[1] : counts->total;
-}
+	PlanSink	base;
+	PlanWriter *writer;
+	PlanSink   *out;
+	CampusSpread *campus;
+	const RoundCounts *counts;
+	int64		tournament_id;
+	int64		planned;		/* sessions the plan writes */
+	int64		reported;		/* sessions written at the last progress report */
+	int32		round;			/* round of the last session */
+	int64		index_in_round;
+};
 
 static void
-plan_format(const Tournament *t, const KnockoutLayout *layout, int32 players,
-			int64 first_id, const SeededPlayer *seeded, PlanSink *sink)
+round_writer_session(PlanSink *base, const PlannedSession *s)
 {
-	switch (t->format)
+	RoundWriter *w = (RoundWriter *) base;
+	PlannedSession placed = *s;
+	int64		written;
+
+	if (s->round != w->round)
 	{
-		case FORMAT_KNOCKOUT:
-			knockout_plan(layout, first_id, seeded, sink);
-			break;
-		case FORMAT_INDIVIDUAL_RANKING:
-			individual_plan(players, t->number_of_rounds, first_id, seeded, sink);
-			break;
-		case FORMAT_ROUND_ROBIN:
-			round_robin_plan(players, t->number_of_rounds, first_id, seeded, sink);
-			break;
-		case FORMAT_SWISS:
-			swiss_plan_round_one(players, first_id, seeded, sink);
-			break;
+		w->round = s->round;
+		w->index_in_round = 0;
+		if (w->campus->ncampuses > 0 &&
+			!campus_spread_round(w->campus, s->round, w->counts->sessions[s->round]))
+			elog(ERROR, "campus spread of round %d changed after it was checked", s->round);
+	}
+	if (w->campus->ncampuses > 0)
+		placed.campus_id = campus_for_session(w->campus, w->index_in_round);
+	w->index_in_round++;
+	w->out->session(w->out, &placed);
+	written = plan_writer_sessions_written(w->writer);
+	if (generate_progress_hook != NULL && written != w->reported)
+	{
+		w->reported = written;
+		generate_progress_hook(w->tournament_id, "writing", written, w->planned);
 	}
 }
 
+static void
+round_writer_participant(PlanSink *base, const PlannedParticipant *p)
+{
+	RoundWriter *w = (RoundWriter *) base;
+
+	w->out->participant(w->out, p);
+}
+
+static void
+round_writer_bye(PlanSink *base, int32 round, int64 player_id)
+{
+	RoundWriter *w = (RoundWriter *) base;
+
+	w->out->bye(w->out, round, player_id);
+}
+
+/* A writer of the planned rounds of counts (checked by generate_check). */
+RoundWriter *
+round_writer_begin(const Tournament *t, const RoundCounts *counts, CampusSpread *campus)
+{
+	RoundWriter *w = palloc0(sizeof(RoundWriter));
+
+	w->base.session = round_writer_session;
+	w->base.participant = round_writer_participant;
+	w->base.bye = round_writer_bye;
+	w->writer = plan_writer_begin(t->id);
+	w->out = plan_writer_sink(w->writer);
+	w->campus = campus;
+	w->counts = counts;
+	w->tournament_id = t->id;
+	for (int32 r = 1; r <= counts->planned_rounds; r++)
+		w->planned += counts->sessions[r];
+	return w;
+}
+
+PlanSink *
+round_writer_sink(RoundWriter *w)
+{
+	return &w->base;
+}
+
+void
+round_writer_end(RoundWriter *w, GenerationTimings *timings)
+{
+	plan_writer_end(w->writer, timings);
+}
+
 /*
- * Write every session of a locked draft tournament and move it to
- * in_progress.  Shared by the synchronous path and the background worker.
+ * Write every session known at this point of a locked draft tournament
+ * and move it to in_progress.
  */
 void
-generate_tournament_sessions(Tournament *t, GenerationTimings *timings)
+generate_sessions(Tournament *t, GenerationTimings *timings)
 {
 	static SPIPlanPtr plan_status = NULL;
 	Oid			argtypes[2] = {INT8OID, INT4OID};
@@ -169,129 +207,32 @@ generate_tournament_sessions(Tournament *t, GenerationTimings *timings)
 	instr_time	start;
 	SeededPlayer *seeded;
 	int32		players;
-	KnockoutLayout layout;
 	RoundCounts counts;
 	CampusSpread campus;
-	PlanWriter *writer;
-	int64		sessions;
+	RoundWriter *writer;
+	int64		first_id;
 
 	INSTR_TIME_SET_CURRENT(start);
-	if (generation_progress_hook != NULL)
-		generation_progress_hook(t->id, "reading", 0, 0);
-	seeded = tournament_seeded_players(t->id, &players);
-	check_generation(t, players, &layout, &counts, &campus);
-	if (t->format == FORMAT_SWISS)
-		t->number_of_rounds = counts.rounds;
+	if (generate_progress_hook != NULL)
+		generate_progress_hook(t->id, "reading", 0, 0);
+	seeded = field_seeded_players(t->id, &players);
+	generate_check(t, players, &counts, &campus);
+	t->number_of_rounds = counts.number_of_rounds;
 
-	sessions = sessions_at_generation(t, &counts);
-	writer = plan_writer_begin(t, &counts, &campus);
-	plan_format(t, &layout, players, tourney_mint_ids("session_id_seq", Max(sessions, 1)),
-				seeded, plan_writer_sink(writer));
-	plan_writer_end(writer, timings);
+	/* one block of ids for the planned sessions */
+	writer = round_writer_begin(t, &counts, &campus);
+	first_id = id_mint("session_id_seq", Max(writer->planned, 1));
+	t->format->plan(t, players, first_id, seeded, round_writer_sink(writer));
+	round_writer_end(writer, timings);
 
 	args[0] = Int64GetDatum(t->id);
 	args[1] = Int32GetDatum(t->number_of_rounds);
-	tourney_plan(&plan_status,
-				 "UPDATE tourney.tournaments SET status = 'in_progress',"
-				 " sessions_generated_at = now(),"
-				 " number_of_rounds = CASE WHEN $2 > 0 THEN $2 END"
-				 " WHERE tournament_id = $1",
-				 2, argtypes);
-	tourney_exec(plan_status, args, NULL, false, 0);
+	query_prepare(&plan_status,
+				  "UPDATE tourney.tournaments SET status = 'in_progress',"
+				  " sessions_generated_at = now(),"
+				  " number_of_rounds = CASE WHEN $2 > 0 THEN $2 END"
+				  " WHERE tournament_id = $1",
+				  2, argtypes);
+	query_exec(plan_status, args, NULL, false, 0);
 	timings->generation_ms = tourney_elapsed_ms(start) - timings->db_write_ms;
-}
-
-/* Refuse a tournament that is not a draft, naming an earlier generation. */
-void
-generate_require_draft(const Tournament *t)
-{
-	if (t->generated)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("tournament " INT64_FORMAT ": sessions already generated at %s",
-						t->id, t->generated_at),
-				 errdetail("A tournament's sessions are generated once.")));
-	tournament_require_state(t, STATUS_DRAFT, "generate sessions");
-}
-
-static int32
-enrolled_count(int64 tournament_id)
-{
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		args[1] = {Int64GetDatum(tournament_id)};
-	bool		isnull;
-
-	tourney_plan(&plan,
-				 "SELECT count(*)::int FROM tourney.enrollments WHERE tournament_id = $1",
-				 1, argtypes);
-	tourney_exec(plan, args, NULL, false, 1);
-	return DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-}
-
-/*
- * Validate, lock and queue: the worker starts once this transaction has
- * committed.  When no worker process can be had the task stays queued and
- * recovery starts it later.
- */
-static pg_uuid_t *
-generate_sessions_async(Tournament *t, int32 players)
-{
-	pg_uuid_t  *task_id = SPI_palloc(sizeof(pg_uuid_t));
-	KnockoutLayout layout;
-	RoundCounts counts;
-	CampusSpread campus;
-
-	check_generation(t, players, &layout, &counts, &campus);
-	tourney_mint_uuid(task_id);
-	task_enqueue(t->id, task_id);
-	if (!task_dispatch(task_id, MyDatabaseId, GetSessionUserId()))
-		ereport(NOTICE,
-				(errmsg("no background worker slot is free: the generation of tournament " INT64_FORMAT " stays queued",
-						t->id),
-				 errdetail("It starts when a slot frees up (see max_worker_processes).")));
-	return task_id;
-}
-
-/*
- * The entry point shared by generate_sessions and run_scenario: async NULL
- * picks the background worker from tourney.async_threshold players on.
- */
-pg_uuid_t *
-generate_sessions_request(int64 tournament_id, int async, GenerationTimings *timings,
-						  bool *queued)
-{
-	Tournament *t = tournament_lock_idle(tournament_id, "generate sessions");
-	pg_uuid_t  *task_id;
-	int32		players;
-
-	generate_require_draft(t);
-	players = enrolled_count(tournament_id);
-	*queued = async < 0 ? players >= tourney_async_threshold : async > 0;
-	if (*queued)
-		return generate_sessions_async(t, players);
-
-	generate_tournament_sessions(t, timings);
-	task_id = SPI_palloc(sizeof(pg_uuid_t));
-	tourney_mint_uuid(task_id);
-	task_record_done(tournament_id, task_id, timings);
-	return task_id;
-}
-
-Datum
-tourney_generate_sessions(PG_FUNCTION_ARGS)
-{
-	GenerationTimings timings;
-	pg_uuid_t  *task_id;
-	bool		queued;
-
-	tourney_require_arg(fcinfo, 0, "tournament_id");
-	SPI_connect();
-	tasks_recover_if_needed();
-	tourney_bulk_settings();
-	task_id = generate_sessions_request(PG_GETARG_INT64(0),
-										PG_ARGISNULL(1) ? -1 : PG_GETARG_BOOL(1),
-										&timings, &queued);
-	SPI_finish();
-	PG_RETURN_UUID_P(task_id);
 }

@@ -1,21 +1,14 @@
 /*
  * results.c: the rules that turn a session's scores into placements, a
- * winner and advancement, and the bulk writer that applies them.  Both
- * submit_result (one session) and simulate_results (a round at a time) go
- * through result_writer_add.
+ * winner and advancement, the bulk writer that applies them, and
+ * submit_result.  submit_result (one session), correct_result and
+ * simulate_results (every open session at once) all go through
+ * result_writer_add.
  */
-#include "tourney.h"
+#include "tourney/lifecycle.h"
 
 #include "access/xact.h"
-#include "catalog/pg_type.h"
-#include "fmgr.h"
-#include "executor/tuptable.h"
-#include "utils/builtins.h"
-#include "utils/datum.h"
-#include "utils/numeric.h"
 #include "utils/timestamp.h"
-
-PG_FUNCTION_INFO_V1(tourney_submit_result);
 
 struct ResultWriter
 {
@@ -26,31 +19,19 @@ struct ResultWriter
 	BulkInsert *final;			/* participants written with their result */
 };
 
-int
-result_expected_participants(TourneyFormat format)
-{
-	return format == FORMAT_INDIVIDUAL_RANKING ? 1 : 2;
-}
-
-int
-numeric_compare(Datum a, Datum b)
-{
-	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, a, b));
-}
-
 /*
  * Placements (1 = best, equal scores share) and the index of the winner of
  * a two-player session, or -1 for a draw or a single-player session.
  */
 int
-place_scores(const Tournament *t, int n, const Datum *scores, int32 *placements)
+result_place_scores(const Tournament *t, int n, const Datum *scores, int32 *placements)
 {
 	for (int i = 0; i < n; i++)
 	{
 		placements[i] = 1;
 		for (int j = 0; j < n; j++)
 		{
-			int			cmp = numeric_compare(scores[j], scores[i]);
+			int			cmp = tourney_numeric_cmp(scores[j], scores[i]);
 
 			if (t->higher_wins ? cmp > 0 : cmp < 0)
 				placements[i]++;
@@ -63,13 +44,13 @@ place_scores(const Tournament *t, int n, const Datum *scores, int32 *placements)
 
 /* Refuse scores that break the format's rules, before anything is written. */
 void
-check_outcome(const Tournament *t, int64 session_id, int n, int winner)
+result_check_outcome(const Tournament *t, int64 session_id, int n, int winner)
 {
-	if (t->format == FORMAT_KNOCKOUT && n == 2 && winner < 0)
+	if (!t->format->allows_draws && n == 2 && winner < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("session " INT64_FORMAT " of a knockout cannot end in a draw",
-						session_id),
+				 errmsg("session " INT64_FORMAT " of a %s cannot end in a draw",
+						session_id, t->format->name),
 				 errhint("Submit scores that name a winner.")));
 }
 
@@ -92,7 +73,7 @@ result_writer_begin(const Tournament *t, bool one_result)
 	w->t = t;
 	w->sessions = tid_update_begin("sessions", 3, session_columns);
 	w->participants = tid_update_begin("session_participants", 2, participant_columns);
-	w->advance = participants_insert_begin();
+	w->advance = plan_writer_participants_begin();
 	w->final = bulk_insert_begin("session_participants", 6, final_participant_columns);
 	if (one_result)
 	{
@@ -128,16 +109,6 @@ update_participant(ResultWriter *w, const ResultSession *s, int i, Datum score,
 	tid_update_row(w->participants, (ItemPointer) &s->participant_tids[i], values, NULL);
 }
 
-/*
- * Apply one session's scores (in slot order): placements, winner, and the
- * moves of winner and loser to the sessions that wait for them.
- */
-void
-result_writer_add(ResultWriter *w, const ResultSession *s, const Datum *scores)
-{
-	(void) result_writer_add_ex(w, s, scores, true);
-}
-
 /* A participant not in the table yet, written once with its result. */
 static void
 insert_final_participant(ResultWriter *w, int64 session_id, int16 slot, int64 player_id,
@@ -155,19 +126,21 @@ insert_final_participant(ResultWriter *w, int64 session_id, int16 slot, int64 pl
 }
 
 /*
- * With advance false the players stay where they are: corrections move
- * them, and simulate_results carries them to their next session in memory.
- * Returns the index of the winner, -1 for none.
+ * Apply one session's scores (in slot order): placements, winner, and
+ * (with advance) the moves of winner and loser to the sessions that wait
+ * for them.  Without advance the players stay where they are: corrections
+ * move them, and simulate_results carries them to their next session in
+ * memory.  Returns the index of the winner, -1 for none.
  */
 int
-result_writer_add_ex(ResultWriter *w, const ResultSession *s, const Datum *scores,
-					 bool advance)
+result_writer_add(ResultWriter *w, const ResultSession *s, const Datum *scores,
+				  bool advance)
 {
 	int32		placements[2];
 	int			n = s->nparticipants;
-	int			winner = place_scores(w->t, n, scores, placements);
+	int			winner = result_place_scores(w->t, n, scores, placements);
 
-	check_outcome(w->t, s->session_id, n, winner);
+	result_check_outcome(w->t, s->session_id, n, winner);
 	update_session(w, s, winner);
 	for (int i = 0; i < n; i++)
 	{
@@ -179,10 +152,10 @@ result_writer_add_ex(ResultWriter *w, const ResultSession *s, const Datum *score
 	}
 
 	if (advance && winner >= 0 && s->next_session_id != 0)
-		participant_insert(w->advance, w->t->id, s->next_session_id, s->next_slot,
+		plan_writer_participant_add(w->advance, w->t->id, s->next_session_id, s->next_slot,
 						   s->player_ids[winner]);
 	if (advance && winner >= 0 && s->loser_next_session_id != 0)
-		participant_insert(w->advance, w->t->id, s->loser_next_session_id,
+		plan_writer_participant_add(w->advance, w->t->id, s->loser_next_session_id,
 						   s->loser_next_slot, s->player_ids[1 - winner]);
 	return winner;
 }
@@ -196,158 +169,32 @@ result_writer_end(ResultWriter *w)
 	bulk_insert_end(w->final);
 }
 
-/* The scores argument: one-dimensional, no NULL, no NaN or infinity. */
-Datum *
-score_array(ArrayType *a, int *n)
-{
-	Datum	   *scores;
-	bool	   *nulls;
-
-	if (ARR_NDIM(a) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("scores must be a one-dimensional array")));
-	deconstruct_array(a, NUMERICOID, -1, false, TYPALIGN_INT, &scores, &nulls, n);
-	for (int i = 0; i < *n; i++)
-	{
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("scores must not contain nulls")));
-		if (numeric_is_nan(DatumGetNumeric(scores[i])) ||
-			numeric_is_inf(DatumGetNumeric(scores[i])))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("scores must be finite numbers")));
-	}
-	return scores;
-}
-
-/* A session as results need it, locked; unknown sessions are P0002. */
+/* submit_result: record one session's result. */
 void
-lock_session(int64 session_id, LockedSession *ls)
-{
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		args[1] = {Int64GetDatum(session_id)};
-	HeapTuple	row;
-	TupleDesc	desc;
-	bool		isnull;
-	ResultSession *s = &ls->s;
-
-	/* session_id > 0 names the partial index on session_id (see the schema) */
-	tourney_plan(&plan,
-				 "SELECT tournament_id, next_session_id, next_slot,"
-				 " loser_next_session_id, loser_next_slot, result_submitted,"
-				 " round, winner_id, ctid"
-				 " FROM tourney.sessions WHERE session_id = $1 AND session_id > 0"
-				 " FOR NO KEY UPDATE",
-				 1, argtypes);
-	tourney_exec(plan, args, NULL, false, 0);
-	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("session " INT64_FORMAT " does not exist", session_id)));
-	row = SPI_tuptable->vals[0];
-	desc = SPI_tuptable->tupdesc;
-	memset(ls, 0, sizeof(*ls));
-	s->session_id = session_id;
-	ls->tournament_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
-	s->next_session_id = DatumGetInt64(SPI_getbinval(row, desc, 2, &isnull));
-	if (isnull)
-		s->next_session_id = 0;
-	s->next_slot = DatumGetInt16(SPI_getbinval(row, desc, 3, &isnull));
-	s->loser_next_session_id = DatumGetInt64(SPI_getbinval(row, desc, 4, &isnull));
-	if (isnull)
-		s->loser_next_session_id = 0;
-	s->loser_next_slot = DatumGetInt16(SPI_getbinval(row, desc, 5, &isnull));
-	ls->submitted = DatumGetBool(SPI_getbinval(row, desc, 6, &isnull));
-	ls->round = DatumGetInt32(SPI_getbinval(row, desc, 7, &isnull));
-	ls->winner_id = DatumGetInt64(SPI_getbinval(row, desc, 8, &isnull));
-	if (isnull)
-		ls->winner_id = 0;
-	s->session_tid = DatumGetTid(SPI_getbinval(row, desc, 9, &isnull));
-}
-
-/*
- * Participants in slot order, with their stored scores (NULL if none yet),
- * read by key.
- */
-int
-read_participants(int64 tournament_id, ResultSession *s, Datum *stored)
-{
-	Datum		keys[2] = {Int64GetDatum(tournament_id), Int64GetDatum(s->session_id)};
-	KeyScan    *ks = keyscan_begin("session_participants", "session_participants_pkey", 2, keys);
-	AttrNumber	player_col = keyscan_attnum(ks, "player_id");
-	AttrNumber	score_col = keyscan_attnum(ks, "score");
-	TupleTableSlot *row;
-	int			n = 0;
-
-	while ((row = keyscan_next(ks)) != NULL)
-	{
-		bool		isnull;
-		Datum		score;
-
-		if (n == 2)
-			elog(ERROR, "session " INT64_FORMAT " has more than 2 participants", s->session_id);
-		s->player_ids[n] = DatumGetInt64(slot_getattr(row, player_col, &isnull));
-		score = slot_getattr(row, score_col, &isnull);
-		stored[n] = isnull ? (Datum) 0 : datumCopy(score, false, -1);
-		s->participant_tids[n] = row->tts_tid;
-		n++;
-	}
-	keyscan_end(ks);
-	s->nparticipants = n;
-	return n;
-}
-
-/*
- * The participants of a locked session, checked against the scores given:
- * known (55000) and as many as the scores (22023).
- */
-void
-require_scorable(const Tournament *t, LockedSession *ls, int nscores, Datum *stored)
-{
-	int64		session_id = ls->s.session_id;
-
-	if (read_participants(t->id, &ls->s, stored) < result_expected_participants(t->format))
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("participants of session " INT64_FORMAT " are not known yet", session_id),
-				 errdetail("The session waits for the results of earlier sessions.")));
-	if (nscores != ls->s.nparticipants)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg_plural("session " INT64_FORMAT " has %d participant but %d scores were given",
-							   "session " INT64_FORMAT " has %d participants but %d scores were given",
-							   ls->s.nparticipants, session_id, ls->s.nparticipants, nscores),
-				 errhint("Give one score per participant, in slot order.")));
-}
-
-static void
-submit_result(int64 session_id, const Datum *scores, int nscores)
+result_submit(int64 session_id, const Datum *scores, int nscores)
 {
 	LockedSession ls;
 	Datum		stored[2];
 	Tournament *t;
 	ResultWriter *w;
-	TourneyFormat format;
+	const FormatRoutine *format;
 	int64		tournament_id = session_tournament(session_id, &format);
 
 	/*
-	 * Tournament first, then the session.  A Swiss round's last results must
-	 * not both miss (or both make) the pairing: there, one at a time.
+	 * Tournament first, then the session.  Where a round's last results
+	 * write the next round, they must not both miss (or both make) it:
+	 * there, one at a time.
 	 */
 	t = tournament_lock(tournament_id,
-						format == FORMAT_SWISS ? TOURNAMENT_LOCK : TOURNAMENT_SHARE);
-	lock_session(session_id, &ls);
+						format->pair_next != NULL ? TOURNAMENT_LOCK : TOURNAMENT_SHARE);
+	session_lock(session_id, &ls);
 	tournament_require_state(t, STATUS_IN_PROGRESS, "submit a result");
-	require_scorable(t, &ls, nscores, stored);
+	session_require_scorable(t, &ls, nscores, stored);
 
 	if (ls.submitted)
 	{
 		for (int i = 0; i < nscores; i++)
-			if (numeric_compare(scores[i], stored[i]) != 0)
+			if (tourney_numeric_cmp(scores[i], stored[i]) != 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 						 errmsg("session " INT64_FORMAT " already has a different result", session_id),
@@ -356,24 +203,8 @@ submit_result(int64 session_id, const Datum *scores, int nscores)
 	}
 
 	w = result_writer_begin(t, true);
-	result_writer_add(w, &ls.s, scores);
+	(void) result_writer_add(w, &ls.s, scores, true);
 	result_writer_end(w);
-	swiss_pair_after_round(t, ls.round);
+	rounds_after_result(t, ls.round);
 }
 
-Datum
-tourney_submit_result(PG_FUNCTION_ARGS)
-{
-	Datum	   *scores;
-	int			nscores;
-
-	tourney_require_arg(fcinfo, 0, "session_id");
-	tourney_require_arg(fcinfo, 1, "scores");
-	scores = score_array(PG_GETARG_ARRAYTYPE_P(1), &nscores);
-
-	SPI_connect();
-	tasks_recover_if_needed();
-	submit_result(PG_GETARG_INT64(0), scores, nscores);
-	SPI_finish();
-	PG_RETURN_VOID();
-}

@@ -1,29 +1,17 @@
 /*
- * simulate.c: simulate_results.  Plausible, rating-weighted results for
- * every open session, through the same writer as submit_result.  Each
- * session draws from its own generator, seeded from (seed, stage, round,
- * match), so a seed reproduces the same results whatever was submitted by
- * hand before.
+ * simulate.c: simulate_results.  Plausible, rating-weighted results (the
+ * match model, rating/match.c) for every open session, through the same
+ * writer as submit_result.
  *
- * Knockout, individual ranking and round robin: every open session is
- * read once, results are decided round by round in memory, and players
- * who advance are carried to their next session in memory, so each of
- * their participant rows is written once, with its result.  Swiss: a
- * round at a time, since each round is paired from the results before it.
+ * Formats that plan every round at generation: every open session is read
+ * once, results are decided round by round in memory, and players who
+ * advance are carried to their next session in memory, so each of their
+ * participant rows is written once, with its result.  Formats that pair
+ * each round from the one before (Swiss): a round at a time.
  */
-#include "tourney.h"
+#include "tourney/lifecycle.h"
 
-#include <math.h>
-
-#include "catalog/pg_type.h"
-#include "common/hashfn.h"
-#include "common/pg_prng.h"
-#include "fmgr.h"
-#include "utils/builtins.h"
 #include "utils/memutils.h"
-#include "utils/numeric.h"
-
-PG_FUNCTION_INFO_V1(tourney_simulate_results);
 
 typedef struct RatingIndex
 {
@@ -42,76 +30,14 @@ rating_of(const RatingIndex *ri, int64 player_id)
 	return found->rating;
 }
 
+/* The scores of a session of one or two players. */
 static void
-session_rng(pg_prng_state *rng, int64 seed, bool third_place, int32 round, int32 match)
+play(const Tournament *t, pg_prng_state *rng, int n, const double *ratings, Datum *scores)
 {
-	uint64		h = hash_bytes_uint32_extended((uint32) match, (uint64) seed);
-
-	h = hash_combine64(h, hash_bytes_uint32_extended((uint32) round, third_place ? 1 : 0));
-	pg_prng_seed(rng, h);
-}
-
-/* Standard normal deviate (Box-Muller). */
-static double
-normal_deviate(pg_prng_state *rng)
-{
-	double		u = 1.0 - pg_prng_double(rng);	/* (0, 1] */
-	double		v = pg_prng_double(rng);
-
-	return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
-}
-
-/* A numeric with one decimal from a count of tenths. */
-static Datum
-tenths(int64 value)
-{
-	return NumericGetDatum(int64_div_fast_to_numeric(value, 1));
-}
-
-/* Share of drawn matches where the format allows draws. */
-#define DRAW_PROBABILITY 0.1
-
-/*
- * A two-player match: the Elo expectation picks the winner, the scores
- * are small.  A knockout match is never drawn; other formats draw one
- * match in ten.  With ranking direction asc (times), the winner's score is
- * the lower one.
- */
-static void
-simulate_match(const Tournament *t, pg_prng_state *rng, const double *ratings,
-			   Datum *scores)
-{
-	double		expected = 1.0 / (1.0 + pow(10.0, (ratings[1] - ratings[0]) / 400.0));
-	int			winner = pg_prng_double(rng) < expected ? 0 : 1;
-	int64		low = (int64) pg_prng_uint64_range(rng, 0, 9);
-	int64		high = low + 1 + (int64) pg_prng_uint64_range(rng, 0, 4);
-
-	if (t->format != FORMAT_KNOCKOUT && pg_prng_double(rng) < DRAW_PROBABILITY)
-		high = low;
-
-	if (t->higher_wins)
-	{
-		scores[winner] = tenths(high * 10);
-		scores[1 - winner] = tenths(low * 10);
-	}
+	if (n == 2)
+		match_play(rng, ratings, t->higher_wins, t->format->allows_draws, scores);
 	else
-	{
-		scores[winner] = tenths(300 + low * 10);
-		scores[1 - winner] = tenths(300 + high * 10);
-	}
-}
-
-/* A single-player performance around the player's rating. */
-static void
-simulate_performance(const Tournament *t, pg_prng_state *rng, double rating,
-					 Datum *score)
-{
-	double		performance = rating + 200.0 * normal_deviate(rng);
-
-	if (t->higher_wins)
-		*score = tenths((int64) rint(Max(performance, 0.0)));
-	else
-		*score = tenths((int64) rint(Max(6000.0 - 2.0 * performance, 10.0)));
+		match_perform(rng, ratings[0], t->higher_wins, scores);
 }
 
 typedef struct RoundState
@@ -136,19 +62,16 @@ finish_session(RoundState *rs)
 
 	if (s->session_id == 0)
 		return;
-	if (s->nparticipants != result_expected_participants(rs->t->format))
+	if (s->nparticipants != rs->t->format->participants)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("participants of session " INT64_FORMAT " are not known yet",
 						s->session_id)));
-	session_rng(&rng, rs->seed, false, rs->round, rs->match_number);
+	match_seed(&rng, rs->seed, false, rs->round, rs->match_number);
 	for (int i = 0; i < s->nparticipants; i++)
 		ratings[i] = rating_of(rs->ratings, s->player_ids[i]);
-	if (s->nparticipants == 2)
-		simulate_match(rs->t, &rng, ratings, scores);
-	else
-		simulate_performance(rs->t, &rng, ratings[0], scores);
-	result_writer_add(rs->writer, s, scores);
+	play(rs->t, &rng, s->nparticipants, ratings, scores);
+	(void) result_writer_add(rs->writer, s, scores, true);
 	rs->simulated++;
 	s->session_id = 0;
 }
@@ -204,20 +127,20 @@ simulate_round(RoundState *rs)
 	old = MemoryContextSwitchTo(roundcxt);
 	args[0] = Int64GetDatum(rs->t->id);
 	args[1] = Int32GetDatum(rs->round);
-	tourney_plan(&plan,
-				 "SELECT s.session_id, s.match_number, s.next_session_id, s.next_slot,"
-				 " s.loser_next_session_id, s.loser_next_slot, p.player_id, s.ctid, p.ctid"
-				 " FROM tourney.sessions s JOIN tourney.session_participants p"
-				 " ON p.tournament_id = s.tournament_id AND p.session_id = s.session_id"
-				 " WHERE s.tournament_id = $1 AND s.stage = 'main' AND s.round = $2"
-				 " AND NOT s.result_submitted"
-				 " ORDER BY s.match_number, p.slot",
-				 2, argtypes);
+	query_prepare(&plan,
+				  "SELECT s.session_id, s.match_number, s.next_session_id, s.next_slot,"
+				  " s.loser_next_session_id, s.loser_next_slot, p.player_id, s.ctid, p.ctid"
+				  " FROM tourney.sessions s JOIN tourney.session_participants p"
+				  " ON p.tournament_id = s.tournament_id AND p.session_id = s.session_id"
+				  " WHERE s.tournament_id = $1 AND s.stage = 'main' AND s.round = $2"
+				  " AND NOT s.result_submitted"
+				  " ORDER BY s.match_number, p.slot",
+				  2, argtypes);
 
 	rs->simulated = 0;
 	rs->current.session_id = 0;
 	rs->writer = result_writer_begin(rs->t, false);
-	tourney_scan(plan, args, false, add_participant_row, NULL, rs);
+	query_scan(plan, args, false, add_participant_row, NULL, rs);
 	finish_session(rs);
 	result_writer_end(rs->writer);
 	MemoryContextSwitchTo(old);
@@ -314,14 +237,14 @@ load_open_sessions(int64 tournament_id, OpenSessions *open)
 	Oid			argtypes[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(tournament_id)};
 
-	tourney_plan(&plan,
-				 "SELECT session_id, stage = 'third_place', round, match_number,"
-				 " next_session_id, next_slot, loser_next_session_id, loser_next_slot, ctid"
-				 " FROM tourney.sessions WHERE tournament_id = $1 AND NOT result_submitted"
-				 " ORDER BY session_id",
-				 1, argtypes);
+	query_prepare(&plan,
+				  "SELECT session_id, stage = 'third_place', round, match_number,"
+				  " next_session_id, next_slot, loser_next_session_id, loser_next_slot, ctid"
+				  " FROM tourney.sessions WHERE tournament_id = $1 AND NOT result_submitted"
+				  " ORDER BY session_id",
+				  1, argtypes);
 	memset(open, 0, sizeof(*open));
-	tourney_scan(plan, args, false, add_open_session, NULL, open);
+	query_scan(plan, args, false, add_open_session, NULL, open);
 	id_lookup_init(&open->lookup, open->items, open->count, sizeof(OpenSession));
 }
 
@@ -388,11 +311,11 @@ load_stored_participants(int64 tournament_id, OpenSessions *open)
 	Datum		args[1] = {Int64GetDatum(tournament_id)};
 	StoredMerge m = {open, 0};
 
-	tourney_plan(&plan,
-				 "SELECT session_id, slot, player_id, ctid FROM tourney.session_participants"
-				 " WHERE tournament_id = $1 ORDER BY session_id, slot",
-				 1, argtypes);
-	tourney_scan(plan, args, false, merge_stored_participant, NULL, &m);
+	query_prepare(&plan,
+				  "SELECT session_id, slot, player_id, ctid FROM tourney.session_participants"
+				  " WHERE tournament_id = $1 ORDER BY session_id, slot",
+				  1, argtypes);
+	query_scan(plan, args, false, merge_stored_participant, NULL, &m);
 }
 
 /* A winner or loser moves on to a session that is still to be played. */
@@ -415,7 +338,7 @@ static void
 simulate_open_session(const Tournament *t, const RatingIndex *ratings, int64 seed,
 					  const OpenSessions *open, OpenSession *os, ResultWriter *w)
 {
-	int			expected = result_expected_participants(t->format);
+	int			expected = t->format->participants;
 	ResultSession s;
 	pg_prng_state rng;
 	double		player_ratings[2];
@@ -438,12 +361,9 @@ simulate_open_session(const Tournament *t, const RatingIndex *ratings, int64 see
 		s.participant_tids[i] = os->participant_tids[i];
 		player_ratings[i] = rating_of(ratings, os->player_ids[i]);
 	}
-	session_rng(&rng, seed, os->third_place, os->round, os->match_number);
-	if (expected == 2)
-		simulate_match(t, &rng, player_ratings, scores);
-	else
-		simulate_performance(t, &rng, player_ratings[0], scores);
-	winner = result_writer_add_ex(w, &s, scores, false);
+	match_seed(&rng, seed, os->third_place, os->round, os->match_number);
+	play(t, &rng, expected, player_ratings, scores);
+	winner = result_writer_add(w, &s, scores, false);
 	if (winner < 0)
 		return;
 	carry_player(open, os->next_session_id, os->next_slot, s.player_ids[winner]);
@@ -500,13 +420,13 @@ simulate_tournament(int64 tournament_id, int64 seed)
 	int64		total = 0;
 
 	tournament_require_state(t, STATUS_IN_PROGRESS, "simulate results");
-	ratings.players = tournament_player_ratings(tournament_id, &ratings.count);
+	ratings.players = field_player_ratings(tournament_id, &ratings.count);
 	id_lookup_init(&ratings.lookup, ratings.players, ratings.count, sizeof(SeededPlayer));
 
-	if (t->format != FORMAT_SWISS)
+	if (t->format->pair_next == NULL)
 		return simulate_open_sessions(t, &ratings, seed);
 
-	/* Swiss rounds are paired as the rounds before them end */
+	/* rounds are paired as the rounds before them end */
 	memset(&rs, 0, sizeof(rs));
 	rs.t = t;
 	rs.ratings = &ratings;
@@ -515,22 +435,7 @@ simulate_tournament(int64 tournament_id, int64 seed)
 	{
 		rs.round = r;
 		total += simulate_round(&rs);
-		swiss_pair_after_round(t, r);
+		rounds_after_result(t, r);
 	}
 	return total;
-}
-
-Datum
-tourney_simulate_results(PG_FUNCTION_ARGS)
-{
-	int64		simulated;
-
-	tourney_require_arg(fcinfo, 0, "tournament_id");
-	tourney_require_arg(fcinfo, 1, "seed");
-	SPI_connect();
-	tasks_recover_if_needed();
-	tourney_bulk_settings();
-	simulated = simulate_tournament(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
-	SPI_finish();
-	PG_RETURN_INT32((int32) simulated);
 }

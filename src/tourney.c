@@ -1,13 +1,9 @@
 /*
- * tourney.c: module magic, configuration parameters and enum labels.
+ * tourney.c: what every layer shares (tourney/tourney.h): the values of
+ * the configuration parameters (module.c defines them as GUCs), the
+ * labels of the enums, and a few helpers.
  */
-#include "tourney.h"
-
-#include "fmgr.h"
-#include "miscadmin.h"
-#include "utils/guc.h"
-
-PG_MODULE_MAGIC;
+#include "tourney/tourney.h"
 
 int			tourney_async_threshold = 128;
 int			tourney_max_workers = 4;
@@ -15,59 +11,51 @@ int			tourney_task_retries = 2;
 int			tourney_node_id = 0;
 int			tourney_worker_idle_timeout = 10000;
 
-/* Labels of the SQL enums, in declaration order (see tourney--0.1.sql). */
-const char *const tourney_format_names[] =
-{"knockout", "individual_ranking", "round_robin", "swiss", NULL};
+/*
+ * Labels of the SQL enums, in declaration order (see tourney--0.1.sql);
+ * the formats' are in their registry (formats/registry.c).
+ */
 const char *const tourney_status_names[] =
 {"draft", "in_progress", "completed", "cancelled", NULL};
 const char *const tourney_scoring_names[] =
 {"score_based", "time_based", "distance_based", "placement", "win_loss", NULL};
 
-void		_PG_init(void);
-
-void
-_PG_init(void)
+/* The position of a label read from the catalog in its list. */
+int
+tourney_label_index(const char *const *labels, const char *value)
 {
-	DefineCustomIntVariable("tourney.async_threshold",
-							"Enrolled players from which generate_sessions runs in a background worker.",
-							"Applies when generate_sessions is called with async => NULL.",
-							&tourney_async_threshold,
-							128, 0, INT_MAX,
-							PGC_USERSET, 0,
-							NULL, NULL, NULL);
-	DefineCustomIntVariable("tourney.max_workers",
-							"Most background generation workers running at once.",
-							NULL,
-							&tourney_max_workers,
-							4, 1, TOURNEY_MAX_WORKERS_LIMIT,
-							PGC_SUSET, 0,
-							NULL, NULL, NULL);
-	DefineCustomIntVariable("tourney.task_retries",
-							"Times a task whose worker died is started again before it is marked as failed.",
-							NULL,
-							&tourney_task_retries,
-							2, 0, 100,
-							PGC_SUSET, 0,
-							NULL, NULL, NULL);
-	DefineCustomIntVariable("tourney.node_id",
-							"Node number stamped into the ids this server mints (bits 48 to 62).",
-							"Give every node of a distributed deployment its own number.",
-							&tourney_node_id,
-							0, 0, 32767,
-							PGC_SUSET, 0,
-							NULL, NULL, NULL);
-	DefineCustomIntVariable("tourney.worker_idle_timeout",
-							"Time a generation worker stays, idle, for the next task of its database and user.",
-							"Only with tourney in shared_preload_libraries; 0 ends every worker with its task.",
-							&tourney_worker_idle_timeout,
-							10000, 0, 3600 * 1000,
-							PGC_SUSET, GUC_UNIT_MS,
-							NULL, NULL, NULL);
-	MarkGUCPrefixReserved("tourney");
-
-	if (process_shared_preload_libraries_in_progress)
-	{
-		tourney_register_launcher();
-		pool_install_hooks();
-	}
+	for (int i = 0; labels[i] != NULL; i++)
+		if (strcmp(labels[i], value) == 0)
+			return i;
+	elog(ERROR, "unexpected enum label \"%s\"", value);
+	pg_unreachable();
 }
+
+/*
+ * Room for one more element in a palloc'd array of *allocated elements
+ * holding count: doubled when full (huge allocations allowed).
+ */
+void *
+tourney_grow(void *items, int64 count, int64 *allocated, size_t size)
+{
+	if (items == NULL)
+	{
+		*allocated = Max(*allocated, 1024);
+		return palloc_extended(size * *allocated, MCXT_ALLOC_HUGE);
+	}
+	if (count < *allocated)
+		return items;
+	*allocated *= 2;
+	return repalloc_huge(items, size * *allocated);
+}
+
+double
+tourney_elapsed_ms(instr_time start)
+{
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, start);
+	return INSTR_TIME_GET_MILLISEC(now);
+}
+

@@ -18,7 +18,7 @@
  * section 2); a table altered to have row triggers is refused rather than
  * written behind their back.
  */
-#include "tourney.h"
+#include "tourney/storage.h"
 
 #include "access/heapam.h"
 #include "access/hio.h"
@@ -73,7 +73,7 @@ struct BulkInsert
 static Relation
 open_tourney_table(const char *relname, CmdType operation)
 {
-	Relation	rel = table_open(tourney_relid(relname), RowExclusiveLock);
+	Relation	rel = table_open(query_relid(relname), RowExclusiveLock);
 	TriggerDesc *trig;
 
 	if (rel->rd_rel->relkind != RELKIND_RELATION)
@@ -129,7 +129,7 @@ target_open(TableTarget *t)
 	t->rri = makeNode(ResultRelInfo);
 	InitResultRelInfo(t->rri, t->rel, 0, NULL, 0);
 	if (t->keep_checks)
-		table_use_kept_checks(t->rri);
+		checks_use_kept(t->rri);
 	ExecOpenIndices(t->rri, false);
 }
 

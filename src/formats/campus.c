@@ -8,7 +8,7 @@
  * the extra sessions move around.  Loads within a round therefore differ by
  * at most one, and capacities are honoured whenever that is possible at all.
  */
-#include "tourney.h"
+#include "tourney/format.h"
 
 /*
  * Prepare the spread of one round; false when the campuses cannot hold it.

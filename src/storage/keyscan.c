@@ -13,7 +13,7 @@
  * READ COMMITTED (after the function's own earlier writes), the
  * transaction's under REPEATABLE READ.
  */
-#include "tourney.h"
+#include "tourney/storage.h"
 
 #include "access/genam.h"
 #include "access/relscan.h"
@@ -47,8 +47,8 @@ keyscan_begin(const char *relname, const char *indexname, int nkeys, const Datum
 	ScanKeyData skeys[INDEX_MAX_KEYS];
 
 	Assert(nkeys > 0 && nkeys <= INDEX_MAX_KEYS);
-	ks->rel = table_open(tourney_relid(relname), AccessShareLock);
-	ks->index = index_open(tourney_relid(indexname), AccessShareLock);
+	ks->rel = table_open(query_relid(relname), AccessShareLock);
+	ks->index = index_open(query_relid(indexname), AccessShareLock);
 	if (ks->index->rd_index->indrelid != RelationGetRelid(ks->rel) ||
 		ks->index->rd_index->indnkeyatts < nkeys)
 		elog(ERROR, "tourney.%s is not an index of tourney.%s on %d columns",

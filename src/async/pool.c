@@ -13,7 +13,7 @@
  * A task is handed over and an idle worker leaves the list under the same
  * spinlock: a worker never leaves with a task given to it unseen.
  */
-#include "tourney.h"
+#include "tourney/async.h"
 
 #include "catalog/pg_database.h"
 #include "pgstat.h"
@@ -141,8 +141,12 @@ pool_retire_idle(void)
 	SpinLockRelease(&pool->mutex);
 }
 
-/* Leave the list; true (and the task) if one was handed over meanwhile. */
-static bool
+/*
+ * Leave the list (if in it); true (and the task) if one was handed over
+ * meanwhile.  The worker calls it at exit too (worker.c), and starts a
+ * worker for a task it got but will not serve.
+ */
+bool
 pool_leave(TaskWorkerArgs *task)
 {
 	bool		has_task;
@@ -159,24 +163,10 @@ pool_leave(TaskWorkerArgs *task)
 	return has_task;
 }
 
-/*
- * A worker that exits while idle (a FATAL error, say) leaves the list, and
- * a task handed to it meanwhile gets a worker of its own.
- */
-static void
-pool_leave_at_exit(int code, Datum arg)
-{
-	TaskWorkerArgs task;
-
-	if (pool_leave(&task))
-		(void) task_worker_start(&task);
-}
-
 /* Join the list, unless max_idle workers are idle already. */
 static bool
 pool_join(int max_idle)
 {
-	static bool exit_callback = false;
 	IdleWorker *free_entry = NULL;
 	int			idle = 0;
 
@@ -199,11 +189,6 @@ pool_join(int max_idle)
 		my_entry = free_entry;
 	}
 	SpinLockRelease(&pool->mutex);
-	if (my_entry != NULL && !exit_callback)
-	{
-		before_shmem_exit(pool_leave_at_exit, 0);
-		exit_callback = true;
-	}
 	return my_entry != NULL;
 }
 

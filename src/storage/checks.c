@@ -17,7 +17,7 @@
  * (make test-soak) kept 672 kB more resident after 100 lifecycles and
  * 904 kB after 1,000, for 41 kB of states.
  */
-#include "tourney.h"
+#include "tourney/storage.h"
 
 #include "access/xact.h"
 #include "executor/executor.h"
@@ -102,7 +102,7 @@ check_states_build(Relation rel, MemoryContext *cxt)
  * constraints (ExecConstraints then uses them as its own).
  */
 void
-table_use_kept_checks(ResultRelInfo *rri)
+checks_use_kept(ResultRelInfo *rri)
 {
 	Relation	rel = rri->ri_RelationDesc;
 	TupleConstr *constr = rel->rd_att->constr;

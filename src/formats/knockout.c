@@ -10,8 +10,12 @@
  * above N is a bye: its upper seed enters round 2 directly and no round 1
  * session exists for it, so real round 1 matches are numbered 1..N-B/2 in
  * bracket order.
+ *
+ * Ranking is the ladder: 1 the final's winner, 2 its loser, 3 and 4 the
+ * third-place match's winner and loser, then the losers of main round r
+ * share 2^(R - r) + 1; players still in the running rank 1.
  */
-#include "tourney.h"
+#include "tourney/format.h"
 
 void
 knockout_layout(KnockoutLayout *k, int32 players, bool third_place)
@@ -133,11 +137,15 @@ emit_byes(const KnockoutLayout *k, int64 session_id, int64 m,
 	}
 }
 
-void
-knockout_plan(const KnockoutLayout *k, int64 first_id,
+static void
+knockout_plan(const Tournament *t, int32 players, int64 first_id,
 			  const SeededPlayer *seeded, PlanSink *sink)
 {
-	int64		third_id = first_id + k->players - 1;
+	KnockoutLayout layout;
+	const KnockoutLayout *k = &layout;
+	int64		third_id = first_id + players - 1;
+
+	knockout_layout(&layout, players, t->third_place);
 
 	emit_round_one(k, first_id, seeded, sink);
 
@@ -178,7 +186,83 @@ knockout_plan(const KnockoutLayout *k, int64 first_id,
 		s.session_id = third_id;
 		s.round = k->rounds;
 		s.match_number = 1;
-		s.third_place = true;
+		s.stage = STAGE_THIRD_PLACE;
 		sink->session(sink, &s);
 	}
 }
+
+static int32
+knockout_check_rounds(bool given, int32 rounds)
+{
+	if (given)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("number_of_rounds must be null for a knockout tournament"),
+				 errdetail("A knockout has ceil(log2(players)) rounds.")));
+	return 0;
+}
+
+static void
+knockout_count_rounds(const Tournament *t, int32 players, RoundCounts *counts)
+{
+	KnockoutLayout k;
+
+	format_require_players(t, players);
+	knockout_layout(&k, players, t->third_place);
+	counts->rounds = k.rounds;
+	counts->sessions = palloc0(sizeof(int64) * (k.rounds + 1));
+	for (int32 r = 1; r <= k.rounds; r++)
+		counts->sessions[r] = knockout_round_sessions(&k, r);
+	if (k.third_place)
+		counts->sessions[k.rounds]++;
+	counts->total = k.total_sessions;
+	counts->planned_rounds = k.rounds;
+	counts->number_of_rounds = 0;
+}
+
+/* The ladder rank of every player, from the round of their first loss. */
+static void
+knockout_rank_prepare(RankTable *rt)
+{
+	KnockoutLayout k;
+	int32		rounds = 0;
+
+	if (rt->count >= 2)
+	{
+		knockout_layout(&k, (int32) rt->count, false);
+		rounds = k.rounds;
+	}
+	for (int64 i = 0; i < rt->count; i++)
+	{
+		RankedPlayer *p = &rt->players[i];
+
+		if (p->third_place != 0)
+			p->rank = p->third_place == 1 ? 3 : 4;
+		else if (p->lost_round == 0)
+			p->rank = 1;
+		else
+			p->rank = (1 << (rounds - p->lost_round)) + 1;
+	}
+}
+
+static int
+knockout_rank_compare(const RankedPlayer *a, const RankedPlayer *b, const RankTable *rt)
+{
+	return (a->rank > b->rank) - (a->rank < b->rank);
+}
+
+const FormatRoutine knockout_format = {
+	.name = "knockout",
+	.min_players = 2,
+	.participants = 2,
+	.allows_draws = false,
+	.cascade = CASCADE_ADVANCEMENT,
+	.check_rounds = knockout_check_rounds,
+	.count_rounds = knockout_count_rounds,
+	.plan = knockout_plan,
+	.rank_prepare = knockout_rank_prepare,
+	.ranks_from_prepare = true,
+	.rank_compare = knockout_rank_compare,
+	.rank_points = format_wins_as_points,
+	.rank_tiebreaks = format_no_tiebreaks,
+};

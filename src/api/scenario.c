@@ -7,13 +7,10 @@
  * with simulate_results, calculate_rankings and complete_tournament.
  * Returns ids, counts and per-phase timings.
  */
-#include "tourney.h"
+#include "tourney/api.h"
 
-#include "catalog/pg_type.h"
-#include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
-#include "utils/json.h"
 #include "utils/jsonb.h"
 
 PG_FUNCTION_INFO_V1(tourney_run_scenario);
@@ -27,8 +24,8 @@ inserted_ids(SPIPlanPtr plan, Datum *args)
 	bool		isnull;
 	int			n;
 
-	tourney_exec(plan, args, NULL, false, 1);
-	return tourney_int8_array(DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0],
+	query_exec(plan, args, NULL, false, 1);
+	return query_int8_values(DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0],
 															   SPI_tuptable->tupdesc, 1, &isnull)),
 							  "inserted ids", &n);
 }
@@ -42,13 +39,13 @@ create_players(int32 count, int64 seed)
 	Datum		args[2] = {Int32GetDatum(count), Int64GetDatum(seed)};
 
 	/* Ratings from 1000 to 2400, a deterministic function of (seed, number). */
-	tourney_plan(&plan,
-				 "WITH made AS (INSERT INTO tourney.players (name, rating)"
-				 " SELECT 'scenario player ' || g,"
-				 "  1000 + (hashint8extended(g, $2) & 1048575) * 1400.0 / 1048576"
-				 " FROM generate_series(1, $1::int8) g RETURNING player_id)"
-				 " SELECT array_agg(player_id ORDER BY player_id) FROM made",
-				 2, argtypes);
+	query_prepare(&plan,
+				  "WITH made AS (INSERT INTO tourney.players (name, rating)"
+				  " SELECT 'scenario player ' || g,"
+				  "  1000 + (hashint8extended(g, $2) & 1048575) * 1400.0 / 1048576"
+				  " FROM generate_series(1, $1::int8) g RETURNING player_id)"
+				  " SELECT array_agg(player_id ORDER BY player_id) FROM made",
+				  2, argtypes);
 	return inserted_ids(plan, args);
 }
 
@@ -60,19 +57,19 @@ create_campuses(int32 count, int64 token)
 	Oid			argtypes[2] = {INT4OID, INT8OID};
 	Datum		args[2] = {Int32GetDatum(count), Int64GetDatum(token)};
 
-	tourney_plan(&plan,
-				 "WITH made AS (INSERT INTO tourney.campuses (name)"
-				 " SELECT format('scenario %s campus %s', $2, g)"
-				 " FROM generate_series(1, $1) g RETURNING campus_id)"
-				 " SELECT array_agg(campus_id ORDER BY campus_id) FROM made",
-				 2, argtypes);
+	query_prepare(&plan,
+				  "WITH made AS (INSERT INTO tourney.campuses (name)"
+				  " SELECT format('scenario %s campus %s', $2, g)"
+				  " FROM generate_series(1, $1) g RETURNING campus_id)"
+				  " SELECT array_agg(campus_id ORDER BY campus_id) FROM made",
+				  2, argtypes);
 	return inserted_ids(plan, args);
 }
 
 typedef struct ScenarioArgs
 {
 	int32		players;
-	TourneyFormat format;
+	const FormatRoutine *format;
 	int32		rounds;
 	int32		campuses;
 	int64		seed;
@@ -82,14 +79,13 @@ typedef struct ScenarioArgs
 static void
 check_scenario_args(FunctionCallInfo fcinfo, ScenarioArgs *a)
 {
-	tourney_require_arg(fcinfo, 0, "player_count");
-	tourney_require_arg(fcinfo, 1, "format");
-	tourney_require_arg(fcinfo, 3, "campus_count");
-	tourney_require_arg(fcinfo, 5, "seed");
-	tourney_require_arg(fcinfo, 6, "third_place_playoff");
+	api_require_arg(fcinfo, 0, "player_count");
+	api_require_arg(fcinfo, 1, "format");
+	api_require_arg(fcinfo, 3, "campus_count");
+	api_require_arg(fcinfo, 5, "seed");
+	api_require_arg(fcinfo, 6, "third_place_playoff");
 	a->players = PG_GETARG_INT32(0);
-	a->format = tourney_parse_enum(PG_GETARG_TEXT_PP(1), tourney_format_names,
-								   "tournament format");
+	a->format = api_parse_format(PG_GETARG_TEXT_PP(1));
 	a->campuses = PG_GETARG_INT32(3);
 	a->seed = PG_GETARG_INT64(5);
 	a->third_place = PG_GETARG_BOOL(6);
@@ -103,8 +99,7 @@ check_scenario_args(FunctionCallInfo fcinfo, ScenarioArgs *a)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("campus_count must be between 0 and %d, not %d",
 						MAX_SCENARIO_CAMPUSES, a->campuses)));
-	a->rounds = tournament_check_rounds(a->format, !PG_ARGISNULL(2),
-										PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2));
+	a->rounds = a->format->check_rounds(!PG_ARGISNULL(2), PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2));
 }
 
 static void
@@ -141,23 +136,21 @@ tourney_run_scenario(PG_FUNCTION_ARGS)
 	INSTR_TIME_SET_CURRENT(clock);
 	total = clock;
 
-	SPI_connect();
-	tasks_recover_if_needed();
-	tourney_bulk_settings();
+	api_begin(API_RECOVER | API_BULK);
 	players = create_players(a.players, a.seed);
 	if (a.campuses > 0)
 		campuses = create_campuses(a.campuses, players[0]);
 	add_timing(&timings, "create_players", &clock);
 
 	tournament_id = tournament_create(psprintf("scenario: %d players, %s",
-											   a.players, tourney_format_names[a.format]),
+											   a.players, a.format->name),
 									  a.format, 0, true, a.rounds, a.third_place,
 									  campuses, a.campuses);
 	add_timing(&timings, "create_tournament", &clock);
-	tournament_enroll(tournament_id, players, NULL, NULL, a.players);
+	api_enroll(tournament_id, players, NULL, NULL, a.players);
 	add_timing(&timings, "enroll", &clock);
 	memset(&gen, 0, sizeof(gen));
-	task_id = generate_sessions_request(tournament_id, async, &gen, &queued);
+	task_id = api_generate(tournament_id, async, &gen, &queued);
 	add_timing(&timings, queued ? "queue" : "generate", &clock);
 	if (!queued)
 	{
@@ -169,7 +162,7 @@ tourney_run_scenario(PG_FUNCTION_ARGS)
 		add_timing(&timings, "complete", &clock);
 	}
 	appendStringInfo(&timings, ", \"total\": %.3f}", tourney_elapsed_ms(total));
-	SPI_finish();
+	api_end();
 
 	initStringInfo(&out);
 	appendStringInfo(&out,
@@ -181,7 +174,7 @@ tourney_run_scenario(PG_FUNCTION_ARGS)
 					 " \"db_write_ms\": %.3f, \"timings_ms\": %s}",
 					 tournament_id,
 					 DatumGetCString(DirectFunctionCall1(uuid_out, UUIDPGetDatum(task_id))),
-					 tourney_format_names[a.format], a.players, a.campuses,
+					 a.format->name, a.players, a.campuses,
 					 queued ? "true" : "false", gen.session_count, simulated, ranked,
 					 queued ? "draft" : "completed", queued ? "queued" : "done",
 					 gen.generation_ms, gen.db_write_ms, timings.data);

@@ -1,0 +1,173 @@
+/*
+ * tournaments.c: create_tournament, enroll, generate_sessions and
+ * complete_tournament.  generate_sessions makes the sync/async choice: a
+ * generation runs in the caller's transaction, or is queued for a
+ * background worker that starts once the caller has committed.
+ */
+#include "tourney/api.h"
+
+#include "utils/builtins.h"
+
+PG_FUNCTION_INFO_V1(tourney_create_tournament);
+PG_FUNCTION_INFO_V1(tourney_enroll);
+PG_FUNCTION_INFO_V1(tourney_generate_sessions);
+PG_FUNCTION_INFO_V1(tourney_complete_tournament);
+
+Datum
+tourney_create_tournament(PG_FUNCTION_ARGS)
+{
+	const FormatRoutine *format;
+	int			scoring;
+	bool		higher_wins;
+	int32		rounds;
+	int64	   *campus_ids;
+	int			ncampuses;
+	int64		id;
+
+	api_require_arg(fcinfo, 0, "name");
+	api_require_arg(fcinfo, 1, "format");
+	api_require_arg(fcinfo, 2, "scoring_type");
+	api_require_arg(fcinfo, 5, "third_place_playoff");
+	api_require_arg(fcinfo, 6, "campus_ids");
+
+	format = api_parse_format(PG_GETARG_TEXT_PP(1));
+	scoring = api_parse_enum(PG_GETARG_TEXT_PP(2), tourney_scoring_names, "scoring type");
+	if (PG_ARGISNULL(3))
+		higher_wins = strcmp(tourney_scoring_names[scoring], "time_based") != 0;
+	else
+	{
+		const char *const directions[] = {"asc", "desc", NULL};
+
+		higher_wins = api_parse_enum(PG_GETARG_TEXT_PP(3), directions,
+									 "ranking direction") == 1;
+	}
+	rounds = format->check_rounds(!PG_ARGISNULL(4), PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4));
+	campus_ids = query_int8_values(PG_GETARG_ARRAYTYPE_P(6), "campus_ids", &ncampuses);
+
+	api_begin(API_RECOVER);
+	id = tournament_create(text_to_cstring(PG_GETARG_TEXT_PP(0)), format, scoring,
+						   higher_wins, rounds, PG_GETARG_BOOL(5), campus_ids, ncampuses);
+	api_end();
+	PG_RETURN_INT64(id);
+}
+
+/* Enrolment in a tournament that no generation is working on. */
+int32
+api_enroll(int64 tournament_id, const int64 *player_ids, const int32 *seeds,
+		   const bool *seed_nulls, int n)
+{
+	Tournament *t = tasks_lock_idle(tournament_id, "enroll players");
+
+	return field_enroll(t, player_ids, seeds, seed_nulls, n);
+}
+
+Datum
+tourney_enroll(PG_FUNCTION_ARGS)
+{
+	int64	   *player_ids;
+	int32	   *seeds = NULL;
+	bool	   *seed_nulls = NULL;
+	int			n;
+	int32		enrolled;
+
+	api_require_arg(fcinfo, 0, "tournament_id");
+	api_require_arg(fcinfo, 1, "player_ids");
+	player_ids = query_int8_values(PG_GETARG_ARRAYTYPE_P(1), "player_ids", &n);
+	if (!PG_ARGISNULL(2))
+	{
+		ArrayType  *a = PG_GETARG_ARRAYTYPE_P(2);
+		Datum	   *values;
+		int			nseeds;
+
+		if (ARR_NDIM(a) > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("seeds must be a one-dimensional array")));
+		deconstruct_array(a, INT4OID, 4, true, TYPALIGN_INT, &values, &seed_nulls, &nseeds);
+		if (nseeds != n)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("seeds has %d elements but player_ids has %d", nseeds, n),
+					 errhint("Give one seed (or NULL) per player.")));
+		seeds = palloc(sizeof(int32) * Max(n, 1));
+		for (int i = 0; i < n; i++)
+			seeds[i] = DatumGetInt32(values[i]);
+	}
+
+	api_begin(API_RECOVER | API_BULK);
+	enrolled = api_enroll(PG_GETARG_INT64(0), player_ids, seeds, seed_nulls, n);
+	api_end();
+	PG_RETURN_INT32(enrolled);
+}
+
+/*
+ * Validate, lock and queue: the worker starts once this transaction has
+ * committed.  When no worker process can be had the task stays queued and
+ * recovery starts it later.
+ */
+static pg_uuid_t *
+queue_generation(Tournament *t, int32 players)
+{
+	pg_uuid_t  *task_id = SPI_palloc(sizeof(pg_uuid_t));
+	RoundCounts counts;
+	CampusSpread campus;
+
+	generate_check(t, players, &counts, &campus);
+	id_mint_uuid(task_id);
+	task_enqueue(t->id, task_id);
+	if (!dispatch_task(task_id, MyDatabaseId, GetSessionUserId()))
+		ereport(NOTICE,
+				(errmsg("no background worker slot is free: the generation of tournament " INT64_FORMAT " stays queued",
+						t->id),
+				 errdetail("It starts when a slot frees up (see max_worker_processes).")));
+	return task_id;
+}
+
+/*
+ * The generation of generate_sessions and run_scenario: async NULL (-1)
+ * picks the background worker from tourney.async_threshold players on.
+ */
+pg_uuid_t *
+api_generate(int64 tournament_id, int async, GenerationTimings *timings, bool *queued)
+{
+	Tournament *t = tasks_lock_idle(tournament_id, "generate sessions");
+	pg_uuid_t  *task_id;
+	int32		players;
+
+	generate_require_draft(t);
+	players = field_count(tournament_id);
+	*queued = async < 0 ? players >= tourney_async_threshold : async > 0;
+	if (*queued)
+		return queue_generation(t, players);
+
+	generate_sessions(t, timings);
+	task_id = SPI_palloc(sizeof(pg_uuid_t));
+	id_mint_uuid(task_id);
+	task_record_done(tournament_id, task_id, timings);
+	return task_id;
+}
+
+Datum
+tourney_generate_sessions(PG_FUNCTION_ARGS)
+{
+	GenerationTimings timings;
+	pg_uuid_t  *task_id;
+	bool		queued;
+
+	api_require_arg(fcinfo, 0, "tournament_id");
+	api_begin(API_RECOVER | API_BULK);
+	task_id = api_generate(PG_GETARG_INT64(0), PG_ARGISNULL(1) ? -1 : PG_GETARG_BOOL(1),
+						   &timings, &queued);
+	api_end();
+	PG_RETURN_UUID_P(task_id);
+}
+
+Datum
+tourney_complete_tournament(PG_FUNCTION_ARGS)
+{
+	api_require_arg(fcinfo, 0, "tournament_id");
+	api_begin(API_RECOVER);
+	tournament_complete(PG_GETARG_INT64(0));
+	api_end();
+	PG_RETURN_VOID();
+}

@@ -1,0 +1,85 @@
+/*
+ * individual.c: individual ranking, one single-player session per player
+ * and round.  Pure: no SPI, no catalog access.
+ *
+ * Ranking: competition ranks of the summed scores in the tournament's
+ * direction; players without a result rank last.
+ */
+#include "tourney/format.h"
+
+static int32
+individual_check_rounds(bool given, int32 rounds)
+{
+	format_check_round_count(given, rounds);
+	return given ? rounds : 1;
+}
+
+static void
+individual_count_rounds(const Tournament *t, int32 players, RoundCounts *counts)
+{
+	format_require_players(t, players);
+	format_count_even_rounds(counts, t->number_of_rounds, players);
+	counts->number_of_rounds = t->number_of_rounds;
+}
+
+/* Sessions in (round, seed) order; match_number is the player's seed. */
+static void
+individual_plan(const Tournament *t, int32 players, int64 first_id,
+				const SeededPlayer *seeded, PlanSink *sink)
+{
+	int64		id = first_id;
+
+	for (int32 r = 1; r <= t->number_of_rounds; r++)
+	{
+		for (int32 i = 0; i < players; i++)
+		{
+			PlannedSession s = {0};
+			PlannedParticipant part;
+
+			CHECK_FOR_INTERRUPTS();
+			s.session_id = id++;
+			s.round = r;
+			s.match_number = i + 1;
+			sink->session(sink, &s);
+
+			part.session_id = s.session_id;
+			part.slot = 1;
+			part.player_id = seeded[i].player_id;
+			sink->participant(sink, &part);
+		}
+	}
+}
+
+static int
+individual_rank_compare(const RankedPlayer *a, const RankedPlayer *b, const RankTable *rt)
+{
+	int			cmp;
+
+	if ((a->score_for == NULL) != (b->score_for == NULL))
+		return a->score_for == NULL ? 1 : -1;
+	if (a->score_for == NULL)
+		return 0;
+	cmp = tourney_numeric_cmp(NumericGetDatum(a->score_for), NumericGetDatum(b->score_for));
+	return rt->t->higher_wins ? -cmp : cmp;
+}
+
+/* The total score. */
+static Datum
+individual_rank_points(const RankedPlayer *p, const RankTable *rt)
+{
+	return NumericGetDatum(format_or_zero(rt, p->score_for));
+}
+
+const FormatRoutine individual_format = {
+	.name = "individual_ranking",
+	.min_players = 1,
+	.participants = 1,
+	.allows_draws = true,
+	.cascade = CASCADE_NONE,
+	.check_rounds = individual_check_rounds,
+	.count_rounds = individual_count_rounds,
+	.plan = individual_plan,
+	.rank_compare = individual_rank_compare,
+	.rank_points = individual_rank_points,
+	.rank_tiebreaks = format_no_tiebreaks,
+};

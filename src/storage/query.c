@@ -1,0 +1,186 @@
+/*
+ * query.c: SPI as tourney uses it: statements prepared once per backend,
+ * cursor scans a batch at a time, bigint[] parameters, and the planner
+ * settings of the bulk phases.
+ */
+#include "tourney/storage.h"
+
+#include "catalog/namespace.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+
+/*
+ * Prepare a statement once per backend.  Plans are generic on purpose: a
+ * new tournament's id lies outside the column statistics, and a custom plan
+ * built on "one row expected" turns a bulk phase quadratic.
+ */
+SPIPlanPtr
+query_prepare(SPIPlanPtr *cache, const char *sql, int nargs, const Oid *argtypes)
+{
+	if (*cache == NULL)
+	{
+		SPIPlanPtr	plan;
+
+		plan = SPI_prepare_cursor(sql, nargs, (Oid *) argtypes,
+								  CURSOR_OPT_GENERIC_PLAN);
+		if (plan == NULL)
+			elog(ERROR, "could not prepare \"%s\": %s",
+				 sql, SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not keep plan for \"%s\"", sql);
+		*cache = plan;
+	}
+	return *cache;
+}
+
+int
+query_exec(SPIPlanPtr plan, const Datum *values, const char *nulls,
+		   bool read_only, long count)
+{
+	int			rc;
+
+	rc = SPI_execute_plan(plan, (Datum *) values, nulls, read_only, count);
+	if (rc < 0)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+	return rc;
+}
+
+/*
+ * Run a prepared query through a cursor, TOURNEY_BATCH_ROWS rows at a time,
+ * handing each row to row_fn and, after each batch, calling batch_end_fn
+ * (when given) while the batch's rows are still valid.  The batch is kept
+ * apart from SPI_tuptable, which statements that row_fn runs replace.
+ */
+void
+query_scan(SPIPlanPtr plan, const Datum *args, bool read_only,
+		   QueryRowFn row_fn, void (*batch_end_fn) (void *arg), void *arg)
+{
+	Portal		portal = SPI_cursor_open(NULL, plan, (Datum *) args, NULL, read_only);
+
+	for (;;)
+	{
+		SPITupleTable *batch;
+		uint64		rows;
+
+		SPI_cursor_fetch(portal, true, TOURNEY_BATCH_ROWS);
+		batch = SPI_tuptable;
+		rows = SPI_processed;
+		if (rows == 0)
+			break;
+		for (uint64 i = 0; i < rows; i++)
+			row_fn(batch->vals[i], batch->tupdesc, arg);
+		if (batch_end_fn != NULL)
+			batch_end_fn(arg);
+		SPI_freetuptable(batch);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+}
+
+/*
+ * A one-dimensional bigint[] without nulls, as a C array.
+ */
+int64 *
+query_int8_values(ArrayType *a, const char *what, int *n)
+{
+	int64	   *result;
+
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a one-dimensional array", what)));
+	if (array_contains_nulls(a))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not contain nulls", what)));
+	Assert(ARR_ELEMTYPE(a) == INT8OID);
+	*n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
+	result = palloc(sizeof(int64) * Max(*n, 1));
+	if (*n > 0)
+		memcpy(result, ARR_DATA_PTR(a), sizeof(int64) * *n);
+	return result;
+}
+
+/* The OID of tourney's relation (table, index or sequence) relname. */
+Oid
+query_relid(const char *relname)
+{
+	Oid			relid = get_relname_relid(relname, get_namespace_oid("tourney", false));
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "relation tourney.%s does not exist", relname);
+	return relid;
+}
+
+/* A bigint[] parameter. */
+Datum
+query_int8_array(const int64 *values, int n)
+{
+	Datum	   *datums = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		datums[i] = Int64GetDatum(values[i]);
+	return PointerGetDatum(construct_array(datums, n, INT8OID, sizeof(int64),
+										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/*
+ * Planner and memory settings for the bulk phases, undone when the calling
+ * function returns (its SET search_path opened a GUC nest level; the
+ * worker opens one too).  A phase sorts or hashes a whole tournament's rows
+ * at once, and its per-row lookups are single-row index probes that a
+ * bitmap scan only slows down.
+ *
+ * Every statement of a phase reads one tournament's rows, and every table
+ * it reads leads an index with tournament_id.  The plans are generic, so
+ * the planner expects (rows / distinct tournaments) per tournament: once
+ * one large tournament dominates a table, that is most of the table, and
+ * every small tournament's phase would scan all of it.  Sequential scans
+ * are therefore off.
+ *
+ * No JIT: generic plans cost by the size of the whole tables, not of the
+ * tournament at hand; once the tables grow, every phase of a small
+ * tournament would pay for compiling (and the backend would keep LLVM
+ * mapped).
+ */
+void
+query_bulk_settings(void)
+{
+	(void) set_config_option("work_mem", "64MB", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("enable_bitmapscan", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("enable_seqscan", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+}
+
+
+/*
+ * The same for a phase whose queries join derived tables: a generic plan
+ * estimates them at a row or two and would join them by nested loop,
+ * which is quadratic in the players.  Hash and merge joins only.
+ */
+void
+query_merge_join_settings(void)
+{
+	query_bulk_settings();
+	(void) set_config_option("enable_nestloop", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+}
+
+/* Ids from the first column of the last SPI result, as a bigint[]. */
+Datum
+query_result_ids(void)
+{
+	int64	   *ids = palloc(sizeof(int64) * Max(SPI_processed, 1));
+
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+
+		ids[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+	}
+	return query_int8_array(ids, (int) SPI_processed);
+}
