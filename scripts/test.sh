@@ -120,7 +120,7 @@ if ((${#tap_files[@]})); then
 fi
 
 # --- 3. TAP scripts ------------------------------------------------------
-mapfile -t scripts < <(find test -maxdepth 1 -name '*.sh' -perm -u+x | sort)
+mapfile -t scripts < <(find test test/upgrade -maxdepth 1 -name '*.sh' -perm -u+x | sort)
 for s in "${scripts[@]}"; do
     ran_any=1
     name=$(basename "$s" .sh)
@@ -135,7 +135,7 @@ for s in "${scripts[@]}"; do
     count_harness "$log_dir/script.log" "$status"
     ((status == 0)) || echo "!!! $s failed (exit status $status)"
 done
-non_exec=$(find test -maxdepth 1 -name '*.sh' ! -perm -u+x)
+non_exec=$(find test test/upgrade -maxdepth 1 -name '*.sh' ! -perm -u+x)
 [[ -z $non_exec ]] || echo "warning: not executable, skipped: $non_exec"
 
 echo
