@@ -31,4 +31,162 @@
 -- gets a new symbol: the library serves every installed version.
 --------------------------------------------------------------------------
 
--- 0.2 changes no SQL object yet.
+--------------------------------------------------------------------------
+-- Double elimination and groups -> knockout.  The new labels are not used
+-- below as enum values (a value added in a transaction cannot be used in
+-- it): the checks compare format::text.
+--------------------------------------------------------------------------
+
+ALTER TYPE tourney.tournament_format ADD VALUE 'double_elimination';
+ALTER TYPE tourney.tournament_format ADD VALUE 'groups_knockout';
+COMMENT ON TYPE tourney.tournament_format IS 'how sessions are paired: knockout bracket, individual ranking, round robin (Berger tables), Swiss, double elimination, or groups then a knockout';
+
+ALTER TABLE tourney.tournaments
+    ADD COLUMN grand_final text CHECK (grand_final IN ('none', 'simple', 'double')),
+    ADD COLUMN group_count int CHECK (group_count >= 2),
+    ADD COLUMN advance_per_group int CHECK (advance_per_group >= 1),
+    ADD COLUMN group_tiebreak text CHECK (group_tiebreak IN ('overall', 'head_to_head')),
+    ADD CONSTRAINT tournaments_grand_final_format_check
+        CHECK ((format::text = 'double_elimination') = (grand_final IS NOT NULL)),
+    ADD CONSTRAINT tournaments_groups_format_check
+        CHECK ((format::text = 'groups_knockout') =
+               (group_count IS NOT NULL AND advance_per_group IS NOT NULL AND group_tiebreak IS NOT NULL)),
+    ADD CONSTRAINT tournaments_double_elimination_check
+        CHECK (format::text <> 'double_elimination'
+               OR (number_of_rounds IS NULL AND NOT third_place_playoff)),
+    ADD CONSTRAINT tournaments_groups_cycles_check
+        CHECK (format::text <> 'groups_knockout' OR number_of_rounds IN (1, 2));
+COMMENT ON COLUMN tourney.tournaments.number_of_rounds IS 'rounds of individual_ranking and swiss, cycles (1 or 2) of round_robin and of the groups of groups_knockout, NULL for knockout and double_elimination';
+COMMENT ON COLUMN tourney.tournaments.third_place_playoff IS 'knockout and the knockout of groups_knockout: play a third-place match between the semi-final losers (needs 4 players); false for double_elimination';
+COMMENT ON COLUMN tourney.tournaments.grand_final IS 'double_elimination: none (the brackets'' winners are first and second), simple (one final) or double (a reset when the losers'' champion wins the final); NULL for the other formats';
+COMMENT ON COLUMN tourney.tournaments.group_count IS 'groups_knockout: the number of groups (players go into them by serpentine seeding)';
+COMMENT ON COLUMN tourney.tournaments.advance_per_group IS 'groups_knockout: the players of each group that go on to the knockout';
+COMMENT ON COLUMN tourney.tournaments.group_tiebreak IS 'groups_knockout: overall (points, difference, score for, then the same among the tied) or head_to_head (the tied players'' mutual results first, UEFA)';
+
+ALTER TABLE tourney.enrollments
+    ADD COLUMN pool smallint CHECK (pool >= 1);
+COMMENT ON COLUMN tourney.enrollments.pool IS 'groups_knockout: the player''s group (1 = A), set at generation';
+
+-- The session key includes the group: every group plays its own rounds.
+ALTER TABLE tourney.sessions
+    ADD COLUMN pool smallint NOT NULL DEFAULT 0 CHECK (pool >= 0),
+    DROP CONSTRAINT sessions_stage_check,
+    ADD CONSTRAINT sessions_stage_check CHECK (stage IN ('main', 'third_place', 'winners',
+        'losers', 'grand_final', 'grand_final_reset', 'group')),
+    ADD CONSTRAINT sessions_group_pool_check CHECK ((stage = 'group') = (pool > 0)),
+    DROP CONSTRAINT sessions_tournament_id_stage_round_match_number_key,
+    ADD CONSTRAINT sessions_tournament_id_stage_pool_round_match_number_key
+        UNIQUE (tournament_id, stage, pool, round, match_number);
+-- A grand final is reset at most once.
+CREATE UNIQUE INDEX sessions_one_reset_idx ON tourney.sessions (tournament_id)
+    WHERE stage = 'grand_final_reset';
+COMMENT ON COLUMN tourney.sessions.stage IS 'main, or third_place for the knockout third-place match; winners, losers, grand_final and grand_final_reset in a double elimination; group for the group stage of groups_knockout';
+COMMENT ON COLUMN tourney.sessions.round IS 'round within the session''s stage (and group)';
+COMMENT ON COLUMN tourney.sessions.pool IS 'the group (1 = A) of a group-stage session; 0 for every other session';
+COMMENT ON COLUMN tourney.sessions.next_session_id IS 'the session the winner advances to (knockout stages and both brackets of a double elimination)';
+COMMENT ON COLUMN tourney.sessions.loser_next_session_id IS 'the session the loser goes to: the third-place match, or the losers'' bracket of a double elimination';
+
+ALTER TABLE tourney.rankings
+    ADD COLUMN pool_rank int CHECK (pool_rank >= 1);
+COMMENT ON COLUMN tourney.rankings.pool_rank IS 'groups_knockout: the player''s place in their group';
+COMMENT ON COLUMN tourney.rankings.points IS 'knockout and double_elimination: wins; individual_ranking: total score; round_robin and groups_knockout: 3 per win, 1 per draw; swiss: 1 per win or bye, 1/2 per draw';
+COMMENT ON COLUMN tourney.rankings.tiebreaks IS 'round_robin: {score difference, score for}; swiss: {Buchholz, Sonneborn-Berger}; groups_knockout: {group place, group score difference, group score for}; else empty';
+
+--------------------------------------------------------------------------
+-- create_tournament and run_scenario gain the options of the new formats,
+-- and third_place_playoff defaults to the format's own default.  They are
+-- dropped and created again; the grants users gave on them are kept (see
+-- the rule above), and pg_init_privs is set back to what a fresh install
+-- records, so that pg_dump keeps those grants.
+--------------------------------------------------------------------------
+
+CREATE TEMP TABLE tourney_kept_grants AS
+SELECT p.proname::text AS function_name, a.grantee, a.is_grantable
+FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) a
+WHERE p.oid IN ('tourney.create_tournament(text, text, text, text, int, bool, bigint[])'::pg_catalog.regprocedure,
+                'tourney.run_scenario(int, text, int, int, bool, bigint, bool)'::pg_catalog.regprocedure)
+  AND a.grantee <> p.proowner AND a.privilege_type = 'EXECUTE';
+
+DROP FUNCTION tourney.create_tournament(text, text, text, text, int, bool, bigint[]);
+DROP FUNCTION tourney.run_scenario(int, text, int, int, bool, bigint, bool);
+
+CREATE FUNCTION tourney.create_tournament(
+    name text,
+    format text,
+    scoring_type text DEFAULT 'score_based',
+    ranking_direction text DEFAULT NULL,
+    number_of_rounds int DEFAULT NULL,
+    third_place_playoff bool DEFAULT NULL,
+    campus_ids bigint[] DEFAULT '{}',
+    grand_final text DEFAULT NULL,
+    group_count int DEFAULT NULL,
+    advance_per_group int DEFAULT NULL,
+    group_tiebreak text DEFAULT NULL)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'tourney_create_tournament_0_2'
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.create_tournament(text, text, text, text, int, bool, bigint[], text, int, int, text) IS
+    'validates and inserts a draft tournament; returns its id';
+
+CREATE FUNCTION tourney.run_scenario(
+    player_count int,
+    format text DEFAULT 'knockout',
+    number_of_rounds int DEFAULT NULL,
+    campus_count int DEFAULT 0,
+    async bool DEFAULT NULL,
+    seed bigint DEFAULT 0,
+    third_place_playoff bool DEFAULT NULL,
+    grand_final text DEFAULT NULL,
+    group_count int DEFAULT NULL,
+    advance_per_group int DEFAULT NULL,
+    group_tiebreak text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'tourney_run_scenario_0_2'
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.run_scenario(int, text, int, int, bool, bigint, bool, text, int, int, text) IS
+    'operator''s one call: synthetic players and campuses, a tournament, enrolment, generation and (synchronously) the rest of the lifecycle; returns ids, counts and per-phase timings';
+
+REVOKE EXECUTE ON FUNCTION
+    tourney.create_tournament(text, text, text, text, int, bool, bigint[], text, int, int, text),
+    tourney.run_scenario(int, text, int, int, bool, bigint, bool, text, int, int, text)
+FROM PUBLIC;
+
+DO $$
+DECLARE
+    f record;
+    g record;
+    fresh aclitem[];
+BEGIN
+    FOR f IN SELECT * FROM (VALUES
+        ('create_tournament', 'tourney.create_tournament(text, text, text, text, int, bool, bigint[], text, int, int, text)'::pg_catalog.regprocedure),
+        ('run_scenario', 'tourney.run_scenario(int, text, int, int, bool, bigint, bool, text, int, int, text)'::pg_catalog.regprocedure)
+    ) v(function_name, oid)
+    LOOP
+        SELECT initprivs INTO fresh FROM pg_catalog.pg_init_privs
+        WHERE classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND objoid = f.oid AND objsubid = 0;
+        FOR g IN SELECT * FROM tourney_kept_grants k WHERE k.function_name = f.function_name LOOP
+            EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %s%s', f.oid,
+                CASE WHEN g.grantee = 0 THEN 'PUBLIC'
+                     ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END,
+                CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+        END LOOP;
+        IF fresh IS NULL THEN
+            DELETE FROM pg_catalog.pg_init_privs
+            WHERE classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND objoid = f.oid AND objsubid = 0;
+        ELSE
+            UPDATE pg_catalog.pg_init_privs SET initprivs = fresh
+            WHERE classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND objoid = f.oid AND objsubid = 0;
+        END IF;
+    END LOOP;
+END $$;
+
+DROP TABLE tourney_kept_grants;
+
+-- Read-only, with the caller's rights, like standings: EXECUTE stays with PUBLIC.
+CREATE FUNCTION tourney.group_tables(tournament_id bigint)
+RETURNS TABLE (pool int, pool_rank int, player_id bigint, name text, played int, wins int,
+               draws int, losses int, score_for numeric, score_against numeric, points numeric)
+AS 'MODULE_PATHNAME', 'tourney_group_tables'
+LANGUAGE C STABLE SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.group_tables(bigint) IS
+    'the live group tables of a groups_knockout tournament (3 points a win, 1 a draw, ordered by its group_tiebreak), by group and place; read-only, with the caller''s rights';

@@ -2,13 +2,16 @@
  * corrections.c: correct_result.
  *
  * A corrected result whose outcome is unchanged only rewrites the scores.
- * When the winner changes, what was built on the old one must go, as the
- * format's cascade says:
- * - advancement (knockout): the sessions the old winner and loser were
- *   moved to, and recursively everything their results fed, lose their
- *   results; the new winner and loser take the places of the old ones;
- * - later rounds (Swiss): the later rounds, paired from the old standings,
- *   are removed and the next round is paired again.
+ * When the winner changes, what was built on the old one must go:
+ * - in a format whose players advance (knockout, the brackets of a double
+ *   elimination, the knockout after groups), the sessions the old winner
+ *   and loser were moved to, and recursively everything their results
+ *   fed, lose their results; the new winner and loser take the places of
+ *   the old ones;
+ * - the sessions written after generation on the strength of the old
+ *   result are removed (rounds_undo): the later Swiss rounds, the knockout
+ *   after the groups (a group score changes the tables whoever won), a
+ *   grand-final reset; then what the new result completes is written.
  * If any of those sessions already has a result, the correction is
  * refused unless cascade is set.  Rankings calculated before are dropped.
  */
@@ -104,48 +107,6 @@ advancement_replace(int64 tournament_id, const ResultSession *s, int winner)
 	}
 }
 
-/* Sessions of rounds after `round`: all, or only those with a result. */
-static Datum
-later_round_sessions(int64 tournament_id, int32 round, bool with_result)
-{
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[3] = {INT8OID, INT4OID, BOOLOID};
-	Datum		args[3] = {Int64GetDatum(tournament_id), Int32GetDatum(round),
-	BoolGetDatum(with_result)};
-
-	query_prepare(&plan,
-				  "SELECT session_id FROM tourney.sessions WHERE tournament_id = $1"
-				  " AND round > $2 AND (result_submitted OR NOT $3) ORDER BY session_id",
-				  3, argtypes);
-	query_exec(plan, args, NULL, false, 0);
-	return query_result_ids();
-}
-
-static void
-remove_rounds_after(int64 tournament_id, int32 round)
-{
-	static SPIPlanPtr plan_parts = NULL;
-	static SPIPlanPtr plan_sessions = NULL;
-	static SPIPlanPtr plan_byes = NULL;
-	Oid			argtypes[2] = {INT8OID, INT4OID};
-	Datum		args[2] = {Int64GetDatum(tournament_id), Int32GetDatum(round)};
-
-	query_prepare(&plan_parts,
-				  "DELETE FROM tourney.session_participants p USING tourney.sessions s"
-				  " WHERE s.tournament_id = $1 AND s.round > $2"
-				  " AND p.tournament_id = $1 AND p.session_id = s.session_id",
-				  2, argtypes);
-	query_exec(plan_parts, args, NULL, false, 0);
-	query_prepare(&plan_sessions,
-				  "DELETE FROM tourney.sessions WHERE tournament_id = $1 AND round > $2",
-				  2, argtypes);
-	query_exec(plan_sessions, args, NULL, false, 0);
-	query_prepare(&plan_byes,
-				  "DELETE FROM tourney.byes WHERE tournament_id = $1 AND round > $2",
-				  2, argtypes);
-	query_exec(plan_byes, args, NULL, false, 0);
-}
-
 static void
 drop_rankings(int64 tournament_id)
 {
@@ -164,52 +125,36 @@ drop_rankings(int64 tournament_id)
 	query_exec(plan_stamp, args, NULL, false, 0);
 }
 
-static void
-refuse_without_cascade(int64 session_id, Datum dependents)
-{
-	ArrayType  *a = DatumGetArrayTypeP(dependents);
-	int			n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
-
-	if (n > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("the result of session " INT64_FORMAT " has later results depending on it",
-						session_id),
-				 errdetail_plural("%d later session already has a result.",
-								  "%d later sessions already have results.", n, n),
-				 errhint("Pass cascade => true to reset them.")));
-}
-
 /*
- * What depends on the old winner goes: returns the ids of the sessions
- * reset or removed (refused without cascade when any has a result).
+ * What depends on the old winner goes: the sessions the winner and loser
+ * moved on to (recursively) lose their results, and the new winner and
+ * loser take the old ones' places.  Returns the ids of the sessions reset.
  */
 static Datum
-undo_dependents(const Tournament *t, int64 session_id, const LockedSession *ls,
-				int winner, bool cascade)
+undo_advancement(const Tournament *t, const LockedSession *ls, int winner, bool cascade)
 {
-	Datum		affected = query_int8_array(NULL, 0);
+	Datum		affected = advancement_dependents(t->id, &ls->s);
 
-	switch (t->format->cascade)
-	{
-		case CASCADE_NONE:
-			break;
-		case CASCADE_ADVANCEMENT:
-			affected = advancement_dependents(t->id, &ls->s);
-			if (!cascade)
-				refuse_without_cascade(session_id, affected);
-			advancement_reset(t->id, affected);
-			advancement_replace(t->id, &ls->s, winner);
-			break;
-		case CASCADE_LATER_ROUNDS:
-			if (!cascade)
-				refuse_without_cascade(session_id,
-									   later_round_sessions(t->id, ls->round, true));
-			affected = later_round_sessions(t->id, ls->round, false);
-			remove_rounds_after(t->id, ls->round);
-			break;
-	}
+	if (!cascade)
+		rounds_refuse_without_cascade(ls->s.session_id, affected);
+	advancement_reset(t->id, affected);
+	advancement_replace(t->id, &ls->s, winner);
 	return affected;
+}
+
+/* Two bigint[] of ids, one after the other. */
+static Datum
+ids_concat(Datum first, Datum second)
+{
+	int			na;
+	int			nb;
+	int64	   *a = query_int8_values(DatumGetArrayTypeP(first), "session ids", &na);
+	int64	   *b = query_int8_values(DatumGetArrayTypeP(second), "session ids", &nb);
+	int64	   *all = palloc(sizeof(int64) * Max(na + nb, 1));
+
+	memcpy(all, a, sizeof(int64) * na);
+	memcpy(all + na, b, sizeof(int64) * nb);
+	return query_int8_array(all, na + nb);
 }
 
 /*
@@ -224,9 +169,10 @@ correction_apply(int64 session_id, const Datum *scores, int nscores, bool cascad
 	Tournament *t;
 	ResultWriter *w;
 	int			winner;
-	int64		new_winner;
+	bool		winner_changed;
 	bool		same = true;
 	Datum		affected = query_int8_array(NULL, 0);
+	Datum		removed;
 
 	t = tournament_lock(session_tournament(session_id, NULL), TOURNAMENT_LOCK);
 	session_lock(session_id, &ls);
@@ -238,20 +184,22 @@ correction_apply(int64 session_id, const Datum *scores, int nscores, bool cascad
 				 errhint("Use tourney.submit_result.")));
 	session_require_scorable(t, &ls, nscores, stored);
 	winner = result_place_scores(t, nscores, scores, placements);
-	result_check_outcome(t, session_id, nscores, winner);
+	result_check_outcome(t, &ls.s, nscores, winner);
 	for (int i = 0; i < nscores; i++)
 		same = same && tourney_numeric_cmp(scores[i], stored[i]) == 0;
 	if (same)
 		return affected;
-	new_winner = winner >= 0 ? ls.s.player_ids[winner] : 0;
-	if (new_winner != ls.winner_id)
-		affected = undo_dependents(t, session_id, &ls, winner, cascade);
+	winner_changed = (winner >= 0 ? ls.s.player_ids[winner] : 0) != ls.winner_id;
+	if (winner_changed && t->format->advances)
+		affected = undo_advancement(t, &ls, winner, cascade);
+	removed = rounds_undo(t, &ls, winner_changed, affected, cascade);
+	affected = ids_concat(affected, removed);
 
 	w = result_writer_begin(t, true);
 	(void) result_writer_add(w, &ls.s, scores, false);
 	result_writer_end(w);
 	if (t->ranked)
 		drop_rankings(t->id);
-	rounds_after_result(t, ls.round);
+	rounds_after_result(t, &ls, winner);
 	return affected;
 }

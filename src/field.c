@@ -329,3 +329,34 @@ field_count(int64 tournament_id)
 	query_exec(plan, args, NULL, false, 1);
 	return DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }
+
+/*
+ * Record each player's group (serpentine by seed) in enrollments.pool:
+ * one statement for the field.
+ */
+void
+field_write_pools(const Tournament *t, const SeededPlayer *seeded, int32 count)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[3] = {INT8OID, INT8ARRAYOID, INT4ARRAYOID};
+	Datum		args[3];
+	int64	   *ids = palloc_extended(sizeof(int64) * Max(count, 1), MCXT_ALLOC_HUGE);
+	Datum	   *pools = palloc_extended(sizeof(Datum) * Max(count, 1), MCXT_ALLOC_HUGE);
+
+	for (int32 i = 0; i < count; i++)
+	{
+		ids[i] = seeded[i].player_id;
+		pools[i] = Int32GetDatum(groups_pool_of_seed(t->group_count, i + 1));
+	}
+	args[0] = Int64GetDatum(t->id);
+	args[1] = query_int8_array(ids, count);
+	args[2] = PointerGetDatum(construct_array(pools, count, INT4OID, 4, true, TYPALIGN_INT));
+	query_prepare(&plan,
+				  "UPDATE tourney.enrollments e SET pool = g.pool"
+				  " FROM unnest($2, $3) g(player_id, pool)"
+				  " WHERE e.tournament_id = $1 AND e.player_id = g.player_id",
+				  3, argtypes);
+	query_exec(plan, args, NULL, false, 0);
+	pfree(ids);
+	pfree(pools);
+}

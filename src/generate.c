@@ -1,8 +1,8 @@
 /*
  * generate.c: generation.  Everything that can refuse a generation is
  * checked before anything is written (and before a task is queued); then
- * the format's plan streams through a RoundWriter, which spreads each
- * round's sessions over the tournament's campuses, into the plan writer
+ * the format's plan streams through a WaveWriter, which spreads each
+ * wave's sessions over the tournament's campuses, into the plan writer
  * (storage), and the tournament moves to in_progress.  The synchronous
  * path and the background worker both call generate_sessions; neither
  * this file nor the format knows which.
@@ -66,16 +66,16 @@ generate_load_campuses(const Tournament *t, CampusSpread *campus)
 }
 
 static void
-check_campus_room(const Tournament *t, CampusSpread *cs, const RoundCounts *counts)
+check_campus_room(const Tournament *t, CampusSpread *cs, const WaveCounts *counts)
 {
-	for (int32 r = 1; r <= counts->rounds; r++)
-		if (!campus_spread_round(cs, r, counts->sessions[r]))
+	for (int32 w = 1; w <= counts->waves; w++)
+		if (!campus_spread_wave(cs, w, counts->sessions[w]))
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("campuses of tournament " INT64_FORMAT " cannot hold round %d",
-							t->id, r),
+							t->id, w),
 					 errdetail("Round %d has " INT64_FORMAT " sessions for %d campuses.",
-							   r, counts->sessions[r], cs->ncampuses),
+							   w, counts->sessions[w], cs->ncampuses),
 					 errhint("Raise the campuses' capacity or add campuses.")));
 }
 
@@ -84,11 +84,11 @@ check_campus_room(const Tournament *t, CampusSpread *cs, const RoundCounts *coun
  * hold them, or an error: what generate_sessions checks before it writes.
  */
 void
-generate_check(const Tournament *t, int32 players, RoundCounts *counts,
+generate_check(const Tournament *t, int32 players, WaveCounts *counts,
 			   CampusSpread *campus)
 {
 	memset(counts, 0, sizeof(*counts));
-	t->format->count_rounds(t, players, counts);
+	t->format->count_waves(t, players, counts);
 	if (counts->total > PG_INT32_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -101,43 +101,47 @@ generate_check(const Tournament *t, int32 players, RoundCounts *counts,
 }
 
 /*
- * Sessions of a plan on their way to the plan writer: each round's are
- * spread over the campuses as they pass, and the progress hook hears of
- * every batch written.  Generation and the rounds written after results
- * (rounds.c) both write through one.
+ * Sessions of a plan on their way to the plan writer: each wave's are
+ * spread over the campuses as they pass (the plan gives a wave's sessions
+ * together), and the progress hook hears of every batch written.
+ * Generation and the sessions written after results (rounds.c) both write
+ * through one.
  */
-struct RoundWriter
+struct WaveWriter
 {
 	PlanSink	base;
 	PlanWriter *writer;
 	PlanSink   *out;
 	CampusSpread *campus;
-	const RoundCounts *counts;
+	const WaveCounts *counts;
 	int64		tournament_id;
 	int64		planned;		/* sessions the plan writes */
 	int64		reported;		/* sessions written at the last progress report */
-	int32		round;			/* round of the last session */
-	int64		index_in_round;
+	int32		wave;			/* wave of the last session */
+	int64		index_in_wave;
 };
 
 static void
-round_writer_session(PlanSink *base, const PlannedSession *s)
+wave_writer_session(PlanSink *base, const PlannedSession *s)
 {
-	RoundWriter *w = (RoundWriter *) base;
+	WaveWriter *w = (WaveWriter *) base;
 	PlannedSession placed = *s;
 	int64		written;
 
-	if (s->round != w->round)
+	if (s->wave != w->wave)
 	{
-		w->round = s->round;
-		w->index_in_round = 0;
+		if (s->wave < 1 || s->wave > w->counts->waves)
+			elog(ERROR, "session " INT64_FORMAT " is in wave %d of %d", s->session_id,
+				 s->wave, w->counts->waves);
+		w->wave = s->wave;
+		w->index_in_wave = 0;
 		if (w->campus->ncampuses > 0 &&
-			!campus_spread_round(w->campus, s->round, w->counts->sessions[s->round]))
-			elog(ERROR, "campus spread of round %d changed after it was checked", s->round);
+			!campus_spread_wave(w->campus, s->wave, w->counts->sessions[s->wave]))
+			elog(ERROR, "campus spread of wave %d changed after it was checked", s->wave);
 	}
 	if (w->campus->ncampuses > 0)
-		placed.campus_id = campus_for_session(w->campus, w->index_in_round);
-	w->index_in_round++;
+		placed.campus_id = campus_for_session(w->campus, w->index_in_wave);
+	w->index_in_wave++;
 	w->out->session(w->out, &placed);
 	written = plan_writer_sessions_written(w->writer);
 	if (generate_progress_hook != NULL && written != w->reported)
@@ -148,48 +152,55 @@ round_writer_session(PlanSink *base, const PlannedSession *s)
 }
 
 static void
-round_writer_participant(PlanSink *base, const PlannedParticipant *p)
+wave_writer_participant(PlanSink *base, const PlannedParticipant *p)
 {
-	RoundWriter *w = (RoundWriter *) base;
+	WaveWriter *w = (WaveWriter *) base;
 
 	w->out->participant(w->out, p);
 }
 
 static void
-round_writer_bye(PlanSink *base, int32 round, int64 player_id)
+wave_writer_bye(PlanSink *base, int32 round, int64 player_id)
 {
-	RoundWriter *w = (RoundWriter *) base;
+	WaveWriter *w = (WaveWriter *) base;
 
 	w->out->bye(w->out, round, player_id);
 }
 
 /* A writer of the planned rounds of counts (checked by generate_check). */
-RoundWriter *
-round_writer_begin(const Tournament *t, const RoundCounts *counts, CampusSpread *campus)
+WaveWriter *
+wave_writer_begin(const Tournament *t, const WaveCounts *counts, CampusSpread *campus)
 {
-	RoundWriter *w = palloc0(sizeof(RoundWriter));
+	WaveWriter *w = palloc0(sizeof(WaveWriter));
 
-	w->base.session = round_writer_session;
-	w->base.participant = round_writer_participant;
-	w->base.bye = round_writer_bye;
+	w->base.session = wave_writer_session;
+	w->base.participant = wave_writer_participant;
+	w->base.bye = wave_writer_bye;
 	w->writer = plan_writer_begin(t->id);
 	w->out = plan_writer_sink(w->writer);
 	w->campus = campus;
 	w->counts = counts;
 	w->tournament_id = t->id;
-	for (int32 r = 1; r <= counts->planned_rounds; r++)
-		w->planned += counts->sessions[r];
+	for (int32 wave = 1; wave <= counts->planned_waves; wave++)
+		w->planned += counts->sessions[wave];
 	return w;
 }
 
 PlanSink *
-round_writer_sink(RoundWriter *w)
+wave_writer_sink(WaveWriter *w)
 {
 	return &w->base;
 }
 
+/* Sessions the planned waves hold: the ids to mint for them. */
+int64
+wave_writer_planned(const WaveWriter *w)
+{
+	return w->planned;
+}
+
 void
-round_writer_end(RoundWriter *w, GenerationTimings *timings)
+wave_writer_end(WaveWriter *w, GenerationTimings *timings)
 {
 	plan_writer_end(w->writer, timings);
 }
@@ -207,9 +218,9 @@ generate_sessions(Tournament *t, GenerationTimings *timings)
 	instr_time	start;
 	SeededPlayer *seeded;
 	int32		players;
-	RoundCounts counts;
+	WaveCounts counts;
 	CampusSpread campus;
-	RoundWriter *writer;
+	WaveWriter *writer;
 	int64		first_id;
 
 	INSTR_TIME_SET_CURRENT(start);
@@ -218,12 +229,14 @@ generate_sessions(Tournament *t, GenerationTimings *timings)
 	seeded = field_seeded_players(t->id, &players);
 	generate_check(t, players, &counts, &campus);
 	t->number_of_rounds = counts.number_of_rounds;
+	if (t->format->has_pools)
+		field_write_pools(t, seeded, players);
 
 	/* one block of ids for the planned sessions */
-	writer = round_writer_begin(t, &counts, &campus);
+	writer = wave_writer_begin(t, &counts, &campus);
 	first_id = id_mint("session_id_seq", Max(writer->planned, 1));
-	t->format->plan(t, players, first_id, seeded, round_writer_sink(writer));
-	round_writer_end(writer, timings);
+	t->format->plan(t, players, first_id, seeded, wave_writer_sink(writer));
+	wave_writer_end(writer, timings);
 
 	args[0] = Int64GetDatum(t->id);
 	args[1] = Int32GetDatum(t->number_of_rounds);

@@ -44,9 +44,11 @@ result_place_scores(const Tournament *t, int n, const Datum *scores, int32 *plac
 
 /* Refuse scores that break the format's rules, before anything is written. */
 void
-result_check_outcome(const Tournament *t, int64 session_id, int n, int winner)
+result_check_outcome(const Tournament *t, const ResultSession *s, int n, int winner)
 {
-	if (!t->format->allows_draws && n == 2 && winner < 0)
+	int64		session_id = s->session_id;
+
+	if (!format_allows_draw(t->format, s->stage) && n == 2 && winner < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("session " INT64_FORMAT " of a %s cannot end in a draw",
@@ -140,7 +142,7 @@ result_writer_add(ResultWriter *w, const ResultSession *s, const Datum *scores,
 	int			n = s->nparticipants;
 	int			winner = result_place_scores(w->t, n, scores, placements);
 
-	result_check_outcome(w->t, s->session_id, n, winner);
+	result_check_outcome(w->t, s, n, winner);
 	update_session(w, s, winner);
 	for (int i = 0; i < n; i++)
 	{
@@ -179,6 +181,7 @@ result_submit(int64 session_id, const Datum *scores, int nscores)
 	ResultWriter *w;
 	const FormatRoutine *format;
 	int64		tournament_id = session_tournament(session_id, &format);
+	int			winner;
 
 	/*
 	 * Tournament first, then the session.  Where a round's last results
@@ -186,7 +189,7 @@ result_submit(int64 session_id, const Datum *scores, int nscores)
 	 * there, one at a time.
 	 */
 	t = tournament_lock(tournament_id,
-						format->pair_next != NULL ? TOURNAMENT_LOCK : TOURNAMENT_SHARE);
+						format_serial_results(format) ? TOURNAMENT_LOCK : TOURNAMENT_SHARE);
 	session_lock(session_id, &ls);
 	tournament_require_state(t, STATUS_IN_PROGRESS, "submit a result");
 	session_require_scorable(t, &ls, nscores, stored);
@@ -203,8 +206,8 @@ result_submit(int64 session_id, const Datum *scores, int nscores)
 	}
 
 	w = result_writer_begin(t, true);
-	(void) result_writer_add(w, &ls.s, scores, true);
+	winner = result_writer_add(w, &ls.s, scores, true);
 	result_writer_end(w);
-	rounds_after_result(t, ls.round);
+	rounds_after_result(t, &ls, winner);
 }
 

@@ -71,7 +71,7 @@ session_lock(int64 session_id, LockedSession *ls)
 	query_prepare(&plan,
 				  "SELECT tournament_id, next_session_id, next_slot,"
 				  " loser_next_session_id, loser_next_slot, result_submitted,"
-				  " round, winner_id, ctid"
+				  " round, winner_id, ctid, stage, match_number"
 				  " FROM tourney.sessions WHERE session_id = $1 AND session_id > 0"
 				  " FOR NO KEY UPDATE",
 				  1, argtypes);
@@ -99,6 +99,8 @@ session_lock(int64 session_id, LockedSession *ls)
 	if (isnull)
 		ls->winner_id = 0;
 	s->session_tid = DatumGetTid(SPI_getbinval(row, desc, 9, &isnull));
+	s->stage = tourney_label_index(tourney_stage_names, SPI_getvalue(row, desc, 10));
+	ls->match_number = DatumGetInt32(SPI_getbinval(row, desc, 11, &isnull));
 }
 
 /*

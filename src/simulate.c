@@ -1,13 +1,15 @@
 /*
- * simulate.c: simulate_results.  Plausible, rating-weighted results (the
- * match model, rating/match.c) for every open session, through the same
- * writer as submit_result.
+ * simulate_results: plausible, rating-weighted results (the match model,
+ * rating/match.c) for every open session, through the same writer as
+ * submit_result.
  *
- * Formats that plan every round at generation: every open session is read
- * once, results are decided round by round in memory, and players who
- * advance are carried to their next session in memory, so each of their
- * participant rows is written once, with its result.  Formats that pair
- * each round from the one before (Swiss): a round at a time.
+ * Every open session is read once and decided in session_id order, in
+ * which every session comes after those that feed it; players who advance
+ * are carried to their next session in memory, so each of their
+ * participant rows is written once, with its result.  Then whatever those
+ * results complete is written (rounds.c: the next Swiss round, the
+ * knockout after the groups, a grand-final reset) and played in turn,
+ * until nothing is left to play.
  */
 #include "tourney/lifecycle.h"
 
@@ -32,120 +34,13 @@ rating_of(const RatingIndex *ri, int64 player_id)
 
 /* The scores of a session of one or two players. */
 static void
-play(const Tournament *t, pg_prng_state *rng, int n, const double *ratings, Datum *scores)
+play(const Tournament *t, TourneyStage stage, pg_prng_state *rng, int n, const double *ratings,
+	 Datum *scores)
 {
 	if (n == 2)
-		match_play(rng, ratings, t->higher_wins, t->format->allows_draws, scores);
+		match_play(rng, ratings, t->higher_wins, format_allows_draw(t->format, stage), scores);
 	else
 		match_perform(rng, ratings[0], t->higher_wins, scores);
-}
-
-typedef struct RoundState
-{
-	const Tournament *t;
-	const RatingIndex *ratings;
-	int64		seed;
-	int32		round;
-	ResultWriter *writer;
-	ResultSession current;
-	int32		match_number;
-	int64		simulated;
-} RoundState;
-
-static void
-finish_session(RoundState *rs)
-{
-	ResultSession *s = &rs->current;
-	pg_prng_state rng;
-	double		ratings[2];
-	Datum		scores[2];
-
-	if (s->session_id == 0)
-		return;
-	if (s->nparticipants != rs->t->format->participants)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("participants of session " INT64_FORMAT " are not known yet",
-						s->session_id)));
-	match_seed(&rng, rs->seed, false, rs->round, rs->match_number);
-	for (int i = 0; i < s->nparticipants; i++)
-		ratings[i] = rating_of(rs->ratings, s->player_ids[i]);
-	play(rs->t, &rng, s->nparticipants, ratings, scores);
-	(void) result_writer_add(rs->writer, s, scores, true);
-	rs->simulated++;
-	s->session_id = 0;
-}
-
-static void
-add_participant_row(HeapTuple row, TupleDesc desc, void *arg)
-{
-	RoundState *rs = arg;
-	ResultSession *s = &rs->current;
-	bool		isnull;
-	int64		session_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
-
-	if (session_id != s->session_id)
-	{
-		finish_session(rs);
-		memset(s, 0, sizeof(*s));
-		s->session_id = session_id;
-		rs->match_number = DatumGetInt32(SPI_getbinval(row, desc, 2, &isnull));
-		s->next_session_id = DatumGetInt64(SPI_getbinval(row, desc, 3, &isnull));
-		if (isnull)
-			s->next_session_id = 0;
-		s->next_slot = DatumGetInt16(SPI_getbinval(row, desc, 4, &isnull));
-		s->loser_next_session_id = DatumGetInt64(SPI_getbinval(row, desc, 5, &isnull));
-		if (isnull)
-			s->loser_next_session_id = 0;
-		s->loser_next_slot = DatumGetInt16(SPI_getbinval(row, desc, 6, &isnull));
-		s->session_tid = DatumGetTid(SPI_getbinval(row, desc, 8, &isnull));
-	}
-	if (s->nparticipants == 2)
-		elog(ERROR, "session " INT64_FORMAT " has more than two participants", session_id);
-	s->participant_tids[s->nparticipants] =
-		DatumGetTid(SPI_getbinval(row, desc, 9, &isnull));
-	s->player_ids[s->nparticipants++] = DatumGetInt64(SPI_getbinval(row, desc, 7, &isnull));
-}
-
-/*
- * One Swiss round: read its open sessions through a cursor, a batch at a
- * time, and write their results.  The cursor's snapshot does not
- * see the rows this round writes, so reading and writing interleave safely.
- */
-static int64
-simulate_round(RoundState *rs)
-{
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[2] = {INT8OID, INT4OID};
-	Datum		args[2];
-	MemoryContext roundcxt;
-	MemoryContext old;
-
-	/* a Swiss round's batches are freed with it */
-	roundcxt = AllocSetContextCreate(CurrentMemoryContext, "tourney simulated round",
-									 ALLOCSET_DEFAULT_SIZES);
-	old = MemoryContextSwitchTo(roundcxt);
-	args[0] = Int64GetDatum(rs->t->id);
-	args[1] = Int32GetDatum(rs->round);
-	query_prepare(&plan,
-				  "SELECT s.session_id, s.match_number, s.next_session_id, s.next_slot,"
-				  " s.loser_next_session_id, s.loser_next_slot, p.player_id, s.ctid, p.ctid"
-				  " FROM tourney.sessions s JOIN tourney.session_participants p"
-				  " ON p.tournament_id = s.tournament_id AND p.session_id = s.session_id"
-				  " WHERE s.tournament_id = $1 AND s.stage = 'main' AND s.round = $2"
-				  " AND NOT s.result_submitted"
-				  " ORDER BY s.match_number, p.slot",
-				  2, argtypes);
-
-	rs->simulated = 0;
-	rs->current.session_id = 0;
-	rs->writer = result_writer_begin(rs->t, false);
-	query_scan(plan, args, false, add_participant_row, NULL, rs);
-	finish_session(rs);
-	result_writer_end(rs->writer);
-	MemoryContextSwitchTo(old);
-	MemoryContextDelete(roundcxt);
-	return rs->simulated;
 }
 
 /* An open session as simulate_results carries it in memory. */
@@ -161,9 +56,10 @@ typedef struct OpenSession
 	ItemPointerData participant_tids[2];
 	int16		next_slot;
 	int16		loser_next_slot;
+	int16		pool;
 	uint8		known_slots;	/* bit i: the player of slot i + 1 is known */
 	uint8		stored_slots;	/* bit i: ... and has a row in the table */
-	bool		third_place;
+	TourneyStage stage;
 } OpenSession;
 
 typedef struct OpenSessions
@@ -173,21 +69,6 @@ typedef struct OpenSessions
 	int64		allocated;
 	IdLookup	lookup;
 } OpenSessions;
-
-/* Play order: round, the main stage before the third-place match, match. */
-static int
-open_session_order_cmp(const void *a, const void *b, void *arg)
-{
-	const OpenSession *items = arg;
-	const OpenSession *x = &items[*(const int32 *) a];
-	const OpenSession *y = &items[*(const int32 *) b];
-
-	if (x->round != y->round)
-		return x->round < y->round ? -1 : 1;
-	if (x->third_place != y->third_place)
-		return x->third_place ? 1 : -1;
-	return (x->match_number > y->match_number) - (x->match_number < y->match_number);
-}
 
 static int64
 int8_column(HeapTuple row, TupleDesc desc, int column)
@@ -219,7 +100,7 @@ add_open_session(HeapTuple row, TupleDesc desc, void *arg)
 	os = &open->items[open->count++];
 	memset(os, 0, sizeof(*os));
 	os->session_id = int8_column(row, desc, 1);
-	os->third_place = DatumGetBool(SPI_getbinval(row, desc, 2, &isnull));
+	os->stage = (TourneyStage) (int4_column(row, desc, 2) - 1);
 	os->round = int4_column(row, desc, 3);
 	os->match_number = int4_column(row, desc, 4);
 	os->next_session_id = int8_column(row, desc, 5);
@@ -227,24 +108,31 @@ add_open_session(HeapTuple row, TupleDesc desc, void *arg)
 	os->loser_next_session_id = int8_column(row, desc, 7);
 	os->loser_next_slot = DatumGetInt16(SPI_getbinval(row, desc, 8, &isnull));
 	os->tid = DatumGetTid(SPI_getbinval(row, desc, 9, &isnull));
+	os->pool = DatumGetInt16(SPI_getbinval(row, desc, 10, &isnull));
 }
 
-/* Every session of the tournament without a result, in session_id order. */
+/*
+ * Every session of the tournament without a result, in session_id order;
+ * the group of each where the format has groups (sessions.pool came with
+ * 0.2, and a 0.1 schema has none).
+ */
 static void
-load_open_sessions(int64 tournament_id, OpenSessions *open)
+load_open_sessions(const Tournament *t, OpenSessions *open)
 {
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		args[1] = {Int64GetDatum(tournament_id)};
+	static SPIPlanPtr plans[2];
+	bool		pools = t->format->has_pools;
+	Oid			argtypes[2] = {INT8OID, TEXTARRAYOID};
+	Datum		args[2] = {Int64GetDatum(t->id), query_stage_labels()};
 
-	query_prepare(&plan,
-				  "SELECT session_id, stage = 'third_place', round, match_number,"
-				  " next_session_id, next_slot, loser_next_session_id, loser_next_slot, ctid"
-				  " FROM tourney.sessions WHERE tournament_id = $1 AND NOT result_submitted"
-				  " ORDER BY session_id",
-				  1, argtypes);
+	query_prepare(&plans[pools],
+				  psprintf("SELECT session_id, array_position($2, stage), round, match_number,"
+						   " next_session_id, next_slot, loser_next_session_id, loser_next_slot,"
+						   " ctid, %s FROM tourney.sessions"
+						   " WHERE tournament_id = $1 AND NOT result_submitted"
+						   " ORDER BY session_id", pools ? "pool" : "0::smallint"),
+				  2, argtypes);
 	memset(open, 0, sizeof(*open));
-	query_scan(plan, args, false, add_open_session, NULL, open);
+	query_scan(plans[pools], args, false, add_open_session, NULL, open);
 	id_lookup_init(&open->lookup, open->items, open->count, sizeof(OpenSession));
 }
 
@@ -352,6 +240,7 @@ simulate_open_session(const Tournament *t, const RatingIndex *ratings, int64 see
 						os->session_id)));
 	memset(&s, 0, sizeof(s));
 	s.session_id = os->session_id;
+	s.stage = os->stage;
 	s.nparticipants = expected;
 	s.unstored_slots = os->known_slots & ~os->stored_slots;
 	s.session_tid = os->tid;
@@ -361,8 +250,8 @@ simulate_open_session(const Tournament *t, const RatingIndex *ratings, int64 see
 		s.participant_tids[i] = os->participant_tids[i];
 		player_ratings[i] = rating_of(ratings, os->player_ids[i]);
 	}
-	match_seed(&rng, seed, os->third_place, os->round, os->match_number);
-	play(t, &rng, expected, player_ratings, scores);
+	match_seed(&rng, seed, os->stage, os->pool, os->round, os->match_number);
+	play(t, os->stage, &rng, expected, player_ratings, scores);
 	winner = result_writer_add(w, &s, scores, false);
 	if (winner < 0)
 		return;
@@ -371,22 +260,17 @@ simulate_open_session(const Tournament *t, const RatingIndex *ratings, int64 see
 				 s.player_ids[1 - winner]);
 }
 
-/* Knockout, individual ranking, round robin: every open session at once. */
+/* Every open session, in session_id order. */
 static int64
 simulate_open_sessions(const Tournament *t, const RatingIndex *ratings, int64 seed)
 {
 	OpenSessions open;
-	int32	   *order;
 	ResultWriter *w;
 	MemoryContext scorecxt;
 	MemoryContext old;
 
-	load_open_sessions(t->id, &open);
+	load_open_sessions(t, &open);
 	load_stored_participants(t->id, &open);
-	order = palloc_extended(sizeof(int32) * Max(open.count, 1), MCXT_ALLOC_HUGE);
-	for (int64 i = 0; i < open.count; i++)
-		order[i] = (int32) i;
-	qsort_arg(order, open.count, sizeof(int32), open_session_order_cmp, open.items);
 
 	/* the scores of a batch of sessions; the writer keeps copies */
 	scorecxt = AllocSetContextCreate(CurrentMemoryContext, "tourney simulated scores",
@@ -395,7 +279,7 @@ simulate_open_sessions(const Tournament *t, const RatingIndex *ratings, int64 se
 	for (int64 i = 0; i < open.count; i++)
 	{
 		old = MemoryContextSwitchTo(scorecxt);
-		simulate_open_session(t, ratings, seed, &open, &open.items[order[i]], w);
+		simulate_open_session(t, ratings, seed, &open, &open.items[i], w);
 		MemoryContextSwitchTo(old);
 		if ((i + 1) % 1024 == 0)
 		{
@@ -405,7 +289,6 @@ simulate_open_sessions(const Tournament *t, const RatingIndex *ratings, int64 se
 	}
 	result_writer_end(w);
 	MemoryContextDelete(scorecxt);
-	pfree(order);
 	if (open.items != NULL)
 		pfree(open.items);
 	return open.count;
@@ -416,26 +299,15 @@ simulate_tournament(int64 tournament_id, int64 seed)
 {
 	Tournament *t = tournament_lock(tournament_id, TOURNAMENT_LOCK);
 	RatingIndex ratings;
-	RoundState	rs;
 	int64		total = 0;
 
 	tournament_require_state(t, STATUS_IN_PROGRESS, "simulate results");
 	ratings.players = field_player_ratings(tournament_id, &ratings.count);
 	id_lookup_init(&ratings.lookup, ratings.players, ratings.count, sizeof(SeededPlayer));
-
-	if (t->format->pair_next == NULL)
-		return simulate_open_sessions(t, &ratings, seed);
-
-	/* rounds are paired as the rounds before them end */
-	memset(&rs, 0, sizeof(rs));
-	rs.t = t;
-	rs.ratings = &ratings;
-	rs.seed = seed;
-	for (int32 r = 1; r <= t->number_of_rounds; r++)
+	for (;;)
 	{
-		rs.round = r;
-		total += simulate_round(&rs);
-		rounds_after_result(t, r);
+		total += simulate_open_sessions(t, &ratings, seed);
+		if (!rounds_after_results(t))
+			return total;
 	}
-	return total;
 }

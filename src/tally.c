@@ -36,6 +36,7 @@ typedef struct Tally
 	MemoryContext sums;
 	/* by player, in players' order: made once the results are read */
 	text	  **names;			/* standings */
+	bool		groups_complete;	/* every group has played all its games */
 } Tally;
 
 static void
@@ -113,46 +114,50 @@ tally_compact_sums(Tally *tally)
 typedef struct TallySession
 {
 	int64		session_id;
-	int32		round;
-	bool		third_place;
-	int			n;
-	int64		player_ids[2];
-	int32		placements[2];
+	RankSession rank;			/* players by index */
 	Numeric		scores[2];
 } TallySession;
 
-/* Add one session's result to its players. */
+/*
+ * Add one session's result to its players, then show it to the format
+ * (the marks of brackets: which round a player lost, who won a final).
+ */
 static void
 tally_add_session(Tally *tally, const TallySession *s)
 {
+	const RankSession *rs = &s->rank;
 	int			firsts = 0;
 
-	for (int i = 0; i < s->n; i++)
-		firsts += s->placements[i] == 1;
-	for (int i = 0; i < s->n; i++)
+	for (int i = 0; i < rs->n; i++)
+		firsts += rs->placements[i] == 1;
+	for (int i = 0; i < rs->n; i++)
 	{
-		RankedPlayer *p = id_lookup(&tally->lookup, s->player_ids[i]);
+		RankedPlayer *p = &tally->rt.players[rs->players[i]];
 
-		if (p == NULL)
-			elog(ERROR, "player " INT64_FORMAT " of session " INT64_FORMAT " is not enrolled",
-				 s->player_ids[i], s->session_id);
 		p->score_for = tally_add(tally, p->score_for, s->scores[i]);
-		if (s->n < 2)
+		if (rs->n < 2)
 			continue;
 		p->score_against = tally_add(tally, p->score_against, s->scores[1 - i]);
-		if (s->placements[i] == 1 && firsts == 1)
+		if (rs->placements[i] == 1 && firsts == 1)
 			p->wins++;
-		else if (s->placements[i] == 1)
+		else if (rs->placements[i] == 1)
 			p->draws++;
 		else
-		{
 			p->losses++;
-			if (!s->third_place && (p->lost_round == 0 || s->round < p->lost_round))
-				p->lost_round = s->round;
-		}
-		if (s->third_place)
-			p->third_place = s->placements[i] == 1 ? 1 : 2;
 	}
+	if (tally->format->rank_session != NULL)
+		tally->format->rank_session(&tally->rt, rs);
+}
+
+static RankedPlayer *
+tally_player(Tally *tally, int64 player_id)
+{
+	RankedPlayer *p = id_lookup(&tally->lookup, player_id);
+
+	if (p == NULL)
+		elog(ERROR, "player " INT64_FORMAT " of tournament " INT64_FORMAT " is not enrolled",
+			 player_id, tally->rt.t->id);
+	return p;
 }
 
 /* Reading the results: the session whose participants are coming in. */
@@ -171,23 +176,27 @@ tally_result_row(HeapTuple row, TupleDesc desc, void *arg)
 	bool		isnull;
 	int64		session_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
 
+	RankSession *rs = &current->rank;
+
 	if (session_id != current->session_id)
 	{
-		if (current->n > 0)
+		if (rs->n > 0)
 			tally_add_session(r->tally, current);
 		memset(current, 0, sizeof(*current));
 		current->session_id = session_id;
-		current->round = DatumGetInt32(SPI_getbinval(row, desc, 2, &isnull));
-		current->third_place = DatumGetBool(SPI_getbinval(row, desc, 3, &isnull));
+		rs->round = DatumGetInt32(SPI_getbinval(row, desc, 2, &isnull));
+		rs->stage = (TourneyStage) (DatumGetInt32(SPI_getbinval(row, desc, 3, &isnull)) - 1);
 	}
-	if (current->n == 2)
+	if (rs->n == 2)
 		elog(ERROR, "session " INT64_FORMAT " has more than two participants", session_id);
-	current->player_ids[current->n] = DatumGetInt64(SPI_getbinval(row, desc, 4, &isnull));
-	current->scores[current->n] = DatumGetNumeric(SPI_getbinval(row, desc, 5, &isnull));
+	rs->players[rs->n] = tally_player(r->tally,
+									  DatumGetInt64(SPI_getbinval(row, desc, 4, &isnull))) -
+		r->tally->rt.players;
+	current->scores[rs->n] = DatumGetNumeric(SPI_getbinval(row, desc, 5, &isnull));
 	if (isnull)
 		elog(ERROR, "session " INT64_FORMAT " has a result without a score", session_id);
-	current->placements[current->n] = DatumGetInt32(SPI_getbinval(row, desc, 6, &isnull));
-	current->n++;
+	rs->placements[rs->n] = DatumGetInt32(SPI_getbinval(row, desc, 6, &isnull));
+	rs->n++;
 }
 
 /*
@@ -203,7 +212,7 @@ tally_batch_end(void *arg)
 												ALLOCSET_SMALL_SIZES);
 	MemoryContext old = MemoryContextSwitchTo(carry);
 
-	for (int i = 0; i < r->current.n; i++)
+	for (int i = 0; i < r->current.rank.n; i++)
 		r->current.scores[i] = DatumGetNumericCopy(NumericGetDatum(r->current.scores[i]));
 	MemoryContextSwitchTo(old);
 	if (r->carry != NULL)
@@ -215,24 +224,24 @@ tally_batch_end(void *arg)
 /*
  * Every participant of a session that has a result, in (session_id, slot)
  * order (a merge join of the two primary keys).  Columns: session_id,
- * round, third place?, player_id, score, placement.
+ * round, stage (TourneyStage + 1), player_id, score, placement.
  */
 static void
 tally_scan_results(Tally *tally, QueryRowFn row_fn, void (*batch_end_fn) (void *arg),
 				   void *arg)
 {
 	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		args[1] = {Int64GetDatum(tally->rt.t->id)};
+	Oid			argtypes[2] = {INT8OID, TEXTARRAYOID};
+	Datum		args[2] = {Int64GetDatum(tally->rt.t->id), query_stage_labels()};
 
 	query_prepare(&plan,
-				  "SELECT s.session_id, s.round, s.stage = 'third_place',"
+				  "SELECT s.session_id, s.round, array_position($2, s.stage),"
 				  " p.player_id, p.score, p.placement"
 				  " FROM tourney.sessions s JOIN tourney.session_participants p"
 				  " ON p.tournament_id = s.tournament_id AND p.session_id = s.session_id"
 				  " WHERE s.tournament_id = $1 AND p.tournament_id = $1 AND s.result_submitted"
 				  " ORDER BY s.session_id, p.slot",
-				  1, argtypes);
+				  2, argtypes);
 	query_scan(plan, args, tally->read_only, row_fn, batch_end_fn, arg);
 }
 
@@ -245,22 +254,12 @@ tally_read_results(Tally *tally)
 	memset(&r, 0, sizeof(r));
 	r.tally = tally;
 	tally_scan_results(tally, tally_result_row, tally_batch_end, &r);
-	if (r.current.n > 0)
+	if (r.current.rank.n > 0)
 		tally_add_session(tally, &r.current);
 	if (r.carry != NULL)
 		MemoryContextDelete(r.carry);
 }
 
-static RankedPlayer *
-tally_player(Tally *tally, int64 player_id)
-{
-	RankedPlayer *p = id_lookup(&tally->lookup, player_id);
-
-	if (p == NULL)
-		elog(ERROR, "player " INT64_FORMAT " of tournament " INT64_FORMAT " is not enrolled",
-			 player_id, tally->rt.t->id);
-	return p;
-}
 
 static void
 tally_bye_row(HeapTuple row, TupleDesc desc, void *arg)
@@ -347,6 +346,54 @@ tally_read_opponents(Tally *tally)
 	tally_show_opponents(&r);
 }
 
+/* Keeping a group's places, by player. */
+static void
+keep_pool_places(PoolTable *pt, void *arg)
+{
+	Tally	   *tally = arg;
+	PoolPlace  *places = (PoolPlace *) tally->rt.pools;
+	MemoryContext old = MemoryContextSwitchTo(tally->sums);
+
+	for (int32 i = 0; i < pt->nmembers; i++)
+	{
+		const PoolMember *m = &pt->members[i];
+		PoolPlace  *pp = &places[tally_player(tally, m->player_id) - tally->rt.players];
+
+		pp->pool = pt->pool;
+		pp->place = m->place;
+		pp->points = m->points;
+		pp->difference = DatumGetNumericCopy(NumericGetDatum(m->difference));
+		pp->score_for = DatumGetNumericCopy(NumericGetDatum(m->score_for));
+	}
+	tally->groups_complete = tally->groups_complete && pt->complete;
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Every player's place in their group (none: pool 0, zeros), and whether
+ * every group has played all its games, after which the stage that
+ * follows the groups exists (it is written with the last group result).
+ */
+static void
+tally_read_pools(Tally *tally)
+{
+	PoolPlace  *places = MemoryContextAllocExtended(tally->sums,
+													sizeof(PoolPlace) * Max(tally->rt.count, 1),
+													MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+
+	for (int64 i = 0; i < tally->rt.count; i++)
+	{
+		places[i].player_id = tally->rt.players[i].player_id;
+		places[i].difference = tally->rt.zero;
+		places[i].score_for = tally->rt.zero;
+	}
+	tally->rt.pools = places;
+	tally->groups_complete = true;
+	pools_scan(tally->rt.t, tally->read_only, keep_pool_places, tally);
+	tally->rt.later_stage = tally->groups_complete && tally->rt.count > 0 &&
+		places[0].pool > 0;
+}
+
 /*
  * Every enrolled player with the results so far, ready for ranking: the
  * format's rank_prepare has seen them (its values live with the sums).
@@ -367,6 +414,8 @@ tally_begin(Tally *tally, const Tournament *t, bool read_only)
 	tally_read_results(tally);
 	if (tally->format->has_byes)
 		tally_read_byes(tally);
+	if (tally->format->has_pools)
+		tally_read_pools(tally);
 	old = MemoryContextSwitchTo(tally->sums);
 	if (tally->format->rank_prepare != NULL)
 		tally->format->rank_prepare(&tally->rt);
@@ -430,15 +479,15 @@ tally_rank(Tally *tally, bool want_order)
 	return NULL;
 }
 
-/* The rankings rows, in player_id order. */
+/* The rankings rows, in player_id order; pool_rank where there are groups. */
 static void
 tally_write(const Tally *tally)
 {
-	static const char *const columns[10] = {"tournament_id", "player_id", "rank",
+	static const char *const columns[11] = {"tournament_id", "player_id", "rank",
 		"points", "wins", "draws", "losses", "score_for", "score_against",
-	"tiebreaks"};
+	"tiebreaks", "pool_rank"};
 	const RankTable *rt = &tally->rt;
-	BulkInsert *out = bulk_insert_begin("rankings", 10, columns);
+	BulkInsert *out = bulk_insert_begin("rankings", rt->pools != NULL ? 11 : 10, columns);
 	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext, "tourney tally row",
 												 ALLOCSET_SMALL_SIZES);
 
@@ -446,7 +495,8 @@ tally_write(const Tally *tally)
 	{
 		const RankedPlayer *p = &rt->players[i];
 		MemoryContext old = MemoryContextSwitchTo(rowcxt);
-		Datum		values[10];
+		Datum		values[11];
+		bool		nulls[11] = {false};
 
 		values[0] = Int64GetDatum(rt->t->id);
 		values[1] = Int64GetDatum(p->player_id);
@@ -458,7 +508,12 @@ tally_write(const Tally *tally)
 		values[7] = NumericGetDatum(format_or_zero(rt, p->score_for));
 		values[8] = NumericGetDatum(format_or_zero(rt, p->score_against));
 		values[9] = tally->format->rank_tiebreaks(p, rt);
-		bulk_insert_add(out, values, NULL);
+		if (rt->pools != NULL)
+		{
+			values[10] = Int32GetDatum(rt->pools[i].place);
+			nulls[10] = rt->pools[i].place == 0;
+		}
+		bulk_insert_add(out, values, nulls);
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(rowcxt);
 	}

@@ -27,59 +27,93 @@ lock_tournament_id(int64 tournament_id, LOCKMODE mode)
 	(void) LockAcquire(&tag, mode, false, false);
 }
 
+/* A column of the row read by tournament_lock, or NULL where this schema has none. */
+static Datum
+optional_column(HeapTuple row, TupleDesc desc, const char *name, bool *isnull)
+{
+	int			attno = SPI_fnumber(desc, name);
+
+	*isnull = true;
+	if (attno <= 0)
+		return (Datum) 0;		/* a 0.1 schema: the column came with 0.2 */
+	return SPI_getbinval(row, desc, attno, isnull);
+}
+
+static int
+optional_label(HeapTuple row, TupleDesc desc, const char *name, const char *const *labels,
+			   int unset)
+{
+	int			attno = SPI_fnumber(desc, name);
+	char	   *value = attno > 0 ? SPI_getvalue(row, desc, attno) : NULL;
+
+	return value != NULL ? tourney_label_index(labels, value) : unset;
+}
+
+/* The settings and state of a tournament row. */
+static Tournament *
+tournament_from_row(int64 tournament_id, HeapTuple row, TupleDesc desc)
+{
+	Tournament *t = palloc0(sizeof(Tournament));
+	bool		isnull;
+	Datum		value;
+
+	t->id = tournament_id;
+	t->format = format_by_name(SPI_getvalue(row, desc, SPI_fnumber(desc, "format")));
+	if (t->format == NULL)
+		elog(ERROR, "tournament " INT64_FORMAT " has an unknown format", tournament_id);
+	t->higher_wins = strcmp(SPI_getvalue(row, desc, SPI_fnumber(desc, "ranking_direction")),
+							"desc") == 0;
+	value = SPI_getbinval(row, desc, SPI_fnumber(desc, "number_of_rounds"), &isnull);
+	t->number_of_rounds = isnull ? 0 : DatumGetInt32(value);
+	t->third_place = DatumGetBool(SPI_getbinval(row, desc, SPI_fnumber(desc, "third_place_playoff"),
+												&isnull));
+	t->grand_final = optional_label(row, desc, "grand_final", tourney_grand_final_names,
+									GRAND_FINAL_NONE);
+	value = optional_column(row, desc, "group_count", &isnull);
+	t->group_count = isnull ? 0 : DatumGetInt32(value);
+	value = optional_column(row, desc, "advance_per_group", &isnull);
+	t->advance_per_group = isnull ? 0 : DatumGetInt32(value);
+	t->group_tiebreak = optional_label(row, desc, "group_tiebreak", tourney_group_tiebreak_names,
+									   TIEBREAK_OVERALL);
+	t->status = tourney_label_index(tourney_status_names,
+									SPI_getvalue(row, desc, SPI_fnumber(desc, "status")));
+	t->generated_at = SPI_getvalue(row, desc, SPI_fnumber(desc, "sessions_generated_at"));
+	t->generated = t->generated_at != NULL;
+	(void) SPI_getbinval(row, desc, SPI_fnumber(desc, "rankings_calculated_at"), &isnull);
+	t->ranked = !isnull;
+	t->campus_ids = query_int8_values(DatumGetArrayTypeP(SPI_getbinval(row, desc,
+																	   SPI_fnumber(desc, "campus_ids"),
+																	   &isnull)),
+									  "campus_ids", &t->ncampuses);
+	return t;
+}
+
 /*
  * Read (and lock, see TournamentAccess) a tournament; unknown ids are P0002.
+ * The whole row, found by name: the library serves a 0.1 schema too.
  */
 Tournament *
 tournament_lock(int64 tournament_id, TournamentAccess access)
 {
 	static SPIPlanPtr plan_lock = NULL;
 	static SPIPlanPtr plan_read = NULL;
-	const char *columns =
-		"SELECT format::text, ranking_direction = 'desc', number_of_rounds,"
-		" third_place_playoff, status::text, sessions_generated_at,"
-		" rankings_calculated_at IS NOT NULL, campus_ids"
-		" FROM tourney.tournaments WHERE tournament_id = $1";
+	const char *row = "SELECT * FROM tourney.tournaments WHERE tournament_id = $1";
 	Oid			argtypes[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(tournament_id)};
 	SPIPlanPtr	plan;
-	HeapTuple	row;
-	TupleDesc	desc;
-	Tournament *t;
-	bool		isnull;
 
 	if (access == TOURNAMENT_SHARE || access == TOURNAMENT_LOCK)
 		lock_tournament_id(tournament_id, access == TOURNAMENT_LOCK ? ExclusiveLock : ShareLock);
 	if (access == TOURNAMENT_LOCK)
-		plan = query_prepare(&plan_lock, psprintf("%s FOR NO KEY UPDATE", columns),
-							 1, argtypes);
+		plan = query_prepare(&plan_lock, psprintf("%s FOR NO KEY UPDATE", row), 1, argtypes);
 	else
-		plan = query_prepare(&plan_read, columns, 1, argtypes);
+		plan = query_prepare(&plan_read, row, 1, argtypes);
 	query_exec(plan, args, NULL, access == TOURNAMENT_SNAPSHOT, 1);
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("tournament " INT64_FORMAT " does not exist", tournament_id)));
-
-	row = SPI_tuptable->vals[0];
-	desc = SPI_tuptable->tupdesc;
-	t = palloc0(sizeof(Tournament));
-	t->id = tournament_id;
-	t->format = format_by_name(SPI_getvalue(row, desc, 1));
-	if (t->format == NULL)
-		elog(ERROR, "tournament " INT64_FORMAT " has an unknown format", tournament_id);
-	t->higher_wins = DatumGetBool(SPI_getbinval(row, desc, 2, &isnull));
-	t->number_of_rounds = DatumGetInt32(SPI_getbinval(row, desc, 3, &isnull));
-	if (isnull)
-		t->number_of_rounds = 0;
-	t->third_place = DatumGetBool(SPI_getbinval(row, desc, 4, &isnull));
-	t->status = tourney_label_index(tourney_status_names, SPI_getvalue(row, desc, 5));
-	t->generated_at = SPI_getvalue(row, desc, 6);
-	t->generated = t->generated_at != NULL;
-	t->ranked = DatumGetBool(SPI_getbinval(row, desc, 7, &isnull));
-	t->campus_ids = query_int8_values(DatumGetArrayTypeP(SPI_getbinval(row, desc, 8, &isnull)),
-									  "campus_ids", &t->ncampuses);
-	return t;
+	return tournament_from_row(tournament_id, SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
 }
 
 void
@@ -149,42 +183,55 @@ check_campuses(const int64 *campus_ids, int n)
 	}
 }
 
+/*
+ * Insert a draft tournament with the settings of t (checked by its
+ * format).  The 0.2 settings are written only where the format has them,
+ * so that a 0.1 schema takes the 0.1 formats as before.
+ */
 int64
-tournament_create(const char *name, const FormatRoutine *format, int scoring,
-				  bool higher_wins, int32 rounds, bool third_place,
-				  const int64 *campus_ids, int ncampuses)
+tournament_create(const Tournament *t, const char *name, int scoring)
 {
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[8] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
-	INT4OID, BOOLOID, INT8ARRAYOID};
-	Datum		args[8];
-	char		nulls[8] = "        ";
+	static SPIPlanPtr plans[2];
+	Oid			argtypes[12] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+		INT4OID, BOOLOID, INT8ARRAYOID, TEXTOID, INT4OID, INT4OID, TEXTOID
+	};
+	Datum		args[12];
+	char		nulls[12] = "            ";
+	bool		settings_0_2 = t->format->has_grand_final || t->format->has_pools;
 	int64		id;
 
 	if (name[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("tournament name must not be empty")));
-	check_campuses(campus_ids, ncampuses);
+	check_campuses(t->campus_ids, t->ncampuses);
 
 	id = id_mint("tournament_id_seq", 1);
 	args[0] = Int64GetDatum(id);
 	args[1] = CStringGetTextDatum(name);
-	args[2] = CStringGetTextDatum(format->name);
+	args[2] = CStringGetTextDatum(t->format->name);
 	args[3] = CStringGetTextDatum(tourney_scoring_names[scoring]);
-	args[4] = CStringGetTextDatum(higher_wins ? "desc" : "asc");
-	args[5] = Int32GetDatum(rounds);
-	nulls[5] = rounds > 0 ? ' ' : 'n';
-	args[6] = BoolGetDatum(third_place);
-	args[7] = query_int8_array(campus_ids, ncampuses);
-	query_prepare(&plan,
-				  "INSERT INTO tourney.tournaments (tournament_id, name, format,"
-				  " scoring_type, ranking_direction, number_of_rounds,"
-				  " third_place_playoff, campus_ids)"
-				  " VALUES ($1, $2, $3::tourney.tournament_format,"
-				  " $4::tourney.scoring_type, $5::tourney.ranking_direction, $6, $7, $8)",
-				  8, argtypes);
-	query_exec(plan, args, nulls, false, 0);
+	args[4] = CStringGetTextDatum(t->higher_wins ? "desc" : "asc");
+	args[5] = Int32GetDatum(t->number_of_rounds);
+	nulls[5] = t->number_of_rounds > 0 ? ' ' : 'n';
+	args[6] = BoolGetDatum(t->third_place);
+	args[7] = query_int8_array(t->campus_ids, t->ncampuses);
+	args[8] = CStringGetTextDatum(tourney_grand_final_names[t->grand_final]);
+	nulls[8] = t->format->has_grand_final ? ' ' : 'n';
+	args[9] = Int32GetDatum(t->group_count);
+	args[10] = Int32GetDatum(t->advance_per_group);
+	args[11] = CStringGetTextDatum(tourney_group_tiebreak_names[t->group_tiebreak]);
+	nulls[9] = nulls[10] = nulls[11] = t->format->has_pools ? ' ' : 'n';
+	query_prepare(&plans[settings_0_2],
+				  psprintf("INSERT INTO tourney.tournaments (tournament_id, name, format,"
+						   " scoring_type, ranking_direction, number_of_rounds,"
+						   " third_place_playoff, campus_ids%s)"
+						   " VALUES ($1, $2, $3::tourney.tournament_format,"
+						   " $4::tourney.scoring_type, $5::tourney.ranking_direction, $6, $7, $8%s)",
+						   settings_0_2 ? ", grand_final, group_count, advance_per_group, group_tiebreak" : "",
+						   settings_0_2 ? ", $9, $10, $11, $12" : ""),
+				  settings_0_2 ? 12 : 8, argtypes);
+	query_exec(plans[settings_0_2], args, nulls, false, 0);
 	return id;
 }
 

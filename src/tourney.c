@@ -20,6 +20,10 @@ const char *const tourney_status_names[] =
 const char *const tourney_scoring_names[] =
 {"score_based", "time_based", "distance_based", "placement", "win_loss", NULL};
 
+/* The values of the text columns tournaments.grand_final and group_tiebreak. */
+const char *const tourney_grand_final_names[] = {"none", "simple", "double", NULL};
+const char *const tourney_group_tiebreak_names[] = {"overall", "head_to_head", NULL};
+
 /* The position of a label read from the catalog in its list. */
 int
 tourney_label_index(const char *const *labels, const char *value)

@@ -19,6 +19,8 @@ extern void api_end(void);
 extern void api_require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
 extern int	api_parse_enum(text *value, const char *const *labels, const char *what);
 extern const FormatRoutine *api_parse_format(text *value);
+extern void api_tournament_settings(FunctionCallInfo fcinfo, const FormatRoutine *format,
+									int rounds, int third_place, int options, Tournament *t);
 
 /* tournaments.c: shared with run_scenario */
 extern int32 api_enroll(int64 tournament_id, const int64 *player_ids, const int32 *seeds,

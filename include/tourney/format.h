@@ -22,24 +22,38 @@
 #include "utils/array.h"
 #include "utils/numeric.h"
 
-/* The values of sessions.stage. */
+/*
+ * The values of sessions.stage.  main and third_place come first and keep
+ * their numbers: simulate_results seeds each session's generator with it.
+ */
 typedef enum TourneyStage
 {
 	STAGE_MAIN,
-	STAGE_THIRD_PLACE
+	STAGE_THIRD_PLACE,
+	STAGE_WINNERS,
+	STAGE_LOSERS,
+	STAGE_GRAND_FINAL,
+	STAGE_GRAND_FINAL_RESET,
+	STAGE_GROUP
 } TourneyStage;
 
-#define TOURNEY_STAGE_COUNT (STAGE_THIRD_PLACE + 1)
+#define TOURNEY_STAGE_COUNT (STAGE_GROUP + 1)
 
 extern const char *const tourney_stage_names[TOURNEY_STAGE_COUNT + 1];
 
-/* One session row of a plan. */
+/*
+ * One session row of a plan.  Its wave is the set of sessions that can be
+ * played at once (a round; in a double elimination a winners' round and
+ * the losers' round beside it): each wave is spread over the campuses.
+ */
 typedef struct PlannedSession
 {
 	int64		session_id;
-	int32		round;
-	int32		match_number;
 	TourneyStage stage;
+	int16		pool;			/* the group, 0 for none */
+	int32		round;			/* within its stage */
+	int32		match_number;	/* within its stage, pool and round */
+	int32		wave;
 	int64		campus_id;		/* 0: none (the generation driver sets it) */
 	int64		next_session_id;	/* 0: none */
 	int16		next_slot;
@@ -57,7 +71,9 @@ typedef struct PlannedParticipant
 
 /*
  * Where a plan goes: sessions and participants in session_id order, and
- * byes (a player sits a round out without a session).
+ * byes (a player sits a round out without a session).  Session ids are
+ * minted in an order in which every session comes after the sessions that
+ * feed it (simulate_results plays them in that order).
  */
 typedef struct PlanSink
 {
@@ -66,15 +82,33 @@ typedef struct PlanSink
 	void		(*bye) (struct PlanSink *sink, int32 round, int64 player_id);
 } PlanSink;
 
-/* Sessions per round of a tournament, as its format counts them. */
-typedef struct RoundCounts
+/* Sessions per wave of a tournament, as its format counts them. */
+typedef struct WaveCounts
 {
-	int32		rounds;
-	int64	   *sessions;		/* [1..rounds], all stages of the round */
+	int32		waves;
+	int64	   *sessions;		/* [1..waves] */
 	int64		total;
-	int32		planned_rounds; /* rounds written at generation (1..rounds) */
+	int32		planned_waves;	/* waves written at generation (1..waves) */
 	int32		number_of_rounds;	/* tournaments.number_of_rounds to store; 0: NULL */
-} RoundCounts;
+} WaveCounts;
+
+/*
+ * The format options of create_tournament as given (a negative value or
+ * false *_given: not given); the format checks them and fills in a
+ * Tournament's settings.
+ */
+typedef struct FormatOptions
+{
+	bool		rounds_given;
+	int32		rounds;
+	int			third_place;	/* -1: not given, else 0 or 1 */
+	int			grand_final;	/* -1, or a GrandFinal */
+	bool		group_count_given;
+	int32		group_count;
+	bool		advance_given;
+	int32		advance_per_group;
+	int			group_tiebreak; /* -1, or a GroupTiebreak */
+} FormatOptions;
 
 /* A player as the pairing of a later round sees them; index = seed - 1. */
 typedef struct PairingPlayer
@@ -89,6 +123,53 @@ typedef struct PairingPlayer
 /* A pairing of a later round: player indexes, the higher-ranked first. */
 typedef int32 PairedPlayers[2];
 
+/* One player of a group, in the group's table. */
+typedef struct PoolMember
+{
+	int64		player_id;
+	int32		seed;			/* the player's seed in the whole field (1 = best) */
+	int32		played;
+	int32		wins;
+	int32		draws;
+	int32		losses;
+	int32		points;			/* 3 a win, 1 a draw */
+	Numeric		score_for;
+	Numeric		score_against;
+	Numeric		difference;
+	int32		place;			/* 1..n, set by groups_order_pool */
+} PoolMember;
+
+/* One result of a group: members by index, slot 1 first. */
+typedef struct PoolResult
+{
+	int32		a;
+	int32		b;
+	Numeric		score_a;
+	Numeric		score_b;
+	int8		outcome;		/* for a: 1 win, 0 draw, -1 loss */
+} PoolResult;
+
+typedef struct PoolTable
+{
+	int16		pool;
+	PoolMember *members;		/* by player_id */
+	int32		nmembers;
+	PoolResult *results;
+	int32		nresults;
+	bool		complete;		/* every game of the group has its result */
+} PoolTable;
+
+/* A player's place in their group, as ranking keeps it. */
+typedef struct PoolPlace
+{
+	int64		player_id;
+	int16		pool;			/* 0: not in a group */
+	int32		place;
+	int32		points;
+	Numeric		difference;
+	Numeric		score_for;
+} PoolPlace;
+
 /*
  * A player as ranking sees them: the tally of their results so far.  Kept
  * to 48 bytes: a million-player tournament holds a million of them.
@@ -102,8 +183,8 @@ typedef struct RankedPlayer
 	int32		draws;
 	int32		losses;
 	int32		rank;
-	int32		lost_round;		/* first round lost in the main stage; 0: none */
-	int8		third_place;	/* 0 not played, 1 won, 2 lost */
+	int32		lost_round;		/* the format's: the round of the loss that places the player */
+	int8		mark;			/* the format's: a final's outcome (1 won, 2 lost) */
 	bool		had_bye;
 } RankedPlayer;
 
@@ -114,6 +195,8 @@ typedef struct RankTable
 	RankedPlayer *players;
 	int64		count;
 	Numeric		zero;
+	const PoolPlace *pools;		/* by player, when the format has groups */
+	bool		later_stage;	/* the stage written after the groups exists */
 	void	   *format_state;	/* per player, kept by the format's rank_prepare */
 } RankTable;
 
@@ -124,48 +207,68 @@ typedef enum RankOutcome
 	RANK_WIN
 } RankOutcome;
 
-/* What a correction that changes a session's winner invalidates. */
-typedef enum FormatCascade
+/* A session with a result, as ranking is shown it: players by index. */
+typedef struct RankSession
 {
-	CASCADE_NONE,				/* nothing depends on a winner */
-	CASCADE_ADVANCEMENT,		/* the sessions winner and loser moved on to */
-	CASCADE_LATER_ROUNDS		/* every later round (paired from the results) */
-} FormatCascade;
+	TourneyStage stage;
+	int32		round;
+	int			n;
+	int64		players[2];		/* slot order */
+	int32		placements[2];
+} RankSession;
+
+/*
+ * What a format writes after generation, when results complete what it
+ * depends on (rounds.c does it; corrections undo it).
+ */
+typedef enum FormatLater
+{
+	LATER_NONE,					/* every session is written at generation */
+	LATER_PAIRED_ROUNDS,		/* each round is paired from the one before (Swiss) */
+	LATER_KNOCKOUT_STAGE,		/* a knockout from the group tables */
+	LATER_RESET					/* a grand-final reset, when the losers' winner takes the final */
+} FormatLater;
 
 typedef struct FormatRoutine
 {
 	const char *name;			/* its tourney.tournament_format label */
 	int32		min_players;
 	int			participants;	/* per session: 1 or 2 */
-	bool		allows_draws;	/* a two-player session may end level */
+	uint32		draw_stages;	/* stages (bits) whose two-player sessions may end level */
 	bool		has_byes;		/* players sit rounds out (tourney.byes), and it counts */
-	FormatCascade cascade;
+	bool		has_pools;		/* players play in groups (enrollments.pool) */
+	bool		has_grand_final;	/* tournaments.grand_final applies */
+	bool		advances;		/* winners and losers move on along next_session_id */
+	FormatLater later;
 
-	/* number_of_rounds as create_tournament stores it (0: NULL), checked */
-	int32		(*check_rounds) (bool given, int32 rounds);
+	/* create_tournament: the options as given, checked; fills t's settings */
+	void		(*check_options) (const FormatOptions *given, Tournament *t);
 
-	/* sessions per round for this many players; refuses what cannot be */
-	void		(*count_rounds) (const Tournament *t, int32 players, RoundCounts *counts);
+	/* sessions per wave for this many players; refuses what cannot be */
+	void		(*count_waves) (const Tournament *t, int32 players, WaveCounts *counts);
 
-	/* the sessions written at generation (counts->planned_rounds rounds) */
+	/* the sessions written at generation (counts->planned_waves waves) */
 	void		(*plan) (const Tournament *t, int32 players, int64 first_id,
 						 const SeededPlayer *seeded, PlanSink *sink);
 
 	/*
-	 * The next round from the results so far (players in seed order):
-	 * returns the pairs (npairs) and the bye (-1: none), or -1 when no
-	 * pairing is possible.  NULL: every round is planned at generation.
+	 * LATER_PAIRED_ROUNDS: the next round from the results so far (players
+	 * in seed order): returns the pairs (npairs) and the bye (-1: none),
+	 * or -1 when no pairing is possible.
 	 */
 	int32		(*pair_next) (PairingPlayer *players, int32 count,
 							  PairedPlayers *pairs, int32 *bye);
 
 	/*
-	 * Ranking.  rank_prepare (optional) runs once every result is
-	 * tallied; with rank_opponent set, each two-player result is then
-	 * shown again from both sides; with ranks_from_prepare, rank_prepare
-	 * has set every rank (a ladder), else players are ordered by
-	 * rank_compare (0: they share a rank) and given competition ranks.
+	 * Ranking.  rank_session (optional) is shown every session with a
+	 * result after its players' wins, draws, losses and scores are counted;
+	 * rank_prepare (optional) runs once every result is tallied; with
+	 * rank_opponent set, each two-player result is then shown again from
+	 * both sides; with ranks_from_prepare, rank_prepare has set every rank
+	 * (a ladder), else players are ordered by rank_compare (0: they share
+	 * a rank) and given competition ranks.
 	 */
+	void		(*rank_session) (RankTable *rt, const RankSession *s);
 	void		(*rank_prepare) (RankTable *rt);
 	void		(*rank_opponent) (RankTable *rt, int64 player, int64 opponent,
 								  RankOutcome outcome);
@@ -176,22 +279,43 @@ typedef struct FormatRoutine
 	Datum		(*rank_tiebreaks) (const RankedPlayer *p, const RankTable *rt);
 } FormatRoutine;
 
+#define FORMAT_STAGE_BIT(stage) (1u << (stage))
+
+static inline bool
+format_allows_draw(const FormatRoutine *f, TourneyStage stage)
+{
+	return (f->draw_stages & FORMAT_STAGE_BIT(stage)) != 0;
+}
+
+/* A round's results must come one at a time where one of them writes the next. */
+static inline bool
+format_serial_results(const FormatRoutine *f)
+{
+	return f->later == LATER_PAIRED_ROUNDS || f->later == LATER_KNOCKOUT_STAGE;
+}
+
 /* registry.c */
 extern const FormatRoutine *format_by_name(const char *name);
 extern const char *const *format_names(void);
-extern void format_check_round_count(bool given, int32 rounds);
+extern void format_refuse_other_options(const FormatOptions *given, const FormatRoutine *format);
+extern int32 format_round_count(const FormatOptions *given, int32 unset);
+extern int32 format_cycles(const FormatOptions *given);
 extern void format_require_players(const Tournament *t, int32 players);
-extern void format_count_even_rounds(RoundCounts *counts, int32 rounds, int64 per_round);
+extern void format_count_even_waves(WaveCounts *counts, int32 waves, int64 per_wave);
 extern Numeric format_or_zero(const RankTable *rt, Numeric value);
 extern Datum format_no_tiebreaks(const RankedPlayer *p, const RankTable *rt);
 extern Datum format_tiebreaks(Numeric first, Numeric second);
 extern Datum format_wins_as_points(const RankedPlayer *p, const RankTable *rt);
+extern int	format_rank_by_ladder(const RankedPlayer *a, const RankedPlayer *b,
+								  const RankTable *rt);
 
 /* the formats */
 extern const FormatRoutine knockout_format;
 extern const FormatRoutine individual_format;
 extern const FormatRoutine round_robin_format;
 extern const FormatRoutine swiss_format;
+extern const FormatRoutine double_elimination_format;
+extern const FormatRoutine groups_knockout_format;
 
 /* knockout.c: the single-elimination bracket */
 typedef struct KnockoutLayout
@@ -207,19 +331,35 @@ typedef struct KnockoutLayout
 extern void knockout_layout(KnockoutLayout *k, int32 players, bool third_place);
 extern int64 knockout_round_sessions(const KnockoutLayout *k, int32 round);
 extern int32 knockout_standard_seed(int64 bracket, int64 position);
+extern void knockout_count(const KnockoutLayout *k, int32 first_wave, WaveCounts *counts);
+extern void knockout_plan_bracket(const KnockoutLayout *k, int32 first_wave, int64 first_id,
+								  const SeededPlayer *seeded, PlanSink *sink);
+extern void knockout_rank_session(RankTable *rt, const RankSession *s);
+extern void knockout_ladder(RankedPlayer *p, int32 rounds);
 
 /* round_robin.c: the Berger tables */
 extern int32 round_robin_table_size(int32 players);
 extern int32 round_robin_rounds(int32 players, int32 cycles);
 extern void round_robin_pairing(int32 n, int32 round, int32 board, int32 *white, int32 *black);
 
-/* campus.c: spreading each round's sessions over campuses */
+/* double_elim.c: the reset a grand final may call for */
+extern void double_elimination_plan_reset(const Tournament *t, int32 players, int64 session_id,
+										  int64 winners_player, int64 losers_player,
+										  PlanSink *sink);
+
+/* groups.c */
+extern int16 groups_pool_of_seed(int32 groups, int32 seed);
+extern void groups_order_pool(PoolTable *pt, GroupTiebreak rule);
+extern void groups_qualifier_order(const Tournament *t, PoolPlace *const *qualifiers,
+								   int32 count, int32 *seeds);
+
+/* campus.c: spreading each wave's sessions over campuses */
 typedef struct CampusSpread
 {
 	int			ncampuses;
 	const int64 *campus_ids;
 	const int32 *capacities;	/* 0: unlimited */
-	/* per round, filled by campus_spread_round() */
+	/* per wave, filled by campus_spread_wave() */
 	int64		sessions;
 	int64		full_cycles;
 	int			start;
@@ -227,7 +367,7 @@ typedef struct CampusSpread
 	int			nextras;
 } CampusSpread;
 
-extern bool campus_spread_round(CampusSpread *cs, int32 round, int64 sessions);
-extern int64 campus_for_session(const CampusSpread *cs, int64 index_in_round);
+extern bool campus_spread_wave(CampusSpread *cs, int32 wave, int64 sessions);
+extern int64 campus_for_session(const CampusSpread *cs, int64 index_in_wave);
 
 #endif							/* TOURNEY_FORMAT_H */

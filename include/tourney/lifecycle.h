@@ -29,9 +29,7 @@ typedef enum TournamentAccess
 } TournamentAccess;
 
 extern Tournament *tournament_lock(int64 tournament_id, TournamentAccess access);
-extern int64 tournament_create(const char *name, const FormatRoutine *format, int scoring,
-							   bool higher_wins, int32 rounds, bool third_place,
-							   const int64 *campus_ids, int ncampuses);
+extern int64 tournament_create(const Tournament *t, const char *name, int scoring);
 extern void tournament_require_state(const Tournament *t, TourneyStatus status,
 									 const char *action);
 extern void tournament_complete(int64 tournament_id);
@@ -42,11 +40,13 @@ extern int32 field_enroll(const Tournament *t, const int64 *player_ids, const in
 extern int32 field_count(int64 tournament_id);
 extern SeededPlayer *field_seeded_players(int64 tournament_id, int32 *count);
 extern SeededPlayer *field_player_ratings(int64 tournament_id, int32 *count);
+extern void field_write_pools(const Tournament *t, const SeededPlayer *seeded, int32 count);
 
 /* session.c: a session as result entry reads and locks it */
 typedef struct ResultSession
 {
 	int64		session_id;
+	TourneyStage stage;
 	int64		next_session_id;
 	int16		next_slot;
 	int64		loser_next_session_id;
@@ -64,6 +64,7 @@ typedef struct LockedSession
 	ResultSession s;
 	int64		tournament_id;
 	int32		round;
+	int32		match_number;
 	bool		submitted;
 	int64		winner_id;		/* 0: none */
 } LockedSession;
@@ -75,29 +76,40 @@ extern void session_require_scorable(const Tournament *t, LockedSession *ls, int
 									 Datum *stored);
 
 /* generate.c */
-typedef struct RoundWriter RoundWriter;
+typedef struct WaveWriter WaveWriter;
 
 extern void (*generate_progress_hook) (int64 tournament_id, const char *phase,
 									   int64 done, int64 total);
 extern void generate_require_draft(const Tournament *t);
 extern void generate_load_campuses(const Tournament *t, CampusSpread *campus);
-extern void generate_check(const Tournament *t, int32 players, RoundCounts *counts,
+extern void generate_check(const Tournament *t, int32 players, WaveCounts *counts,
 						   CampusSpread *campus);
 extern void generate_sessions(Tournament *t, GenerationTimings *timings);
-extern RoundWriter *round_writer_begin(const Tournament *t, const RoundCounts *counts,
-									   CampusSpread *campus);
-extern PlanSink *round_writer_sink(RoundWriter *w);
-extern void round_writer_end(RoundWriter *w, GenerationTimings *timings);
+extern WaveWriter *wave_writer_begin(const Tournament *t, const WaveCounts *counts,
+									 CampusSpread *campus);
+extern PlanSink *wave_writer_sink(WaveWriter *w);
+extern int64 wave_writer_planned(const WaveWriter *w);
+extern void wave_writer_end(WaveWriter *w, GenerationTimings *timings);
 
-/* rounds.c: what a result completes */
-extern void rounds_after_result(Tournament *t, int32 round);
+/* pools.c: the group tables */
+typedef void (*PoolTableFn) (PoolTable *pt, void *arg);
+
+extern void pools_scan(const Tournament *t, bool read_only, PoolTableFn fn, void *arg);
+
+/* rounds.c: what results complete, and what a correction undoes */
+extern void rounds_after_result(Tournament *t, const LockedSession *ls, int winner);
+extern bool rounds_after_results(Tournament *t);
+extern Datum rounds_undo(Tournament *t, const LockedSession *ls, bool winner_changed,
+						 Datum reset, bool cascade);
+extern void rounds_refuse_without_cascade(int64 session_id, Datum dependents);
 
 /* results.c */
 typedef struct ResultWriter ResultWriter;
 
 extern int	result_place_scores(const Tournament *t, int n, const Datum *scores,
 								int32 *placements);
-extern void result_check_outcome(const Tournament *t, int64 session_id, int n, int winner);
+extern void result_check_outcome(const Tournament *t, const ResultSession *s, int n,
+								 int winner);
 extern ResultWriter *result_writer_begin(const Tournament *t, bool one_result);
 extern int	result_writer_add(ResultWriter *w, const ResultSession *s, const Datum *scores,
 							  bool advance);
@@ -114,6 +126,7 @@ extern int64 simulate_tournament(int64 tournament_id, int64 seed);
 /* rankings.c, tally.c */
 extern int64 rankings_calculate(int64 tournament_id);
 extern void rankings_standings(int64 tournament_id, ReturnSetInfo *rsinfo);
+extern void rankings_group_tables(int64 tournament_id, ReturnSetInfo *rsinfo);
 extern int64 tally_calculate(const Tournament *t);
 extern void tally_standings(const Tournament *t, ReturnSetInfo *rsinfo);
 

@@ -9,7 +9,7 @@
 
 #include "common/pg_prng.h"
 
-extern void match_seed(pg_prng_state *rng, int64 seed, bool third_place, int32 round,
+extern void match_seed(pg_prng_state *rng, int64 seed, int stage, int16 pool, int32 round,
 					   int32 match);
 extern void match_play(pg_prng_state *rng, const double *ratings, bool higher_wins,
 					   bool allows_draws, Datum *scores);

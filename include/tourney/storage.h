@@ -27,6 +27,7 @@ extern void query_scan(SPIPlanPtr plan, const Datum *args, bool read_only,
 extern int64 *query_int8_values(ArrayType *a, const char *what, int *n);
 extern Datum query_int8_array(const int64 *values, int n);
 extern Datum query_result_ids(void);
+extern Datum query_stage_labels(void);
 extern void query_bulk_settings(void);
 extern void query_merge_join_settings(void);
 

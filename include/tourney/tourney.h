@@ -50,8 +50,25 @@ typedef enum TourneyStatus
 	STATUS_CANCELLED
 } TourneyStatus;
 
+/* tournaments.grand_final (double elimination) */
+typedef enum GrandFinal
+{
+	GRAND_FINAL_NONE,
+	GRAND_FINAL_SIMPLE,
+	GRAND_FINAL_DOUBLE
+} GrandFinal;
+
+/* tournaments.group_tiebreak (groups_knockout) */
+typedef enum GroupTiebreak
+{
+	TIEBREAK_OVERALL,
+	TIEBREAK_HEAD_TO_HEAD
+} GroupTiebreak;
+
 extern const char *const tourney_status_names[];
 extern const char *const tourney_scoring_names[];
+extern const char *const tourney_grand_final_names[];
+extern const char *const tourney_group_tiebreak_names[];
 
 struct FormatRoutine;
 
@@ -63,6 +80,10 @@ typedef struct Tournament
 	bool		higher_wins;	/* ranking_direction = desc */
 	int32		number_of_rounds;	/* 0 when NULL */
 	bool		third_place;
+	GrandFinal	grand_final;	/* double elimination */
+	int32		group_count;	/* groups_knockout; 0 otherwise */
+	int32		advance_per_group;
+	GroupTiebreak group_tiebreak;
 	TourneyStatus status;
 	bool		generated;		/* sessions_generated_at IS NOT NULL */
 	char	   *generated_at;	/* text of sessions_generated_at, or NULL */

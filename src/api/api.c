@@ -71,3 +71,54 @@ api_parse_format(text *value)
 
 	return format_by_name(names[api_parse_enum(value, names, "tournament format")]);
 }
+
+static int32
+optional_int(FunctionCallInfo fcinfo, int argno, bool *given)
+{
+	*given = !PG_ARGISNULL(argno);
+	return *given ? PG_GETARG_INT32(argno) : 0;
+}
+
+static int
+optional_enum(FunctionCallInfo fcinfo, int argno, const char *const *labels, const char *what)
+{
+	return PG_ARGISNULL(argno) ? -1 : api_parse_enum(PG_GETARG_TEXT_PP(argno), labels, what);
+}
+
+/*
+ * The settings of a tournament of this format from the arguments of
+ * create_tournament or run_scenario: number_of_rounds and
+ * third_place_playoff where those functions have them, and from argument
+ * options on (-1: the 0.1 functions, which have none) grand_final,
+ * group_count, advance_per_group and group_tiebreak; checked by the
+ * format, which fills in its defaults.
+ */
+void
+api_tournament_settings(FunctionCallInfo fcinfo, const FormatRoutine *format, int rounds,
+						int third_place, int options, Tournament *t)
+{
+	FormatOptions given;
+
+	memset(&given, 0, sizeof(given));
+	given.rounds = optional_int(fcinfo, rounds, &given.rounds_given);
+	given.third_place = PG_ARGISNULL(third_place) ? -1 : PG_GETARG_BOOL(third_place);
+	given.grand_final = -1;
+	given.group_tiebreak = -1;
+	if (options >= 0)
+	{
+		given.grand_final = optional_enum(fcinfo, options, tourney_grand_final_names,
+										  "grand final");
+		given.group_count = optional_int(fcinfo, options + 1, &given.group_count_given);
+		given.advance_per_group = optional_int(fcinfo, options + 2, &given.advance_given);
+		given.group_tiebreak = optional_enum(fcinfo, options + 3, tourney_group_tiebreak_names,
+											 "group tiebreak");
+	}
+	else if (format->has_grand_final || format->has_pools)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the %s format needs tourney 0.2", format->name),
+				 errhint("Run ALTER EXTENSION tourney UPDATE.")));
+	memset(t, 0, sizeof(*t));
+	t->format = format;
+	format->check_options(&given, t);
+}

@@ -1,10 +1,11 @@
 /*
- * rankings.c: calculate_rankings and standings.
+ * rankings.c: calculate_rankings, standings and group_tables.
  */
 #include "tourney/api.h"
 
 PG_FUNCTION_INFO_V1(tourney_calculate_rankings);
 PG_FUNCTION_INFO_V1(tourney_standings);
+PG_FUNCTION_INFO_V1(tourney_group_tables);
 
 Datum
 tourney_calculate_rankings(PG_FUNCTION_ARGS)
@@ -29,6 +30,18 @@ tourney_standings(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	api_begin(0);
 	rankings_standings(PG_GETARG_INT64(0), (ReturnSetInfo *) fcinfo->resultinfo);
+	api_end();
+	return (Datum) 0;
+}
+
+/* Read-only like standings. */
+Datum
+tourney_group_tables(PG_FUNCTION_ARGS)
+{
+	api_require_arg(fcinfo, 0, "tournament_id");
+	InitMaterializedSRF(fcinfo, 0);
+	api_begin(0);
+	rankings_group_tables(PG_GETARG_INT64(0), (ReturnSetInfo *) fcinfo->resultinfo);
 	api_end();
 	return (Datum) 0;
 }

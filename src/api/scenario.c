@@ -14,6 +14,7 @@
 #include "utils/jsonb.h"
 
 PG_FUNCTION_INFO_V1(tourney_run_scenario);
+PG_FUNCTION_INFO_V1(tourney_run_scenario_0_2);
 
 #define MAX_SCENARIO_CAMPUSES 1024
 
@@ -69,26 +70,27 @@ create_campuses(int32 count, int64 token)
 typedef struct ScenarioArgs
 {
 	int32		players;
-	const FormatRoutine *format;
-	int32		rounds;
 	int32		campuses;
 	int64		seed;
-	bool		third_place;
+	Tournament	settings;
 } ScenarioArgs;
 
+/* options: as for create_tournament (-1: the 0.1 function) */
 static void
-check_scenario_args(FunctionCallInfo fcinfo, ScenarioArgs *a)
+check_scenario_args(FunctionCallInfo fcinfo, int options, ScenarioArgs *a)
 {
+	const FormatRoutine *format;
+
 	api_require_arg(fcinfo, 0, "player_count");
 	api_require_arg(fcinfo, 1, "format");
 	api_require_arg(fcinfo, 3, "campus_count");
 	api_require_arg(fcinfo, 5, "seed");
-	api_require_arg(fcinfo, 6, "third_place_playoff");
+	if (options < 0)
+		api_require_arg(fcinfo, 6, "third_place_playoff");
 	a->players = PG_GETARG_INT32(0);
-	a->format = api_parse_format(PG_GETARG_TEXT_PP(1));
+	format = api_parse_format(PG_GETARG_TEXT_PP(1));
 	a->campuses = PG_GETARG_INT32(3);
 	a->seed = PG_GETARG_INT64(5);
-	a->third_place = PG_GETARG_BOOL(6);
 	if (a->players < 2 || a->players > TOURNEY_MAX_PLAYERS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -99,7 +101,8 @@ check_scenario_args(FunctionCallInfo fcinfo, ScenarioArgs *a)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("campus_count must be between 0 and %d, not %d",
 						MAX_SCENARIO_CAMPUSES, a->campuses)));
-	a->rounds = a->format->check_rounds(!PG_ARGISNULL(2), PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2));
+	api_tournament_settings(fcinfo, format, 2, 6, options, &a->settings);
+	a->settings.higher_wins = true;
 }
 
 static void
@@ -111,8 +114,8 @@ add_timing(StringInfo timings, const char *phase, instr_time *clock)
 	INSTR_TIME_SET_CURRENT(*clock);
 }
 
-Datum
-tourney_run_scenario(PG_FUNCTION_ARGS)
+static Datum
+run_scenario(FunctionCallInfo fcinfo, int options)
 {
 	ScenarioArgs a;
 	StringInfoData timings;
@@ -129,7 +132,7 @@ tourney_run_scenario(PG_FUNCTION_ARGS)
 	int			async;
 	bool		queued;
 
-	check_scenario_args(fcinfo, &a);
+	check_scenario_args(fcinfo, options, &a);
 	async = PG_ARGISNULL(4) ? -1 : PG_GETARG_BOOL(4);
 	initStringInfo(&timings);
 	appendStringInfoChar(&timings, '{');
@@ -142,10 +145,11 @@ tourney_run_scenario(PG_FUNCTION_ARGS)
 		campuses = create_campuses(a.campuses, players[0]);
 	add_timing(&timings, "create_players", &clock);
 
-	tournament_id = tournament_create(psprintf("scenario: %d players, %s",
-											   a.players, a.format->name),
-									  a.format, 0, true, a.rounds, a.third_place,
-									  campuses, a.campuses);
+	a.settings.campus_ids = campuses;
+	a.settings.ncampuses = a.campuses;
+	tournament_id = tournament_create(&a.settings,
+									  psprintf("scenario: %d players, %s", a.players,
+											   a.settings.format->name), 0);
 	add_timing(&timings, "create_tournament", &clock);
 	api_enroll(tournament_id, players, NULL, NULL, a.players);
 	add_timing(&timings, "enroll", &clock);
@@ -174,9 +178,23 @@ tourney_run_scenario(PG_FUNCTION_ARGS)
 					 " \"db_write_ms\": %.3f, \"timings_ms\": %s}",
 					 tournament_id,
 					 DatumGetCString(DirectFunctionCall1(uuid_out, UUIDPGetDatum(task_id))),
-					 a.format->name, a.players, a.campuses,
+					 a.settings.format->name, a.players, a.campuses,
 					 queued ? "true" : "false", gen.session_count, simulated, ranked,
 					 queued ? "draft" : "completed", queued ? "queued" : "done",
 					 gen.generation_ms, gen.db_write_ms, timings.data);
-	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data)));
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data));
+}
+
+/* 0.2: (..., third_place_playoff, grand_final, group_count, advance_per_group, group_tiebreak) */
+Datum
+tourney_run_scenario_0_2(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(run_scenario(fcinfo, 7));
+}
+
+/* tourney 0.1's run_scenario(player_count, ..., third_place_playoff) */
+Datum
+tourney_run_scenario(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(run_scenario(fcinfo, -1));
 }

@@ -9,46 +9,63 @@
 #include "utils/builtins.h"
 
 PG_FUNCTION_INFO_V1(tourney_create_tournament);
+PG_FUNCTION_INFO_V1(tourney_create_tournament_0_2);
 PG_FUNCTION_INFO_V1(tourney_enroll);
 PG_FUNCTION_INFO_V1(tourney_generate_sessions);
 PG_FUNCTION_INFO_V1(tourney_complete_tournament);
 
-Datum
-tourney_create_tournament(PG_FUNCTION_ARGS)
+/*
+ * create_tournament: 0.2 (options = 7: grand_final, group_count,
+ * advance_per_group, group_tiebreak) and 0.1 (options = -1, and
+ * third_place_playoff not null).
+ */
+static int64
+create_tournament(FunctionCallInfo fcinfo, int options)
 {
+	Tournament	settings;
 	const FormatRoutine *format;
 	int			scoring;
-	bool		higher_wins;
-	int32		rounds;
-	int64	   *campus_ids;
-	int			ncampuses;
 	int64		id;
 
 	api_require_arg(fcinfo, 0, "name");
 	api_require_arg(fcinfo, 1, "format");
 	api_require_arg(fcinfo, 2, "scoring_type");
-	api_require_arg(fcinfo, 5, "third_place_playoff");
+	if (options < 0)
+		api_require_arg(fcinfo, 5, "third_place_playoff");
 	api_require_arg(fcinfo, 6, "campus_ids");
 
 	format = api_parse_format(PG_GETARG_TEXT_PP(1));
 	scoring = api_parse_enum(PG_GETARG_TEXT_PP(2), tourney_scoring_names, "scoring type");
+	api_tournament_settings(fcinfo, format, 4, 5, options, &settings);
 	if (PG_ARGISNULL(3))
-		higher_wins = strcmp(tourney_scoring_names[scoring], "time_based") != 0;
+		settings.higher_wins = strcmp(tourney_scoring_names[scoring], "time_based") != 0;
 	else
 	{
 		const char *const directions[] = {"asc", "desc", NULL};
 
-		higher_wins = api_parse_enum(PG_GETARG_TEXT_PP(3), directions,
-									 "ranking direction") == 1;
+		settings.higher_wins = api_parse_enum(PG_GETARG_TEXT_PP(3), directions,
+											  "ranking direction") == 1;
 	}
-	rounds = format->check_rounds(!PG_ARGISNULL(4), PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4));
-	campus_ids = query_int8_values(PG_GETARG_ARRAYTYPE_P(6), "campus_ids", &ncampuses);
+	settings.campus_ids = query_int8_values(PG_GETARG_ARRAYTYPE_P(6), "campus_ids",
+											&settings.ncampuses);
 
 	api_begin(API_RECOVER);
-	id = tournament_create(text_to_cstring(PG_GETARG_TEXT_PP(0)), format, scoring,
-						   higher_wins, rounds, PG_GETARG_BOOL(5), campus_ids, ncampuses);
+	id = tournament_create(&settings, text_to_cstring(PG_GETARG_TEXT_PP(0)), scoring);
 	api_end();
-	PG_RETURN_INT64(id);
+	return id;
+}
+
+Datum
+tourney_create_tournament_0_2(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(create_tournament(fcinfo, 7));
+}
+
+/* tourney 0.1's create_tournament(name, format, ..., campus_ids) */
+Datum
+tourney_create_tournament(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(create_tournament(fcinfo, -1));
 }
 
 /* Enrolment in a tournament that no generation is working on. */
@@ -109,7 +126,7 @@ static pg_uuid_t *
 queue_generation(Tournament *t, int32 players)
 {
 	pg_uuid_t  *task_id = SPI_palloc(sizeof(pg_uuid_t));
-	RoundCounts counts;
+	WaveCounts	counts;
 	CampusSpread campus;
 
 	generate_check(t, players, &counts, &campus);

@@ -1,20 +1,21 @@
 /*
- * campus.c: spreading each round's sessions over the tournament's campuses.
- * Pure: no SPI, no catalog access.
+ * campus.c: spreading each wave's sessions over the tournament's campuses
+ * (a wave: the sessions that can be played at once, a round in most
+ * formats).  Pure: no SPI, no catalog access.
  *
- * A round of n sessions over C campuses gives every campus floor(n / C)
+ * A wave of n sessions over C campuses gives every campus floor(n / C)
  * sessions, dealt in rotation, and one more to n mod C campuses that have
- * room for it; the rotation starts one campus further each round so that
- * the extra sessions move around.  Loads within a round therefore differ by
+ * room for it; the rotation starts one campus further each wave so that
+ * the extra sessions move around.  Loads within a wave therefore differ by
  * at most one, and capacities are honoured whenever that is possible at all.
  */
 #include "tourney/format.h"
 
 /*
- * Prepare the spread of one round; false when the campuses cannot hold it.
+ * Prepare the spread of one wave; false when the campuses cannot hold it.
  */
 bool
-campus_spread_round(CampusSpread *cs, int32 round, int64 sessions)
+campus_spread_wave(CampusSpread *cs, int32 wave, int64 sessions)
 {
 	int			c = cs->ncampuses;
 	int64		remainder;
@@ -24,7 +25,7 @@ campus_spread_round(CampusSpread *cs, int32 round, int64 sessions)
 		cs->extras = palloc(sizeof(int) * c);
 	cs->sessions = sessions;
 	cs->full_cycles = sessions / c;
-	cs->start = (round - 1) % c;
+	cs->start = (wave - 1) % c;
 	cs->nextras = 0;
 	remainder = sessions % c;
 
@@ -43,14 +44,14 @@ campus_spread_round(CampusSpread *cs, int32 round, int64 sessions)
 	return cs->nextras == remainder;
 }
 
-/* Campus of the index_in_round-th session (0-based) of the prepared round. */
+/* Campus of the index_in_wave-th session (0-based) of the prepared wave. */
 int64
-campus_for_session(const CampusSpread *cs, int64 index_in_round)
+campus_for_session(const CampusSpread *cs, int64 index_in_wave)
 {
 	int64		dealt = cs->full_cycles * cs->ncampuses;
 
-	Assert(index_in_round < cs->sessions);
-	if (index_in_round < dealt)
-		return cs->campus_ids[(cs->start + index_in_round) % cs->ncampuses];
-	return cs->campus_ids[cs->extras[index_in_round - dealt]];
+	Assert(index_in_wave < cs->sessions);
+	if (index_in_wave < dealt)
+		return cs->campus_ids[(cs->start + index_in_wave) % cs->ncampuses];
+	return cs->campus_ids[cs->extras[index_in_wave - dealt]];
 }

@@ -7,18 +7,19 @@
  */
 #include "tourney/format.h"
 
-static int32
-individual_check_rounds(bool given, int32 rounds)
+static void
+individual_check_options(const FormatOptions *given, Tournament *t)
 {
-	format_check_round_count(given, rounds);
-	return given ? rounds : 1;
+	format_refuse_other_options(given, t->format);
+	t->number_of_rounds = format_round_count(given, 1);
+	t->third_place = given->third_place != 0;	/* as 0.1 kept it; unused */
 }
 
 static void
-individual_count_rounds(const Tournament *t, int32 players, RoundCounts *counts)
+individual_count_waves(const Tournament *t, int32 players, WaveCounts *counts)
 {
 	format_require_players(t, players);
-	format_count_even_rounds(counts, t->number_of_rounds, players);
+	format_count_even_waves(counts, t->number_of_rounds, players);
 	counts->number_of_rounds = t->number_of_rounds;
 }
 
@@ -39,6 +40,7 @@ individual_plan(const Tournament *t, int32 players, int64 first_id,
 			CHECK_FOR_INTERRUPTS();
 			s.session_id = id++;
 			s.round = r;
+			s.wave = r;
 			s.match_number = i + 1;
 			sink->session(sink, &s);
 
@@ -74,10 +76,10 @@ const FormatRoutine individual_format = {
 	.name = "individual_ranking",
 	.min_players = 1,
 	.participants = 1,
-	.allows_draws = true,
-	.cascade = CASCADE_NONE,
-	.check_rounds = individual_check_rounds,
-	.count_rounds = individual_count_rounds,
+	.draw_stages = FORMAT_STAGE_BIT(STAGE_MAIN),
+	.later = LATER_NONE,
+	.check_options = individual_check_options,
+	.count_waves = individual_count_waves,
 	.plan = individual_plan,
 	.rank_compare = individual_rank_compare,
 	.rank_points = individual_rank_points,

@@ -11,9 +11,8 @@
  * session exists for it, so real round 1 matches are numbered 1..N-B/2 in
  * bracket order.
  *
- * Ranking is the ladder: 1 the final's winner, 2 its loser, 3 and 4 the
- * third-place match's winner and loser, then the losers of main round r
- * share 2^(R - r) + 1; players still in the running rank 1.
+ * Ranking is the ladder (knockout_ladder).  Double elimination and the
+ * knockout after a group stage reuse the bracket's arithmetic.
  */
 #include "tourney/format.h"
 
@@ -75,7 +74,7 @@ slot_of(int64 m)
 }
 
 static void
-emit_round_one(const KnockoutLayout *k, int64 first_id,
+emit_round_one(const KnockoutLayout *k, int32 first_wave, int64 first_id,
 			   const SeededPlayer *seeded, PlanSink *sink)
 {
 	int64		round2 = round_first_id(k, first_id, 2);
@@ -94,6 +93,7 @@ emit_round_one(const KnockoutLayout *k, int64 first_id,
 		CHECK_FOR_INTERRUPTS();
 		s.session_id = first_id + match;
 		s.round = 1;
+		s.wave = first_wave;
 		s.match_number = ++match;
 		if (k->rounds > 1)
 		{
@@ -137,17 +137,18 @@ emit_byes(const KnockoutLayout *k, int64 session_id, int64 m,
 	}
 }
 
-static void
-knockout_plan(const Tournament *t, int32 players, int64 first_id,
-			  const SeededPlayer *seeded, PlanSink *sink)
+/*
+ * The bracket of k's players (seeded: best first), its rounds in waves
+ * first_wave, first_wave + 1, ...: one block of ids from first_id in
+ * (round, match) order, the third-place session last.
+ */
+void
+knockout_plan_bracket(const KnockoutLayout *k, int32 first_wave, int64 first_id,
+					  const SeededPlayer *seeded, PlanSink *sink)
 {
-	KnockoutLayout layout;
-	const KnockoutLayout *k = &layout;
-	int64		third_id = first_id + players - 1;
+	int64		third_id = first_id + k->players - 1;
 
-	knockout_layout(&layout, players, t->third_place);
-
-	emit_round_one(k, first_id, seeded, sink);
+	emit_round_one(k, first_wave, first_id, seeded, sink);
 
 	for (int32 r = 2; r <= k->rounds; r++)
 	{
@@ -162,6 +163,7 @@ knockout_plan(const Tournament *t, int32 players, int64 first_id,
 			CHECK_FOR_INTERRUPTS();
 			s.session_id = base + m;
 			s.round = r;
+			s.wave = first_wave + r - 1;
 			s.match_number = (int32) (m + 1);
 			if (r < k->rounds)
 			{
@@ -184,43 +186,97 @@ knockout_plan(const Tournament *t, int32 players, int64 first_id,
 		PlannedSession s = {0};
 
 		s.session_id = third_id;
-		s.round = k->rounds;
-		s.match_number = 1;
 		s.stage = STAGE_THIRD_PLACE;
+		s.round = k->rounds;
+		s.wave = first_wave + k->rounds - 1;
+		s.match_number = 1;
 		sink->session(sink, &s);
 	}
 }
 
-static int32
-knockout_check_rounds(bool given, int32 rounds)
+static void
+knockout_plan(const Tournament *t, int32 players, int64 first_id,
+			  const SeededPlayer *seeded, PlanSink *sink)
 {
-	if (given)
+	KnockoutLayout k;
+
+	knockout_layout(&k, players, t->third_place);
+	knockout_plan_bracket(&k, 1, first_id, seeded, sink);
+}
+
+static void
+knockout_check_options(const FormatOptions *given, Tournament *t)
+{
+	format_refuse_other_options(given, t->format);
+	if (given->rounds_given)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("number_of_rounds must be null for a knockout tournament"),
 				 errdetail("A knockout has ceil(log2(players)) rounds.")));
-	return 0;
+	t->number_of_rounds = 0;
+	t->third_place = given->third_place != 0;
+}
+
+/* The bracket's sessions in waves first_wave, ... (the waves before are empty). */
+void
+knockout_count(const KnockoutLayout *k, int32 first_wave, WaveCounts *counts)
+{
+	counts->waves = first_wave + k->rounds - 1;
+	counts->sessions = palloc0(sizeof(int64) * (counts->waves + 1));
+	for (int32 r = 1; r <= k->rounds; r++)
+		counts->sessions[first_wave + r - 1] = knockout_round_sessions(k, r);
+	if (k->third_place)
+		counts->sessions[counts->waves]++;
+	counts->total = k->total_sessions;
+	counts->planned_waves = counts->waves;
 }
 
 static void
-knockout_count_rounds(const Tournament *t, int32 players, RoundCounts *counts)
+knockout_count_waves(const Tournament *t, int32 players, WaveCounts *counts)
 {
 	KnockoutLayout k;
 
 	format_require_players(t, players);
 	knockout_layout(&k, players, t->third_place);
-	counts->rounds = k.rounds;
-	counts->sessions = palloc0(sizeof(int64) * (k.rounds + 1));
-	for (int32 r = 1; r <= k.rounds; r++)
-		counts->sessions[r] = knockout_round_sessions(&k, r);
-	if (k.third_place)
-		counts->sessions[k.rounds]++;
-	counts->total = k.total_sessions;
-	counts->planned_rounds = k.rounds;
+	knockout_count(&k, 1, counts);
 	counts->number_of_rounds = 0;
 }
 
-/* The ladder rank of every player, from the round of their first loss. */
+/* A bracket's marks: the first main-stage loss, the third-place match. */
+void
+knockout_rank_session(RankTable *rt, const RankSession *s)
+{
+	if (s->n != 2 || (s->stage != STAGE_MAIN && s->stage != STAGE_THIRD_PLACE))
+		return;
+	for (int i = 0; i < 2; i++)
+	{
+		RankedPlayer *p = &rt->players[s->players[i]];
+		bool		won = s->placements[i] < s->placements[1 - i];
+
+		if (s->stage == STAGE_THIRD_PLACE)
+			p->mark = won ? 1 : 2;
+		else if (!won && (p->lost_round == 0 || s->round < p->lost_round))
+			p->lost_round = s->round;
+	}
+}
+
+/*
+ * The ladder rank of a player of a bracket of `rounds` main rounds: 1 the
+ * final's winner (or still in the running), 2 its loser, 3 and 4 the
+ * third-place match's winner and loser, then the losers of main round r
+ * share 2^(rounds - r) + 1.
+ */
+void
+knockout_ladder(RankedPlayer *p, int32 rounds)
+{
+	if (p->mark != 0)
+		p->rank = p->mark == 1 ? 3 : 4;
+	else if (p->lost_round == 0)
+		p->rank = 1;
+	else
+		p->rank = (1 << (rounds - p->lost_round)) + 1;
+}
+
 static void
 knockout_rank_prepare(RankTable *rt)
 {
@@ -233,36 +289,23 @@ knockout_rank_prepare(RankTable *rt)
 		rounds = k.rounds;
 	}
 	for (int64 i = 0; i < rt->count; i++)
-	{
-		RankedPlayer *p = &rt->players[i];
-
-		if (p->third_place != 0)
-			p->rank = p->third_place == 1 ? 3 : 4;
-		else if (p->lost_round == 0)
-			p->rank = 1;
-		else
-			p->rank = (1 << (rounds - p->lost_round)) + 1;
-	}
-}
-
-static int
-knockout_rank_compare(const RankedPlayer *a, const RankedPlayer *b, const RankTable *rt)
-{
-	return (a->rank > b->rank) - (a->rank < b->rank);
+		knockout_ladder(&rt->players[i], rounds);
 }
 
 const FormatRoutine knockout_format = {
 	.name = "knockout",
 	.min_players = 2,
 	.participants = 2,
-	.allows_draws = false,
-	.cascade = CASCADE_ADVANCEMENT,
-	.check_rounds = knockout_check_rounds,
-	.count_rounds = knockout_count_rounds,
+	.draw_stages = 0,
+	.advances = true,
+	.later = LATER_NONE,
+	.check_options = knockout_check_options,
+	.count_waves = knockout_count_waves,
 	.plan = knockout_plan,
+	.rank_session = knockout_rank_session,
 	.rank_prepare = knockout_rank_prepare,
 	.ranks_from_prepare = true,
-	.rank_compare = knockout_rank_compare,
+	.rank_compare = format_rank_by_ladder,
 	.rank_points = format_wins_as_points,
 	.rank_tiebreaks = format_no_tiebreaks,
 };

@@ -8,14 +8,18 @@
  */
 #include "tourney/format.h"
 
-const char *const tourney_stage_names[TOURNEY_STAGE_COUNT + 1] = {"main", "third_place", NULL};
+const char *const tourney_stage_names[TOURNEY_STAGE_COUNT + 1] = {
+	"main", "third_place", "winners", "losers", "grand_final", "grand_final_reset", "group",
+NULL};
 
-/* In the order of the enum's labels (see tourney--0.1.sql). */
+/* In the order of the enum's labels (tourney--0.1.sql, then 0.1--0.2). */
 static const FormatRoutine *const registry[] = {
 	&knockout_format,
 	&individual_format,
 	&round_robin_format,
 	&swiss_format,
+	&double_elimination_format,
+	&groups_knockout_format,
 };
 
 #define FORMAT_COUNT lengthof(registry)
@@ -42,15 +46,56 @@ format_names(void)
 	return names;
 }
 
-/* number_of_rounds of a format that counts rounds: 1 to TOURNEY_MAX_ROUNDS. */
-void
-format_check_round_count(bool given, int32 rounds)
+static void
+refuse_option(const FormatRoutine *format, const char *option, const char *applies)
 {
-	if (given && (rounds < 1 || rounds > TOURNEY_MAX_ROUNDS))
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s does not apply to a %s tournament", option, format->name),
+			 errdetail("It applies to %s tournaments only.", applies)));
+}
+
+/*
+ * Refuse the options of the other formats: grand_final (unless the format
+ * has a grand final) and the group options (unless it has groups).
+ */
+void
+format_refuse_other_options(const FormatOptions *given, const FormatRoutine *format)
+{
+	if (!format->has_grand_final && given->grand_final >= 0)
+		refuse_option(format, "grand_final", "double_elimination");
+	if (!format->has_pools && given->group_count_given)
+		refuse_option(format, "group_count", "groups_knockout");
+	if (!format->has_pools && given->advance_given)
+		refuse_option(format, "advance_per_group", "groups_knockout");
+	if (!format->has_pools && given->group_tiebreak >= 0)
+		refuse_option(format, "group_tiebreak", "groups_knockout");
+}
+
+/* number_of_rounds counting rounds: 1 to TOURNEY_MAX_ROUNDS, else unset. */
+int32
+format_round_count(const FormatOptions *given, int32 unset)
+{
+	if (!given->rounds_given)
+		return unset;
+	if (given->rounds < 1 || given->rounds > TOURNEY_MAX_ROUNDS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("number_of_rounds must be between 1 and %d, not %d",
-						TOURNEY_MAX_ROUNDS, rounds)));
+						TOURNEY_MAX_ROUNDS, given->rounds)));
+	return given->rounds;
+}
+
+/* number_of_rounds counting the cycles of a round robin: 1 (default) or 2. */
+int32
+format_cycles(const FormatOptions *given)
+{
+	if (given->rounds_given && given->rounds != 1 && given->rounds != 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("number_of_rounds of a round robin must be 1 or 2, not %d", given->rounds),
+				 errdetail("It counts the cycles: 2 asks for a double round robin.")));
+	return given->rounds_given ? given->rounds : 1;
 }
 
 void
@@ -65,16 +110,16 @@ format_require_players(const Tournament *t, int32 players)
 						   t->format->name, t->format->min_players)));
 }
 
-/* Every round has the same number of sessions, and all are planned at once. */
+/* Every wave has the same number of sessions, and all are planned at once. */
 void
-format_count_even_rounds(RoundCounts *counts, int32 rounds, int64 per_round)
+format_count_even_waves(WaveCounts *counts, int32 waves, int64 per_wave)
 {
-	counts->rounds = rounds;
-	counts->sessions = palloc0(sizeof(int64) * (rounds + 1));
-	for (int32 r = 1; r <= rounds; r++)
-		counts->sessions[r] = per_round;
-	counts->total = per_round * rounds;
-	counts->planned_rounds = rounds;
+	counts->waves = waves;
+	counts->sessions = palloc0(sizeof(int64) * (waves + 1));
+	for (int32 w = 1; w <= waves; w++)
+		counts->sessions[w] = per_wave;
+	counts->total = per_wave * waves;
+	counts->planned_waves = waves;
 }
 
 Numeric
@@ -102,4 +147,11 @@ Datum
 format_wins_as_points(const RankedPlayer *p, const RankTable *rt)
 {
 	return NumericGetDatum(int64_to_numeric(p->wins));
+}
+
+/* Ranks set by rank_prepare (a ladder): ordered by them. */
+int
+format_rank_by_ladder(const RankedPlayer *a, const RankedPlayer *b, const RankTable *rt)
+{
+	return (a->rank > b->rank) - (a->rank < b->rank);
 }

@@ -75,6 +75,7 @@ round_robin_plan(const Tournament *t, int32 players, int64 first_id,
 					continue;	/* the table's extra player: a rest */
 				s.session_id = id++;
 				s.round = cycle * (n - 1) + r;
+				s.wave = s.round;
 				s.match_number = ++match;
 				sink->session(sink, &s);
 
@@ -90,24 +91,21 @@ round_robin_plan(const Tournament *t, int32 players, int64 first_id,
 	}
 }
 
-static int32
-round_robin_check_rounds(bool given, int32 rounds)
+static void
+round_robin_check_options(const FormatOptions *given, Tournament *t)
 {
-	if (given && rounds != 1 && rounds != 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("number_of_rounds of a round robin must be 1 or 2, not %d", rounds),
-				 errdetail("It counts the cycles: 2 asks for a double round robin.")));
-	return given ? rounds : 1;
+	format_refuse_other_options(given, t->format);
+	t->number_of_rounds = format_cycles(given);
+	t->third_place = given->third_place != 0;	/* as 0.1 kept it; unused */
 }
 
 /* Odd N: (N - 1) / 2 sessions a round, one player rests. */
 static void
-round_robin_count_rounds(const Tournament *t, int32 players, RoundCounts *counts)
+round_robin_count_waves(const Tournament *t, int32 players, WaveCounts *counts)
 {
 	format_require_players(t, players);
-	format_count_even_rounds(counts, round_robin_rounds(players, t->number_of_rounds),
-							 players / 2);
+	format_count_even_waves(counts, round_robin_rounds(players, t->number_of_rounds),
+							players / 2);
 	counts->number_of_rounds = t->number_of_rounds;
 }
 
@@ -164,10 +162,10 @@ const FormatRoutine round_robin_format = {
 	.name = "round_robin",
 	.min_players = 2,
 	.participants = 2,
-	.allows_draws = true,
-	.cascade = CASCADE_NONE,
-	.check_rounds = round_robin_check_rounds,
-	.count_rounds = round_robin_count_rounds,
+	.draw_stages = FORMAT_STAGE_BIT(STAGE_MAIN),
+	.later = LATER_NONE,
+	.check_options = round_robin_check_options,
+	.count_waves = round_robin_count_waves,
 	.plan = round_robin_plan,
 	.rank_prepare = round_robin_rank_prepare,
 	.rank_compare = round_robin_rank_compare,

@@ -44,6 +44,7 @@ swiss_plan_round_one(const Tournament *t, int32 players, int64 first_id,
 		CHECK_FOR_INTERRUPTS();
 		s.session_id = first_id + i;
 		s.round = 1;
+		s.wave = 1;
 		s.match_number = i + 1;
 		sink->session(sink, &s);
 		part.session_id = s.session_id;
@@ -226,16 +227,18 @@ swiss_rounds(const Tournament *t, int32 players)
 	return Max(rounds, 1);
 }
 
-static int32
-swiss_check_rounds(bool given, int32 rounds)
+/* number_of_rounds NULL: ceil(log2 N), fixed at generation */
+static void
+swiss_check_options(const FormatOptions *given, Tournament *t)
 {
-	format_check_round_count(given, rounds);
-	return given ? rounds : 0;	/* NULL: ceil(log2 N), fixed at generation */
+	format_refuse_other_options(given, t->format);
+	t->number_of_rounds = format_round_count(given, 0);
+	t->third_place = given->third_place != 0;	/* as 0.1 kept it; unused */
 }
 
 /* Only round 1 is planned at generation; the others count for the campuses. */
 static void
-swiss_count_rounds(const Tournament *t, int32 players, RoundCounts *counts)
+swiss_count_waves(const Tournament *t, int32 players, WaveCounts *counts)
 {
 	int32		rounds = swiss_rounds(t, players);
 	int32		most = players - 1 + (players & 1);
@@ -248,8 +251,8 @@ swiss_count_rounds(const Tournament *t, int32 players, RoundCounts *counts)
 						rounds, players),
 				 errdetail("%d players can play at most %d rounds without a rematch.",
 						   players, most)));
-	format_count_even_rounds(counts, rounds, players / 2);
-	counts->planned_rounds = 1;
+	format_count_even_waves(counts, rounds, players / 2);
+	counts->planned_waves = 1;
 	counts->number_of_rounds = rounds;
 }
 
@@ -345,11 +348,11 @@ const FormatRoutine swiss_format = {
 	.name = "swiss",
 	.min_players = 2,
 	.participants = 2,
-	.allows_draws = true,
+	.draw_stages = FORMAT_STAGE_BIT(STAGE_MAIN),
 	.has_byes = true,
-	.cascade = CASCADE_LATER_ROUNDS,
-	.check_rounds = swiss_check_rounds,
-	.count_rounds = swiss_count_rounds,
+	.later = LATER_PAIRED_ROUNDS,
+	.check_options = swiss_check_options,
+	.count_waves = swiss_count_waves,
 	.plan = swiss_plan_round_one,
 	.pair_next = swiss_pair,
 	.rank_prepare = swiss_rank_prepare,

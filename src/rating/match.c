@@ -3,8 +3,8 @@
  * access.
  *
  * Each session draws from its own generator, seeded from (seed, stage,
- * round, match), so a seed reproduces the same results whatever was
- * submitted by hand before.  A two-player match: the Elo expectation picks
+ * group, round, match), so a seed reproduces the same results whatever
+ * was submitted by hand before.  A two-player match: the Elo expectation picks
  * the winner and the scores are small; a single-player performance lies
  * around the player's rating.
  */
@@ -18,12 +18,19 @@
 /* Share of drawn matches where the format allows draws. */
 #define DRAW_PROBABILITY 0.1
 
+/*
+ * The generator of one session, from the simulation's seed and the
+ * session's place: stage (its number), group, round, match.  The stages
+ * of 0.1 (main 0, third place 1) outside groups give what they gave then.
+ */
 void
-match_seed(pg_prng_state *rng, int64 seed, bool third_place, int32 round, int32 match)
+match_seed(pg_prng_state *rng, int64 seed, int stage, int16 pool, int32 round, int32 match)
 {
 	uint64		h = hash_bytes_uint32_extended((uint32) match, (uint64) seed);
 
-	h = hash_combine64(h, hash_bytes_uint32_extended((uint32) round, third_place ? 1 : 0));
+	h = hash_combine64(h, hash_bytes_uint32_extended((uint32) round, (uint64) stage));
+	if (pool != 0)
+		h = hash_combine64(h, hash_bytes_uint32_extended((uint32) pool, 0));
 	pg_prng_seed(rng, h);
 }
 

@@ -6,6 +6,7 @@
 #include "tourney/storage.h"
 
 #include "catalog/namespace.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 
@@ -168,6 +169,21 @@ query_merge_join_settings(void)
 	query_bulk_settings();
 	(void) set_config_option("enable_nestloop", "off", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
+}
+
+/*
+ * The labels of sessions.stage as a text[] parameter, in TourneyStage
+ * order: array_position($n, stage) - 1 is the stage's number.
+ */
+Datum
+query_stage_labels(void)
+{
+	Datum		labels[TOURNEY_STAGE_COUNT];
+
+	for (int i = 0; i < TOURNEY_STAGE_COUNT; i++)
+		labels[i] = CStringGetTextDatum(tourney_stage_names[i]);
+	return PointerGetDatum(construct_array(labels, TOURNEY_STAGE_COUNT, TEXTOID, -1, false,
+										   TYPALIGN_INT));
 }
 
 /* Ids from the first column of the last SPI result, as a bigint[]. */

@@ -116,9 +116,12 @@ target_open(TableTarget *t)
 	t->typbyval = palloc(sizeof(bool) * t->ncols);
 	for (int c = 0; c < t->ncols; c++)
 	{
+		bool		optional = t->colnames[c][0] == '?';
 		Form_pg_attribute att;
 
-		t->attnums[c] = get_attnum(RelationGetRelid(t->rel), t->colnames[c]);
+		t->attnums[c] = get_attnum(RelationGetRelid(t->rel), t->colnames[c] + optional);
+		if (t->attnums[c] == InvalidAttrNumber && optional)
+			continue;			/* a column this schema version lacks: not written */
 		if (t->attnums[c] == InvalidAttrNumber)
 			elog(ERROR, "column %s of tourney.%s does not exist", t->colnames[c], t->relname);
 		att = TupleDescAttr(RelationGetDescr(t->rel), t->attnums[c] - 1);
@@ -145,7 +148,9 @@ target_close(TableTarget *t)
 /*
  * Start writing rows of tourney.<relname>; each row gives the columns
  * named in colnames (kept, not copied), in that order, and the other
- * columns are NULL.
+ * columns are NULL.  A name starting with '?' is a column that a schema of
+ * an earlier version lacks: where it is absent its values are dropped
+ * (the library serves every installed version of the extension).
  */
 BulkInsert *
 bulk_insert_begin(const char *relname, int ncols, const char *const *colnames)
@@ -200,6 +205,8 @@ bulk_insert_add(BulkInsert *b, const Datum *values, const bool *nulls)
 	{
 		int			att = b->t.attnums[c] - 1;
 
+		if (att < 0)
+			continue;			/* optional, absent */
 		slot->tts_isnull[att] = nulls != NULL && nulls[c];
 		slot->tts_values[att] = slot->tts_isnull[att] ? (Datum) 0 :
 			datumCopy(values[c], b->t.typbyval[c], b->t.typlen[c]);
@@ -368,6 +375,8 @@ tid_update_row(TidUpdate *u, ItemPointer tid, const Datum *values, const bool *n
 	{
 		int			att = u->t.attnums[c] - 1;
 
+		if (att < 0)
+			continue;			/* optional, absent */
 		u->newslot->tts_isnull[att] = nulls != NULL && nulls[c];
 		u->newslot->tts_values[att] = u->newslot->tts_isnull[att] ? (Datum) 0 : values[c];
 	}
