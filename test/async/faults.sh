@@ -5,7 +5,7 @@
 # queued or running (SPEC §4, §5; issue 3).  Large generations (262,144
 # players) are killed while they write.  SIGKILL and server restarts are in
 # test/zz_async_restart.sh.
-source "$(dirname "${BASH_SOURCE[0]}")/async_lib.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/async_lib.bash"
 
 plan 27
 

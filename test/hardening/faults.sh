@@ -22,7 +22,7 @@ export PGOPTIONS="-c client_min_messages=warning -c statement_timeout=120s ${PGO
 
 D=$(mktemp -d -t tourney-faults.XXXXXX)
 
-source "$(dirname "${BASH_SOURCE[0]}")/tap.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/tap.bash"
 finish() {
 	wait 2>/dev/null
 	rm -rf "$D"

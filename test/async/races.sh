@@ -3,7 +3,7 @@
 # generation happens once (SPEC §4, §5; issue 3): rolled-back and still open
 # queuing transactions; duplicate requests, sequential and from 16
 # connections at once, sync and async mixed.
-source "$(dirname "${BASH_SOURCE[0]}")/async_lib.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/async_lib.bash"
 
 plan 43
 

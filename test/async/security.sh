@@ -3,7 +3,7 @@
 # requester's rights, never more (SPEC §5, §6; issue 3): the worker logs in
 # as the session user and takes on the role that was current (SET ROLE to a
 # NOLOGIN group role), and fails with 42501 where that role would.
-source "$(dirname "${BASH_SOURCE[0]}")/async_lib.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/async_lib.bash"
 
 plan 26
 

@@ -27,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-source "$(dirname "${BASH_SOURCE[0]}")/tap.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/tap.bash"
 
 # q SQL: one statement, unaligned tuples, errors on stderr.
 q() { timeout 120 "${PSQL[@]}" -c "$1"; }

@@ -10,11 +10,11 @@
 # Every task ends done or error; sessions are all there or absent.
 # Named zz_ so that it runs last: it restarts the cluster and changes its
 # configuration (restored at exit, also when a test fails).
-source "$(dirname "${BASH_SOURCE[0]}")/async_lib.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/async_lib.bash"
 
 plan 21
 
-source "$(dirname "${BASH_SOURCE[0]}")/cluster_lib.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/cluster_lib.bash"
 
 dropme=${PGDATABASE}_dropme
 at_exit "q 'DROP DATABASE IF EXISTS \"$dropme\"'"

@@ -8,11 +8,11 @@
 # transaction rolled back.
 # Named zz_ so that it runs after the other scripts: it restarts the cluster
 # with tourney preloaded (restored at exit, also when a test fails).
-source "$(dirname "${BASH_SOURCE[0]}")/async_lib.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/async_lib.bash"
 
 plan 33
 
-source "$(dirname "${BASH_SOURCE[0]}")/cluster_lib.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/cluster_lib.bash"
 
 pfx=${PGDATABASE//[^A-Za-z0-9_]/_}
 grp=${pfx}_pool_grp

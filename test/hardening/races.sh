@@ -28,7 +28,7 @@ export PGOPTIONS="-c client_min_messages=warning -c statement_timeout=120s ${PGO
 D=$(mktemp -d -t tourney-races.XXXXXX)
 BG=()
 
-source "$(dirname "${BASH_SOURCE[0]}")/tap.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/tap.bash"
 finish() {
 	local p
 	for p in "${BG[@]}"; do kill "$p" 2>/dev/null; done

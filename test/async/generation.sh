@@ -2,7 +2,7 @@
 # Asynchronous generation (SPEC §3, §5; issue 3): the background worker
 # writes the same sessions as the synchronous path; the threshold and the
 # forced paths; tourney.max_workers queueing; NOTIFY tourney_tasks.
-source "$(dirname "${BASH_SOURCE[0]}")/async_lib.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/async_lib.bash"
 
 plan 42
 
