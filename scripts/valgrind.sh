@@ -79,7 +79,7 @@ EOF
 	chmod 755 "$vg/postgres-valgrind"
 	# pg_ctl on the data directory, not pg_ctlcluster: pg_ctlcluster judges
 	# whether "15/regress" runs by /var/run/postgresql/15-regress.pid, which
-	# every throwaway cluster of that name shares (see test/support/cluster_lib.bash).
+	# every throwaway cluster of that name shares (see test/support/cluster.bash).
 	conffile=$("${PSQL[@]}" -A -t -d postgres -c "SHOW config_file")
 	ctl() {
 		runuser -u "$owner" -- /usr/lib/postgresql/$PG_VERSION/bin/pg_ctl -D "$datadir" -w -t 900 "$@"

@@ -4,19 +4,13 @@
 # tourney.task_retries or ends in error with the reason; no task stays
 # queued or running (SPEC §4, §5; issue 3).  Large generations (262,144
 # players) are killed while they write.  SIGKILL and server restarts are in
-# test/zz_async_restart.sh.
-source "$(dirname "${BASH_SOURCE[0]}")/../support/async_lib.bash"
+# test/cluster/async_restart.sh.
+source "$(dirname "${BASH_SOURCE[0]}")/../support/tap.bash"
 
 plan 27
 
 BIG=262144
-q "CREATE TABLE public.big_players AS
-   WITH p AS (INSERT INTO tourney.players (name, rating)
-              SELECT 'big ' || g, 1000 + (g * 7919) % 1400 FROM generate_series(1, $BIG) g
-              RETURNING player_id)
-   SELECT array_agg(player_id ORDER BY player_id) AS ids FROM p" >/dev/null ||
-	diag "could not create $BIG players"
-BIGP="(SELECT ids FROM public.big_players)"
+BIGP=$(big_players "$BIG")
 
 # A sampler: every 50 ms, the number of sessions of tournament T visible to
 # others, until the task has ended (or SECS); returns the distinct counts.
@@ -140,19 +134,14 @@ is "$(counts "$t")|$(q "SELECT string_agg(status::text, ',' ORDER BY queued_at) 
 S=$(make_players 200 small)
 t=$(tournament_with "'$S'::bigint[]" "sigterm while waiting for commit")
 bg_start opener
-bg_send opener "BEGIN;"
-bg_send opener "SELECT tourney.generate_sessions($t, async => true) AS task \gset"
-bg_send opener '\echo queued :task'
-bg_expect opener '^queued ' 30 || diag "queuing failed: $(bg_out opener)"
+bg_run opener 'queued :task' "BEGIN;" "SELECT tourney.generate_sessions($t, async => true) AS task \gset"
 task=$(sed -n 's/^queued //p' "$T_DIR/opener.out")
 poll 10 "SELECT count(*) = 1 FROM pg_stat_activity WHERE backend_type = 'tourney task' AND datname = current_database()" ||
 	diag "no waiting worker found"
 pid=$(q "SELECT pid FROM pg_stat_activity WHERE backend_type = 'tourney task' AND datname = current_database()")
 is "$(q "SELECT pg_terminate_backend(${pid:-0})")" t "SIGTERM to the worker waiting for the queuing transaction"
 gone "${pid:-0}" 5 || diag "worker $pid still there 5 s after SIGTERM"
-bg_send opener "COMMIT;"
-bg_send opener '\echo committed'
-bg_expect opener '^committed' 30 || diag "commit failed: $(bg_out opener)"
+bg_run opener committed "COMMIT;"
 bg_stop opener
 is "$(wait_end "$task" 20)|$(counts "$t")" "done|200/200" "the task is recovered by generation_status calls and ends done"
 
@@ -161,10 +150,7 @@ is "$(wait_end "$task" 20)|$(counts "$t")" "done|200/200" "the task is recovered
 ta=$(tournament_with "'$S'::bigint[]" "sigterm while waiting for a slot")
 tb=$(tournament_with "('$S'::bigint[])[1:10]" "slot holder")
 bg_start holder
-bg_send holder "BEGIN;"
-bg_send holder "LOCK TABLE tourney.sessions IN SHARE MODE;"
-bg_send holder '\echo held'
-bg_expect holder '^held' 30 || diag "lock failed: $(bg_out holder)"
+bg_run holder held "BEGIN;" "LOCK TABLE tourney.sessions IN SHARE MODE;"
 task_b=$(q "SET tourney.max_workers = 1" "SELECT tourney.generate_sessions($tb, async => true)")
 poll 30 "SELECT status = 'running' FROM tourney.tasks WHERE task_id = '$task_b'" || diag "task B did not start"
 task_a=$(q "SET tourney.max_workers = 1" "SELECT tourney.generate_sessions($ta, async => true)")

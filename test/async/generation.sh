@@ -2,7 +2,7 @@
 # Asynchronous generation (SPEC §3, §5; issue 3): the background worker
 # writes the same sessions as the synchronous path; the threshold and the
 # forced paths; tourney.max_workers queueing; NOTIFY tourney_tasks.
-source "$(dirname "${BASH_SOURCE[0]}")/../support/async_lib.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/tap.bash"
 
 plan 42
 
@@ -129,9 +129,7 @@ is "$r" "done|4|true" "async => true with 4 players: done in a worker, 3 main se
 #    a sync task.
 # ---------------------------------------------------------------------------
 bg_start listener
-bg_send listener 'LISTEN tourney_tasks;'
-bg_send listener '\echo listening'
-bg_expect listener '^listening' 10 || diag "listener did not start: $(bg_out listener)"
+bg_run listener listening 'LISTEN tourney_tasks;'
 
 ta=$(tournament_with "('$P'::bigint[])[1:300]" "notify async")
 ts=$(tournament_with "('$P'::bigint[])[1:10]" "notify sync")
@@ -211,8 +209,7 @@ bg_send queuer "BEGIN;"
 for id in "${ids[@]}"; do
 	bg_send queuer "SELECT tourney.generate_sessions($id, async => true);"
 done
-bg_send queuer '\echo queued'
-bg_expect queuer '^queued' 30 || diag "queuing failed: $(bg_out queuer)"
+bg_run queuer queued
 # The sampler starts before the commit: it sees every task from queued on.
 sample_out=$T_DIR/sample.out
 timeout 100 psql -X -q -A -t -c "SELECT public.sample_running('{$idlist}', 90)" >"$sample_out" 2>&1 &

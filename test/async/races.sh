@@ -3,7 +3,7 @@
 # generation happens once (SPEC §4, §5; issue 3): rolled-back and still open
 # queuing transactions; duplicate requests, sequential and from 16
 # connections at once, sync and async mixed.
-source "$(dirname "${BASH_SOURCE[0]}")/../support/async_lib.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/tap.bash"
 
 plan 43
 
@@ -66,37 +66,26 @@ is "$(counts "$t" 2>&1)" "300/300" "savepoint: one set of sessions"
 # ---------------------------------------------------------------------------
 t=$(tournament_with "$ALL" "open transaction")
 bg_start opener
-bg_send opener "BEGIN;"
-bg_send opener "SELECT tourney.generate_sessions($t, async => true) AS task \gset"
-bg_send opener '\echo queued1 :task'
-bg_expect opener '^queued1 ' 30 || diag "queuing failed: $(bg_out opener)"
+bg_run opener 'queued1 :task' "BEGIN;" "SELECT tourney.generate_sessions($t, async => true) AS task \gset"
 task1=$(sed -n 's/^queued1 //p' "$T_DIR/opener.out")
 sleep 1.5
 is "$(q "SELECT count(*) FROM tourney.tasks WHERE tournament_id = $t")|$(counts "$t")" "0|0/0" \
 	"open transaction, 1.5 s later: no task visible to others, no sessions"
 is "$(q "SELECT count(*) FROM tourney.task_progress WHERE tournament_id = $t OR task_id = '$task1'")" 0 \
 	"open transaction: no worker works on the task"
-bg_send opener "ROLLBACK;"
-bg_send opener '\echo rolledback'
-bg_expect opener '^rolledback' 30 || diag "rollback failed: $(bg_out opener)"
+bg_run opener rolledback "ROLLBACK;"
 sleep 1.5
 is "$(q "SELECT count(*) FROM tourney.tasks WHERE tournament_id = $t")|$(counts "$t")|$(task_processes)" "0|0/0|0" \
 	"open transaction rolled back after 1.5 s: no task, no sessions, no worker left"
 
-bg_send opener "BEGIN;"
-bg_send opener "SELECT tourney.generate_sessions($t, async => true) AS task \gset"
-bg_send opener '\echo queued2 :task'
-bg_expect opener '^queued2 ' 30 || diag "queuing failed: $(bg_out opener)"
+bg_run opener 'queued2 :task' "BEGIN;" "SELECT tourney.generate_sessions($t, async => true) AS task \gset"
 task2=$(sed -n 's/^queued2 //p' "$T_DIR/opener.out")
 sleep 1.5
 is "$(q "SELECT count(*) FROM tourney.tasks WHERE tournament_id = $t")|$(counts "$t")" "0|0/0" \
 	"second open transaction, 1.5 s later: no task visible, no sessions"
 is "$(q "SELECT status FROM tourney.tournaments WHERE tournament_id = $t")" draft \
 	"open transaction: the tournament is still draft"
-bg_send opener "SELECT 'before_commit ' || clock_timestamp();"
-bg_send opener "COMMIT;"
-bg_send opener '\echo committed'
-bg_expect opener '^committed' 30 || diag "commit failed: $(bg_out opener)"
+bg_run opener committed "SELECT 'before_commit ' || clock_timestamp();" "COMMIT;"
 bg_stop opener
 before_commit=$(sed -n 's/^before_commit //p' "$T_DIR/opener.out")
 r=$(q "SELECT status || '|' || session_count || '|' || (started_at > '$before_commit'::timestamptz)
@@ -129,10 +118,7 @@ ta=$(tournament_with "$ALL" "dup A")
 tb=$(tournament_with "('$P'::bigint[])[1:10]" "dup B (blocker)")
 new_player=$(q "INSERT INTO tourney.players (name) VALUES ('late') RETURNING player_id")
 bg_start holder
-bg_send holder "BEGIN;"
-bg_send holder "LOCK TABLE tourney.sessions IN SHARE MODE;"
-bg_send holder '\echo held'
-bg_expect holder '^held' 30 || diag "lock failed: $(bg_out holder)"
+bg_run holder held "BEGIN;" "LOCK TABLE tourney.sessions IN SHARE MODE;"
 task_b=$(q "SET tourney.max_workers = 1" "SELECT tourney.generate_sessions($tb, async => true)")
 poll 30 "SELECT status = 'running' FROM tourney.tasks WHERE task_id = '$task_b'" ||
 	diag "task B did not start: $(q "SELECT * FROM tourney.tasks WHERE task_id = '$task_b'")"
@@ -180,10 +166,7 @@ concurrent_round() {
 	s="first$round"
 	t=$(tournament_with "$ALL" "concurrent $round")
 	bg_start "$s"
-	bg_send "$s" "BEGIN;"
-	bg_send "$s" "SELECT tourney.generate_sessions($t, async => $first_mode) AS task \gset"
-	bg_send "$s" '\echo first :task'
-	bg_expect "$s" '^first ' 30 || diag "round $round: the first call failed: $(bg_out "$s")"
+	bg_run "$s" 'first :task' "BEGIN;" "SELECT tourney.generate_sessions($t, async => $first_mode) AS task \gset"
 	for i in $(seq 2 16); do
 		qe "SELECT tourney.generate_sessions($t, async => ${modes[$((i % 3))]})" >"$T_DIR/c$round.$i.out" &
 		pids+=($!)
@@ -191,9 +174,7 @@ concurrent_round() {
 	poll 30 "SELECT count(*) = 15 FROM pg_stat_activity WHERE wait_event_type = 'Lock'
 	         AND datname = current_database() AND query LIKE '%generate_sessions($t,%'" ||
 		diag "round $round: not all 15 callers are waiting"
-	bg_send "$s" "COMMIT;"
-	bg_send "$s" '\echo committed'
-	bg_expect "$s" '^committed' 30 || diag "round $round: commit failed: $(bg_out "$s")"
+	bg_run "$s" committed "COMMIT;"
 	bg_stop "$s"
 	sed -n 's/^first //p' "$T_DIR/$s.out" >"$T_DIR/c$round.1.out"
 	grep -q '^ERROR' "$T_DIR/$s.out" && grep '^ERROR' "$T_DIR/$s.out" >"$T_DIR/c$round.1.out"
@@ -226,10 +207,7 @@ concurrent_round 2 false
 t=$(tournament_with "$ALL" "enroll race")
 late=$(q "INSERT INTO tourney.players (name) VALUES ('later') RETURNING player_id")
 bg_start queuer
-bg_send queuer "BEGIN;"
-bg_send queuer "SELECT tourney.generate_sessions($t, async => true) AS task \gset"
-bg_send queuer '\echo queued :task'
-bg_expect queuer '^queued ' 30 || diag "queuing failed: $(bg_out queuer)"
+bg_run queuer 'queued :task' "BEGIN;" "SELECT tourney.generate_sessions($t, async => true) AS task \gset"
 task=$(sed -n 's/^queued //p' "$T_DIR/queuer.out")
 qe "SELECT tourney.enroll($t, ARRAY[$late]::bigint[])" >"$T_DIR/enroll.out" &
 enroller=$!

@@ -3,7 +3,7 @@
 # requester's rights, never more (SPEC §5, §6; issue 3): the worker logs in
 # as the session user and takes on the role that was current (SET ROLE to a
 # NOLOGIN group role), and fails with 42501 where that role would.
-source "$(dirname "${BASH_SOURCE[0]}")/../support/async_lib.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/tap.bash"
 
 plan 26
 
@@ -103,18 +103,13 @@ revoked_case() {
 	local desc=$1 grant=$2 revoke=$3 t task r
 	PGUSER=$usr PGPASSWORD=$pw bg_start "q$T_RUN"
 	local s="q$T_RUN"
-	bg_send "$s" "SET ROLE $grp;"
-	bg_send "$s" "BEGIN;"
-	bg_send "$s" "SELECT tourney.create_tournament('$desc', 'knockout') AS t \gset"
-	bg_send "$s" "SELECT tourney.enroll(:t, $ALL) AS n \gset"
-	bg_send "$s" "SELECT tourney.generate_sessions(:t, async => true) AS task \gset"
-	bg_send "$s" '\echo queued :t :task'
-	bg_expect "$s" '^queued ' 30 || diag "$desc: queuing failed: $(bg_out "$s")"
+	bg_run "$s" 'queued :t :task' "SET ROLE $grp;" "BEGIN;" \
+		"SELECT tourney.create_tournament('$desc', 'knockout') AS t \gset" \
+		"SELECT tourney.enroll(:t, $ALL) AS n \gset" \
+		"SELECT tourney.generate_sessions(:t, async => true) AS task \gset"
 	read -r t task <<<"$(sed -n 's/^queued //p' "$T_DIR/$s.out")"
 	q "$revoke" >/dev/null || diag "$desc: $revoke failed"
-	bg_send "$s" "COMMIT;"
-	bg_send "$s" '\echo committed'
-	bg_expect "$s" '^committed' 30 || diag "$desc: commit failed: $(bg_out "$s")"
+	bg_run "$s" committed "COMMIT;"
 	bg_stop "$s"
 	r=$(q "SELECT status || '|' || coalesce(error_sqlstate, '-') || '|' || attempts
 	       FROM tourney.wait_for_task('$task', '10 s')" 2>&1)

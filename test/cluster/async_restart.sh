@@ -8,26 +8,20 @@
 #   3. the same with tourney in shared_preload_libraries: the launcher alone
 #      brings every task to an end, no tourney call needed.
 # Every task ends done or error; sessions are all there or absent.
-# Named zz_ so that it runs last: it restarts the cluster and changes its
+# test/schedule runs it last: it restarts the cluster and changes its
 # configuration (restored at exit, also when a test fails).
-source "$(dirname "${BASH_SOURCE[0]}")/../support/async_lib.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/tap.bash"
 
 plan 21
 
-source "$(dirname "${BASH_SOURCE[0]}")/../support/cluster_lib.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/cluster.bash"
 
 dropme=${PGDATABASE}_dropme
 at_exit "q 'DROP DATABASE IF EXISTS \"$dropme\"'"
 at_exit restore_cluster
 
 BIG=262144
-q "CREATE TABLE public.big_players AS
-   WITH p AS (INSERT INTO tourney.players (name, rating)
-              SELECT 'big ' || g, 1000 + (g * 7919) % 1400 FROM generate_series(1, $BIG) g
-              RETURNING player_id)
-   SELECT array_agg(player_id ORDER BY player_id) AS ids FROM p" >/dev/null ||
-	diag "could not create $BIG players"
-BIGP="(SELECT ids FROM public.big_players)"
+BIGP=$(big_players "$BIG")
 MID=65536
 MIDP="(SELECT ids[1:$MID] FROM public.big_players)"
 
@@ -89,13 +83,7 @@ q "CHECKPOINT" >/dev/null
 tasks=()
 ids=()
 for i in 1 2 3; do ids+=("$(tournament_with "$MIDP" "restart $i")"); done
-out=$(qs 2>&1 <<SQL
-BEGIN;
-$(for id in "${ids[@]}"; do echo "SELECT tourney.generate_sessions($id, async => true);"; done)
-COMMIT;
-SQL
-)
-mapfile -t tasks <<<"$out"
+mapfile -t tasks < <(queue_together "${ids[@]}")
 ok "$(((${#tasks[@]} == 3)) && echo t)" "three $MID-player tasks queued and committed"
 ctl stop -m immediate
 ok "$(ctl start && server_up 60 && echo t)" "immediate stop right after the commit, then start"
@@ -132,13 +120,7 @@ tr=$(tournament_with "$MIDP" "launcher running")
 taskr=$(q "SELECT tourney.generate_sessions($tr, async => true)")
 poll 60 "SELECT EXISTS (SELECT FROM tourney.task_progress WHERE task_id = '$taskr' AND phase = 'writing')" ||
 	diag "the first task did not start writing"
-out=$(qs 2>&1 <<SQL
-BEGIN;
-$(for id in "${ids[@]}"; do echo "SELECT tourney.generate_sessions($id, async => true);"; done)
-COMMIT;
-SQL
-)
-mapfile -t tasks <<<"$out"
+mapfile -t tasks < <(queue_together "${ids[@]}")
 tasks+=("$taskr")
 ok "$(((${#tasks[@]} == 4)) && echo t)" "one task running, three just queued"
 ctl stop -m immediate

@@ -6,13 +6,13 @@
 # at most tourney.max_workers idle, leave on its timeout, on SIGTERM and
 # when DROP DATABASE needs the database, and never run a task whose queuing
 # transaction rolled back.
-# Named zz_ so that it runs after the other scripts: it restarts the cluster
+# test/schedule runs it after the other scripts: it restarts the cluster
 # with tourney preloaded (restored at exit, also when a test fails).
-source "$(dirname "${BASH_SOURCE[0]}")/../support/async_lib.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/tap.bash"
 
 plan 33
 
-source "$(dirname "${BASH_SOURCE[0]}")/../support/cluster_lib.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/cluster.bash"
 
 pfx=${PGDATABASE//[^A-Za-z0-9_]/_}
 grp=${pfx}_pool_grp
@@ -140,14 +140,7 @@ ok "$([[ $(field "$r" 1) == done && -n $w2 && $w2 != "$w" ]] && echo t)" \
 # ---------------------------------------------------------------------------
 ids=()
 for i in 1 2 3 4 5; do ids+=("$(tournament_with "$ALL" "pool burst $i")"); done
-out=$(qs <<SQL 2>&1
-SET tourney.max_workers = 2;
-BEGIN;
-$(for id in "${ids[@]}"; do echo "SELECT tourney.generate_sessions($id, async => true);"; done)
-COMMIT;
-SQL
-)
-mapfile -t tasks <<<"$out"
+mapfile -t tasks < <(queue_together --set "SET tourney.max_workers = 2;" "${ids[@]}")
 for task in "${tasks[@]}"; do wait_end "$task" 60 >/dev/null; done
 is "$(q "SELECT count(*) FILTER (WHERE status = 'done') || '/' || count(*) FROM tourney.tasks
          WHERE task_id = ANY ('{$(IFS=,; echo "${tasks[*]}")}'::uuid[])")" 5/5 \

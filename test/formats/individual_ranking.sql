@@ -9,17 +9,8 @@
 BEGIN;
 SELECT plan(43);
 
-CREATE TEMP TABLE v (k text PRIMARY KEY, id bigint, ids bigint[]);
-
 CREATE FUNCTION pg_temp.mkplayers(n int, prefix text) RETURNS bigint[]
-LANGUAGE sql AS $$
-    WITH ins AS (
-        INSERT INTO tourney.players (name, rating)
-        SELECT format('%s-%s', prefix, g), 1400 + (g * 53) % 400
-        FROM generate_series(1, n) g
-        RETURNING player_id)
-    SELECT array_agg(player_id ORDER BY player_id) FROM ins
-$$;
+LANGUAGE sql AS $$ SELECT test_support.players(n, prefix, '1400 + (g * 53) % 400') $$;
 
 -- the session of player p in round rnd of tournament t
 CREATE FUNCTION pg_temp.sess(t bigint, p bigint, rnd int) RETURNS bigint
@@ -40,29 +31,29 @@ INSERT INTO tourney.campuses (name, capacity) VALUES
 ----------------------------------------------------------------------------
 -- 10 players, 3 rounds, 4 campuses (capacities 3, 3, 3, unlimited)
 ----------------------------------------------------------------------------
-INSERT INTO v VALUES ('players', NULL, pg_temp.mkplayers(10, 'ir'));
-INSERT INTO v VALUES ('t', tourney.create_tournament('ir 10x3', 'individual_ranking',
+INSERT INTO test_support.fixtures VALUES ('players', NULL, pg_temp.mkplayers(10, 'ir'));
+INSERT INTO test_support.fixtures VALUES ('t', tourney.create_tournament('ir 10x3', 'individual_ranking',
     number_of_rounds => 3,
     campus_ids => ARRAY[pg_temp.campus('ir north'), pg_temp.campus('ir south'),
                         pg_temp.campus('ir east'), pg_temp.campus('ir west')]));
-SELECT is(tourney.enroll((SELECT id FROM v WHERE k = 't'), (SELECT ids FROM v WHERE k = 'players')),
+SELECT is(tourney.enroll(test_support.id('t'), test_support.ids('players')),
           10, 'enroll 10 players');
 SELECT is((tourney.generation_status(
-              tourney.generate_sessions((SELECT id FROM v WHERE k = 't'), async => false))).status::text,
+              tourney.generate_sessions(test_support.id('t'), async => false))).status::text,
           'done', 'generate_sessions (synchronous) is done');
 
-SELECT is((SELECT count(*)::int FROM tourney.sessions WHERE tournament_id = (SELECT id FROM v WHERE k = 't')),
+SELECT is((SELECT count(*)::int FROM tourney.sessions WHERE tournament_id = test_support.id('t')),
           30, 'N x rounds = 30 sessions');
-SELECT is((SELECT array_agg(DISTINCT stage) FROM tourney.sessions WHERE tournament_id = (SELECT id FROM v WHERE k = 't')),
+SELECT is((SELECT array_agg(DISTINCT stage) FROM tourney.sessions WHERE tournament_id = test_support.id('t')),
           ARRAY['main'], 'all sessions are in stage main');
 SELECT is((SELECT array_agg(format('%s:%s/%s/%s', round, c, lo, hi) ORDER BY round) FROM (
               SELECT round, count(*) c, min(match_number) lo, max(match_number) hi
-              FROM tourney.sessions WHERE tournament_id = (SELECT id FROM v WHERE k = 't')
+              FROM tourney.sessions WHERE tournament_id = test_support.id('t')
               GROUP BY round) x),
           ARRAY['1:10/1/10', '2:10/1/10', '3:10/1/10'],
           'rounds 1..3, each with match_number 1..10');
 SELECT is((SELECT count(*)::int FROM tourney.sessions s
-           WHERE s.tournament_id = (SELECT id FROM v WHERE k = 't')
+           WHERE s.tournament_id = test_support.id('t')
              AND (SELECT array_agg(p.slot::int) FROM tourney.session_participants p
                   WHERE p.tournament_id = s.tournament_id AND p.session_id = s.session_id)
                  IS DISTINCT FROM ARRAY[1]),
@@ -70,20 +61,20 @@ SELECT is((SELECT count(*)::int FROM tourney.sessions s
 SELECT set_eq(
     $$SELECT s.round, p.player_id FROM tourney.sessions s
       JOIN tourney.session_participants p USING (tournament_id, session_id)
-      WHERE s.tournament_id = (SELECT id FROM v WHERE k = 't')$$,
-    $$SELECT r, unnest(ids) FROM v, generate_series(1, 3) r WHERE k = 'players'$$,
+      WHERE s.tournament_id = test_support.id('t')$$,
+    $$SELECT r, unnest(test_support.ids('players')) FROM generate_series(1, 3) r$$,
     'every player plays once in every round');
 SELECT is((SELECT count(*)::int FROM tourney.session_participants
-           WHERE tournament_id = (SELECT id FROM v WHERE k = 't')),
+           WHERE tournament_id = test_support.id('t')),
           30, 'no player twice in a round');
 SELECT is((SELECT count(*)::int FROM tourney.sessions
-           WHERE tournament_id = (SELECT id FROM v WHERE k = 't')
+           WHERE tournament_id = test_support.id('t')
              AND (winner_id IS NOT NULL OR next_session_id IS NOT NULL
                   OR loser_next_session_id IS NOT NULL OR result_submitted)),
           0, 'winner_id NULL, no advancement, no result yet');
 SELECT is((SELECT count(*)::int FROM tourney.sessions s
            JOIN tourney.tournaments t USING (tournament_id)
-           WHERE s.tournament_id = (SELECT id FROM v WHERE k = 't')
+           WHERE s.tournament_id = test_support.id('t')
              AND (s.campus_id IS NULL OR NOT s.campus_id = ANY (t.campus_ids))),
           0, 'every session is at one of the tournament''s campuses');
 -- loads per round and campus, campuses without sessions counted as 0
@@ -98,60 +89,60 @@ CREATE TEMP VIEW loads AS
     JOIN tourney.campuses c ON c.campus_id = ANY (t.campus_ids);
 SELECT is((SELECT array_agg(l ORDER BY round) FROM (
               SELECT round, max(load) - min(load) AS l FROM loads
-              WHERE tournament_id = (SELECT id FROM v WHERE k = 't') GROUP BY round) x),
+              WHERE tournament_id = test_support.id('t') GROUP BY round) x),
           ARRAY[1, 1, 1], 'per round, campus loads differ by at most one (10 over 4: 3,3,2,2)');
 SELECT is((SELECT array_agg(load ORDER BY load) FROM loads
-           WHERE tournament_id = (SELECT id FROM v WHERE k = 't') AND round = 2),
+           WHERE tournament_id = test_support.id('t') AND round = 2),
           ARRAY[2, 2, 3, 3], 'round 2 loads are 2, 2, 3, 3');
 SELECT is((SELECT count(*)::int FROM loads
-           WHERE tournament_id = (SELECT id FROM v WHERE k = 't') AND load > capacity),
+           WHERE tournament_id = test_support.id('t') AND load > capacity),
           0, 'no campus exceeds its capacity');
 
 -- simulate and rank
-SELECT is(tourney.simulate_results((SELECT id FROM v WHERE k = 't'), 5), 30,
+SELECT is(tourney.simulate_results(test_support.id('t'), 5), 30,
           'simulate_results gives all 30 sessions a result');
 SELECT is((SELECT count(*)::int FROM tourney.sessions s
            JOIN tourney.session_participants p USING (tournament_id, session_id)
-           WHERE s.tournament_id = (SELECT id FROM v WHERE k = 't')
+           WHERE s.tournament_id = test_support.id('t')
              AND s.result_submitted AND s.winner_id IS NULL
              AND p.score IS NOT NULL AND p.placement = 1),
           30, 'each session: result, a score, placement 1, winner_id still NULL');
-SELECT is(tourney.calculate_rankings((SELECT id FROM v WHERE k = 't')), 10,
+SELECT is(tourney.calculate_rankings(test_support.id('t')), 10,
           'calculate_rankings returns 10');
 SELECT set_eq(
     $$SELECT player_id, rank, points FROM tourney.rankings
-      WHERE tournament_id = (SELECT id FROM v WHERE k = 't')$$,
+      WHERE tournament_id = test_support.id('t')$$,
     $$SELECT p.player_id, (rank() OVER (ORDER BY sum(p.score) DESC))::int, sum(p.score)
       FROM tourney.session_participants p
-      WHERE p.tournament_id = (SELECT id FROM v WHERE k = 't')
+      WHERE p.tournament_id = test_support.id('t')
       GROUP BY p.player_id$$,
     'ranking = competition rank of the summed score, descending; points = total score');
 
 ----------------------------------------------------------------------------
 -- campuses: a campus too small for its share fails before writing anything
 ----------------------------------------------------------------------------
-INSERT INTO v VALUES ('small', tourney.create_tournament('ir small campus', 'individual_ranking',
+INSERT INTO test_support.fixtures VALUES ('small', tourney.create_tournament('ir small campus', 'individual_ranking',
     number_of_rounds => 2,
     campus_ids => ARRAY[pg_temp.campus('ir north'), pg_temp.campus('ir south'),
                         pg_temp.campus('ir east'), pg_temp.campus('ir tiny')]));
-SELECT is(tourney.enroll((SELECT id FROM v WHERE k = 'small'), pg_temp.mkplayers(10, 'ir small')),
+SELECT is(tourney.enroll(test_support.id('small'), pg_temp.mkplayers(10, 'ir small')),
           10, 'enroll 10 players for the small campus');
 SELECT throws_ok(
-    format('SELECT tourney.generate_sessions(%s, async => false)', (SELECT id FROM v WHERE k = 'small')),
+    format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('small')),
     '55000', NULL,
     'a campus with capacity 1 cannot take its 2 or 3 of 10 sessions per round: 55000');
 
 -- exact fit: 12 players over four campuses of capacity 3
-INSERT INTO v VALUES ('exact', tourney.create_tournament('ir exact fit', 'individual_ranking',
+INSERT INTO test_support.fixtures VALUES ('exact', tourney.create_tournament('ir exact fit', 'individual_ranking',
     number_of_rounds => 2,
     campus_ids => ARRAY[pg_temp.campus('ir north'), pg_temp.campus('ir south'),
                         pg_temp.campus('ir east'), pg_temp.campus('ir fourth')]));
-SELECT is(tourney.enroll((SELECT id FROM v WHERE k = 'exact'), pg_temp.mkplayers(12, 'ir exact')),
+SELECT is(tourney.enroll(test_support.id('exact'), pg_temp.mkplayers(12, 'ir exact')),
           12, 'enroll 12 players for the exact fit');
 SELECT lives_ok(
-    format('SELECT tourney.generate_sessions(%s, async => false)', (SELECT id FROM v WHERE k = 'exact')),
+    format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('exact')),
     '12 sessions per round fit exactly into 4 campuses of capacity 3');
-SELECT is((SELECT array_agg(DISTINCT load) FROM loads WHERE tournament_id = (SELECT id FROM v WHERE k = 'exact')),
+SELECT is((SELECT array_agg(DISTINCT load) FROM loads WHERE tournament_id = test_support.id('exact')),
           ARRAY[3], 'every campus hosts exactly 3 sessions per round');
 
 ----------------------------------------------------------------------------
@@ -181,7 +172,7 @@ BEGIN
     PERFORM tourney.submit_result(pg_temp.sess(t, players[3], 2), ARRAY[7.5]);
     PERFORM tourney.submit_result(pg_temp.sess(t, players[4], 2), ARRAY[1]);
 END $$;
--- ranks of the players in v.players order, from rankings or standings
+-- ranks of the players in array order, from rankings or standings
 CREATE FUNCTION pg_temp.ranks(t bigint, players bigint[]) RETURNS int[]
 LANGUAGE sql STABLE AS $$
     SELECT array_agg(r.rank ORDER BY u.i)
@@ -195,80 +186,80 @@ LANGUAGE sql STABLE AS $$
     LEFT JOIN tourney.standings(t) s ON s.player_id = u.p
 $$;
 
-INSERT INTO v VALUES ('tie players', NULL, pg_temp.mkplayers(4, 'ir tie'));
-INSERT INTO v SELECT 'desc', pg_temp.tie_tournament('ir ties desc', 'score_based', NULL, ids), NULL
-    FROM v WHERE k = 'tie players';
+INSERT INTO test_support.fixtures VALUES ('tie players', NULL, pg_temp.mkplayers(4, 'ir tie'));
+INSERT INTO test_support.fixtures (key, id)
+VALUES ('desc', pg_temp.tie_tournament('ir ties desc', 'score_based', NULL, test_support.ids('tie players')));
 
 SELECT is((SELECT (placement, winner_id IS NULL, result_submitted)::text
            FROM tourney.session_participants p JOIN tourney.sessions s USING (tournament_id, session_id)
-           WHERE s.session_id = pg_temp.sess((SELECT id FROM v WHERE k = 'desc'),
-                                             (SELECT ids[3] FROM v WHERE k = 'tie players'), 1)),
+           WHERE s.session_id = pg_temp.sess(test_support.id('desc'),
+                                             (test_support.ids('tie players'))[3], 1)),
           '(1,t,t)', 'submit_result on a one-player session: placement 1, no winner, submitted');
 SELECT is((SELECT score FROM tourney.session_participants
-           WHERE session_id = pg_temp.sess((SELECT id FROM v WHERE k = 'desc'),
-                                           (SELECT ids[3] FROM v WHERE k = 'tie players'), 1)),
+           WHERE session_id = pg_temp.sess(test_support.id('desc'),
+                                           (test_support.ids('tie players'))[3], 1)),
           7.5, 'the score is stored exactly');
 SELECT throws_ok(
-    format('SELECT tourney.calculate_rankings(%s)', (SELECT id FROM v WHERE k = 'desc')),
+    format('SELECT tourney.calculate_rankings(%s)', test_support.id('desc')),
     '55000', NULL, 'calculate_rankings with round 2 still open: 55000');
-SELECT is((SELECT count(*)::int FROM tourney.standings((SELECT id FROM v WHERE k = 'desc'))),
+SELECT is((SELECT count(*)::int FROM tourney.standings(test_support.id('desc'))),
           4, 'standings after round 1: one row per player');
-SELECT is(pg_temp.standing_ranks((SELECT id FROM v WHERE k = 'desc'), (SELECT ids FROM v WHERE k = 'tie players')),
+SELECT is(pg_temp.standing_ranks(test_support.id('desc'), test_support.ids('tie players')),
           ARRAY[1, 3, 2, 4], 'standings after round 1 follow the scores so far (10, 5, 7.5, 1)');
 
 SELECT lives_ok(
-    format('SELECT pg_temp.round2(%s, %L)', (SELECT id FROM v WHERE k = 'desc'),
-           (SELECT ids FROM v WHERE k = 'tie players')),
+    format('SELECT pg_temp.round2(%s, %L)', test_support.id('desc'),
+           test_support.ids('tie players')),
     'round 2 results');
-SELECT is(tourney.calculate_rankings((SELECT id FROM v WHERE k = 'desc')), 4, 'calculate_rankings returns 4');
-SELECT is(pg_temp.ranks((SELECT id FROM v WHERE k = 'desc'), (SELECT ids FROM v WHERE k = 'tie players')),
+SELECT is(tourney.calculate_rankings(test_support.id('desc')), 4, 'calculate_rankings returns 4');
+SELECT is(pg_temp.ranks(test_support.id('desc'), test_support.ids('tie players')),
           ARRAY[1, 2, 2, 4], 'totals 20, 15, 15, 2 descending: ranks 1, 2, 2, 4');
 SELECT is((SELECT array_agg(r.points ORDER BY u.i)
-           FROM v, unnest(v.ids) WITH ORDINALITY u(p, i)
+           FROM unnest(test_support.ids('tie players')) WITH ORDINALITY u(p, i)
            JOIN tourney.rankings r ON r.player_id = u.p
-           WHERE v.k = 'tie players' AND r.tournament_id = (SELECT id FROM v WHERE k = 'desc')),
+           WHERE r.tournament_id = test_support.id('desc')),
           ARRAY[20, 15, 15, 2]::numeric[], 'points are the summed scores');
-SELECT is(pg_temp.standing_ranks((SELECT id FROM v WHERE k = 'desc'), (SELECT ids FROM v WHERE k = 'tie players')),
+SELECT is(pg_temp.standing_ranks(test_support.id('desc'), test_support.ids('tie players')),
           ARRAY[1, 2, 2, 4], 'standings agree with the rankings at the end');
 
 -- time_based ranks ascending by default
-INSERT INTO v SELECT 'asc', pg_temp.tie_tournament('ir ties time', 'TIME_BASED', NULL, ids), NULL
-    FROM v WHERE k = 'tie players';
-SELECT is((SELECT ranking_direction::text FROM tourney.tournaments WHERE tournament_id = (SELECT id FROM v WHERE k = 'asc')),
+INSERT INTO test_support.fixtures (key, id)
+VALUES ('asc', pg_temp.tie_tournament('ir ties time', 'TIME_BASED', NULL, test_support.ids('tie players')));
+SELECT is((SELECT ranking_direction::text FROM tourney.tournaments WHERE tournament_id = test_support.id('asc')),
           'asc', 'time_based defaults to ranking_direction asc');
 SELECT lives_ok(
-    format('SELECT pg_temp.round2(%s, %L)', (SELECT id FROM v WHERE k = 'asc'),
-           (SELECT ids FROM v WHERE k = 'tie players')),
+    format('SELECT pg_temp.round2(%s, %L)', test_support.id('asc'),
+           test_support.ids('tie players')),
     'round 2 results (time_based)');
-SELECT is(tourney.calculate_rankings((SELECT id FROM v WHERE k = 'asc')), 4, 'calculate_rankings returns 4 (time_based)');
-SELECT is(pg_temp.ranks((SELECT id FROM v WHERE k = 'asc'), (SELECT ids FROM v WHERE k = 'tie players')),
+SELECT is(tourney.calculate_rankings(test_support.id('asc')), 4, 'calculate_rankings returns 4 (time_based)');
+SELECT is(pg_temp.ranks(test_support.id('asc'), test_support.ids('tie players')),
           ARRAY[4, 2, 2, 1], 'time_based, totals 20, 15, 15, 2 ascending: ranks 4, 2, 2, 1');
 
 -- an explicit direction overrides the scoring type's default
-INSERT INTO v SELECT 'time desc', pg_temp.tie_tournament('ir ties time desc', 'time_based', 'DESC', ids), NULL
-    FROM v WHERE k = 'tie players';
+INSERT INTO test_support.fixtures (key, id)
+VALUES ('time desc', pg_temp.tie_tournament('ir ties time desc', 'time_based', 'DESC', test_support.ids('tie players')));
 SELECT lives_ok(
     format('SELECT pg_temp.round2(%s, %L); SELECT tourney.calculate_rankings(%1$s)',
-           (SELECT id FROM v WHERE k = 'time desc'), (SELECT ids FROM v WHERE k = 'tie players')),
+           test_support.id('time desc'), test_support.ids('tie players')),
     'round 2 results and rankings (time_based, desc)');
-SELECT is(pg_temp.ranks((SELECT id FROM v WHERE k = 'time desc'), (SELECT ids FROM v WHERE k = 'tie players')),
+SELECT is(pg_temp.ranks(test_support.id('time desc'), test_support.ids('tie players')),
           ARRAY[1, 2, 2, 4], 'time_based with ranking_direction DESC: ranks 1, 2, 2, 4');
 
 -- simulated time_based results rank ascending
-INSERT INTO v VALUES ('sim time', tourney.create_tournament('ir sim time', 'individual_ranking',
+INSERT INTO test_support.fixtures VALUES ('sim time', tourney.create_tournament('ir sim time', 'individual_ranking',
     scoring_type => 'time_based', number_of_rounds => 2));
-SELECT is(tourney.enroll((SELECT id FROM v WHERE k = 'sim time'), pg_temp.mkplayers(20, 'ir sim time')),
+SELECT is(tourney.enroll(test_support.id('sim time'), pg_temp.mkplayers(20, 'ir sim time')),
           20, 'enroll 20 players (time_based)');
-SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', (SELECT id FROM v WHERE k = 'sim time')),
+SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('sim time')),
                 'generate (time_based)');
-SELECT is(tourney.simulate_results((SELECT id FROM v WHERE k = 'sim time'), 9), 40, 'simulate 40 sessions (time_based)');
-SELECT is(tourney.calculate_rankings((SELECT id FROM v WHERE k = 'sim time')), 20, 'calculate_rankings returns 20 (time_based)');
+SELECT is(tourney.simulate_results(test_support.id('sim time'), 9), 40, 'simulate 40 sessions (time_based)');
+SELECT is(tourney.calculate_rankings(test_support.id('sim time')), 20, 'calculate_rankings returns 20 (time_based)');
 SELECT set_eq(
     $$SELECT player_id, rank FROM tourney.rankings
-      WHERE tournament_id = (SELECT id FROM v WHERE k = 'sim time')$$,
+      WHERE tournament_id = test_support.id('sim time')$$,
     $$SELECT p.player_id, (rank() OVER (ORDER BY sum(p.score)))::int
       FROM tourney.session_participants p
-      WHERE p.tournament_id = (SELECT id FROM v WHERE k = 'sim time')
+      WHERE p.tournament_id = test_support.id('sim time')
       GROUP BY p.player_id$$,
     'time_based: competition rank of the summed time, ascending');
 

@@ -46,16 +46,14 @@ LANGUAGE sql IMMUTABLE AS $$
     FROM generate_series(1, b / 2) AS p
 $$;
 
--- Expected effective seed of every enrolled player: explicit seeds first in
--- seed order, then the unseeded by rating desc, then player_id.
-CREATE FUNCTION pg_temp.seeding(tid bigint)
-RETURNS TABLE (player_id bigint, seed int)
+-- Who is where in a main round: (match_number, slot, player_id).
+CREATE FUNCTION pg_temp.placed(tid bigint, rnd int)
+RETURNS TABLE (match_number int, slot int, player_id bigint)
 LANGUAGE sql STABLE AS $$
-    SELECT e.player_id,
-           (row_number() OVER (ORDER BY e.seed NULLS LAST, p.rating DESC, p.player_id))::int
-    FROM tourney.enrollments e
-    JOIN tourney.players p ON p.player_id = e.player_id
-    WHERE e.tournament_id = tid
+    SELECT s.match_number, p.slot::int, p.player_id
+    FROM tourney.sessions s
+    JOIN tourney.session_participants p USING (tournament_id, session_id)
+    WHERE s.tournament_id = tid AND s.stage = 'main' AND s.round = rnd
 $$;
 
 -- Round 1 sessions that exist (pairs without a bye), numbered in bracket order.
@@ -99,14 +97,9 @@ BEGIN
                   CASE WHEN spread > 1 THEN format(', every %s. player', spread) ELSE '' END);
 
     -- players; ratings repeat so that player_id has to break ties
-    WITH ins AS (
-        INSERT INTO tourney.players (name, rating)
-        SELECT format('ko %s-%s', n, g), 1500 + ((g * 37) % 11) * 10
-        FROM generate_series(1, n * spread) AS g
-        RETURNING player_id)
-    SELECT array_agg(player_id ORDER BY player_id) INTO ids
-    FROM (SELECT player_id, row_number() OVER (ORDER BY player_id) AS i FROM ins) x
-    WHERE (i - 1) % spread = 0;
+    ids := ARRAY(SELECT x FROM unnest(test_support.players(n * spread, format('ko %s', n), '1500 + ((g * 37) % 11) * 10'))
+                               WITH ORDINALITY u(x, i)
+                 WHERE (i - 1) % spread = 0 ORDER BY x);
 
     IF third THEN
         tid := tourney.create_tournament(format('knockout %s', n), 'knockout');
@@ -117,14 +110,7 @@ BEGIN
 
     -- the last nseeded players (lowest in rating/player_id order) get
     -- explicit, non-contiguous seeds: the very last one the best (3)
-    enrolled := 0;
-    IF nseeded > 0 THEN
-        enrolled := tourney.enroll(tid, ids[n - nseeded + 1 : n],
-            ARRAY(SELECT 3 * (nseeded - i + 1) FROM generate_series(1, nseeded) i));
-    END IF;
-    IF nseeded < n THEN
-        enrolled := enrolled + tourney.enroll(tid, ids[1 : n - nseeded]);
-    END IF;
+    enrolled := test_support.enroll_last_seeded(tid, ids, nseeded, 3);
     RETURN NEXT is(enrolled, n, lbl || 'enroll returns the number of players enrolled');
     RETURN NEXT is((SELECT count(*)::int FROM tourney.enrollments
                     WHERE tournament_id = tid AND seed IS NOT NULL),
@@ -171,51 +157,25 @@ BEGIN
 
     -- round 1 pairs the standard seeding order; slot 1 is the better seed
     SELECT count(*) INTO v FROM (
-        (SELECT m, slot, player_id FROM (
-             SELECT r1.m, 1 AS slot, sd.player_id FROM pg_temp.round1(b, n) r1
-             JOIN pg_temp.seeding(tid) sd ON sd.seed = r1.hi
-             UNION ALL
-             SELECT r1.m, 2, sd.player_id FROM pg_temp.round1(b, n) r1
-             JOIN pg_temp.seeding(tid) sd ON sd.seed = r1.lo) e
-         EXCEPT
-         SELECT s.match_number, p.slot, p.player_id
-         FROM tourney.sessions s
-         JOIN tourney.session_participants p USING (tournament_id, session_id)
-         WHERE s.tournament_id = tid AND s.stage = 'main' AND s.round = 1)
-        UNION ALL
-        (SELECT s.match_number, p.slot, p.player_id
-         FROM tourney.sessions s
-         JOIN tourney.session_participants p USING (tournament_id, session_id)
-         WHERE s.tournament_id = tid AND s.stage = 'main' AND s.round = 1
-         EXCEPT
-         SELECT m, slot, player_id FROM (
-             SELECT r1.m, 1 AS slot, sd.player_id FROM pg_temp.round1(b, n) r1
-             JOIN pg_temp.seeding(tid) sd ON sd.seed = r1.hi
-             UNION ALL
-             SELECT r1.m, 2, sd.player_id FROM pg_temp.round1(b, n) r1
-             JOIN pg_temp.seeding(tid) sd ON sd.seed = r1.lo) e)) d;
+        WITH want AS (
+            SELECT r1.m, 1 AS slot, sd.player_id FROM pg_temp.round1(b, n) r1
+            JOIN test_support.seeding(tid) sd ON sd.seed = r1.hi
+            UNION ALL
+            SELECT r1.m, 2, sd.player_id FROM pg_temp.round1(b, n) r1
+            JOIN test_support.seeding(tid) sd ON sd.seed = r1.lo),
+        got AS (SELECT * FROM pg_temp.placed(tid, 1))
+        (TABLE want EXCEPT TABLE got) UNION ALL (TABLE got EXCEPT TABLE want)) d;
     RETURN NEXT is(v, 0::bigint, lbl || 'round 1 pairs seeds in standard order (slot 1 = better seed)');
 
     -- round 2 at generation holds exactly the players with byes, in the
     -- slot of their bracket position
     SELECT count(*) INTO v FROM (
-        (SELECT (br.pos + 1) / 2 AS m, 2 - br.pos % 2 AS slot, sd.player_id
-         FROM pg_temp.bracket(b) br JOIN pg_temp.seeding(tid) sd ON sd.seed = br.hi
-         WHERE br.lo > n
-         EXCEPT
-         SELECT s.match_number, p.slot, p.player_id
-         FROM tourney.sessions s
-         JOIN tourney.session_participants p USING (tournament_id, session_id)
-         WHERE s.tournament_id = tid AND s.stage = 'main' AND s.round = 2)
-        UNION ALL
-        (SELECT s.match_number, p.slot, p.player_id
-         FROM tourney.sessions s
-         JOIN tourney.session_participants p USING (tournament_id, session_id)
-         WHERE s.tournament_id = tid AND s.stage = 'main' AND s.round = 2
-         EXCEPT
-         SELECT (br.pos + 1) / 2, 2 - br.pos % 2, sd.player_id
-         FROM pg_temp.bracket(b) br JOIN pg_temp.seeding(tid) sd ON sd.seed = br.hi
-         WHERE br.lo > n)) d;
+        WITH want AS (
+            SELECT (br.pos + 1) / 2 AS m, 2 - br.pos % 2 AS slot, sd.player_id
+            FROM pg_temp.bracket(b) br JOIN test_support.seeding(tid) sd ON sd.seed = br.hi
+            WHERE br.lo > n),
+        got AS (SELECT * FROM pg_temp.placed(tid, 2))
+        (TABLE want EXCEPT TABLE got) UNION ALL (TABLE got EXCEPT TABLE want)) d;
     RETURN NEXT is(v, 0::bigint,
                    lbl || format('round 2 holds exactly the %s top seeds with byes at generation', b - n));
 
@@ -374,12 +334,8 @@ CREATE TEMP TABLE ko_campus AS
     SELECT tourney.create_tournament('knockout on campuses', 'knockout',
                campus_ids => ARRAY(SELECT campus_id FROM tourney.campuses WHERE name LIKE 'ko c_' ORDER BY name))
            AS tid;
-WITH ins AS (
-    INSERT INTO tourney.players (name, rating)
-    SELECT format('ko campus %s', g), 1500 + g FROM generate_series(1, 12) g
-    RETURNING player_id)
-SELECT is(tourney.enroll((SELECT tid FROM ko_campus), array_agg(player_id)), 12, 'campuses: enroll 12 players')
-FROM ins;
+SELECT is(tourney.enroll((SELECT tid FROM ko_campus), test_support.players(12, 'ko campus', '1500 + g')), 12,
+          'campuses: enroll 12 players');
 SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', (SELECT tid FROM ko_campus)),
                 'campuses: generate a 12-player knockout over 4 campuses');
 SELECT is((SELECT count(*)::int FROM tourney.sessions s JOIN tourney.tournaments t USING (tournament_id)

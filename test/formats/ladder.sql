@@ -13,8 +13,7 @@
 BEGIN;
 SELECT plan(13 * 5 + 7);
 
-INSERT INTO tourney.players (name, rating)
-SELECT format('ladder %s', g), 1000 + (g * 7919) % 1000 FROM generate_series(1, 130) g;
+INSERT INTO test_support.fixtures (key, ids) VALUES ('p', test_support.players(130, 'ladder', '1000 + (g * 7919) % 1000'));
 
 -- tournament id, players and third-place option of each case
 CREATE TEMP TABLE cases (tid bigint, players int, third_place bool);
@@ -60,12 +59,8 @@ DECLARE
 BEGIN
     FOREACH n IN ARRAY ARRAY[2, 3, 5, 16, 37, 130] LOOP
         FOREACH tp IN ARRAY ARRAY[true, false] LOOP
-            t := tourney.create_tournament(format('ladder %s %s', n, tp), 'knockout',
-                                           third_place_playoff => tp);
-            PERFORM tourney.enroll(t, ARRAY(SELECT player_id FROM tourney.players
-                                            WHERE name LIKE 'ladder %'
-                                            ORDER BY player_id LIMIT n));
-            PERFORM tourney.generate_sessions(t, async => false);
+            t := test_support.tournament('knockout', (test_support.ids('p'))[1:n], format('ladder %s %s', n, tp),
+                                         generate => true, third_place_playoff => tp);
             PERFORM tourney.simulate_results(t, n);
             INSERT INTO cases VALUES (t, n, tp);
         END LOOP;
@@ -76,13 +71,10 @@ END $$;
 -- then found by binary search, not by offset
 DO $$
 DECLARE
-    t bigint := tourney.create_tournament('ladder sparse', 'knockout');
+    t bigint := test_support.tournament('knockout', ARRAY(SELECT p FROM unnest(test_support.ids('p')) WITH ORDINALITY u(p, i)
+                                                          WHERE i % 3 = 1 ORDER BY p),
+                                        'ladder sparse', generate => true);
 BEGIN
-    PERFORM tourney.enroll(t, ARRAY(SELECT player_id
-                                    FROM (SELECT player_id, row_number() OVER (ORDER BY player_id) AS i
-                                          FROM tourney.players WHERE name LIKE 'ladder %') x
-                                    WHERE i % 3 = 1 ORDER BY player_id));
-    PERFORM tourney.generate_sessions(t, async => false);
     PERFORM tourney.simulate_results(t, 3);
     INSERT INTO cases VALUES (t, 44, true);
 END $$;
@@ -127,12 +119,8 @@ FROM cases ORDER BY tid;
 -- Results by hand in rounds 1 and 2, then simulate: players advanced by
 -- submit_result (stored) meet players carried in memory.
 CREATE TEMP TABLE mixed AS
-SELECT tourney.create_tournament('ladder mixed', 'knockout') AS tid;
+SELECT test_support.tournament('knockout', (test_support.ids('p'))[1:32], 'ladder mixed', generate => true) AS tid;
 \o /dev/null
-SELECT tourney.enroll((SELECT tid FROM mixed),
-                      ARRAY(SELECT player_id FROM tourney.players WHERE name LIKE 'ladder %'
-                            ORDER BY player_id LIMIT 32));
-SELECT tourney.generate_sessions((SELECT tid FROM mixed), async => false) IS NOT NULL;
 -- scores with many decimals, summed exactly
 SELECT tourney.submit_result(s.session_id, ARRAY[s.match_number + 0.123456789, 0.000000001])
 FROM tourney.sessions s

@@ -13,10 +13,6 @@ BEGIN;
 -- 4 model checks + 20 cases x 16 + 34 hand-played + 8 argument checks
 SELECT plan(4 + 20 * 16 + 34 + 8);
 
-CREATE TEMP TABLE v (k text PRIMARY KEY, id bigint, ids bigint[]);
-CREATE FUNCTION pg_temp.id(key text) RETURNS bigint
-LANGUAGE sql STABLE AS $$ SELECT id FROM v WHERE k = key $$;
-
 -- The official FIDE Berger tables (Handbook C.05, Annex 1) for 4, 6 and 10
 -- players: one text per round, boards in order, "white-black" by seed.
 CREATE FUNCTION pg_temp.fide(n int) RETURNS text[]
@@ -73,17 +69,6 @@ LANGUAGE sql IMMUTABLE AS $$
         FROM pg_temp.berger(players, cycles) GROUP BY round) x
 $$;
 
--- Expected seed number of every enrolled player: explicit seeds first in
--- seed order, then by rating (desc), then player_id.
-CREATE FUNCTION pg_temp.seeding(tid bigint)
-RETURNS TABLE (player_id bigint, seed int)
-LANGUAGE sql STABLE AS $$
-    SELECT e.player_id,
-           (row_number() OVER (ORDER BY e.seed NULLS LAST, p.rating DESC, p.player_id))::int
-    FROM tourney.enrollments e JOIN tourney.players p ON p.player_id = e.player_id
-    WHERE e.tournament_id = tid
-$$;
-
 -- The generated schedule as text per round: "slot1-slot2" by seed number,
 -- boards in match_number order.
 CREATE FUNCTION pg_temp.schedule(tid bigint) RETURNS text[]
@@ -95,8 +80,8 @@ LANGUAGE sql STABLE AS $$
           ON pw.tournament_id = tid AND pw.session_id = s.session_id AND pw.slot = 1
         JOIN tourney.session_participants pb
           ON pb.tournament_id = tid AND pb.session_id = s.session_id AND pb.slot = 2
-        JOIN pg_temp.seeding(tid) w ON w.player_id = pw.player_id
-        JOIN pg_temp.seeding(tid) b ON b.player_id = pb.player_id
+        JOIN test_support.seeding(tid) w ON w.player_id = pw.player_id
+        JOIN test_support.seeding(tid) b ON b.player_id = pb.player_id
         WHERE s.tournament_id = tid
         GROUP BY s.round) x
 $$;
@@ -151,12 +136,7 @@ BEGIN
                   CASE WHEN nseeded > 0 THEN format(', %s seeded', nseeded) ELSE '' END);
 
     -- ratings repeat so that player_id has to break ties
-    WITH ins AS (
-        INSERT INTO tourney.players (name, rating)
-        SELECT format('rr %s-%s', n, g), 1500 + ((g * 37) % 7) * 10
-        FROM generate_series(1, n) AS g
-        RETURNING player_id)
-    SELECT array_agg(player_id ORDER BY player_id) INTO ids FROM ins;
+    ids := test_support.players(n, format('rr %s', n), '1500 + ((g * 37) % 7) * 10');
 
     IF cycles IS NULL THEN
         tid := tourney.create_tournament(format('round robin %s', n), 'round_robin');
@@ -165,14 +145,8 @@ BEGIN
                                          number_of_rounds => cycles);
     END IF;
     -- the last nseeded players get explicit, non-contiguous seeds, the very
-    -- last one the best
-    IF nseeded > 0 THEN
-        enrolled := tourney.enroll(tid, ids[n - nseeded + 1 : n],
-            ARRAY(SELECT 2 * (nseeded - i + 1) FROM generate_series(1, nseeded) i));
-    END IF;
-    IF nseeded < n THEN
-        enrolled := enrolled + tourney.enroll(tid, ids[1 : n - nseeded]);
-    END IF;
+    -- last one the best (2)
+    enrolled := test_support.enroll_last_seeded(tid, ids, nseeded, 2);
     RETURN NEXT is(enrolled, n, lbl || 'enrolled');
 
     task := tourney.generate_sessions(tid, async => false);
@@ -236,7 +210,7 @@ BEGIN
                                            JOIN tourney.session_participants p USING (tournament_id, session_id)
                                            WHERE s.tournament_id = tid AND s.round = r.round
                                              AND p.player_id = sd.player_id) AS rests
-                        FROM pg_temp.seeding(tid) sd, generate_series(1, c * per_cycle) AS r(round)) x
+                        FROM test_support.seeding(tid) sd, generate_series(1, c * per_cycle) AS r(round)) x
                     WHERE rests IS DISTINCT FROM (
                         n % 2 = 1 AND EXISTS (
                             SELECT 1 FROM pg_temp.berger(tn, c) bt
@@ -329,13 +303,9 @@ SELECT * FROM pg_temp.rr(2, 2, 0, ARRAY['1-2', '2-1']);
 -- shared ranks.  Seeds 1..4 = p(1)..p(4); schedule
 -- R1 1-4, 2-3 · R2 4-3, 1-2 · R3 2-4, 3-1.
 ----------------------------------------------------------------------------
-WITH ins AS (
-    INSERT INTO tourney.players (name, rating)
-    SELECT format('rr hand %s', g), 1500 FROM generate_series(1, 4) g
-    RETURNING player_id)
-INSERT INTO v SELECT 'p', NULL, array_agg(player_id ORDER BY player_id) FROM ins;
+INSERT INTO test_support.fixtures (key, ids) VALUES ('p', test_support.players(4, 'rr hand'));
 CREATE FUNCTION pg_temp.p(i int) RETURNS bigint
-LANGUAGE sql STABLE AS $$ SELECT ids[i] FROM v WHERE k = 'p' $$;
+LANGUAGE sql STABLE AS $$ SELECT (test_support.ids('p'))[i] $$;
 -- session of tournament t where seed a has slot 1 and seed b slot 2
 CREATE FUNCTION pg_temp.game(t bigint, a int, b int) RETURNS bigint
 LANGUAGE sql STABLE AS $$
@@ -349,94 +319,94 @@ CREATE FUNCTION pg_temp.table_of(t bigint) RETURNS text[]
 LANGUAGE sql STABLE AS $$
     SELECT array_agg(format('%s:%s:%s:%s/%s/%s:%s:%s:%s', u.i, r.rank, r.points, r.wins, r.draws, r.losses,
                             r.score_for, r.score_against, r.tiebreaks) ORDER BY u.i)
-    FROM unnest((SELECT ids FROM v WHERE k = 'p')) WITH ORDINALITY u(p, i)
+    FROM unnest(test_support.ids('p')) WITH ORDINALITY u(p, i)
     JOIN tourney.rankings r ON r.tournament_id = t AND r.player_id = u.p
 $$;
 CREATE FUNCTION pg_temp.submit(t bigint, a int, b int, x numeric, y numeric) RETURNS void
 LANGUAGE sql AS $$ SELECT tourney.submit_result(pg_temp.game(t, a, b), ARRAY[x, y]) $$;
 
 -- T1: points first, then score difference (not score for)
-INSERT INTO v VALUES ('t1', tourney.create_tournament('rr hand 1', 'round_robin', number_of_rounds => 1), NULL);
-SELECT is(tourney.enroll(pg_temp.id('t1'), (SELECT ids FROM v WHERE k = 'p'), ARRAY[1, 2, 3, 4]), 4, 'T1: enroll 4 seeded players');
-SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', pg_temp.id('t1')), 'T1: generate');
-SELECT is(pg_temp.schedule(pg_temp.id('t1')), pg_temp.fide(4), 'T1: the schedule of the Berger table for 4');
-SELECT lives_ok(format('SELECT pg_temp.submit(%s, 1, 4, 3, 0)', pg_temp.id('t1')), 'T1: 1-4 3:0');
-SELECT lives_ok(format('SELECT pg_temp.submit(%s, 2, 3, 1, 0)', pg_temp.id('t1')), 'T1: 2-3 1:0');
-SELECT lives_ok(format('SELECT pg_temp.submit(%s, 4, 3, 2, 2)', pg_temp.id('t1')), 'T1: 4-3 2:2, a draw');
+INSERT INTO test_support.fixtures VALUES ('t1', tourney.create_tournament('rr hand 1', 'round_robin', number_of_rounds => 1), NULL);
+SELECT is(tourney.enroll(test_support.id('t1'), test_support.ids('p'), ARRAY[1, 2, 3, 4]), 4, 'T1: enroll 4 seeded players');
+SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('t1')), 'T1: generate');
+SELECT is(pg_temp.schedule(test_support.id('t1')), pg_temp.fide(4), 'T1: the schedule of the Berger table for 4');
+SELECT lives_ok(format('SELECT pg_temp.submit(%s, 1, 4, 3, 0)', test_support.id('t1')), 'T1: 1-4 3:0');
+SELECT lives_ok(format('SELECT pg_temp.submit(%s, 2, 3, 1, 0)', test_support.id('t1')), 'T1: 2-3 1:0');
+SELECT lives_ok(format('SELECT pg_temp.submit(%s, 4, 3, 2, 2)', test_support.id('t1')), 'T1: 4-3 2:2, a draw');
 SELECT is((SELECT format('%s/%s', result_submitted, coalesce(winner_id::text, 'none'))
-           FROM tourney.sessions WHERE session_id = pg_temp.game(pg_temp.id('t1'), 4, 3)),
+           FROM tourney.sessions WHERE session_id = pg_temp.game(test_support.id('t1'), 4, 3)),
           't/none', 'a draw: submitted, no winner');
 SELECT is((SELECT array_agg(placement ORDER BY slot) FROM tourney.session_participants
-           WHERE session_id = pg_temp.game(pg_temp.id('t1'), 4, 3)),
+           WHERE session_id = pg_temp.game(test_support.id('t1'), 4, 3)),
           ARRAY[1, 1], 'a draw: both placed 1');
-SELECT lives_ok(format('SELECT pg_temp.submit(%s, 4, 3, 2.0, 2)', pg_temp.id('t1')), 'the identical draw again is a no-op');
-SELECT throws_ok(format('SELECT pg_temp.submit(%s, 4, 3, 3, 2)', pg_temp.id('t1')), '55000', NULL,
+SELECT lives_ok(format('SELECT pg_temp.submit(%s, 4, 3, 2.0, 2)', test_support.id('t1')), 'the identical draw again is a no-op');
+SELECT throws_ok(format('SELECT pg_temp.submit(%s, 4, 3, 3, 2)', test_support.id('t1')), '55000', NULL,
                  'a different result for a drawn session -> 55000');
-SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[1])', pg_temp.game(pg_temp.id('t1'), 1, 2)), '22023', NULL,
+SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[1])', pg_temp.game(test_support.id('t1'), 1, 2)), '22023', NULL,
                  'one score for a round robin session -> 22023');
-SELECT lives_ok(format('SELECT pg_temp.submit(%s, 1, 2, 0, 1)', pg_temp.id('t1')), 'T1: 1-2 0:1');
-SELECT lives_ok(format('SELECT pg_temp.submit(%s, 2, 4, 0, 2)', pg_temp.id('t1')), 'T1: 2-4 0:2');
-SELECT throws_ok(format('SELECT tourney.calculate_rankings(%s)', pg_temp.id('t1')), '55000', NULL,
+SELECT lives_ok(format('SELECT pg_temp.submit(%s, 1, 2, 0, 1)', test_support.id('t1')), 'T1: 1-2 0:1');
+SELECT lives_ok(format('SELECT pg_temp.submit(%s, 2, 4, 0, 2)', test_support.id('t1')), 'T1: 2-4 0:2');
+SELECT throws_ok(format('SELECT tourney.calculate_rankings(%s)', test_support.id('t1')), '55000', NULL,
                  'calculate_rankings with one session open -> 55000');
 SELECT is((SELECT array_agg(format('%s:%s', r.rank, u.i) ORDER BY r.rank, u.i)
-           FROM tourney.standings(pg_temp.id('t1')) r
-           JOIN unnest((SELECT ids FROM v WHERE k = 'p')) WITH ORDINALITY u(p, i) ON u.p = r.player_id),
+           FROM tourney.standings(test_support.id('t1')) r
+           JOIN unnest(test_support.ids('p')) WITH ORDINALITY u(p, i) ON u.p = r.player_id),
           ARRAY['1:2', '2:4', '3:1', '4:3'],
           'provisional standings before the last game: 2 (6), 4 (4), 1 (3), 3 (1)');
-SELECT lives_ok(format('SELECT pg_temp.submit(%s, 3, 1, 1, 0)', pg_temp.id('t1')), 'T1: 3-1 1:0');
-SELECT is(tourney.calculate_rankings(pg_temp.id('t1')), 4, 'T1: calculate_rankings');
+SELECT lives_ok(format('SELECT pg_temp.submit(%s, 3, 1, 1, 0)', test_support.id('t1')), 'T1: 3-1 1:0');
+SELECT is(tourney.calculate_rankings(test_support.id('t1')), 4, 'T1: calculate_rankings');
 -- 1: W L L = 3, for 3 against 2; 2: W W L = 6, 2/2; 3: L D W = 4, 3/3; 4: L D W = 4, 4/5
-SELECT is(pg_temp.table_of(pg_temp.id('t1')),
+SELECT is(pg_temp.table_of(test_support.id('t1')),
           ARRAY['1:4:3:1/0/2:3:2:{1,3}', '2:1:6:2/0/1:2:2:{0,2}',
                 '3:2:4:1/1/1:3:3:{0,3}', '4:3:4:1/1/1:4:5:{-1,4}'],
           'T1: points (3 a win, 1 a draw) first; at 4 points the better difference (0 over -1) ranks first despite fewer scored');
-SELECT set_eq(format('SELECT player_id, rank FROM tourney.standings(%s)', pg_temp.id('t1')),
-              format('SELECT player_id, rank FROM tourney.rankings WHERE tournament_id = %s', pg_temp.id('t1')),
+SELECT set_eq(format('SELECT player_id, rank FROM tourney.standings(%s)', test_support.id('t1')),
+              format('SELECT player_id, rank FROM tourney.rankings WHERE tournament_id = %s', test_support.id('t1')),
               'T1: standings agree with the rankings');
-SELECT lives_ok(format('SELECT tourney.complete_tournament(%s)', pg_temp.id('t1')), 'T1: complete');
+SELECT lives_ok(format('SELECT tourney.complete_tournament(%s)', test_support.id('t1')), 'T1: complete');
 
 -- T2: all draws; equal points and difference, score for decides, and equal
 -- score for shares the rank: 1 and 2 score 6, 3 and 4 score 4 -> 1, 1, 3, 3
-INSERT INTO v VALUES ('t2', tourney.create_tournament('rr hand 2', 'round_robin'), NULL);
-SELECT is(tourney.enroll(pg_temp.id('t2'), (SELECT ids FROM v WHERE k = 'p'), ARRAY[1, 2, 3, 4]), 4, 'T2: enroll');
-SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', pg_temp.id('t2')), 'T2: generate');
+INSERT INTO test_support.fixtures VALUES ('t2', tourney.create_tournament('rr hand 2', 'round_robin'), NULL);
+SELECT is(tourney.enroll(test_support.id('t2'), test_support.ids('p'), ARRAY[1, 2, 3, 4]), 4, 'T2: enroll');
+SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('t2')), 'T2: generate');
 SELECT lives_ok(format($q$
     SELECT pg_temp.submit(%1$s, 1, 4, 2, 2), pg_temp.submit(%1$s, 2, 3, 2, 2),
            pg_temp.submit(%1$s, 4, 3, 1, 1), pg_temp.submit(%1$s, 1, 2, 3, 3),
-           pg_temp.submit(%1$s, 2, 4, 1, 1), pg_temp.submit(%1$s, 3, 1, 1, 1)$q$, pg_temp.id('t2')),
+           pg_temp.submit(%1$s, 2, 4, 1, 1), pg_temp.submit(%1$s, 3, 1, 1, 1)$q$, test_support.id('t2')),
     'T2: six draws');
-SELECT is((SELECT count(*)::int FROM tourney.sessions WHERE tournament_id = pg_temp.id('t2')
+SELECT is((SELECT count(*)::int FROM tourney.sessions WHERE tournament_id = test_support.id('t2')
            AND result_submitted AND winner_id IS NULL), 6, 'T2: six results without a winner');
-SELECT is(tourney.calculate_rankings(pg_temp.id('t2')), 4, 'T2: calculate_rankings');
-SELECT is(pg_temp.table_of(pg_temp.id('t2')),
+SELECT is(tourney.calculate_rankings(test_support.id('t2')), 4, 'T2: calculate_rankings');
+SELECT is(pg_temp.table_of(test_support.id('t2')),
           ARRAY['1:1:3:0/3/0:6:6:{0,6}', '2:1:3:0/3/0:6:6:{0,6}',
                 '3:3:3:0/3/0:4:4:{0,4}', '4:3:3:0/3/0:4:4:{0,4}'],
           'T2: equal points and difference: score for decides; full ties share the rank (1, 1, 3, 3)');
-SELECT is((SELECT array_agg(rank ORDER BY rank) FROM tourney.standings(pg_temp.id('t2'))),
+SELECT is((SELECT array_agg(rank ORDER BY rank) FROM tourney.standings(test_support.id('t2'))),
           ARRAY[1, 1, 3, 3], 'T2: standings rank the same way');
 
 -- T3: double round robin of the same four: all 12 games, every pair twice,
 -- once with each colour; points add up over both cycles
-INSERT INTO v VALUES ('t3', tourney.create_tournament('rr hand 3', 'round_robin', number_of_rounds => 2), NULL);
-SELECT is(tourney.enroll(pg_temp.id('t3'), (SELECT ids FROM v WHERE k = 'p'), ARRAY[1, 2, 3, 4]), 4, 'T3: enroll');
-SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', pg_temp.id('t3')), 'T3: generate');
+INSERT INTO test_support.fixtures VALUES ('t3', tourney.create_tournament('rr hand 3', 'round_robin', number_of_rounds => 2), NULL);
+SELECT is(tourney.enroll(test_support.id('t3'), test_support.ids('p'), ARRAY[1, 2, 3, 4]), 4, 'T3: enroll');
+SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('t3')), 'T3: generate');
 SELECT is((SELECT count(*)::int FROM (
                SELECT a.player_id, b.player_id FROM tourney.sessions s
                JOIN tourney.session_participants a ON a.tournament_id = s.tournament_id AND a.session_id = s.session_id AND a.slot = 1
                JOIN tourney.session_participants b ON b.tournament_id = s.tournament_id AND b.session_id = s.session_id AND b.slot = 2
-               WHERE s.tournament_id = pg_temp.id('t3')) x), 12, 'T3: 12 sessions');
+               WHERE s.tournament_id = test_support.id('t3')) x), 12, 'T3: 12 sessions');
 SELECT is((SELECT count(DISTINCT (a.player_id, b.player_id))::int FROM tourney.sessions s
            JOIN tourney.session_participants a ON a.tournament_id = s.tournament_id AND a.session_id = s.session_id AND a.slot = 1
            JOIN tourney.session_participants b ON b.tournament_id = s.tournament_id AND b.session_id = s.session_id AND b.slot = 2
-           WHERE s.tournament_id = pg_temp.id('t3')), 12,
+           WHERE s.tournament_id = test_support.id('t3')), 12,
           'T3: all 12 ordered pairs: each pair once with each player in slot 1');
 -- the player in slot 1 wins every game: seeds' white games decide
 SELECT lives_ok(format($q$
     SELECT count(tourney.submit_result(s.session_id, ARRAY[1, 0]))
-    FROM tourney.sessions s WHERE s.tournament_id = %s$q$, pg_temp.id('t3')),
+    FROM tourney.sessions s WHERE s.tournament_id = %s$q$, test_support.id('t3')),
     'T3: slot 1 wins every game 1:0');
-SELECT is(tourney.calculate_rankings(pg_temp.id('t3')), 4, 'T3: calculate_rankings');
-SELECT is(pg_temp.table_of(pg_temp.id('t3')),
+SELECT is(tourney.calculate_rankings(test_support.id('t3')), 4, 'T3: calculate_rankings');
+SELECT is(pg_temp.table_of(test_support.id('t3')),
           ARRAY['1:1:9:3/0/3:3:3:{0,3}', '2:1:9:3/0/3:3:3:{0,3}',
                 '3:1:9:3/0/3:3:3:{0,3}', '4:1:9:3/0/3:3:3:{0,3}'],
           'T3: three white wins each: 9 points, all share rank 1');
@@ -450,15 +420,15 @@ SELECT throws_ok($$SELECT tourney.create_tournament('rr bad', 'round_robin', num
                  '22023', NULL, 'number_of_rounds 0 for a round robin -> 22023');
 SELECT throws_ok($$SELECT tourney.create_tournament('rr bad', 'round_robin', number_of_rounds => -1)$$,
                  '22023', NULL, 'number_of_rounds -1 for a round robin -> 22023');
-INSERT INTO v VALUES ('one', tourney.create_tournament('rr one', 'round_robin'), NULL);
-SELECT is(tourney.enroll(pg_temp.id('one'), ARRAY[pg_temp.p(1)]), 1, 'enroll a single player');
-SELECT throws_ok(format('SELECT tourney.generate_sessions(%s, async => false)', pg_temp.id('one')),
+INSERT INTO test_support.fixtures VALUES ('one', tourney.create_tournament('rr one', 'round_robin'), NULL);
+SELECT is(tourney.enroll(test_support.id('one'), ARRAY[pg_temp.p(1)]), 1, 'enroll a single player');
+SELECT throws_ok(format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('one')),
                  '55000', NULL, 'a round robin of one player -> 55000');
-SELECT is((SELECT status::text FROM tourney.tournaments WHERE tournament_id = pg_temp.id('one')), 'draft',
+SELECT is((SELECT status::text FROM tourney.tournaments WHERE tournament_id = test_support.id('one')), 'draft',
           'and it stays a draft');
-SELECT is((SELECT number_of_rounds FROM tourney.tournaments WHERE tournament_id = pg_temp.id('one')), 1,
+SELECT is((SELECT number_of_rounds FROM tourney.tournaments WHERE tournament_id = test_support.id('one')), 1,
           'number_of_rounds NULL means one cycle');
-SELECT throws_ok(format('SELECT tourney.correct_result(%s, ARRAY[0, 1])', pg_temp.game(pg_temp.id('t1'), 1, 4)),
+SELECT throws_ok(format('SELECT tourney.correct_result(%s, ARRAY[0, 1])', pg_temp.game(test_support.id('t1'), 1, 4)),
                  '55000', NULL, 'correct_result in a completed round robin -> 55000');
 
 SELECT * FROM finish();

@@ -14,21 +14,6 @@ BEGIN;
 -- 10 cases x 21 + 2 + 35 hand-played + 13 rounds and arguments
 SELECT plan(10 * 21 + 2 + 35 + 13 + 4);
 
-CREATE TEMP TABLE v (k text PRIMARY KEY, id bigint, ids bigint[]);
-CREATE FUNCTION pg_temp.id(key text) RETURNS bigint
-LANGUAGE sql STABLE AS $$ SELECT id FROM v WHERE k = key $$;
-
--- Expected seed of every enrolled player: explicit seeds first, then rating
--- (desc), then player_id.
-CREATE FUNCTION pg_temp.seeding(tid bigint)
-RETURNS TABLE (player_id bigint, seed int)
-LANGUAGE sql STABLE AS $$
-    SELECT e.player_id,
-           (row_number() OVER (ORDER BY e.seed NULLS LAST, p.rating DESC, p.player_id))::int
-    FROM tourney.enrollments e JOIN tourney.players p ON p.player_id = e.player_id
-    WHERE e.tournament_id = tid
-$$;
-
 -- Every game and bye of every player, from session_participants and byes:
 -- round, opponent (NULL for a bye) and the points it earned (1 a win or a
 -- bye, 1/2 a draw, 0 a loss; higher score wins).
@@ -46,24 +31,14 @@ LANGUAGE sql STABLE AS $$
     SELECT b.player_id, b.round, NULL, 1 FROM tourney.byes b WHERE b.tournament_id = tid
 $$;
 
--- Points of every enrolled player from the rounds before `before`.
-CREATE FUNCTION pg_temp.points_before(tid bigint, before int)
-RETURNS TABLE (player_id bigint, points numeric)
-LANGUAGE sql STABLE AS $$
-    SELECT e.player_id, coalesce(sum(g.pts), 0)
-    FROM tourney.enrollments e
-    LEFT JOIN pg_temp.games(tid) g ON g.player_id = e.player_id AND g.round < before
-    WHERE e.tournament_id = tid
-    GROUP BY e.player_id
-$$;
-
--- The final ranking computed here: points, Buchholz (sum of the opponents'
+-- The final ranking computed here: points (test_support.points_before: 1 a
+-- win or a bye, 1/2 a draw), Buchholz (sum of the opponents'
 -- points), Sonneborn-Berger (beaten opponents' points + half of drawn
 -- opponents' points); ties share the rank.
 CREATE FUNCTION pg_temp.expected(tid bigint)
 RETURNS TABLE (player_id bigint, rank int, points numeric, buchholz numeric, sb numeric)
 LANGUAGE sql STABLE AS $$
-    WITH pts AS (SELECT * FROM pg_temp.points_before(tid, 2147483647)),
+    WITH pts AS (SELECT * FROM test_support.points_before(tid, 2147483647)),
     br AS (
         SELECT e.player_id,
                coalesce(sum(o.points) FILTER (WHERE g.opponent IS NOT NULL), 0) AS buchholz,
@@ -96,25 +71,16 @@ DECLARE
 BEGIN
     lbl := format('N=%s, %s rounds%s, seed %s: ', n, r,
                   CASE WHEN nseeded > 0 THEN format(', %s seeded', nseeded) ELSE '' END, seed);
-    WITH ins AS (
-        INSERT INTO tourney.players (name, rating)
-        SELECT format('swiss %s-%s', n, g), 1400 + ((g * 53) % 23) * 10
-        FROM generate_series(1, n) AS g
-        RETURNING player_id)
-    SELECT array_agg(player_id ORDER BY player_id) INTO ids FROM ins;
+    ids := test_support.players(n, format('swiss %s', n), '1400 + ((g * 53) % 23) * 10');
 
     IF rounds IS NULL THEN
         tid := tourney.create_tournament(format('swiss %s', n), 'swiss');
     ELSE
         tid := tourney.create_tournament(format('swiss %s', n), 'Swiss', number_of_rounds => rounds);
     END IF;
-    IF nseeded > 0 THEN
-        enrolled := tourney.enroll(tid, ids[n - nseeded + 1 : n],
-            ARRAY(SELECT 5 * (nseeded - i + 1) FROM generate_series(1, nseeded) i));
-    END IF;
-    IF nseeded < n THEN
-        enrolled := enrolled + tourney.enroll(tid, ids[1 : n - nseeded]);
-    END IF;
+    -- the last nseeded players get explicit, non-contiguous seeds, the very
+    -- last one the best (5)
+    enrolled := test_support.enroll_last_seeded(tid, ids, nseeded, 5);
     RETURN NEXT is(enrolled, n, lbl || 'enrolled');
 
     task := tourney.generate_sessions(tid, async => false);
@@ -128,10 +94,10 @@ BEGIN
     -- round 1: seed i against seed i + N/2, the better seed in slot 1
     SELECT count(*) INTO v FROM (
         (SELECT m.i AS match_number, 1 AS slot, a.player_id FROM generate_series(1, half) m(i)
-         JOIN pg_temp.seeding(tid) a ON a.seed = m.i
+         JOIN test_support.seeding(tid) a ON a.seed = m.i
          UNION ALL
          SELECT m.i, 2, b.player_id FROM generate_series(1, half) m(i)
-         JOIN pg_temp.seeding(tid) b ON b.seed = m.i + half)
+         JOIN test_support.seeding(tid) b ON b.seed = m.i + half)
         EXCEPT
         SELECT s.match_number, p.slot, p.player_id FROM tourney.sessions s
         JOIN tourney.session_participants p USING (tournament_id, session_id)
@@ -139,7 +105,7 @@ BEGIN
     RETURN NEXT is(v + (SELECT count(*) FROM tourney.session_participants WHERE tournament_id = tid) - 2 * half,
                    0::bigint, lbl || 'round 1: match i is seed i (slot 1) against seed i + N/2 (slot 2)');
     RETURN NEXT is((SELECT coalesce(array_agg(format('%s:%s', b.round, sd.seed)), '{}')
-                    FROM tourney.byes b JOIN pg_temp.seeding(tid) sd ON sd.player_id = b.player_id
+                    FROM tourney.byes b JOIN test_support.seeding(tid) sd ON sd.player_id = b.player_id
                     WHERE b.tournament_id = tid),
                    CASE WHEN n % 2 = 1 THEN ARRAY[format('1:%s', n)] ELSE '{}'::text[] END,
                    lbl || CASE WHEN n % 2 = 1 THEN 'round 1: the lowest seed has the bye'
@@ -181,14 +147,7 @@ BEGIN
     WHERE c <> 1;
     RETURN NEXT is(v, 0::bigint, lbl || 'every player plays exactly once per round or has its bye');
 
-    RETURN NEXT is((SELECT count(*)::int FROM (
-                        SELECT least(a.player_id, b.player_id), greatest(a.player_id, b.player_id)
-                        FROM tourney.session_participants a
-                        JOIN tourney.session_participants b
-                          ON b.tournament_id = tid AND b.session_id = a.session_id AND b.slot = 2
-                        WHERE a.tournament_id = tid AND a.slot = 1
-                        GROUP BY 1, 2 HAVING count(*) > 1) x),
-                   0, lbl || 'no rematch over all rounds');
+    RETURN NEXT is(test_support.rematches(tid), 0, lbl || 'no rematch over all rounds');
     RETURN NEXT is((SELECT format('%s byes, %s players, %s rounds', count(*), count(DISTINCT player_id),
                                   count(DISTINCT round))
                     FROM tourney.byes WHERE tournament_id = tid),
@@ -200,8 +159,8 @@ BEGIN
     -- without a bye so far
     SELECT count(*) INTO v FROM tourney.byes b
     WHERE b.tournament_id = tid AND b.round > 1
-      AND (SELECT points FROM pg_temp.points_before(tid, b.round) x WHERE x.player_id = b.player_id)
-          > (SELECT min(x.points) FROM pg_temp.points_before(tid, b.round) x
+      AND (SELECT points FROM test_support.points_before(tid, b.round) x WHERE x.player_id = b.player_id)
+          > (SELECT min(x.points) FROM test_support.points_before(tid, b.round) x
              WHERE NOT EXISTS (SELECT 1 FROM tourney.byes b2
                                WHERE b2.tournament_id = tid AND b2.round < b.round
                                  AND b2.player_id = x.player_id));
@@ -276,20 +235,11 @@ BEGIN
     SELECT number_of_rounds INTO played FROM tourney.tournaments WHERE tournament_id = t;
     RETURN CASE WHEN (SELECT count(*) FROM tourney.sessions WHERE tournament_id = t) <> played * (n / 2)
                      OR (SELECT count(*) FROM tourney.sessions WHERE tournament_id = t AND NOT result_submitted) > 0
-                     OR pg_temp.rematch_count(t) > 0 THEN 'wrong'
+                     OR test_support.rematches(t) > 0 THEN 'wrong'
                 WHEN played = rounds THEN 'complete'
                 WHEN played < rounds THEN 'ended early'
                 ELSE 'wrong' END;
 END $$;
-CREATE FUNCTION pg_temp.rematch_count(t bigint) RETURNS int
-LANGUAGE sql STABLE AS $$
-    SELECT count(*)::int FROM (
-        SELECT least(a.player_id, b.player_id), greatest(a.player_id, b.player_id)
-        FROM tourney.session_participants a
-        JOIN tourney.session_participants b ON b.tournament_id = t AND b.session_id = a.session_id AND b.slot = 2
-        WHERE a.tournament_id = t AND a.slot = 1
-        GROUP BY 1, 2 HAVING count(*) > 1) x
-$$;
 SET LOCAL client_min_messages = error;
 SELECT is((SELECT array_agg(DISTINCT r) FILTER (WHERE r NOT IN ('complete', 'ended early'))
            FROM (SELECT pg_temp.play_out(n, n - 1 + n % 2, seed) AS r
@@ -300,12 +250,8 @@ RESET client_min_messages;
 -- A case that does run out (6 players, 5 rounds, seed 0: after round 3 every
 -- pairing would repeat a game): it ends after round 3, every result kept.
 CREATE TEMP TABLE six AS
-WITH p AS (INSERT INTO tourney.players (name, rating)
-           SELECT 'six ' || g, 1500 + 10 * g FROM generate_series(1, 6) g RETURNING player_id)
-SELECT tourney.create_tournament('swiss six', 'swiss', number_of_rounds => 5) AS t,
-       (SELECT array_agg(player_id) FROM p) AS players;
-SELECT tourney.enroll(t, players) FROM six;
-SELECT tourney.generate_sessions(t, async => false) FROM six;
+SELECT test_support.tournament('swiss', n => 6, name => 'swiss six', generate => true, number_of_rounds => 5,
+                               rating => '1500 + 10 * g') AS t;
 SET LOCAL client_min_messages = error;
 SELECT tourney.simulate_results(t, 0) FROM six;
 RESET client_min_messages;
@@ -314,118 +260,93 @@ SELECT is((SELECT number_of_rounds FROM tourney.tournaments WHERE tournament_id 
 SELECT is((SELECT count(*) FILTER (WHERE result_submitted)::int || '/' || count(*) FROM tourney.sessions
            WHERE tournament_id = (SELECT t FROM six)),
           '9/9', 'six players: the 9 sessions of 3 rounds all keep their results');
-SELECT is(pg_temp.rematch_count((SELECT t FROM six)), 0, 'six players: nobody met twice');
+SELECT is(test_support.rematches((SELECT t FROM six)), 0, 'six players: nobody met twice');
 SELECT is(tourney.calculate_rankings((SELECT t FROM six)), 6, 'six players: the shortened tournament ranks');
-
 
 ----------------------------------------------------------------------------
 -- Hand-played 8 players, seeds 1..8 = p(1)..p(8): the next round appears
 -- when (and only when) the last result of a round arrives.
 ----------------------------------------------------------------------------
-WITH ins AS (
-    INSERT INTO tourney.players (name, rating)
-    SELECT format('swiss hand %s', g), 1500 FROM generate_series(1, 8) g
-    RETURNING player_id)
-INSERT INTO v SELECT 'p', NULL, array_agg(player_id ORDER BY player_id) FROM ins;
+INSERT INTO test_support.fixtures (key, ids) VALUES ('p', test_support.players(8, 'swiss hand'));
 CREATE FUNCTION pg_temp.p(i int) RETURNS bigint
-LANGUAGE sql STABLE AS $$ SELECT ids[i] FROM v WHERE k = 'p' $$;
-CREATE FUNCTION pg_temp.sid(t bigint, rnd int, m int) RETURNS bigint
-LANGUAGE sql STABLE AS $$
-    SELECT session_id FROM tourney.sessions WHERE tournament_id = t AND round = rnd AND match_number = m
-$$;
+LANGUAGE sql STABLE AS $$ SELECT (test_support.ids('p'))[i] $$;
 CREATE FUNCTION pg_temp.round_count(t bigint, rnd int) RETURNS int
 LANGUAGE sql STABLE AS $$
     SELECT count(*)::int FROM tourney.sessions WHERE tournament_id = t AND round = rnd
 $$;
--- sessions of round rnd whose players are not level on points before it
-CREATE FUNCTION pg_temp.mixed(t bigint, rnd int) RETURNS int
-LANGUAGE sql STABLE AS $$
-    SELECT count(*)::int FROM tourney.sessions s
-    JOIN tourney.session_participants a ON a.tournament_id = t AND a.session_id = s.session_id AND a.slot = 1
-    JOIN tourney.session_participants b ON b.tournament_id = t AND b.session_id = s.session_id AND b.slot = 2
-    JOIN pg_temp.points_before(t, rnd) pa ON pa.player_id = a.player_id
-    JOIN pg_temp.points_before(t, rnd) pb ON pb.player_id = b.player_id
-    WHERE s.tournament_id = t AND s.round = rnd AND pa.points <> pb.points
-$$;
 
-INSERT INTO v VALUES ('t', tourney.create_tournament('swiss hand', 'swiss'), NULL);
-SELECT is(tourney.enroll(pg_temp.id('t'), (SELECT ids FROM v WHERE k = 'p'), ARRAY[1, 2, 3, 4, 5, 6, 7, 8]), 8,
+INSERT INTO test_support.fixtures VALUES ('t', tourney.create_tournament('swiss hand', 'swiss'), NULL);
+SELECT is(tourney.enroll(test_support.id('t'), test_support.ids('p'), ARRAY[1, 2, 3, 4, 5, 6, 7, 8]), 8,
           'hand: enroll 8 seeded players');
-SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', pg_temp.id('t')), 'hand: generate');
-SELECT is((SELECT number_of_rounds FROM tourney.tournaments WHERE tournament_id = pg_temp.id('t')), 3,
+SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('t')), 'hand: generate');
+SELECT is((SELECT number_of_rounds FROM tourney.tournaments WHERE tournament_id = test_support.id('t')), 3,
           'hand: 3 rounds for 8 players');
 SELECT is((SELECT array_agg(format('%s-%s',
-                  (SELECT i FROM unnest((SELECT ids FROM v WHERE k = 'p')) WITH ORDINALITY u(p, i) WHERE u.p = a.player_id),
-                  (SELECT i FROM unnest((SELECT ids FROM v WHERE k = 'p')) WITH ORDINALITY u(p, i) WHERE u.p = b.player_id))
+                  (SELECT i FROM unnest(test_support.ids('p')) WITH ORDINALITY u(p, i) WHERE u.p = a.player_id),
+                  (SELECT i FROM unnest(test_support.ids('p')) WITH ORDINALITY u(p, i) WHERE u.p = b.player_id))
                   ORDER BY s.match_number)
            FROM tourney.sessions s
            JOIN tourney.session_participants a ON a.tournament_id = s.tournament_id AND a.session_id = s.session_id AND a.slot = 1
            JOIN tourney.session_participants b ON b.tournament_id = s.tournament_id AND b.session_id = s.session_id AND b.slot = 2
-           WHERE s.tournament_id = pg_temp.id('t')),
+           WHERE s.tournament_id = test_support.id('t')),
           ARRAY['1-5', '2-6', '3-7', '4-8'], 'hand: round 1 is 1-5, 2-6, 3-7, 4-8');
-SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 0])', pg_temp.sid(pg_temp.id('t'), 1, 1)), 'hand: 1-5 1:0');
-SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[2, 0])', pg_temp.sid(pg_temp.id('t'), 1, 2)), 'hand: 2-6 2:0');
-SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 0.5])', pg_temp.sid(pg_temp.id('t'), 1, 3)), 'hand: 3-7 1:0.5');
-SELECT is(pg_temp.round_count(pg_temp.id('t'), 2), 0, 'hand: three of four results in: no round 2 yet');
-SELECT throws_ok(format('SELECT tourney.calculate_rankings(%s)', pg_temp.id('t')), '55000', NULL,
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 0])', test_support.session_id(test_support.id('t'), 1, 1)), 'hand: 1-5 1:0');
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[2, 0])', test_support.session_id(test_support.id('t'), 1, 2)), 'hand: 2-6 2:0');
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 0.5])', test_support.session_id(test_support.id('t'), 1, 3)), 'hand: 3-7 1:0.5');
+SELECT is(pg_temp.round_count(test_support.id('t'), 2), 0, 'hand: three of four results in: no round 2 yet');
+SELECT throws_ok(format('SELECT tourney.calculate_rankings(%s)', test_support.id('t')), '55000', NULL,
                  'hand: calculate_rankings during round 1 -> 55000');
-SELECT is((SELECT count(*)::int FROM tourney.standings(pg_temp.id('t'))), 8, 'hand: provisional standings have 8 rows');
-SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[3, 3])', pg_temp.sid(pg_temp.id('t'), 1, 4)),
+SELECT is((SELECT count(*)::int FROM tourney.standings(test_support.id('t'))), 8, 'hand: provisional standings have 8 rows');
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[3, 3])', test_support.session_id(test_support.id('t'), 1, 4)),
                 'hand: 4-8 3:3, a draw, the last result of round 1');
 SELECT is((SELECT format('%s/%s', coalesce(winner_id::text, 'none'),
                          (SELECT array_agg(placement ORDER BY slot) FROM tourney.session_participants p
                           WHERE p.tournament_id = s.tournament_id AND p.session_id = s.session_id))
-           FROM tourney.sessions s WHERE session_id = pg_temp.sid(pg_temp.id('t'), 1, 4)),
+           FROM tourney.sessions s WHERE session_id = test_support.session_id(test_support.id('t'), 1, 4)),
           'none/{1,1}', 'hand: a Swiss draw has no winner and both placed 1');
-SELECT is(pg_temp.round_count(pg_temp.id('t'), 2), 4, 'hand: the last result pairs round 2 (4 sessions)');
-SELECT is(pg_temp.round_count(pg_temp.id('t'), 3), 0, 'hand: round 3 does not exist yet');
-SELECT is((SELECT count(*)::int FROM tourney.sessions WHERE tournament_id = pg_temp.id('t') AND round = 2
+SELECT is(pg_temp.round_count(test_support.id('t'), 2), 4, 'hand: the last result pairs round 2 (4 sessions)');
+SELECT is(pg_temp.round_count(test_support.id('t'), 3), 0, 'hand: round 3 does not exist yet');
+SELECT is((SELECT count(*)::int FROM tourney.sessions WHERE tournament_id = test_support.id('t') AND round = 2
            AND NOT result_submitted AND winner_id IS NULL), 4, 'hand: round 2 sessions are open');
 -- points before round 2: 1, 2, 3 have 1; 4 and 8 have 1/2; 5, 6, 7 have 0.
 -- Groups {1,2,3} and {5,6,7} are odd: one player floats each way at most.
 SELECT is((SELECT array_agg(format('%s:%s', u.i, pb.points) ORDER BY u.i)
-           FROM unnest((SELECT ids FROM v WHERE k = 'p')) WITH ORDINALITY u(p, i)
-           JOIN pg_temp.points_before(pg_temp.id('t'), 2) pb ON pb.player_id = u.p),
+           FROM unnest(test_support.ids('p')) WITH ORDINALITY u(p, i)
+           JOIN test_support.points_before(test_support.id('t'), 2) pb ON pb.player_id = u.p),
           ARRAY['1:1', '2:1', '3:1', '4:0.5', '5:0', '6:0', '7:0', '8:0.5'], 'hand: points after round 1');
-SELECT is(pg_temp.mixed(pg_temp.id('t'), 2), 2,
+SELECT is(test_support.cross_group_pairings(test_support.id('t'), 2), 2,
           'hand: round 2 within score groups: only the two floats (1 -> 1/2 and 1/2 -> 0) cross groups');
 SELECT is((SELECT count(*)::int FROM tourney.sessions s
            JOIN tourney.session_participants a ON a.tournament_id = s.tournament_id AND a.session_id = s.session_id AND a.slot = 1
            JOIN tourney.session_participants b ON b.tournament_id = s.tournament_id AND b.session_id = s.session_id AND b.slot = 2
-           WHERE s.tournament_id = pg_temp.id('t') AND s.round = 2
+           WHERE s.tournament_id = test_support.id('t') AND s.round = 2
              AND ARRAY[a.player_id, b.player_id] <@ ARRAY[pg_temp.p(4), pg_temp.p(8)]),
           0, 'hand: 4 and 8 (both 1/2, they drew) do not meet again');
-SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 0])', pg_temp.sid(pg_temp.id('t'), 1, 1)),
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 0])', test_support.session_id(test_support.id('t'), 1, 1)),
                 'hand: re-sending a round 1 result after round 2 was paired is a no-op');
-SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[0, 1])', pg_temp.sid(pg_temp.id('t'), 1, 1)), '55000', NULL,
+SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[0, 1])', test_support.session_id(test_support.id('t'), 1, 1)), '55000', NULL,
                  'hand: a different round 1 result -> 55000');
-SELECT is(pg_temp.round_count(pg_temp.id('t'), 2), 4, 'hand: still one round 2 of 4 sessions');
+SELECT is(pg_temp.round_count(test_support.id('t'), 2), 4, 'hand: still one round 2 of 4 sessions');
 -- round 2: slot 1 wins all but the last, which is drawn
-SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 0])', pg_temp.sid(pg_temp.id('t'), 2, m)),
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 0])', test_support.session_id(test_support.id('t'), 2, m)),
                 format('hand: round 2 match %s, slot 1 wins', m))
 FROM generate_series(1, 3) m;
-SELECT is(pg_temp.round_count(pg_temp.id('t'), 3), 0, 'hand: round 2 not complete: no round 3');
-SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[0, 0])', pg_temp.sid(pg_temp.id('t'), 2, 4)),
+SELECT is(pg_temp.round_count(test_support.id('t'), 3), 0, 'hand: round 2 not complete: no round 3');
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[0, 0])', test_support.session_id(test_support.id('t'), 2, 4)),
                 'hand: round 2 match 4 drawn 0:0, the last result');
-SELECT is(pg_temp.round_count(pg_temp.id('t'), 3), 4, 'hand: round 3 paired (4 sessions)');
-SELECT is(tourney.simulate_results(pg_temp.id('t'), 1), 4, 'hand: simulate_results plays the 4 sessions of round 3');
-SELECT is((SELECT max(round) FROM tourney.sessions WHERE tournament_id = pg_temp.id('t')), 3,
+SELECT is(pg_temp.round_count(test_support.id('t'), 3), 4, 'hand: round 3 paired (4 sessions)');
+SELECT is(tourney.simulate_results(test_support.id('t'), 1), 4, 'hand: simulate_results plays the 4 sessions of round 3');
+SELECT is((SELECT max(round) FROM tourney.sessions WHERE tournament_id = test_support.id('t')), 3,
           'hand: no round 4 after the last round');
-SELECT is((SELECT count(*)::int FROM (
-               SELECT least(a.player_id, b.player_id), greatest(a.player_id, b.player_id)
-               FROM tourney.session_participants a
-               JOIN tourney.session_participants b
-                 ON b.tournament_id = a.tournament_id AND b.session_id = a.session_id AND b.slot = 2
-               WHERE a.tournament_id = pg_temp.id('t') AND a.slot = 1
-               GROUP BY 1, 2 HAVING count(*) > 1) x), 0, 'hand: no rematch');
-SELECT is(tourney.simulate_results(pg_temp.id('t'), 1), 0, 'hand: simulate_results has nothing left to do');
-SELECT is(tourney.calculate_rankings(pg_temp.id('t')), 8, 'hand: calculate_rankings');
-SELECT set_eq(format('SELECT player_id, rank, points, tiebreaks FROM tourney.rankings WHERE tournament_id = %s', pg_temp.id('t')),
-              format('SELECT player_id, rank, points, ARRAY[buchholz, sb] FROM pg_temp.expected(%s)', pg_temp.id('t')),
+SELECT is(test_support.rematches(test_support.id('t')), 0, 'hand: no rematch');
+SELECT is(tourney.simulate_results(test_support.id('t'), 1), 0, 'hand: simulate_results has nothing left to do');
+SELECT is(tourney.calculate_rankings(test_support.id('t')), 8, 'hand: calculate_rankings');
+SELECT set_eq(format('SELECT player_id, rank, points, tiebreaks FROM tourney.rankings WHERE tournament_id = %s', test_support.id('t')),
+              format('SELECT player_id, rank, points, ARRAY[buchholz, sb] FROM pg_temp.expected(%s)', test_support.id('t')),
               'hand: rank, points (with halves), Buchholz and Sonneborn-Berger as recomputed here');
-SELECT is((SELECT sum(points) FROM tourney.rankings WHERE tournament_id = pg_temp.id('t')), 12::numeric,
+SELECT is((SELECT sum(points) FROM tourney.rankings WHERE tournament_id = test_support.id('t')), 12::numeric,
           'hand: 12 points shared out over the 12 sessions');
-SELECT lives_ok(format('SELECT tourney.complete_tournament(%s)', pg_temp.id('t')), 'hand: complete');
+SELECT lives_ok(format('SELECT tourney.complete_tournament(%s)', test_support.id('t')), 'hand: complete');
 
 ----------------------------------------------------------------------------
 -- Number of rounds and arguments
@@ -449,22 +370,22 @@ SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', p
                 '13 players, 13 rounds (N, odd) can be generated');
 SELECT throws_ok(format('SELECT tourney.generate_sessions(%s, async => false)', pg_temp.swiss_of(2, 2)),
                  '55000', NULL, '2 players, 2 rounds -> 55000');
-INSERT INTO v VALUES ('nine', pg_temp.swiss_of(9, NULL), NULL);
-SELECT is((SELECT number_of_rounds FROM tourney.tournaments WHERE tournament_id = pg_temp.id('nine')), NULL::int,
+INSERT INTO test_support.fixtures VALUES ('nine', pg_temp.swiss_of(9, NULL), NULL);
+SELECT is((SELECT number_of_rounds FROM tourney.tournaments WHERE tournament_id = test_support.id('nine')), NULL::int,
           'number_of_rounds stays NULL until generation');
-SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', pg_temp.id('nine')), 'generate 9 players');
-SELECT is((SELECT number_of_rounds FROM tourney.tournaments WHERE tournament_id = pg_temp.id('nine')), 4,
+SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('nine')), 'generate 9 players');
+SELECT is((SELECT number_of_rounds FROM tourney.tournaments WHERE tournament_id = test_support.id('nine')), 4,
           'generation writes ceil(log2 9) = 4 rounds');
-SELECT is((SELECT count(*)::int FROM tourney.byes WHERE tournament_id = pg_temp.id('nine') AND round = 1), 1,
+SELECT is((SELECT count(*)::int FROM tourney.byes WHERE tournament_id = test_support.id('nine') AND round = 1), 1,
           '9 players: one bye in round 1');
-INSERT INTO v VALUES ('single', pg_temp.swiss_of(1, NULL), NULL);
-SELECT throws_ok(format('SELECT tourney.generate_sessions(%s, async => false)', pg_temp.id('single')),
+INSERT INTO test_support.fixtures VALUES ('single', pg_temp.swiss_of(1, NULL), NULL);
+SELECT throws_ok(format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('single')),
                  '55000', NULL, 'a Swiss tournament of one player -> 55000');
 SELECT throws_ok($$SELECT tourney.create_tournament('swiss bad', 'swiss', number_of_rounds => 0)$$,
                  '22023', NULL, 'number_of_rounds 0 -> 22023');
 SELECT throws_ok($$SELECT tourney.create_tournament('swiss bad', 'swiss', number_of_rounds => -3)$$,
                  '22023', NULL, 'number_of_rounds -3 -> 22023');
-SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 0])', pg_temp.sid(pg_temp.id('t'), 3, 1)),
+SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 0])', test_support.session_id(test_support.id('t'), 3, 1)),
                  '55000', NULL, 'submit_result in a completed Swiss tournament -> 55000');
 
 SELECT * FROM finish();

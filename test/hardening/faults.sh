@@ -14,32 +14,9 @@
 # RowExclusiveLock on the table the phase writes, i.e. its writing is under
 # way, then waits a little longer and sends the signal.
 #
-# Run by scripts/test.sh with PGDATABASE set to a fresh database (pgtap and
-# tourney installed) and PGHOST/PGPORT/PGUSER a superuser.  TAP output.
-set -u -o pipefail
-
-export PGOPTIONS="-c client_min_messages=warning -c statement_timeout=120s ${PGOPTIONS:-}"
-
-D=$(mktemp -d -t tourney-faults.XXXXXX)
-
+# Run by scripts/test.sh with PGDATABASE set to a fresh database
+# (support/tap.bash).  TAP output.
 source "$(dirname "${BASH_SOURCE[0]}")/../support/tap.bash"
-finish() {
-	wait 2>/dev/null
-	rm -rf "$D"
-	tap_done
-}
-trap finish EXIT
-
-q() {
-	local a=() s
-	for s in "$@"; do a+=(-c "$s"); done
-	timeout 150 psql -X -q -A -t -v ON_ERROR_STOP=1 -v VERBOSITY=verbose "${a[@]}"
-}
-sqlstate_of() {
-	local s
-	s=$(grep -m1 -oE '(ERROR|FATAL):  [0-9A-Z]{5}' "$1" | grep -oE '[0-9A-Z]{5}$')
-	echo "${s:-ok}"
-}
 
 N=262144
 plan 29
@@ -80,12 +57,7 @@ q "CREATE FUNCTION public.signal_when_writing(app text, rel regclass, delay floa
 start_time=$(q "SELECT pg_postmaster_start_time()")
 
 # Setup: N players, one knockout with all of them enrolled.
-T=$(q "INSERT INTO tourney.players (name, rating)
-       SELECT 'fault ' || g, 1000 + (g * 7919) % 1400 FROM generate_series(1, $N) g" \
-      "SELECT tourney.create_tournament('faults', 'knockout')")
-T=$(tail -n 1 <<<"$T")
-q "SELECT tourney.enroll($T, (SELECT array_agg(player_id ORDER BY player_id)
-                             FROM tourney.players WHERE name LIKE 'fault %'))" >/dev/null
+T=$(tournament_with "test_support.players($N, 'fault', '1000 + (g * 7919) % 1400')" faults)
 
 # Everything a phase can write, and the tournament's own state.
 state() {
@@ -109,7 +81,7 @@ state() {
 # controller's report) and OUT (the phase's output file).
 interrupt() {
 	local name=$1 sql=$2 rel=$3 delay=$4 how=$5 pid
-	OUT=$D/$name.out
+	OUT=$T_DIR/$name.out
 	PGAPPNAME=tourney_fault_$name timeout 150 psql -X -q -A -t -v ON_ERROR_STOP=1 \
 		-v VERBOSITY=verbose -c "$sql" >"$OUT" 2>&1 &
 	pid=$!
@@ -129,6 +101,38 @@ check_interrupted() {
 	is "$after" "$before" "$phase: after pg_${how}_backend nothing of it is left, the tournament is unchanged"
 }
 
+# interrupt_twice PHASE SQL REL CANCEL_DELAY TERMINATE_DELAY BEFORE LEFT:
+# cancel PHASE while it writes REL, then terminate it; after each signal
+# check_interrupted, and LEFT "after the cancel" (or "after the
+# termination"): the phase's own all-or-nothing assertion.
+interrupt_twice() {
+	local phase=$1 sql=$2 rel=$3 before=$6 left=$7 how delay
+	for how in cancel terminate; do
+		if [[ $how == cancel ]]; then delay=$4; else delay=$5; fi
+		interrupt "${phase}_$how" "$sql" "$rel" "$delay" "$how"
+		check_interrupted "$phase" "$how" "$before"
+		"$left" "after the $([[ $how == cancel ]] && echo cancel || echo termination)"
+	done
+}
+generate_left() {
+	local ns np nt
+	IFS='|' read -r _ _ _ _ ns _ _ np _ _ _ nt <<<"$(state)"
+	ok "$([[ ($ns == 0 && $np == 0 && $nt == 0) || ($ns == $N && $np == $N && $nt == 1) ]] && echo t)" \
+		"generate_sessions: $1 the session count is 0 or complete ($ns sessions, $np participants, $nt tasks)"
+}
+simulate_left() {
+	local sub np nsc
+	IFS='|' read -r _ _ _ _ _ sub _ np nsc _ _ _ <<<"$(state)"
+	ok "$([[ ($sub == 0 && $nsc == 0 && $np == $N) || ($sub == $N) ]] && echo t)" \
+		"simulate_results: $1 results are all-or-nothing ($sub submitted, $nsc scores, $np participants)"
+}
+rank_left() {
+	local rat rk
+	IFS='|' read -r _ _ rat _ _ _ _ _ _ _ rk _ <<<"$(state)"
+	ok "$([[ ($rk == 0 && $rat == -) || ($rk == $N) ]] && echo t)" \
+		"calculate_rankings: $1 rankings are all-or-nothing ($rk rows)"
+}
+
 gen="SELECT tourney.generate_sessions($T, async => false)"
 sim="SELECT tourney.simulate_results($T, 7)"
 rank="SELECT tourney.calculate_rankings($T)"
@@ -136,16 +140,7 @@ rank="SELECT tourney.calculate_rankings($T)"
 # --- generate_sessions(async => false) -------------------------------------
 s0=$(state)
 is "$s0" "draft|-|-|-|0|0|0|0|0|0|0|0" "setup: a draft tournament of $N players without sessions"
-interrupt gen_cancel "$gen" tourney.sessions 0.3 cancel
-check_interrupted "generate_sessions" cancel "$s0"
-IFS='|' read -r _ _ _ _ ns _ _ np _ _ _ nt <<<"$(state)"
-ok "$([[ ($ns == 0 && $np == 0 && $nt == 0) || ($ns == $N && $np == $N && $nt == 1) ]] && echo t)" \
-	"generate_sessions: after the cancel the session count is 0 or complete ($ns sessions, $np participants, $nt tasks)"
-interrupt gen_term "$gen" tourney.sessions 0.7 terminate
-check_interrupted "generate_sessions" terminate "$s0"
-IFS='|' read -r _ _ _ _ ns _ _ np _ _ _ nt <<<"$(state)"
-ok "$([[ ($ns == 0 && $np == 0 && $nt == 0) || ($ns == $N && $np == $N && $nt == 1) ]] && echo t)" \
-	"generate_sessions: after the termination the session count is 0 or complete ($ns sessions, $np participants, $nt tasks)"
+interrupt_twice generate_sessions "$gen" tourney.sessions 0.3 0.7 "$s0" generate_left
 
 r=$(q "$gen" 2>&1)
 [[ $r =~ ^[0-9a-f-]{36}$ ]] || diag "$r"
@@ -157,16 +152,7 @@ is "$st|$ns|$sub|$win|$np|$rk|$nt" "in_progress|$N|0|0|$N|0|1" \
 	"generate_sessions: $N sessions (N - 1 + third place), every player placed once, in_progress"
 
 # --- simulate_results ----------------------------------------------------------
-interrupt sim_cancel "$sim" tourney.sessions 0.4 cancel
-check_interrupted "simulate_results" cancel "$s1"
-IFS='|' read -r _ _ _ _ _ sub _ np nsc _ _ _ <<<"$(state)"
-ok "$([[ ($sub == 0 && $nsc == 0 && $np == $N) || ($sub == $N) ]] && echo t)" \
-	"simulate_results: after the cancel results are all-or-nothing ($sub submitted, $nsc scores, $np participants)"
-interrupt sim_term "$sim" tourney.sessions 0.9 terminate
-check_interrupted "simulate_results" terminate "$s1"
-IFS='|' read -r _ _ _ _ _ sub _ np nsc _ _ _ <<<"$(state)"
-ok "$([[ ($sub == 0 && $nsc == 0 && $np == $N) || ($sub == $N) ]] && echo t)" \
-	"simulate_results: after the termination results are all-or-nothing ($sub submitted, $nsc scores, $np participants)"
+interrupt_twice simulate_results "$sim" tourney.sessions 0.4 0.9 "$s1" simulate_left
 
 is "$(q "$sim" 2>&1)" "$N" "simulate_results: simulated again successfully, $N sessions given results"
 s2=$(state)
@@ -176,16 +162,7 @@ is "$st|$ns|$sub|$win|$np|$nsc|$rk" "in_progress|$N|$N|$N|$((2 * N))|$((2 * N))|
 	"simulate_results: every session has its result, winner and both participants"
 
 # --- calculate_rankings ------------------------------------------------------
-interrupt rank_cancel "$rank" tourney.rankings 0.2 cancel
-check_interrupted "calculate_rankings" cancel "$s2"
-IFS='|' read -r _ _ rat _ _ _ _ _ _ _ rk _ <<<"$(state)"
-ok "$([[ ($rk == 0 && $rat == -) || ($rk == $N) ]] && echo t)" \
-	"calculate_rankings: after the cancel rankings are all-or-nothing ($rk rows)"
-interrupt rank_term "$rank" tourney.rankings 0.4 terminate
-check_interrupted "calculate_rankings" terminate "$s2"
-IFS='|' read -r _ _ rat _ _ _ _ _ _ _ rk _ <<<"$(state)"
-ok "$([[ ($rk == 0 && $rat == -) || ($rk == $N) ]] && echo t)" \
-	"calculate_rankings: after the termination rankings are all-or-nothing ($rk rows)"
+interrupt_twice calculate_rankings "$rank" tourney.rankings 0.2 0.4 "$s2" rank_left
 
 is "$(q "$rank" 2>&1)" "$N" "calculate_rankings: ranked again successfully, $N rows"
 is "$(q "SELECT count(*) FILTER (WHERE rank = 1) || '|' || count(*) FILTER (WHERE rank = $((N / 2 + 1)))

@@ -19,45 +19,6 @@
 BEGIN;
 SELECT plan(377);
 
--- Fixture ids by key; case texts name them as @key@.
-CREATE TEMP TABLE fx (k text PRIMARY KEY, v text NOT NULL);
-CREATE FUNCTION pg_temp.fx(key text) RETURNS text
-LANGUAGE sql STABLE AS $$ SELECT v FROM fx WHERE k = key $$;
-
--- count and hash of every table of schema tourney
-CREATE FUNCTION pg_temp.fingerprint() RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    r record;
-    part text;
-    result text := '';
-BEGIN
-    FOR r IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = 'tourney' AND c.relkind IN ('r', 'p') ORDER BY c.relname
-    LOOP
-        EXECUTE format('SELECT %L || '':'' || count(*) || '':'' ||'
-                       ' coalesce(md5(string_agg(t::text, '','' ORDER BY t::text)), '''')'
-                       ' FROM tourney.%I t', r.relname, r.relname)
-            INTO part;
-        result := result || part || ' ';
-    END LOOP;
-    RETURN result;
-END $$;
-
-CREATE FUNCTION pg_temp.subst(q text) RETURNS text
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    r record;
-BEGIN
-    FOR r IN SELECT k, v FROM fx ORDER BY length(k) DESC LOOP
-        q := replace(q, '@' || r.k || '@', r.v);
-    END LOOP;
-    IF q ~ '@[A-Za-z0-9_]+@' THEN
-        RAISE EXCEPTION 'unknown fixture in %', q;
-    END IF;
-    RETURN q;
-END $$;
-
 CREATE TEMP TABLE cases (
     n serial PRIMARY KEY,
     call text NOT NULL,
@@ -71,6 +32,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     c cases;
     q text;
+    o test_support.outcome;
     got text;
     message text;
     before text;
@@ -81,22 +43,14 @@ DECLARE
     problems text[] := '{}';
 BEGIN
     SELECT * INTO c FROM cases WHERE n = case_no;
-    q := pg_temp.subst(c.call);
-    before := pg_temp.fingerprint();
+    q := test_support.subst(c.call);
+    before := test_support.fingerprint();
     started := clock_timestamp();
-    BEGIN
-        EXECUTE q;
-        RAISE SQLSTATE 'TZ0OK';     -- roll the successful call back as well
-    EXCEPTION WHEN OTHERS THEN
-        got := SQLSTATE;
-        message := SQLERRM;
-    END;
+    o := test_support.capture(q, rollback => true);    -- a call that succeeds is rolled back too
     elapsed_ms := 1000 * extract(epoch FROM clock_timestamp() - started);
-    IF got = 'TZ0OK' THEN
-        got := 'ok';
-        message := NULL;
-    END IF;
-    after := pg_temp.fingerprint();
+    got := o.sqlstate;
+    message := o.message;
+    after := test_support.fingerprint();
 
     IF NOT got = ANY (c.expect) THEN
         problems := problems || format('SQLSTATE %s, expected %s', got, array_to_string(c.expect, ' or '));
@@ -127,7 +81,8 @@ BEGIN
 END $$;
 
 ----------------------------------------------------------------------------
--- Fixtures: tournaments in every state
+-- Fixtures: tournaments in every state (test_support.state_fixtures makes
+-- p1..p12, c1, D, P with taskP, sP11, sP12, sPF, sPT, Q with sQ11, and K)
 ----------------------------------------------------------------------------
 DO $fixtures$
 DECLARE
@@ -135,125 +90,63 @@ DECLARE
     id bigint;
     task uuid;
 BEGIN
-    WITH ins AS (
-        INSERT INTO tourney.players (name, rating)
-        SELECT format('fuzz player %s', g), 2000 - 10 * g FROM generate_series(1, 12) g
-        RETURNING player_id)
-    SELECT array_agg(player_id ORDER BY player_id) INTO p FROM ins;
-    FOR i IN 1 .. 12 LOOP
-        INSERT INTO fx VALUES ('p' || i, p[i]::text);
-    END LOOP;
-    INSERT INTO tourney.campuses (name) VALUES ('fuzz campus 1') RETURNING campus_id INTO id;
-    INSERT INTO fx VALUES ('c1', id::text);
+    PERFORM test_support.state_fixtures('fuzz');
+    p := ARRAY(SELECT test_support.id('p' || i) FROM generate_series(1, 12) i);
     INSERT INTO tourney.campuses (name) VALUES ('fuzz campus 2') RETURNING campus_id INTO id;
-    INSERT INTO fx VALUES ('c2', id::text);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('c2', id);
     INSERT INTO tourney.campuses (name, capacity) VALUES ('fuzz campus small', 1) RETURNING campus_id INTO id;
-    INSERT INTO fx VALUES ('csmall', id::text);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('csmall', id);
 
     -- drafts
-    id := tourney.create_tournament('fuzz D', 'knockout');
-    PERFORM tourney.enroll(id, p[1:4], ARRAY[1, 2, NULL, NULL]);
-    INSERT INTO fx VALUES ('D', id::text);
-    INSERT INTO fx VALUES ('D0', tourney.create_tournament('fuzz D0', 'knockout')::text);
-    id := tourney.create_tournament('fuzz D1', 'knockout');
-    PERFORM tourney.enroll(id, p[1:1]);
-    INSERT INTO fx VALUES ('D1', id::text);
-    INSERT INTO fx VALUES ('DI0', tourney.create_tournament('fuzz DI0', 'individual_ranking')::text);
-    id := tourney.create_tournament('fuzz DC', 'knockout',
-                                    campus_ids => ARRAY[pg_temp.fx('csmall')::bigint]);
-    PERFORM tourney.enroll(id, p[1:8]);
-    INSERT INTO fx VALUES ('DC', id::text);
-    id := tourney.create_tournament('fuzz DS', 'swiss', number_of_rounds => 10);
-    PERFORM tourney.enroll(id, p[1:4]);
-    INSERT INTO fx VALUES ('DS', id::text);
-    id := tourney.create_tournament('fuzz DRR', 'round_robin');
-    PERFORM tourney.enroll(id, p[1:4]);
-    INSERT INTO fx VALUES ('DRR', id::text);
+    INSERT INTO test_support.fixtures (key, id) VALUES
+        ('D0', tourney.create_tournament('fuzz D0', 'knockout')),
+        ('D1', test_support.tournament('knockout', p[1:1], 'fuzz D1')),
+        ('DI0', tourney.create_tournament('fuzz DI0', 'individual_ranking')),
+        ('DC', test_support.tournament('knockout', p[1:8], 'fuzz DC', campus_ids => ARRAY[test_support.id('csmall')])),
+        ('DS', test_support.tournament('swiss', p[1:4], 'fuzz DS', number_of_rounds => 10)),
+        ('DRR', test_support.tournament('round_robin', p[1:4], 'fuzz DRR'));
     -- a draft whose generation is queued (in this transaction)
-    id := tourney.create_tournament('fuzz A', 'knockout');
-    PERFORM tourney.enroll(id, p[1:2]);
+    id := test_support.tournament('knockout', p[1:2], 'fuzz A');
     task := tourney.generate_sessions(id, async => true);
-    INSERT INTO fx VALUES ('A', id::text), ('taskA', quote_literal(task) || '::uuid');
+    INSERT INTO test_support.fixtures (key, id, value) VALUES ('A', id, NULL), ('taskA', NULL, quote_literal(task) || '::uuid');
     -- a cancelled draft
-    id := tourney.create_tournament('fuzz X', 'knockout');
-    PERFORM tourney.enroll(id, p[1:2]);
+    id := test_support.tournament('knockout', p[1:2], 'fuzz X');
     UPDATE tourney.tournaments SET status = 'cancelled' WHERE tournament_id = id;
-    INSERT INTO fx VALUES ('X', id::text);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('X', id);
 
-    -- in progress, one result of four: P
-    id := tourney.create_tournament('fuzz P', 'knockout');
-    PERFORM tourney.enroll(id, p[1:4]);
-    task := tourney.generate_sessions(id, async => false);
-    INSERT INTO fx VALUES ('P', id::text), ('taskP', quote_literal(task) || '::uuid');
-    INSERT INTO fx SELECT k, session_id::text FROM tourney.sessions s,
-        (VALUES ('sP11', 'main', 1, 1), ('sP12', 'main', 1, 2), ('sPF', 'main', 2, 1),
-                ('sPT', 'third_place', 2, 1)) v(k, st, r, m)
-        WHERE s.tournament_id = id AND s.stage = v.st AND s.round = v.r AND s.match_number = v.m;
-    PERFORM tourney.submit_result(pg_temp.fx('sP11')::bigint, ARRAY[3, 1]);
-    -- in progress, every result, not ranked: Q
-    id := tourney.create_tournament('fuzz Q', 'knockout');
-    PERFORM tourney.enroll(id, p[5:8]);
-    PERFORM tourney.generate_sessions(id, async => false);
-    PERFORM tourney.simulate_results(id, 7);
-    INSERT INTO fx VALUES ('Q', id::text);
-    INSERT INTO fx SELECT 'sQ11', session_id::text FROM tourney.sessions
-        WHERE tournament_id = id AND stage = 'main' AND round = 1 AND match_number = 1;
-    -- in progress and ranked: K
-    id := tourney.create_tournament('fuzz K', 'knockout');
-    PERFORM tourney.enroll(id, p[9:10]);
-    PERFORM tourney.generate_sessions(id, async => false);
-    PERFORM tourney.simulate_results(id);
-    PERFORM tourney.calculate_rankings(id);
-    INSERT INTO fx VALUES ('K', id::text);
     -- completed: C
-    id := tourney.create_tournament('fuzz C', 'knockout');
-    PERFORM tourney.enroll(id, p[11:12]);
+    id := test_support.tournament('knockout', p[11:12], 'fuzz C');
     task := tourney.generate_sessions(id, async => false);
     PERFORM tourney.simulate_results(id);
     PERFORM tourney.calculate_rankings(id);
     PERFORM tourney.complete_tournament(id);
-    INSERT INTO fx VALUES ('C', id::text), ('taskC', quote_literal(task) || '::uuid');
-    INSERT INTO fx SELECT 'sC', session_id::text FROM tourney.sessions WHERE tournament_id = id;
+    INSERT INTO test_support.fixtures (key, id, value) VALUES
+        ('C', id, NULL), ('taskC', NULL, quote_literal(task) || '::uuid'), ('sC', test_support.session_id(id, 1, 1), NULL);
     -- individual ranking, round robin and Swiss in progress, no results
-    id := tourney.create_tournament('fuzz I', 'individual_ranking');
-    PERFORM tourney.enroll(id, p[1:2]);
-    PERFORM tourney.generate_sessions(id, async => false);
-    INSERT INTO fx VALUES ('I', id::text);
-    INSERT INTO fx SELECT 'sI', session_id::text FROM tourney.sessions
-        WHERE tournament_id = id AND round = 1 AND match_number = 1;
-    id := tourney.create_tournament('fuzz RR', 'round_robin');
-    PERFORM tourney.enroll(id, p[1:4]);
-    PERFORM tourney.generate_sessions(id, async => false);
-    INSERT INTO fx VALUES ('RR', id::text);
-    INSERT INTO fx SELECT 'sRR', session_id::text FROM tourney.sessions
-        WHERE tournament_id = id AND round = 1 AND match_number = 1;
-    id := tourney.create_tournament('fuzz SW', 'swiss', number_of_rounds => 2);
-    PERFORM tourney.enroll(id, p[1:4]);
-    PERFORM tourney.generate_sessions(id, async => false);
-    INSERT INTO fx VALUES ('SW', id::text);
-    INSERT INTO fx SELECT 'sSW', session_id::text FROM tourney.sessions
-        WHERE tournament_id = id AND round = 1 AND match_number = 1;
+    id := test_support.tournament('individual_ranking', p[1:2], 'fuzz I', generate => true);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('I', id), ('sI', test_support.session_id(id, 1, 1));
+    id := test_support.tournament('round_robin', p[1:4], 'fuzz RR', generate => true);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('RR', id), ('sRR', test_support.session_id(id, 1, 1));
+    id := test_support.tournament('swiss', p[1:4], 'fuzz SW', generate => true, number_of_rounds => 2);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('SW', id), ('sSW', test_support.session_id(id, 1, 1));
     -- generated, then cancelled: XP
-    id := tourney.create_tournament('fuzz XP', 'knockout');
-    PERFORM tourney.enroll(id, p[1:2]);
-    PERFORM tourney.generate_sessions(id, async => false);
+    id := test_support.tournament('knockout', p[1:2], 'fuzz XP', generate => true);
     UPDATE tourney.tournaments SET status = 'cancelled' WHERE tournament_id = id;
-    INSERT INTO fx VALUES ('XP', id::text);
-    INSERT INTO fx SELECT 'sXP', session_id::text FROM tourney.sessions WHERE tournament_id = id;
+    INSERT INTO test_support.fixtures (key, id) VALUES ('XP', id), ('sXP', test_support.session_id(id, 1, 1));
 
     -- values that fit bigint / int
-    INSERT INTO fx VALUES ('MAX8', '9223372036854775807'),
-                          ('MIN8', '''-9223372036854775808''::bigint'),
-                          ('MAX4', '2147483647'),
-                          ('MIN4', '''-2147483648''::int'),
-                          ('NOUUID', '''00000000-0000-0000-0000-000000000000''::uuid'),
-                          ('FFUUID', '''ffffffff-ffff-ffff-ffff-ffffffffffff''::uuid');
-    -- stored scores of Q's first match, in slot order and reversed
-    INSERT INTO fx VALUES
+    INSERT INTO test_support.fixtures (key, value) VALUES
+        ('MAX8', '9223372036854775807'),
+        ('MIN8', '''-9223372036854775808''::bigint'),
+        ('MAX4', '2147483647'),
+        ('MIN4', '''-2147483648''::int'),
+        ('NOUUID', '''00000000-0000-0000-0000-000000000000''::uuid'),
+        ('FFUUID', '''ffffffff-ffff-ffff-ffff-ffffffffffff''::uuid'),
+        -- stored scores of Q's first match, in slot order and reversed
         ('Q11SAME', '(SELECT array_agg(score ORDER BY slot) FROM tourney.session_participants'
-                    ' WHERE session_id = ' || pg_temp.fx('sQ11') || ')'),
+                    ' WHERE session_id = ' || test_support.id('sQ11') || ')'),
         ('Q11FLIP', '(SELECT array_agg(score ORDER BY slot DESC) FROM tourney.session_participants'
-                    ' WHERE session_id = ' || pg_temp.fx('sQ11') || ')');
+                    ' WHERE session_id = ' || test_support.id('sQ11') || ')');
 END $fixtures$;
 
 ----------------------------------------------------------------------------
@@ -680,11 +573,11 @@ SELECT pg_temp.run_case(n) FROM cases ORDER BY n;
 
 -- the fixtures survived every case unchanged, and so did the backend
 SELECT is((SELECT format('%s/%s/%s/%s/%s', 
-                  (SELECT status FROM tourney.tournaments WHERE tournament_id = pg_temp.fx('D')::bigint),
-                  (SELECT status FROM tourney.tournaments WHERE tournament_id = pg_temp.fx('P')::bigint),
-                  (SELECT status FROM tourney.tournaments WHERE tournament_id = pg_temp.fx('K')::bigint),
-                  (SELECT status FROM tourney.tournaments WHERE tournament_id = pg_temp.fx('C')::bigint),
-                  (SELECT status FROM tourney.tasks WHERE tournament_id = pg_temp.fx('A')::bigint))),
+                  (SELECT status FROM tourney.tournaments WHERE tournament_id = test_support.id('D')),
+                  (SELECT status FROM tourney.tournaments WHERE tournament_id = test_support.id('P')),
+                  (SELECT status FROM tourney.tournaments WHERE tournament_id = test_support.id('K')),
+                  (SELECT status FROM tourney.tournaments WHERE tournament_id = test_support.id('C')),
+                  (SELECT status FROM tourney.tasks WHERE tournament_id = test_support.id('A')))),
           'draft/in_progress/in_progress/completed/queued', 'fixtures are in their states after the fuzzing');
 
 SELECT * FROM finish();

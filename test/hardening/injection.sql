@@ -11,7 +11,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(131);
+SELECT plan(132);
 
 CREATE TEMP TABLE payloads (i int PRIMARY KEY, s text NOT NULL);
 INSERT INTO payloads VALUES
@@ -61,6 +61,9 @@ END $$;
 -- tournaments named after the payloads
 CREATE TEMP TABLE named AS
     SELECT i, tourney.create_tournament(s, 'knockout') AS tournament_id FROM payloads;
+-- their rows as created, to compare at the end
+CREATE TEMP TABLE named_before AS
+    SELECT tournament_id, test_support.fingerprint(tournament_id) AS fingerprint FROM named;
 
 SELECT is(t.name, p.s, format('tournament name %s is stored verbatim', p.i))
 FROM payloads p JOIN named n USING (i) JOIN tourney.tournaments t USING (tournament_id)
@@ -119,6 +122,9 @@ SELECT is((SELECT count(*) FROM tourney.tournaments), (SELECT tournaments + 17 F
 SELECT is((SELECT count(*) FROM tourney.tournaments t JOIN named n USING (tournament_id)
            WHERE t.status <> 'draft'), 0::bigint,
           'the payload-named tournaments are all still drafts');
+SELECT is((SELECT array_agg(b.tournament_id ORDER BY b.tournament_id) FROM named_before b
+           WHERE test_support.fingerprint(b.tournament_id) IS DISTINCT FROM b.fingerprint),
+          NULL, 'no row of a payload-named tournament changed since it was created');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -18,7 +18,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(358);
+SELECT plan(359);
 
 SELECT 'tperm_app_' || pg_backend_pid() AS app,
        'tperm_operator_' || pg_backend_pid() AS operator,
@@ -82,67 +82,9 @@ INSERT INTO roles VALUES ('app', :'app', 1), ('operator', :'operator', 2),
 ----------------------------------------------------------------------------
 -- Fixtures (as the owner)
 ----------------------------------------------------------------------------
-CREATE TEMP TABLE fx (k text PRIMARY KEY, v text NOT NULL);
-GRANT SELECT ON fx TO PUBLIC;
-CREATE FUNCTION pg_temp.fx(key text) RETURNS text
-LANGUAGE sql STABLE AS $$ SELECT v FROM fx WHERE k = key $$;
-CREATE FUNCTION pg_temp.subst(q text) RETURNS text
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    r record;
-BEGIN
-    FOR r IN SELECT k, v FROM fx ORDER BY length(k) DESC LOOP
-        q := replace(q, '@' || r.k || '@', r.v);
-    END LOOP;
-    IF q ~ '@[A-Za-z0-9_]+@' THEN
-        RAISE EXCEPTION 'unknown fixture in %', q;
-    END IF;
-    RETURN q;
-END $$;
-
-DO $fixtures$
-DECLARE
-    p bigint[];
-    id bigint;
-    task uuid;
-BEGIN
-    WITH ins AS (
-        INSERT INTO tourney.players (name, rating)
-        SELECT format('perm player %s', g), 2000 - 10 * g FROM generate_series(1, 12) g
-        RETURNING player_id)
-    SELECT array_agg(player_id ORDER BY player_id) INTO p FROM ins;
-    FOR i IN 1 .. 12 LOOP
-        INSERT INTO fx VALUES ('p' || i, p[i]::text);
-    END LOOP;
-    INSERT INTO tourney.campuses (name) VALUES ('perm campus') RETURNING campus_id INTO id;
-    INSERT INTO fx VALUES ('c1', id::text);
-    -- a draft with players
-    id := tourney.create_tournament('perm D', 'knockout');
-    PERFORM tourney.enroll(id, p[1:4]);
-    INSERT INTO fx VALUES ('D', id::text);
-    -- in progress, one result
-    id := tourney.create_tournament('perm P', 'knockout');
-    PERFORM tourney.enroll(id, p[1:4]);
-    task := tourney.generate_sessions(id, async => false);
-    INSERT INTO fx VALUES ('P', id::text), ('taskP', quote_literal(task) || '::uuid');
-    INSERT INTO fx SELECT k, session_id::text FROM tourney.sessions s,
-        (VALUES ('sP11', 1), ('sP12', 2)) v(k, m)
-        WHERE s.tournament_id = id AND s.stage = 'main' AND s.round = 1 AND s.match_number = v.m;
-    PERFORM tourney.submit_result(pg_temp.fx('sP11')::bigint, ARRAY[3, 1]);
-    -- every result, not ranked
-    id := tourney.create_tournament('perm Q', 'knockout');
-    PERFORM tourney.enroll(id, p[5:8]);
-    PERFORM tourney.generate_sessions(id, async => false);
-    PERFORM tourney.simulate_results(id);
-    INSERT INTO fx VALUES ('Q', id::text);
-    -- ranked
-    id := tourney.create_tournament('perm K', 'knockout');
-    PERFORM tourney.enroll(id, p[9:10]);
-    PERFORM tourney.generate_sessions(id, async => false);
-    PERFORM tourney.simulate_results(id);
-    PERFORM tourney.calculate_rankings(id);
-    INSERT INTO fx VALUES ('K', id::text);
-END $fixtures$;
+-- p1..p12, c1, and the knockouts D (draft), P (one result: sP11; sP12
+-- open; taskP), Q (every result) and K (ranked)
+SELECT test_support.state_fixtures('perm') \g /dev/null
 
 ----------------------------------------------------------------------------
 -- 1. The permission matrix
@@ -214,30 +156,18 @@ LANGUAGE plpgsql AS $$
 DECLARE
     c record;
     q text;
-    got text;
-    message text;
+    o test_support.outcome;
     me text := current_user;
 BEGIN
     SELECT * INTO c FROM cases WHERE n = case_no;
-    q := pg_temp.subst(c.call);
-    BEGIN
-        EXECUTE format('SET LOCAL ROLE %I', c.rolname);
-        EXECUTE q;
-        RAISE SQLSTATE 'TZ0OK';
-    EXCEPTION WHEN OTHERS THEN
-        got := SQLSTATE;
-        message := SQLERRM;
-    END;
-    IF got = 'TZ0OK' THEN
-        got := 'ok';
-        message := NULL;
-    END IF;
-    RETURN NEXT ok(got = c.expect AND current_user = me,
+    q := test_support.subst(c.call);
+    o := test_support.capture(format('SET LOCAL ROLE %I; %s', c.rolname, q), rollback => true);
+    RETURN NEXT ok(o.sqlstate = c.expect AND current_user = me,
                    format('%s as %s: %s', c.what, c.role_key,
                           CASE c.expect WHEN 'ok' THEN 'allowed' ELSE 'refused with 42501' END));
-    IF got <> c.expect OR current_user <> me THEN
+    IF o.sqlstate <> c.expect OR current_user <> me THEN
         RETURN NEXT diag(format(E'    %s\n    got %s: %s (current_user %s)',
-                                q, got, message, current_user));
+                                q, o.sqlstate, o.message, current_user));
     END IF;
 END $$;
 
@@ -290,27 +220,30 @@ DECLARE
     id bigint;
 BEGIN
     id := tourney.create_tournament('perm E', 'knockout');
-    PERFORM tourney.enroll(id, ARRAY[pg_temp.fx('p1'), pg_temp.fx('p2'), pg_temp.fx('p3'),
-                                     pg_temp.fx('p4')]::bigint[]);
-    INSERT INTO fx VALUES ('E', id::text);
-    INSERT INTO fx VALUES ('E2', tourney.create_tournament('perm E2', 'knockout')::text);
+    PERFORM tourney.enroll(id, ARRAY(SELECT test_support.id('p' || i) FROM generate_series(1, 4) i));
+    INSERT INTO test_support.fixtures (key, id) VALUES
+        ('E', id), ('E2', tourney.create_tournament('perm E2', 'knockout'));
 END $fixtures$;
 
 CREATE TEMP TABLE evil_calls (step int PRIMARY KEY, k text NOT NULL, q text NOT NULL);
 CREATE TEMP TABLE evil_results (k text PRIMARY KEY, r text);
 GRANT SELECT ON evil_calls TO PUBLIC;
 GRANT INSERT ON evil_results TO PUBLIC;
-CREATE FUNCTION pg_temp.sqlstate_of(q text) RETURNS text
+-- The hostile caller's steps first .. last, in order, each in a statement
+-- of its own, with the SQLSTATE each ends with (test_support.sqlstate_of
+-- does not set search_path: the steps run with the caller's).
+CREATE PROCEDURE pg_temp.run_steps(first int, last int)
 LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
 BEGIN
-    EXECUTE q;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
+    FOR r IN SELECT c.k, c.q FROM pg_temp.evil_calls c WHERE c.step BETWEEN first AND last ORDER BY c.step LOOP
+        INSERT INTO pg_temp.evil_results VALUES (r.k, test_support.sqlstate_of(r.q));
+    END LOOP;
 END $$;
 
 INSERT INTO evil_calls (step, k, q)
-SELECT step, k, pg_temp.subst(q) FROM (VALUES
+SELECT step, k, test_support.subst(q) FROM (VALUES
     (1, 'standings P', $$SELECT * FROM tourney.standings(@P@)$$),
     (2, 'enroll unknown player', $$SELECT tourney.enroll(@E2@, ARRAY[9223372036854775807]::bigint[])$$),
     (3, 'enroll one player', $$SELECT tourney.enroll(@E2@, ARRAY[@p7@]::bigint[])$$),
@@ -329,9 +262,13 @@ SELECT step, k, pg_temp.subst(q) FROM (VALUES
 CREATE TEMP TABLE others_before AS
 SELECT tournament_id, count(*) AS sessions, count(*) FILTER (WHERE result_submitted) AS results,
        md5(string_agg(s::text, ',' ORDER BY s::text)) AS hash
-FROM tourney.sessions s WHERE tournament_id <> pg_temp.fx('E')::bigint GROUP BY tournament_id;
+FROM tourney.sessions s WHERE tournament_id <> test_support.id('E') GROUP BY tournament_id;
 CREATE TEMP TABLE enrollments_before AS
 SELECT tournament_id, count(*) AS n FROM tourney.enrollments GROUP BY tournament_id;
+-- every row of the tournaments the steps do not name (all but E and E2)
+CREATE TEMP TABLE untouched_before AS
+SELECT tournament_id, test_support.fingerprint(tournament_id) AS fingerprint FROM tourney.tournaments
+WHERE tournament_id NOT IN (test_support.id('E'), test_support.id('E2'));
 
 SET ROLE :"evil";
 CREATE FUNCTION evil.now() RETURNS timestamptz
@@ -356,19 +293,7 @@ INSERT INTO pg_temp.evil_results VALUES
     ('sanity =', (1::bigint = 2::bigint)::text),
     ('sanity = uuid', ('00000000-0000-0000-0000-000000000000'::uuid = gen_random_uuid())::text),
     ('sanity unnest', (SELECT count(*) FROM unnest(ARRAY[7]::bigint[]))::text);
-INSERT INTO pg_temp.evil_results SELECT k, pg_temp.sqlstate_of(q) FROM pg_temp.evil_calls WHERE step = 1;
-INSERT INTO pg_temp.evil_results SELECT k, pg_temp.sqlstate_of(q) FROM pg_temp.evil_calls WHERE step = 2;
-INSERT INTO pg_temp.evil_results SELECT k, pg_temp.sqlstate_of(q) FROM pg_temp.evil_calls WHERE step = 3;
-INSERT INTO pg_temp.evil_results SELECT k, pg_temp.sqlstate_of(q) FROM pg_temp.evil_calls WHERE step = 4;
-INSERT INTO pg_temp.evil_results SELECT k, pg_temp.sqlstate_of(q) FROM pg_temp.evil_calls WHERE step = 5;
-INSERT INTO pg_temp.evil_results SELECT k, pg_temp.sqlstate_of(q) FROM pg_temp.evil_calls WHERE step = 6;
-INSERT INTO pg_temp.evil_results SELECT k, pg_temp.sqlstate_of(q) FROM pg_temp.evil_calls WHERE step = 7;
-INSERT INTO pg_temp.evil_results SELECT k, pg_temp.sqlstate_of(q) FROM pg_temp.evil_calls WHERE step = 8;
-INSERT INTO pg_temp.evil_results SELECT k, pg_temp.sqlstate_of(q) FROM pg_temp.evil_calls WHERE step = 9;
-INSERT INTO pg_temp.evil_results SELECT k, pg_temp.sqlstate_of(q) FROM pg_temp.evil_calls WHERE step = 10;
-INSERT INTO pg_temp.evil_results SELECT k, pg_temp.sqlstate_of(q) FROM pg_temp.evil_calls WHERE step = 11;
-INSERT INTO pg_temp.evil_results SELECT k, pg_temp.sqlstate_of(q) FROM pg_temp.evil_calls WHERE step = 12;
-INSERT INTO pg_temp.evil_results SELECT k, pg_temp.sqlstate_of(q) FROM pg_temp.evil_calls WHERE step = 13;
+CALL pg_temp.run_steps(1, 13);
 RESET search_path;
 RESET ROLE;
 
@@ -385,22 +310,22 @@ SELECT is(pg_temp.evil('enroll one player'), 'ok', 'enrolling one player works')
 SELECT is((SELECT array_agg(tournament_id ORDER BY tournament_id) FROM (
                SELECT tournament_id FROM tourney.enrollments GROUP BY tournament_id
                EXCEPT SELECT tournament_id FROM enrollments_before) x),
-          ARRAY[pg_temp.fx('E2')::bigint], 'and it enrolled into that tournament only');
-SELECT is((SELECT array_agg(player_id) FROM tourney.enrollments WHERE tournament_id = pg_temp.fx('E2')::bigint),
-          ARRAY[pg_temp.fx('p7')::bigint], 'exactly the one player given');
+          ARRAY[test_support.id('E2')], 'and it enrolled into that tournament only');
+SELECT is((SELECT array_agg(player_id) FROM tourney.enrollments WHERE tournament_id = test_support.id('E2')),
+          ARRAY[test_support.id('p7')], 'exactly the one player given');
 SELECT is((SELECT sum(n)::int FROM (SELECT count(*) AS n FROM tourney.enrollments GROUP BY tournament_id) x),
           (SELECT sum(n)::int + 1 FROM enrollments_before), 'no other enrolment appeared');
 SELECT is(pg_temp.evil('generate E'), 'ok', 'generate_sessions works');
-SELECT is((SELECT count(*)::int FROM tourney.sessions WHERE tournament_id = pg_temp.fx('E')::bigint), 4,
+SELECT is((SELECT count(*)::int FROM tourney.sessions WHERE tournament_id = test_support.id('E')), 4,
           'it wrote the right number of sessions (4 players: 3 + third place)');
 SELECT is((SELECT count(*)::int FROM tourney.session_participants p JOIN tourney.sessions s USING (tournament_id, session_id)
-           WHERE s.tournament_id = pg_temp.fx('E')::bigint AND s.round = 1), 4,
+           WHERE s.tournament_id = test_support.id('E') AND s.round = 1), 4,
           'and the 4 round-1 participants');
-SELECT is((SELECT sessions_generated_at FROM tourney.tournaments WHERE tournament_id = pg_temp.fx('E')::bigint),
+SELECT is((SELECT sessions_generated_at FROM tourney.tournaments WHERE tournament_id = test_support.id('E')),
           now(), 'sessions_generated_at is the real now(), not the hostile one');
-SELECT is((SELECT requested_by::text FROM tourney.tasks WHERE tournament_id = pg_temp.fx('E')::bigint),
+SELECT is((SELECT requested_by::text FROM tourney.tasks WHERE tournament_id = test_support.id('E')),
           :'evil', 'the task records the hostile caller as requested_by');
-SELECT is((SELECT status::text FROM tourney.tasks WHERE tournament_id = pg_temp.fx('E')::bigint),
+SELECT is((SELECT status::text FROM tourney.tasks WHERE tournament_id = test_support.id('E')),
           'done', 'its task is done');
 SELECT is(pg_temp.evil('generation_status unknown'), 'P0002', 'generation_status of an unknown task is still P0002');
 SELECT is(pg_temp.evil('wait_for_task unknown'), 'P0002', 'wait_for_task of an unknown task is still P0002');
@@ -410,23 +335,26 @@ SELECT is(pg_temp.evil('generate unknown'), 'P0002', 'generate_sessions of an un
 SELECT is(pg_temp.evil('submit unknown session'), 'P0002', 'submit_result of an unknown session is still P0002');
 SELECT is(pg_temp.evil('submit E R1M1'), 'ok', 'submit_result works');
 SELECT is((SELECT array_agg(format('%s/%s/%s', round, match_number, (result_submitted_at = now())::text))
-           FROM tourney.sessions WHERE tournament_id = pg_temp.fx('E')::bigint AND result_submitted),
+           FROM tourney.sessions WHERE tournament_id = test_support.id('E') AND result_submitted),
           '{1/1/true}'::text[], 'exactly the session given got its result, stamped with the real now()');
 SELECT is((SELECT array_agg(format('%s:%s', p.score, p.placement) ORDER BY p.slot)
            FROM tourney.session_participants p JOIN tourney.sessions s USING (tournament_id, session_id)
-           WHERE s.tournament_id = pg_temp.fx('E')::bigint AND s.round = 1 AND s.match_number = 1),
+           WHERE s.tournament_id = test_support.id('E') AND s.round = 1 AND s.match_number = 1),
           '{3:1,1:2}'::text[], 'with the scores and placements given');
 SELECT is((SELECT count(*)::int FROM tourney.session_participants
-           WHERE tournament_id = pg_temp.fx('E')::bigint AND session_id = (
-               SELECT session_id FROM tourney.sessions WHERE tournament_id = pg_temp.fx('E')::bigint
+           WHERE tournament_id = test_support.id('E') AND session_id = (
+               SELECT session_id FROM tourney.sessions WHERE tournament_id = test_support.id('E')
                   AND stage = 'main' AND round = 2)), 1, 'and its winner moved on to the final');
 SELECT is((SELECT array_agg(format('%s/%s/%s/%s', s.tournament_id, s.sessions, s.results, s.hash) ORDER BY s.tournament_id)
            FROM (SELECT tournament_id, count(*) AS sessions, count(*) FILTER (WHERE result_submitted) AS results,
                         md5(string_agg(s::text, ',' ORDER BY s::text)) AS hash
-                 FROM tourney.sessions s WHERE tournament_id <> pg_temp.fx('E')::bigint
+                 FROM tourney.sessions s WHERE tournament_id <> test_support.id('E')
                  GROUP BY tournament_id) s),
           (SELECT array_agg(format('%s/%s/%s/%s', tournament_id, sessions, results, hash) ORDER BY tournament_id)
            FROM others_before), 'no session of another tournament changed');
+SELECT is((SELECT array_agg(u.tournament_id ORDER BY u.tournament_id) FROM untouched_before u
+           WHERE test_support.fingerprint(u.tournament_id) IS DISTINCT FROM u.fingerprint),
+          NULL, 'no row of a tournament the steps do not name changed (enrolments, sessions, results, rankings, tasks)');
 SELECT is(pg_temp.evil('create_tournament bad format'), '22023', 'a bad format is still 22023');
 SELECT is(pg_temp.evil('create_tournament'), 'ok', 'create_tournament works');
 SELECT is((SELECT created_at FROM tourney.tournaments WHERE name = 'perm evil made'), now(),
@@ -447,7 +375,7 @@ CREATE OPERATOR evil.* (LEFTARG = numeric, RIGHTARG = integer, FUNCTION = evil.t
 GRANT USAGE ON SCHEMA evil TO PUBLIC;
 RESET ROLE;
 INSERT INTO evil_calls (step, k, q)
-SELECT step, k, pg_temp.subst(q) FROM (VALUES
+SELECT step, k, test_support.subst(q) FROM (VALUES
     (21, 'sanity hostile minus', $$SELECT 1.5 - 1::bigint$$),
     (22, 'readonly standings Q', $$SELECT * FROM tourney.standings(@Q@)$$),
     (23, 'readonly standings P', $$SELECT * FROM tourney.standings(@P@)$$),
@@ -456,13 +384,10 @@ SELECT step, k, pg_temp.subst(q) FROM (VALUES
 SET ROLE :"readonly";
 SET search_path = evil, public;
 DISCARD PLANS;
-INSERT INTO pg_temp.evil_results SELECT k, pg_temp.sqlstate_of(q) FROM pg_temp.evil_calls WHERE step = 21;
-INSERT INTO pg_temp.evil_results SELECT k, pg_temp.sqlstate_of(q) FROM pg_temp.evil_calls WHERE step = 22;
-INSERT INTO pg_temp.evil_results SELECT k, pg_temp.sqlstate_of(q) FROM pg_temp.evil_calls WHERE step = 23;
-INSERT INTO pg_temp.evil_results SELECT k, pg_temp.sqlstate_of(q) FROM pg_temp.evil_calls WHERE step = 24;
+CALL pg_temp.run_steps(21, 24);
 RESET ROLE;
 SET ROLE :"app";
-INSERT INTO pg_temp.evil_results SELECT k, pg_temp.sqlstate_of(q) FROM pg_temp.evil_calls WHERE step = 25;
+CALL pg_temp.run_steps(25, 25);
 RESET search_path;
 RESET ROLE;
 
@@ -474,7 +399,7 @@ SELECT is(pg_temp.evil('readonly standings P'), 'ok',
           'standings (knockout, partly played) does not run the hostile operators');
 SELECT is(pg_temp.evil('readonly generation_status'), 'ok', 'generation_status does not either');
 SELECT is(pg_temp.evil('app calculate_rankings Q'), 'ok', 'calculate_rankings does not either');
-SELECT is((SELECT count(*)::int FROM tourney.rankings WHERE tournament_id = pg_temp.fx('Q')::bigint), 4,
+SELECT is((SELECT count(*)::int FROM tourney.rankings WHERE tournament_id = test_support.id('Q')), 4,
           'and it wrote the 4 rankings');
 
 SELECT * FROM finish();

@@ -9,18 +9,8 @@
 BEGIN;
 SELECT plan(66);
 
-CREATE TEMP TABLE v (k text PRIMARY KEY, id bigint, ids bigint[]);
-
-CREATE FUNCTION pg_temp.id(key text) RETURNS bigint
-LANGUAGE sql STABLE AS $$ SELECT id FROM v WHERE k = key $$;
 CREATE FUNCTION pg_temp.p(i int) RETURNS bigint
-LANGUAGE sql STABLE AS $$ SELECT ids[i] FROM v WHERE k = 'p' $$;
--- session of tournament t by its place in the bracket
-CREATE FUNCTION pg_temp.sid(t bigint, st text, rnd int, m int) RETURNS bigint
-LANGUAGE sql STABLE AS $$
-    SELECT session_id FROM tourney.sessions
-    WHERE tournament_id = t AND stage = st AND round = rnd AND match_number = m
-$$;
+LANGUAGE sql STABLE AS $$ SELECT (test_support.ids('p'))[i] $$;
 -- "slot:player" of a session, in slot order
 CREATE FUNCTION pg_temp.slots(s bigint) RETURNS text[]
 LANGUAGE sql STABLE AS $$
@@ -33,92 +23,78 @@ LANGUAGE sql STABLE AS $$
     SELECT array_agg(format('%s:%s:%s', player_id, score, placement) ORDER BY slot)
     FROM tourney.session_participants WHERE session_id = s
 $$;
-CREATE FUNCTION pg_temp.hint_of(q text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    h text;
-BEGIN
-    EXECUTE q;
-    RETURN '(no error)';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS h = PG_EXCEPTION_HINT;
-    RETURN h;
-END $$;
 
-WITH ins AS (
-    INSERT INTO tourney.players (name, rating)
-    SELECT format('res-%s', g), 1500 FROM generate_series(1, 4) g
-    RETURNING player_id)
-INSERT INTO v SELECT 'p', NULL, array_agg(player_id ORDER BY player_id) FROM ins;
+INSERT INTO test_support.fixtures (key, ids) VALUES ('p', test_support.players(4, 'res'));
 
 -- 4 players seeded 1..4 = p(1)..p(4): semi 1 is p1-p4, semi 2 is p2-p3
-INSERT INTO v VALUES ('t', tourney.create_tournament('results 4', 'knockout'), NULL);
-SELECT is(tourney.enroll(pg_temp.id('t'), (SELECT ids FROM v WHERE k = 'p'), ARRAY[1, 2, 3, 4]), 4, 'enroll 4 seeded players');
-SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', pg_temp.id('t')), 'generate');
-INSERT INTO v SELECT 'semi1', pg_temp.sid(pg_temp.id('t'), 'main', 1, 1), NULL;
-INSERT INTO v SELECT 'semi2', pg_temp.sid(pg_temp.id('t'), 'main', 1, 2), NULL;
-INSERT INTO v SELECT 'final', pg_temp.sid(pg_temp.id('t'), 'main', 2, 1), NULL;
-INSERT INTO v SELECT 'third', pg_temp.sid(pg_temp.id('t'), 'third_place', 2, 1), NULL;
-SELECT is(pg_temp.slots(pg_temp.id('semi1')), ARRAY[format('1:%s', pg_temp.p(1)), format('2:%s', pg_temp.p(4))],
+INSERT INTO test_support.fixtures VALUES ('t', tourney.create_tournament('results 4', 'knockout'), NULL);
+SELECT is(tourney.enroll(test_support.id('t'), test_support.ids('p'), ARRAY[1, 2, 3, 4]), 4, 'enroll 4 seeded players');
+SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('t')), 'generate');
+INSERT INTO test_support.fixtures (key, id) VALUES
+    ('semi1', test_support.session_id(test_support.id('t'), 1, 1)),
+    ('semi2', test_support.session_id(test_support.id('t'), 1, 2)),
+    ('final', test_support.session_id(test_support.id('t'), 2, 1)),
+    ('third', test_support.session_id(test_support.id('t'), 'third_place', 2, 1));
+SELECT is(pg_temp.slots(test_support.id('semi1')), ARRAY[format('1:%s', pg_temp.p(1)), format('2:%s', pg_temp.p(4))],
           'semi-final 1: seed 1 (slot 1) against seed 4');
-SELECT is(pg_temp.slots(pg_temp.id('semi2')), ARRAY[format('1:%s', pg_temp.p(2)), format('2:%s', pg_temp.p(3))],
+SELECT is(pg_temp.slots(test_support.id('semi2')), ARRAY[format('1:%s', pg_temp.p(2)), format('2:%s', pg_temp.p(3))],
           'semi-final 2: seed 2 (slot 1) against seed 3');
 
 -- participants not known yet
-SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 0])', pg_temp.id('final')),
+SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 0])', test_support.id('final')),
                  '55000', NULL, 'result for the final before the semi-finals -> 55000');
-SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 0])', pg_temp.id('third')),
+SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 0])', test_support.id('third')),
                  '55000', NULL, 'result for the third-place match before the semi-finals -> 55000');
 
 -- first semi-final: seed 1 wins 3:1
-SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[3, 1])', pg_temp.id('semi1')), 'submit semi-final 1, 3:1');
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[3, 1])', test_support.id('semi1')), 'submit semi-final 1, 3:1');
 SELECT is((SELECT format('%s/%s/%s', result_submitted, result_submitted_at IS NOT NULL, winner_id)
-           FROM tourney.sessions WHERE session_id = pg_temp.id('semi1')),
+           FROM tourney.sessions WHERE session_id = test_support.id('semi1')),
           format('t/t/%s', pg_temp.p(1)), 'semi-final 1: submitted, time set, seed 1 the winner');
-SELECT is(pg_temp.result(pg_temp.id('semi1')),
+SELECT is(pg_temp.result(test_support.id('semi1')),
           ARRAY[format('%s:3:1', pg_temp.p(1)), format('%s:1:2', pg_temp.p(4))],
           'scores in slot order, placements 1 and 2');
-SELECT is(pg_temp.slots(pg_temp.id('final')), ARRAY[format('1:%s', pg_temp.p(1))],
+SELECT is(pg_temp.slots(test_support.id('final')), ARRAY[format('1:%s', pg_temp.p(1))],
           'the winner is in the final, slot 1');
-SELECT is(pg_temp.slots(pg_temp.id('third')), ARRAY[format('1:%s', pg_temp.p(4))],
+SELECT is(pg_temp.slots(test_support.id('third')), ARRAY[format('1:%s', pg_temp.p(4))],
           'the loser is in the third-place match, slot 1');
-SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 0])', pg_temp.id('final')),
+SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 0])', test_support.id('final')),
                  '55000', NULL, 'result for the final with one finalist known -> 55000');
 
 -- idempotency
-SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[3, 1])', pg_temp.id('semi1')),
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[3, 1])', test_support.id('semi1')),
                 'the identical result again is a no-op');
-SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[3.0, 1.00])', pg_temp.id('semi1')),
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[3.0, 1.00])', test_support.id('semi1')),
                 'the same numbers written differently (3.0, 1.00) are the identical result');
-SELECT is(pg_temp.slots(pg_temp.id('final')) || pg_temp.slots(pg_temp.id('third')),
+SELECT is(pg_temp.slots(test_support.id('final')) || pg_temp.slots(test_support.id('third')),
           ARRAY[format('1:%s', pg_temp.p(1)), format('1:%s', pg_temp.p(4))],
           'no-op re-sends did not advance anybody twice');
-SELECT is(pg_temp.result(pg_temp.id('semi1')),
+SELECT is(pg_temp.result(test_support.id('semi1')),
           ARRAY[format('%s:3:1', pg_temp.p(1)), format('%s:1:2', pg_temp.p(4))],
           'and did not change the result');
-SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 3])', pg_temp.id('semi1')),
+SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 3])', test_support.id('semi1')),
                  '55000', NULL, 'a different result (other winner) -> 55000');
-SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[4, 1])', pg_temp.id('semi1')),
+SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[4, 1])', test_support.id('semi1')),
                  '55000', NULL, 'a different result (same winner) -> 55000');
-SELECT matches(pg_temp.hint_of(format('SELECT tourney.submit_result(%s, ARRAY[1, 3])', pg_temp.id('semi1'))),
+SELECT matches(test_support.hint_of(format('SELECT tourney.submit_result(%s, ARRAY[1, 3])', test_support.id('semi1'))),
                'correct_result', 'the hint points to correct_result');
 
 -- bad results
-SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[2, 2])', pg_temp.id('semi2')),
+SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[2, 2])', test_support.id('semi2')),
                  '22023', NULL, 'a knockout draw -> 22023');
-SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[2])', pg_temp.id('semi2')),
+SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[2])', test_support.id('semi2')),
                  '22023', NULL, 'one score for two players -> 22023');
-SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[2, 1, 0])', pg_temp.id('semi2')),
+SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[2, 1, 0])', test_support.id('semi2')),
                  '22023', NULL, 'three scores for two players -> 22023');
-SELECT throws_ok(format('SELECT tourney.submit_result(%s, %L)', pg_temp.id('semi2'), '{}'),
+SELECT throws_ok(format('SELECT tourney.submit_result(%s, %L)', test_support.id('semi2'), '{}'),
                  '22023', NULL, 'no scores -> 22023');
-SELECT throws_ok(format('SELECT tourney.submit_result(%s, %L)', pg_temp.id('semi2'), '{NaN,1}'),
+SELECT throws_ok(format('SELECT tourney.submit_result(%s, %L)', test_support.id('semi2'), '{NaN,1}'),
                  '22023', NULL, 'a NaN score -> 22023');
-SELECT throws_ok(format('SELECT tourney.submit_result(%s, %L)', pg_temp.id('semi2'), '{{2,1}}'),
+SELECT throws_ok(format('SELECT tourney.submit_result(%s, %L)', test_support.id('semi2'), '{{2,1}}'),
                  '22023', NULL, 'a two-dimensional score array -> 22023');
-SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[2, NULL])', pg_temp.id('semi2')),
+SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[2, NULL])', test_support.id('semi2')),
                  '22004', NULL, 'a NULL score -> 22004');
-SELECT throws_ok(format('SELECT tourney.submit_result(%s, NULL)', pg_temp.id('semi2')),
+SELECT throws_ok(format('SELECT tourney.submit_result(%s, NULL)', test_support.id('semi2')),
                  '22004', NULL, 'NULL scores -> 22004');
 SELECT throws_ok('SELECT tourney.submit_result(NULL, ARRAY[2, 1])',
                  '22004', NULL, 'NULL session -> 22004');
@@ -126,81 +102,77 @@ SELECT throws_ok('SELECT tourney.submit_result(9223372036854775807, ARRAY[2, 1])
                  'P0002', NULL, 'unknown session -> P0002');
 SELECT throws_ok('SELECT tourney.submit_result(2147483647, ARRAY[2, 1])',
                  'P0002', NULL, 'unknown session 2^31-1 -> P0002');
-SELECT is((SELECT result_submitted FROM tourney.sessions WHERE session_id = pg_temp.id('semi2')), false,
+SELECT is((SELECT result_submitted FROM tourney.sessions WHERE session_id = test_support.id('semi2')), false,
           'semi-final 2 is still open');
 
 -- second semi-final: the lower seed wins from slot 2
-SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[0.25, 5.5])', pg_temp.id('semi2')),
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[0.25, 5.5])', test_support.id('semi2')),
                 'submit semi-final 2, 0.25:5.5');
-SELECT is((SELECT winner_id FROM tourney.sessions WHERE session_id = pg_temp.id('semi2')), pg_temp.p(3),
+SELECT is((SELECT winner_id FROM tourney.sessions WHERE session_id = test_support.id('semi2')), pg_temp.p(3),
           'slot 2 wins with the higher score');
-SELECT is(pg_temp.slots(pg_temp.id('final')), ARRAY[format('1:%s', pg_temp.p(1)), format('2:%s', pg_temp.p(3))],
+SELECT is(pg_temp.slots(test_support.id('final')), ARRAY[format('1:%s', pg_temp.p(1)), format('2:%s', pg_temp.p(3))],
           'final: winner of semi 1 in slot 1, winner of semi 2 in slot 2');
-SELECT is(pg_temp.slots(pg_temp.id('third')), ARRAY[format('1:%s', pg_temp.p(4)), format('2:%s', pg_temp.p(2))],
+SELECT is(pg_temp.slots(test_support.id('third')), ARRAY[format('1:%s', pg_temp.p(4)), format('2:%s', pg_temp.p(2))],
           'third place: loser of semi 1 in slot 1, loser of semi 2 in slot 2');
-SELECT is((SELECT count(*)::int FROM tourney.standings(pg_temp.id('t'))), 4, 'standings during the tournament: 4 rows');
-SELECT throws_ok(format('SELECT tourney.calculate_rankings(%s)', pg_temp.id('t')),
+SELECT is((SELECT count(*)::int FROM tourney.standings(test_support.id('t'))), 4, 'standings during the tournament: 4 rows');
+SELECT throws_ok(format('SELECT tourney.calculate_rankings(%s)', test_support.id('t')),
                  '55000', NULL, 'calculate_rankings with final and third place open -> 55000');
 
-SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 2])', pg_temp.id('final')), 'final 1:2');
-SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[7, 6])', pg_temp.id('third')), 'third place 7:6');
-SELECT is(tourney.simulate_results(pg_temp.id('t')), 0, 'simulate_results has nothing left to do');
-SELECT is(tourney.calculate_rankings(pg_temp.id('t')), 4, 'calculate_rankings returns 4');
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[1, 2])', test_support.id('final')), 'final 1:2');
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[7, 6])', test_support.id('third')), 'third place 7:6');
+SELECT is(tourney.simulate_results(test_support.id('t')), 0, 'simulate_results has nothing left to do');
+SELECT is(tourney.calculate_rankings(test_support.id('t')), 4, 'calculate_rankings returns 4');
 SELECT is((SELECT array_agg(format('%s:%s', u.i, r.rank) ORDER BY r.rank, u.i)
-           FROM unnest((SELECT ids FROM v WHERE k = 'p')) WITH ORDINALITY u(p, i)
-           JOIN tourney.rankings r ON r.tournament_id = pg_temp.id('t') AND r.player_id = u.p),
+           FROM unnest(test_support.ids('p')) WITH ORDINALITY u(p, i)
+           JOIN tourney.rankings r ON r.tournament_id = test_support.id('t') AND r.player_id = u.p),
           ARRAY['3:1', '1:2', '4:3', '2:4'],
           'ranks: final winner 1, final loser 2, third place winner 3, its loser 4');
 SELECT is((SELECT array_agg(format('%s:%s/%s/%s', u.i, r.points, r.wins, r.losses) ORDER BY u.i)
-           FROM unnest((SELECT ids FROM v WHERE k = 'p')) WITH ORDINALITY u(p, i)
-           JOIN tourney.rankings r ON r.tournament_id = pg_temp.id('t') AND r.player_id = u.p),
+           FROM unnest(test_support.ids('p')) WITH ORDINALITY u(p, i)
+           JOIN tourney.rankings r ON r.tournament_id = test_support.id('t') AND r.player_id = u.p),
           ARRAY['1:1/1/1', '2:0/0/2', '3:2/2/0', '4:1/1/1'],
           'points = wins, and losses, per player (third place match included)');
 SELECT is((SELECT array_agg(ARRAY[r.score_for, r.score_against] ORDER BY u.i)
-           FROM unnest((SELECT ids FROM v WHERE k = 'p')) WITH ORDINALITY u(p, i)
-           JOIN tourney.rankings r ON r.tournament_id = pg_temp.id('t') AND r.player_id = u.p),
+           FROM unnest(test_support.ids('p')) WITH ORDINALITY u(p, i)
+           JOIN tourney.rankings r ON r.tournament_id = test_support.id('t') AND r.player_id = u.p),
           '{{4,3},{6.25,12.5},{7.5,1.25},{8,9}}'::numeric[],
           'score_for and score_against are the sums of own and opponents'' scores');
-SELECT set_eq(format('SELECT player_id, rank FROM tourney.standings(%s)', pg_temp.id('t')),
-              format('SELECT player_id, rank FROM tourney.rankings WHERE tournament_id = %s', pg_temp.id('t')),
+SELECT set_eq(format('SELECT player_id, rank FROM tourney.standings(%s)', test_support.id('t')),
+              format('SELECT player_id, rank FROM tourney.rankings WHERE tournament_id = %s', test_support.id('t')),
               'standings agree with the rankings once every result is in');
-SELECT is(tourney.calculate_rankings(pg_temp.id('t')), 4, 'calculate_rankings can run again');
-SELECT is((SELECT count(*)::int FROM tourney.rankings WHERE tournament_id = pg_temp.id('t')), 4,
+SELECT is(tourney.calculate_rankings(test_support.id('t')), 4, 'calculate_rankings can run again');
+SELECT is((SELECT count(*)::int FROM tourney.rankings WHERE tournament_id = test_support.id('t')), 4,
           'and still writes one row per player');
 
 ----------------------------------------------------------------------------
 -- time_based knockout: the lower score wins
 ----------------------------------------------------------------------------
-INSERT INTO v VALUES ('time', tourney.create_tournament('results time', 'knockout', scoring_type => 'time_based'), NULL);
-SELECT is(tourney.enroll(pg_temp.id('time'), (SELECT ids[1:2] FROM v WHERE k = 'p')), 2, 'enroll 2 players');
-SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', pg_temp.id('time')), 'generate (time_based)');
+INSERT INTO test_support.fixtures VALUES ('time', tourney.create_tournament('results time', 'knockout', scoring_type => 'time_based'), NULL);
+SELECT is(tourney.enroll(test_support.id('time'), (test_support.ids('p'))[1:2]), 2, 'enroll 2 players');
+SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('time')), 'generate (time_based)');
 SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[12.5, 10.25])',
-                       pg_temp.sid(pg_temp.id('time'), 'main', 1, 1)),
+                       test_support.session_id(test_support.id('time'), 1, 1)),
                 'submit 12.5 s against 10.25 s');
-SELECT is((SELECT winner_id FROM tourney.sessions WHERE tournament_id = pg_temp.id('time')), pg_temp.p(2),
+SELECT is((SELECT winner_id FROM tourney.sessions WHERE tournament_id = test_support.id('time')), pg_temp.p(2),
           'time_based: the lower time wins');
-SELECT is(pg_temp.result(pg_temp.sid(pg_temp.id('time'), 'main', 1, 1)),
+SELECT is(pg_temp.result(test_support.session_id(test_support.id('time'), 1, 1)),
           ARRAY[format('%s:12.5:2', pg_temp.p(1)), format('%s:10.25:1', pg_temp.p(2))],
           'time_based placements');
 
 ----------------------------------------------------------------------------
 -- simulate_results completes a partly played bracket and keeps its results
 ----------------------------------------------------------------------------
-WITH ins AS (
-    INSERT INTO tourney.players (name, rating)
-    SELECT format('res8-%s', g), 2000 - 50 * g FROM generate_series(1, 8) g
-    RETURNING player_id)
-INSERT INTO v SELECT 'p8', NULL, array_agg(player_id ORDER BY player_id) FROM ins;
-INSERT INTO v VALUES ('t8', tourney.create_tournament('results 8', 'knockout'), NULL);
-SELECT is(tourney.enroll(pg_temp.id('t8'), (SELECT ids FROM v WHERE k = 'p8')), 8, 'enroll 8 players');
-SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', pg_temp.id('t8')), 'generate 8');
-SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[0, 1])', pg_temp.sid(pg_temp.id('t8'), 'main', 1, 1)),
+INSERT INTO test_support.fixtures (key, ids) VALUES ('p8', test_support.players(8, 'res8', '2000 - 50 * g'));
+INSERT INTO test_support.fixtures VALUES ('t8', tourney.create_tournament('results 8', 'knockout'), NULL);
+SELECT is(tourney.enroll(test_support.id('t8'), test_support.ids('p8')), 8, 'enroll 8 players');
+SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('t8')), 'generate 8');
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[0, 1])', test_support.session_id(test_support.id('t8'), 1, 1)),
                 'seed 8 beats seed 1 in match 1');
-SELECT is(tourney.simulate_results(pg_temp.id('t8'), 99), 7, 'simulate_results gives the 7 open sessions a result');
-SELECT is((SELECT winner_id FROM tourney.sessions WHERE session_id = pg_temp.sid(pg_temp.id('t8'), 'main', 1, 1)),
-          (SELECT ids[8] FROM v WHERE k = 'p8'), 'the submitted upset is kept');
+SELECT is(tourney.simulate_results(test_support.id('t8'), 99), 7, 'simulate_results gives the 7 open sessions a result');
+SELECT is((SELECT winner_id FROM tourney.sessions WHERE session_id = test_support.session_id(test_support.id('t8'), 1, 1)),
+          (test_support.ids('p8'))[8], 'the submitted upset is kept');
 SELECT is((SELECT count(*)::int FROM tourney.sessions
-           WHERE tournament_id = pg_temp.id('t8') AND result_submitted AND winner_id IS NOT NULL),
+           WHERE tournament_id = test_support.id('t8') AND result_submitted AND winner_id IS NOT NULL),
           8, 'all 8 sessions are decided');
 
 ----------------------------------------------------------------------------
@@ -208,29 +180,29 @@ SELECT is((SELECT count(*)::int FROM tourney.sessions
 -- compiled states of the tables' constraints (src/checks.c): each result
 -- is checked against the constraints of its moment.
 ----------------------------------------------------------------------------
-INSERT INTO v VALUES ('tc', tourney.create_tournament('results checks', 'knockout'), NULL);
-SELECT is(tourney.enroll(pg_temp.id('tc'), (SELECT ids FROM v WHERE k = 'p8')), 8, 'checks: enroll the 8 players');
-SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', pg_temp.id('tc')), 'checks: generate 8');
-SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[5000, 1])', pg_temp.sid(pg_temp.id('tc'), 'main', 1, 1)),
+INSERT INTO test_support.fixtures VALUES ('tc', tourney.create_tournament('results checks', 'knockout'), NULL);
+SELECT is(tourney.enroll(test_support.id('tc'), test_support.ids('p8')), 8, 'checks: enroll the 8 players');
+SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('tc')), 'checks: generate 8');
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[5000, 1])', test_support.session_id(test_support.id('tc'), 1, 1)),
                 'checks: a score of 5000 is accepted');
 -- one constraint more and one less: kept states of before would still
 -- count two constraints, the old ones
 ALTER TABLE tourney.session_participants ADD CONSTRAINT session_participants_zz_score_cap
     CHECK (score < 1000) NOT VALID;
 ALTER TABLE tourney.session_participants DROP CONSTRAINT session_participants_slot_check;
-SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[5000, 1])', pg_temp.sid(pg_temp.id('tc'), 'main', 1, 2)),
+SELECT throws_ok(format('SELECT tourney.submit_result(%s, ARRAY[5000, 1])', test_support.session_id(test_support.id('tc'), 1, 2)),
                  '23514', NULL, 'checks: a CHECK constraint added since is enforced at once (23514)');
 SELECT is((SELECT count(*)::int FROM tourney.session_participants
-           WHERE session_id = pg_temp.sid(pg_temp.id('tc'), 'main', 1, 2) AND score IS NOT NULL),
+           WHERE session_id = test_support.session_id(test_support.id('tc'), 1, 2) AND score IS NOT NULL),
           0, 'checks: the refused result wrote nothing');
-SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[999, 1])', pg_temp.sid(pg_temp.id('tc'), 'main', 1, 2)),
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[999, 1])', test_support.session_id(test_support.id('tc'), 1, 2)),
                 'checks: a score within the new constraint is accepted');
 ALTER TABLE tourney.session_participants DROP CONSTRAINT session_participants_zz_score_cap;
-SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[5000, 1])', pg_temp.sid(pg_temp.id('tc'), 'main', 1, 3)),
+SELECT lives_ok(format('SELECT tourney.submit_result(%s, ARRAY[5000, 1])', test_support.session_id(test_support.id('tc'), 1, 3)),
                 'checks: once the constraint is dropped, 5000 is accepted again');
 SELECT is((SELECT array_agg(p.score ORDER BY s.match_number)
            FROM tourney.session_participants p JOIN tourney.sessions s USING (tournament_id, session_id)
-           WHERE p.tournament_id = pg_temp.id('tc') AND s.round = 1 AND p.slot = 1 AND p.score IS NOT NULL),
+           WHERE p.tournament_id = test_support.id('tc') AND s.round = 1 AND p.slot = 1 AND p.score IS NOT NULL),
           ARRAY[5000, 999, 5000]::numeric[], 'checks: the three accepted scores are stored');
 
 SELECT * FROM finish();

@@ -15,8 +15,7 @@
 BEGIN;
 SELECT plan(8 * 3);
 
-INSERT INTO tourney.players (name, rating)
-SELECT format('tally %s', g), 1000 + (g * 7919) % 1000 FROM generate_series(1, 120) g;
+INSERT INTO test_support.fixtures (key, ids) VALUES ('p', test_support.players(120, 'tally', '1000 + (g * 7919) % 1000'));
 
 -- The ranking query as it was in SQL (rankings.c before tally.c).
 CREATE FUNCTION pg_temp.oracle(t bigint)
@@ -134,9 +133,8 @@ DECLARE
                                           number_of_rounds => rounds);
 BEGIN
     PERFORM tourney.enroll(t, ARRAY(
-        SELECT player_id FROM (SELECT player_id, row_number() OVER (ORDER BY player_id) AS i
-                               FROM tourney.players WHERE name LIKE 'tally %') x
-        WHERE (i - 1) % spread = 0 ORDER BY player_id LIMIT players));
+        SELECT p FROM unnest(test_support.ids('p')) WITH ORDINALITY u(p, i)
+        WHERE (i - 1) % spread = 0 ORDER BY p LIMIT players));
     PERFORM tourney.generate_sessions(t, async => false);
     PERFORM pg_temp.submit_some(t, 40);
     PERFORM pg_temp.submit_some(t, 40);

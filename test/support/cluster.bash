@@ -1,7 +1,10 @@
-# Helpers of the test scripts that restart the throwaway cluster or change
-# its configuration (test/zz_*.sh).  Sourced after async_lib.bash.  The
-# caller registers restore_cluster with at_exit: at exit, nothing is
-# preloaded and the server runs.
+# test/support/cluster.bash: for the scripts that restart the throwaway
+# cluster or change its configuration (test/cluster/async_restart.sh,
+# test/cluster/worker_pool.sh; test/schedule runs them last).  Sourced after
+# tap.bash.  The caller registers restore_cluster with at_exit: at exit,
+# nothing is preloaded and the server runs.
+#   server_up [SECS]; preload_set; preload_remove; ctl stop [MODE] | start |
+#   restart; restore_cluster
 
 : "${PGVERSION:=15}"
 CLUSTER=(regress)
@@ -31,7 +34,7 @@ PGBIN=/usr/lib/postgresql/$PGVERSION/bin
 read -r DATADIR CONFFILE <<<"$(q "SELECT current_setting('data_directory') || ' ' || current_setting('config_file')")"
 LOGFILE=$(pg_lsclusters -h 2>/dev/null | awk -v v="$PGVERSION" -v c="${CLUSTER[0]}" -v p="$PGPORT" \
 	'$1 == v && $2 == c && $3 == p { print $7; exit }')
-[[ -n $LOGFILE ]] || LOGFILE=$DATADIR/zz_async_restart.log
+[[ -n $LOGFILE ]] || LOGFILE=$DATADIR/tourney_cluster_test.log
 ctl() {
 	local rc args
 	case $1 in
