@@ -38,9 +38,9 @@ endif
 # test/support/helpers.sql (pg_isolation_regress --use-existing uses it as is).
 .PHONY: isolation-db
 isolation-db:
-	@PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -d postgres \
+	@PGOPTIONS='-c client_min_messages=warning -c statement_timeout=120s' psql -X -q -v ON_ERROR_STOP=1 -d postgres \
 		-c 'DROP DATABASE IF EXISTS $(ISOLATION_TESTDB) WITH (FORCE)' -c 'CREATE DATABASE $(ISOLATION_TESTDB)'
-	@PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -d $(ISOLATION_TESTDB) \
+	@PGOPTIONS='-c client_min_messages=warning -c statement_timeout=120s' psql -X -q -v ON_ERROR_STOP=1 -d $(ISOLATION_TESTDB) \
 		-c 'CREATE EXTENSION tourney' -f test/support/helpers.sql
 
 .PHONY: deps demo test bench test-soak test-valgrind
