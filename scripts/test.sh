@@ -1,39 +1,115 @@
 #!/usr/bin/env bash
-# Run every tourney test against the running cluster (use via
-# scripts/with-cluster.sh, which exports PGHOST/PGPORT/PGUSER/PGPASSWORD):
-#   1. pg_regress: sql/<name>.sql vs expected/<name>.out (make installcheck)
-#   2. pgTAP: test/*.sql with pg_prove, in database tourney_tap, where
-#      CREATE EXTENSION pgtap; CREATE EXTENSION tourney; have been run
-#   3. executable test/*.sh scripts printing TAP (multi-connection tests),
-#      each with PGDATABASE set to a fresh database of its own that has
-#      pgtap and tourney installed. The scripts may also use PGVERSION,
-#      PG_CLUSTER_CONF_ROOT (pg_ctlcluster "$PGVERSION" regress restart,
-#      pg_conftool ...) and TOURNEY_ROOT (the repository root).
+# Run every tourney test listed in test/schedule, in its order, against the
+# running cluster (use via scripts/with-cluster.sh, which exports
+# PGHOST/PGPORT/PGUSER/PGPASSWORD).  test/schedule says what a line is:
+#   sql/NAME.sql     pg_regress (make installcheck ISOLATION=): test/sql/NAME.sql
+#                    against test/expected/NAME.out; one test each
+#   specs/NAME.spec  isolation (make installcheck REGRESS=): test/specs/NAME.spec
+#                    against test/expected/NAME.out; each permutation is a test
+#                    (a failed spec counts its permutations whose output differs)
+#   DIR/NAME.sql     pgTAP, with pg_prove in database tourney_tap
+#   DIR/NAME.sh      executable script printing TAP, with prove, PGDATABASE set
+#                    to a fresh database of its own (tourney_sh_DIR_NAME).  The
+#                    scripts may also use PGVERSION, PG_CLUSTER_CONF_ROOT
+#                    (pg_ctlcluster "$PGVERSION" regress restart, pg_conftool
+#                    ...) and TOURNEY_ROOT (the repository root).
+# Consecutive lines of one kind run as one batch.  Every database the tests
+# use has pgtap, tourney and test/support/helpers.sql (schema test_support).
+# A file of a test kind that the schedule does not list, a listed file that
+# is missing (or a script that is not executable) and a line listed twice are
+# failures too.  A test file that dies counts its missing assertions, at
+# least one, as failures.
 # Last line: "N passed, M failed"; exit status 1 when anything failed.
 #
-# Environment: TOURNEY_TEST_TIMEOUT  seconds per phase (default 1800).
+#   scripts/test.sh                run everything
+#   scripts/test.sh --list KIND    print the schedule's tests of one kind
+#                                  (regress, isolation, pgtap, script), in
+#                                  order, as paths from the repository root
+#   scripts/test.sh --check        only check the schedule against the tree
+#
+# Environment: TOURNEY_TEST_TIMEOUT  seconds per batch (default 1800).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 export TOURNEY_ROOT=$root
-timeout_s=${TOURNEY_TEST_TIMEOUT:-1800}
+schedule=test/schedule
 
+# kind_of PATH (below test/): regress, isolation, pgtap, script or "".
+kind_of() {
+    case $1 in
+    support/*) echo "" ;;
+    sql/*.sql) echo regress ;;
+    specs/*.spec) echo isolation ;;
+    *.sql) echo pgtap ;;
+    *.sh) echo script ;;
+    *) echo "" ;;
+    esac
+}
+
+# The schedule's lines (paths below test/), comments and blanks dropped.
+mapfile -t listed < <(sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "$schedule" | grep -v '^$')
+
+if [[ ${1:-} == --list ]]; then
+    for t in "${listed[@]}"; do
+        [[ $(kind_of "$t") == "${2:?--list needs a kind}" ]] && echo "test/$t"
+    done
+    exit 0
+fi
+
+timeout_s=${TOURNEY_TEST_TIMEOUT:-1800}
 PSQL=(psql -X -q -v ON_ERROR_STOP=1)
 log_dir=$(mktemp -d -t tourney-test.XXXXXX)
 trap 'rm -rf "$log_dir"' EXIT
 
 passed=0
 failed=0
-ran_any=0
 
 section() { printf '\n=== %s ===\n' "$*"; }
 
-# fresh_db NAME: (re)create database NAME with pgtap and tourney installed.
+# --- the schedule against the tree --------------------------------------
+problems=()
+declare -A seen=()
+for t in "${listed[@]}"; do
+    if [[ -n ${seen[$t]:-} ]]; then
+        problems+=("listed twice: test/$t")
+    elif [[ -z $(kind_of "$t") ]]; then
+        problems+=("not a test (sql/*.sql, specs/*.spec, DIR/*.sql or *.sh): test/$t")
+    elif [[ ! -f test/$t ]]; then
+        problems+=("listed but missing: test/$t")
+    elif [[ $t == *.sh && ! -x test/$t ]]; then
+        problems+=("listed but not executable: test/$t")
+    fi
+    seen[$t]=1
+done
+while IFS= read -r f; do
+    [[ -n ${seen[${f#test/}]:-} ]] || problems+=("not in $schedule: $f")
+done < <(find test -path test/support -prune -o -type f \( -name '*.sql' -o -name '*.spec' -o -name '*.sh' \) -print | sort)
+# an expected output belongs to a listed pg_regress test or spec
+for f in test/expected/*.out; do
+    [[ -e $f ]] || continue
+    n=$(basename "$f" .out)
+    [[ -n ${seen[sql/$n.sql]:-} || -n ${seen[specs/$n.spec]:-} ]] ||
+        problems+=("expected output of no listed test: $f")
+done
+((${#listed[@]})) || problems+=("$schedule lists no test")
+if ((${#problems[@]})); then
+    section "schedule ($schedule): ${#problems[@]} problems, each a failure"
+    printf '!!! %s\n' "${problems[@]}"
+    failed=$((failed + ${#problems[@]}))
+fi
+if [[ ${1:-} == --check ]]; then
+    echo "$schedule: ${#listed[@]} tests listed, ${#problems[@]} problems"
+    ((${#problems[@]} == 0))
+    exit
+fi
+
+# fresh_db NAME: (re)create database NAME with pgtap, tourney and test_support.
 fresh_db() {
     PGOPTIONS='-c client_min_messages=warning' "${PSQL[@]}" -d postgres \
         -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" -c "CREATE DATABASE \"$1\""
-    "${PSQL[@]}" -d "$1" -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION tourney'
+    PGOPTIONS='-c client_min_messages=warning' "${PSQL[@]}" -d "$1" \
+        -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION tourney' -f test/support/helpers.sql
 }
 
 # count_harness LOG STATUS: read the summary of a prove/pg_prove run and add
@@ -80,13 +156,28 @@ count_harness() {
     fi
 }
 
-# --- 1. pg_regress -------------------------------------------------------
-mapfile -t regress < <(find sql -maxdepth 1 -name '*.sql' ! -name 'tourney--*' -printf '%f\n' | sort)
-if ((${#regress[@]})); then
-    ran_any=1
-    section "pg_regress (${#regress[@]} tests)"
+# show_diffs FILE: the first 200 lines of a pg_regress diff file.
+show_diffs() {
+    if [[ -s $1 ]]; then
+        echo "--- $1 (first 200 lines) ---"
+        head -n 200 "$1"
+        echo "--- end of $1 ---"
+    fi
+}
+
+# permutations FILE: the output of an isolation spec split at its
+# permutations, one line each (newlines as \1), in order.
+permutations() {
+    awk '/^starting permutation:/ { if (n++) printf "\n" } n { gsub(/\r/, ""); printf "%s\1", $0 } END { if (n) printf "\n" }' "$1"
+}
+
+# run_regress NAME...: pg_regress of test/sql/NAME.sql; one test each.
+run_regress() {
+    local status ok bad
+    section "pg_regress ($# tests)"
     set +e
-    timeout "$timeout_s" make --no-print-directory installcheck 2>&1 | tee "$log_dir/regress.log"
+    timeout "$timeout_s" make --no-print-directory installcheck ISOLATION= REGRESS="$*" 2>&1 |
+        tee "$log_dir/regress.log"
     status=${PIPESTATUS[0]}
     set -e
     ok=$(grep -Ec '\.\.\. ok|\.\.\. failed \(ignored\)' "$log_dir/regress.log" || true)
@@ -94,54 +185,121 @@ if ((${#regress[@]})); then
     passed=$((passed + ok))
     failed=$((failed + bad))
     if ((status != 0)); then
-        ((bad == 0)) && failed=$((failed + 1))
+        ((bad == 0)) && failed=$((failed + $#))
         echo "!!! pg_regress failed (exit status $status)"
-        if [[ -s regression.diffs ]]; then
-            echo "--- regression.diffs (first 200 lines) ---"
-            head -n 200 regression.diffs
-            echo "--- end of regression.diffs ---"
-        fi
+        show_diffs regression.diffs
     fi
-fi
+}
 
-# --- 2. pgTAP --------------------------------------------------------------
-mapfile -t tap_files < <(find test -maxdepth 1 -name '*.sql' | sort)
-if ((${#tap_files[@]})); then
-    ran_any=1
-    section "pgTAP (${#tap_files[@]} files, database tourney_tap)"
+# run_isolation NAME...: pg_isolation_regress of test/specs/NAME.spec; each
+# permutation of a spec that passes is a test passed; of one that fails,
+# the permutations whose output differs from the expected are failures.
+run_isolation() {
+    local status name n bad total=0 want got i
+    for name in "$@"; do
+        total=$((total + $(grep -c '^starting permutation:' "test/expected/$name.out" 2>/dev/null || true)))
+    done
+    section "isolation ($# specs, $total permutations)"
+    set +e
+    timeout "$timeout_s" make --no-print-directory installcheck REGRESS= ISOLATION="$*" 2>&1 |
+        tee "$log_dir/isolation.log"
+    status=${PIPESTATUS[0]}
+    set -e
+    for name in "$@"; do
+        n=$(grep -c '^starting permutation:' "test/expected/$name.out" 2>/dev/null || true)
+        ((n > 0)) || n=1
+        if grep -Eq "^test +$name +\.\.\. (ok|failed \(ignored\))" "$log_dir/isolation.log"; then
+            passed=$((passed + n))
+            continue
+        fi
+        # count the permutations that differ (a missing or cut-short output
+        # counts every permutation it lacks)
+        bad=0
+        mapfile -t want < <(permutations "test/expected/$name.out" 2>/dev/null)
+        if [[ -f output_iso/results/$name.out ]]; then
+            mapfile -t got < <(permutations "output_iso/results/$name.out")
+        else
+            got=()
+        fi
+        for ((i = 0; i < n; i++)); do
+            [[ ${want[i]:-} == "${got[i]:-}" && -n ${want[i]:-} ]] || bad=$((bad + 1))
+        done
+        ((bad > 0)) || bad=1
+        echo "!!! spec $name: $bad of $n permutations differ from test/expected/$name.out"
+        passed=$((passed + n - bad))
+        failed=$((failed + bad))
+    done
+    if ((status != 0)); then
+        echo "!!! pg_isolation_regress failed (exit status $status)"
+        show_diffs output_iso/regression.diffs
+    fi
+}
+
+# run_pgtap FILE...: the pgTAP files with pg_prove in database tourney_tap.
+run_pgtap() {
+    local status
+    section "pgTAP ($# files, database tourney_tap)"
     fresh_db tourney_tap
     set +e
-    timeout "$timeout_s" pg_prove --nocolor --failures --comments -d tourney_tap "${tap_files[@]}" 2>&1 \
-        | tee "$log_dir/pgtap.log"
+    timeout "$timeout_s" pg_prove --nocolor --failures --comments -d tourney_tap "$@" 2>&1 |
+        tee "$log_dir/pgtap.log"
     status=${PIPESTATUS[0]}
     set -e
     count_harness "$log_dir/pgtap.log" "$status"
     ((status == 0)) || echo "!!! pg_prove failed (exit status $status): see 'Test Summary Report' above"
-fi
+}
 
-# --- 3. TAP scripts ------------------------------------------------------
-mapfile -t scripts < <(find test test/upgrade -maxdepth 1 -name '*.sh' -perm -u+x | sort)
-for s in "${scripts[@]}"; do
-    ran_any=1
-    name=$(basename "$s" .sh)
-    db="tourney_sh_${name//[^A-Za-z0-9_]/_}"
+# run_script FILE: one TAP script in a fresh database named after its path.
+run_script() {
+    local s=$1 status t db
+    t=${s#test/}
+    db="tourney_sh_${t%.sh}"
+    db=${db//[^A-Za-z0-9_]/_}
     section "script $s (database $db)"
     fresh_db "$db"
     set +e
-    PGDATABASE=$db timeout "$timeout_s" prove --nocolor --failures --comments --exec '' "$s" 2>&1 \
-        | tee "$log_dir/script.log"
+    PGDATABASE=$db timeout "$timeout_s" prove --nocolor --failures --comments --exec '' "$s" 2>&1 |
+        tee "$log_dir/script.log"
     status=${PIPESTATUS[0]}
     set -e
     count_harness "$log_dir/script.log" "$status"
     ((status == 0)) || echo "!!! $s failed (exit status $status)"
+}
+
+# run_batch KIND ITEM...
+run_batch() {
+    local kind=$1 s
+    shift
+    (($#)) || return 0
+    case $kind in
+    regress) run_regress "$@" ;;
+    isolation) run_isolation "$@" ;;
+    pgtap) run_pgtap "$@" ;;
+    script) for s in "$@"; do run_script "$s"; done ;;
+    esac
+}
+
+# --- the tests, batch by batch --------------------------------------------
+batch_kind=
+batch=()
+for t in "${listed[@]}"; do
+    kind=$(kind_of "$t")
+    [[ -n $kind && -f test/$t ]] || continue
+    [[ $kind == script && ! -x test/$t ]] && continue
+    case $kind in
+    regress) item=$(basename "$t" .sql) ;;
+    isolation) item=$(basename "$t" .spec) ;;
+    *) item=test/$t ;;
+    esac
+    if [[ $kind != "$batch_kind" ]]; then
+        run_batch "$batch_kind" "${batch[@]}"
+        batch_kind=$kind
+        batch=()
+    fi
+    batch+=("$item")
 done
-non_exec=$(find test test/upgrade -maxdepth 1 -name '*.sh' ! -perm -u+x)
-[[ -z $non_exec ]] || echo "warning: not executable, skipped: $non_exec"
+run_batch "$batch_kind" "${batch[@]}"
 
 echo
-if ((!ran_any)); then
-    echo "no tests found (sql/*.sql, test/*.sql, test/*.sh)"
-    failed=$((failed + 1))
-fi
 echo "$passed passed, $failed failed"
 ((failed == 0))

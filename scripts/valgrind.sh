@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# make test-valgrind: the pg_regress and pgTAP suites (plus a short run
-# of background-worker generations and synchronous lifecycles) against a
+# make test-valgrind: the pg_regress, isolation and pgTAP tests of
+# test/schedule (plus a short run of background-worker generations and
+# synchronous lifecycles) against a
 # throwaway PostgreSQL 15 cluster whose server runs under valgrind memcheck.
 #
 # Fails when valgrind reports an error with tourney's code (tourney.so,
 # src/, include/) in its stack, when the server crashes, when a phase times
 # out or does not run, or when the background-worker run fails.  Reports
 # whose stack is PostgreSQL's own but whose memory came from tourney's code
-# are listed to inspect.  pgTAP or pg_regress assertions that fail under
+# are listed to inspect.  pgTAP, isolation or pg_regress assertions that fail under
 # valgrind are reported but do not fail the run (some tests hold timing
 # budgets that valgrind's 50x slowdown breaks) unless
 # TOURNEY_VALGRIND_STRICT=1.
@@ -36,10 +37,11 @@
 #
 # Environment:
 #   TOURNEY_VALGRIND_TIMEOUT  seconds per phase (default 3600)
-#   TOURNEY_VALGRIND_TESTS    pgTAP files to run (default: every test/*.sql
-#                             but those in TOURNEY_VALGRIND_SKIP)
+#   TOURNEY_VALGRIND_TESTS    pgTAP files to run (default: every pgTAP file
+#                             of test/schedule, in its order, but those in
+#                             TOURNEY_VALGRIND_SKIP)
 #   TOURNEY_VALGRIND_SKIP     pgTAP files left out (default
-#                             "test/knockout_structure.sql test/swiss.sql":
+#                             "test/formats/knockout_structure.sql test/formats/swiss.sql":
 #                             their checks are PL/pgSQL over large brackets
 #                             that take 15 min and more each under valgrind;
 #                             the same C code runs in the other files and in
@@ -77,7 +79,7 @@ EOF
 	chmod 755 "$vg/postgres-valgrind"
 	# pg_ctl on the data directory, not pg_ctlcluster: pg_ctlcluster judges
 	# whether "15/regress" runs by /var/run/postgresql/15-regress.pid, which
-	# every throwaway cluster of that name shares (see test/zz_async_restart.sh).
+	# every throwaway cluster of that name shares (see test/support/cluster.bash).
 	conffile=$("${PSQL[@]}" -A -t -d postgres -c "SHOW config_file")
 	ctl() {
 		runuser -u "$owner" -- /usr/lib/postgresql/$PG_VERSION/bin/pg_ctl -D "$datadir" -w -t 900 "$@"
@@ -104,30 +106,33 @@ EOF
 	: >"$vg/phases"
 	phase() { echo "$1 $2" >>"$vg/phases"; }
 
-	# 1. pg_regress
-	echo "=== pg_regress ==="
-	set +e
-	(cd "$root" && timeout "$timeout_s" make --no-print-directory installcheck \
-		REGRESS_OPTS="--load-extension=tourney --outputdir=$vg/regress")
-	rc=$?
-	set -e
-	phase pg_regress "$rc"
-	if ((rc != 0)); then
-		echo "valgrind: pg_regress failed (exit status $rc)"
-		[[ -s $vg/regress/regression.diffs ]] && head -n 100 "$vg/regress/regression.diffs"
-	fi
+	# 1. pg_regress and isolation (make installcheck, one kind at a time)
+	for kind in pg_regress isolation; do
+		echo "=== $kind ==="
+		if [[ $kind == pg_regress ]]; then only=(ISOLATION=); else only=(REGRESS=); fi
+		set +e
+		(cd "$root" && timeout "$timeout_s" make --no-print-directory installcheck "${only[@]}" \
+			EXTRA_REGRESS_OPTS="--outputdir=$vg/$kind")
+		rc=$?
+		set -e
+		phase "$kind" "$rc"
+		if ((rc != 0)); then
+			echo "valgrind: $kind failed (exit status $rc)"
+			[[ -s $vg/$kind/regression.diffs ]] && head -n 100 "$vg/$kind/regression.diffs"
+		fi
+	done
 
 	# 2. pgTAP
 	echo "=== pgTAP ==="
 	if [[ -n ${TOURNEY_VALGRIND_TESTS:-} ]]; then
 		read -r -a tap_files <<<"$TOURNEY_VALGRIND_TESTS"
 	else
-		mapfile -t tap_files < <(cd "$root" && find test -maxdepth 1 -name '*.sql' | sort |
-			grep -v -x -F -f <(tr ' ' '\n' <<<"${TOURNEY_VALGRIND_SKIP-test/knockout_structure.sql test/swiss.sql}"))
+		mapfile -t tap_files < <("$root/scripts/test.sh" --list pgtap |
+			grep -v -x -F -f <(tr ' ' '\n' <<<"${TOURNEY_VALGRIND_SKIP-test/formats/knockout_structure.sql test/formats/swiss.sql}"))
 	fi
 	echo "pgTAP files: ${tap_files[*]}"
 	"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS tourney_tap WITH (FORCE)" -c "CREATE DATABASE tourney_tap"
-	"${PSQL[@]}" -d tourney_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION tourney'
+	"${PSQL[@]}" -d tourney_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION tourney' -f "$root/test/support/helpers.sql"
 	set +e
 	(cd "$root" && timeout "$timeout_s" pg_prove --nocolor --failures --timer -d tourney_tap "${tap_files[@]}") \
 		2>&1 | tee "$vg/pgtap.log"
@@ -282,7 +287,7 @@ crashes=$(grep -E 'terminated by signal|exited with exit code ([2-9]|[1-9][0-9]+
 problems=()
 ((suite_status == 0)) || problems+=("the cluster or the inner script failed (exit status $suite_status)")
 [[ -z $crashes ]] || problems+=("the server crashed: $crashes")
-for p in pg_regress pgtap workers; do
+for p in pg_regress isolation pgtap workers; do
 	rc=$(awk -v p="$p" '$1 == p { print $2 }' "$vg/phases" 2>/dev/null || true)
 	case $rc in
 	0) ;;

@@ -2,12 +2,13 @@
 # The upgrade path from 0.1 (SPEC section 1, "Releases").  A database made
 # at 0.1, with the README's roles and grants and two tournaments in
 # progress, is updated with ALTER EXTENSION tourney UPDATE, and then:
-#   - its catalog, described by catalog.sql (tables, columns, types,
+#   - its catalog, described by support/catalog.sql (tables, columns, types,
 #     defaults, constraints, indexes, triggers, sequences, functions with
 #     their properties, views, COMMENTs, ACLs, pg_extension_config_dump,
 #     pg_init_privs, extension members), is exactly that of a fresh
 #     CREATE EXTENSION tourney given the same README grants;
-#   - the UPDATE itself dropped no grant of an object that still exists;
+#   - the UPDATE itself dropped no grant users gave: not of an object that
+#     still exists, nor of a function it replaced (compared by name);
 #   - its tournaments go on to completed: results by the application role,
 #     rankings and completion by the operator role; every README role can
 #     still do what it is given and no more, a role with no grants gets 42501;
@@ -17,19 +18,19 @@
 # Also: sql/tourney--0.1.sql is the frozen script of commit 586fc22, and a
 # fresh install runs it and then tourney--0.1--0.2.sql.
 #
-# The grants are the SQL block of README.md, section "Security and grants",
-# read at run time (role names get a suffix: roles are cluster-wide).  It
-# is run at 0.1, so it may name only 0.1 objects: when the README grants
-# something that 0.2 adds, grant it here after the UPDATE as the README's
-# upgrade steps tell users to.
+# The grants: at 0.1 those of the 0.1 README (support/grants-0.1.sql, the
+# SQL block of its section "Security and grants" at commit 586fc22); in
+# the fresh install, and again after the UPDATE as the README's upgrade
+# steps say, the block of today's README.md, read at run time.  Role names
+# get a suffix: roles are cluster-wide.
 #
 # Environment (scripts/test.sh): PGHOST/PGPORT/PGUSER (a superuser),
 # PGDATABASE (a fresh database, used only to name the databases made here),
 # TOURNEY_ROOT (the repository; default: two levels up).  Prints TAP.
 set -u -o pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../tap.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/tap.bash"
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../support" && pwd)
 root=${TOURNEY_ROOT:-$(cd "$here/../.." && pwd)}
 frozen_commit=586fc22
 # sha256 of `git show 586fc22:sql/tourney--0.1.sql`
@@ -59,10 +60,6 @@ as() {  # as ROLE DB PSQL-ARGS...: the same, logged in as ROLE
 }
 sqlstate() {  # sqlstate TEXT: the SQLSTATE of the first error in TEXT
 	[[ $1 =~ ERROR:\ +([0-9A-Z]{5}): ]] && echo "${BASH_REMATCH[1]}"
-}
-skip() {
-	T_RUN=$((T_RUN + 1))
-	echo "ok $T_RUN - $1 # SKIP $2"
 }
 describe() {  # describe DB FILE: the catalog description of DB into FILE
 	q "$1" -f "$here/catalog.sql" >"$2" 2>"$tmp/describe.err" || diag "$(cat "$tmp/describe.err")"
@@ -95,9 +92,9 @@ cleanup() {
 	done
 	rm -rf "$tmp"
 }
-trap cleanup EXIT
+at_exit cleanup
 
-plan 35
+plan 36
 
 # --- the frozen 0.1 script and the install path -------------------------------
 sharedir=$("${PG_CONFIG:-pg_config}" --sharedir)/extension
@@ -125,20 +122,21 @@ is "$(q "$db_old" -c "CREATE EXTENSION tourney VERSION '0.1'" \
 	-c "SELECT extversion FROM pg_extension WHERE extname = 'tourney'")" \
 	"0.1" "CREATE EXTENSION tourney VERSION '0.1' installs 0.1"
 
+suffixed() {  # the grants of a README block, for this run's roles
+	sed -E "s/\<tourney_(app|operator|readonly)\>/tourney_\1_$sfx/g; s/\<my_login_role\>/$app_login/g"
+}
+suffixed <"$here/grants-0.1.sql" >"$tmp/grants.sql"
 awk '/^## Security and grants/ { s = 1 } s && /^```sql/ { f = 1; next } f && /^```/ { exit } f' \
-	"$root/README.md" |
-	sed -E "s/\<tourney_(app|operator|readonly)\>/tourney_\1_$sfx/g; s/\<my_login_role\>/$app_login/g" \
-		>"$tmp/grants.sql"
-grep -v '^CREATE ROLE' "$tmp/grants.sql" >"$tmp/grants-no-roles.sql"
+	"$root/README.md" | suffixed | grep -v '^CREATE ROLE' >"$tmp/grants-no-roles.sql"
 q postgres -c "CREATE ROLE \"$app_login\" LOGIN PASSWORD '$pw'" \
 	-c "CREATE ROLE \"$op_login\" LOGIN PASSWORD '$pw'" \
 	-c "CREATE ROLE \"$ro_login\" LOGIN PASSWORD '$pw'" \
 	-c "CREATE ROLE \"$nobody\" LOGIN PASSWORD '$pw'" >/dev/null
 if grep -q "^GRANT EXECUTE ON FUNCTION" "$tmp/grants.sql" && q "$db_old" -f "$tmp/grants.sql" >/dev/null &&
 	q postgres -c "GRANT \"$operator\" TO \"$op_login\"" -c "GRANT \"$readonly\" TO \"$ro_login\"" >/dev/null; then
-	ok t "the README's grants ($(grep -c ';' "$tmp/grants.sql") statements) run at 0.1"
+	ok t "the 0.1 README's grants ($(grep -c ';' "$tmp/grants.sql") statements) run at 0.1"
 else
-	ok f "the README's grants ($(grep -c ';' "$tmp/grants.sql") statements) run at 0.1"
+	ok f "the 0.1 README's grants ($(grep -c ';' "$tmp/grants.sql") statements) run at 0.1"
 fi
 
 # As the application role: players, a knockout of 8 and a Swiss of 5 (one
@@ -186,9 +184,23 @@ else
 	ok f "the UPDATE keeps all ACL entries of the 0.1 objects"
 	diag "lost by the UPDATE:"$'\n'"$(cat "$tmp/acl-lost.txt")"
 fi
-# The README: GRANT SELECT ON ALL TABLES covers only the tables that exist
-# when it runs, so run it again after ALTER EXTENSION tourney UPDATE.
-grep '^GRANT SELECT ON ALL TABLES IN SCHEMA tourney' "$tmp/grants.sql" | q "$db_old" >/dev/null
+# A function that the UPDATE replaced (new arguments) is a new object: its
+# grants are compared by the function's name.
+by_name() {  # the function ACL entries of a description, arguments left out
+	grep -E '^acl function ' "$1" | sed -E 's/^(acl function [^(]*)\([^)]*\)/\1/' | sort -u
+}
+by_name "$tmp/at-0.1.txt" >"$tmp/fn-acl-before.txt"
+by_name "$tmp/updated.txt" >"$tmp/fn-acl-after.txt"
+comm -23 "$tmp/fn-acl-before.txt" "$tmp/fn-acl-after.txt" >"$tmp/fn-acl-lost.txt"
+if grep -q "tourney.create_tournament: $app=EXECUTE" "$tmp/fn-acl-before.txt" && [[ ! -s $tmp/fn-acl-lost.txt ]]; then
+	ok t "the UPDATE keeps the users' grants on every function by name, replaced ones included ($(wc -l <"$tmp/fn-acl-before.txt") entries)"
+else
+	ok f "the UPDATE keeps the users' grants on every function by name, replaced ones included"
+	diag "lost by the UPDATE:"$'\n'"$(cat "$tmp/fn-acl-lost.txt")"
+fi
+# The README's upgrade steps: run its grants again (they cover the tables
+# and functions that exist when they run).
+q "$db_old" -f "$tmp/grants-no-roles.sql" >/dev/null
 describe "$db_old" "$tmp/updated.txt"
 
 # --- the same catalog as a fresh install -----------------------------------

@@ -1,0 +1,282 @@
+-- Argument checks, state checks and their SQLSTATEs (SPEC §4), for
+-- create_tournament, enroll, generate_sessions, simulate_results,
+-- calculate_rankings, complete_tournament, standings and generation_status.
+-- submit_result's errors are in results.sql.
+\set ON_ERROR_STOP 1
+\set QUIET 1
+\pset format unaligned
+\pset tuples_only true
+\pset pager off
+
+BEGIN;
+SELECT plan(117);
+
+INSERT INTO test_support.fixtures (key, ids) VALUES ('p', test_support.players(8, 'err', '1500 + g'));
+INSERT INTO tourney.campuses (name, capacity) VALUES ('err campus', NULL);
+
+----------------------------------------------------------------------------
+-- create_tournament
+----------------------------------------------------------------------------
+SELECT throws_ok($$SELECT tourney.create_tournament(NULL, 'knockout')$$,
+                 '22004', NULL, 'create_tournament: NULL name -> 22004');
+SELECT throws_ok($$SELECT tourney.create_tournament('x', NULL)$$,
+                 '22004', NULL, 'create_tournament: NULL format -> 22004');
+SELECT throws_ok($$SELECT tourney.create_tournament('x', 'bracket')$$,
+                 '22023', NULL, 'create_tournament: unknown format -> 22023');
+SELECT throws_ok($$SELECT tourney.create_tournament('x', '')$$,
+                 '22023', NULL, 'create_tournament: empty format -> 22023');
+SELECT throws_ok($$SELECT tourney.create_tournament('x', 'knockout', scoring_type => 'goals')$$,
+                 '22023', NULL, 'create_tournament: unknown scoring_type -> 22023');
+SELECT throws_ok($$SELECT tourney.create_tournament('x', 'knockout', scoring_type => NULL)$$,
+                 '22004', NULL, 'create_tournament: NULL scoring_type -> 22004');
+SELECT throws_ok($$SELECT tourney.create_tournament('x', 'knockout', ranking_direction => 'sideways')$$,
+                 '22023', NULL, 'create_tournament: unknown ranking_direction -> 22023');
+SELECT throws_ok($$SELECT tourney.create_tournament('x', 'knockout', number_of_rounds => 3)$$,
+                 '22023', NULL, 'create_tournament: number_of_rounds given for knockout -> 22023');
+SELECT throws_ok($$SELECT tourney.create_tournament('x', 'individual_ranking', number_of_rounds => 0)$$,
+                 '22023', NULL, 'create_tournament: number_of_rounds 0 -> 22023');
+SELECT throws_ok($$SELECT tourney.create_tournament('x', 'individual_ranking', number_of_rounds => -1)$$,
+                 '22023', NULL, 'create_tournament: number_of_rounds -1 -> 22023');
+SELECT throws_ok($$SELECT tourney.create_tournament('x', 'round_robin', number_of_rounds => 3)$$,
+                 '22023', NULL, 'create_tournament: round_robin with 3 cycles -> 22023');
+SELECT throws_ok($$SELECT tourney.create_tournament('x', 'knockout', third_place_playoff => NULL)$$,
+                 '22004', NULL, 'create_tournament: NULL third_place_playoff -> 22004');
+SELECT throws_ok($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => NULL)$$,
+                 '22004', NULL, 'create_tournament: NULL campus_ids -> 22004');
+SELECT throws_ok($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => ARRAY[NULL]::bigint[])$$,
+                 '22004', NULL, 'create_tournament: NULL campus id -> 22004');
+SELECT throws_ok($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => ARRAY[9223372036854775807])$$,
+                 'P0002', NULL, 'create_tournament: unknown campus -> P0002');
+SELECT throws_ok(format('SELECT tourney.create_tournament(%L, %L, campus_ids => ARRAY[%s, -5])',
+                        'x', 'knockout', (SELECT campus_id FROM tourney.campuses WHERE name = 'err campus')),
+                 'P0002', NULL, 'create_tournament: one known and one unknown campus -> P0002');
+
+-- case-insensitive text arguments and defaults
+INSERT INTO test_support.fixtures VALUES ('ko', tourney.create_tournament('err ko', 'KNOCKOUT'), NULL);
+SELECT is((SELECT format('%s/%s/%s/%s/%s/%s/%s', format, scoring_type, ranking_direction,
+                         number_of_rounds, third_place_playoff, campus_ids, status)
+           FROM tourney.tournaments WHERE tournament_id = test_support.id('ko')),
+          'knockout/score_based/desc//t/{}/draft',
+          '''KNOCKOUT'' works; defaults score_based, desc, third place, no campuses, draft');
+SELECT is((SELECT (created_at IS NOT NULL AND sessions_generated_at IS NULL AND completed_at IS NULL)
+           FROM tourney.tournaments WHERE tournament_id = test_support.id('ko')),
+          true, 'created_at set, sessions_generated_at and completed_at not yet');
+INSERT INTO test_support.fixtures VALUES ('ir', tourney.create_tournament('err ir', 'Individual_Ranking',
+                                                      scoring_type => 'Time_Based',
+                                                      number_of_rounds => 2), NULL);
+SELECT is((SELECT format('%s/%s/%s/%s', format, scoring_type, ranking_direction, number_of_rounds)
+           FROM tourney.tournaments WHERE tournament_id = test_support.id('ir')),
+          'individual_ranking/time_based/asc/2',
+          '''Individual_Ranking'', ''Time_Based'' work; time_based defaults to asc');
+INSERT INTO test_support.fixtures VALUES ('dir', tourney.create_tournament('err dir', 'knockout', ranking_direction => 'ASC'), NULL);
+SELECT is((SELECT ranking_direction::text FROM tourney.tournaments WHERE tournament_id = test_support.id('dir')),
+          'asc', 'ranking_direction ''ASC'' works');
+SELECT lives_ok($$SELECT tourney.create_tournament('err rr', 'round_robin', number_of_rounds => 2)$$,
+                'round_robin with 2 cycles is accepted');
+
+----------------------------------------------------------------------------
+-- enroll
+----------------------------------------------------------------------------
+SELECT is(tourney.enroll(test_support.id('ko'), (test_support.ids('p'))[1:2], ARRAY[1, 2]), 2,
+          'enroll 2 seeded players returns 2');
+SELECT is(tourney.enroll(test_support.id('ko'), (test_support.ids('p'))[3:4]), 2,
+          'enroll 2 unseeded players returns 2');
+
+SELECT throws_ok(format('SELECT tourney.enroll(2147483647, ARRAY[%s])', (test_support.ids('p'))[5]),
+                 'P0002', NULL, 'enroll: unknown tournament -> P0002');
+SELECT throws_ok(format('SELECT tourney.enroll(NULL, ARRAY[%s])', (test_support.ids('p'))[5]),
+                 '22004', NULL, 'enroll: NULL tournament -> 22004');
+SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s, 9223372036854775807])', test_support.id('ko'), (test_support.ids('p'))[5]),
+                 'P0002', NULL, 'enroll: unknown player -> P0002');
+-- players are checked by merging them in id order: by id range when the
+-- ids are close together, by id list when they are far apart
+SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s, %s])', test_support.id('ko'), m, m + 1),
+                 'P0002', format('player %s does not exist', m + 1),
+                 'enroll: unknown player next to a known one (id range) -> P0002 naming it')
+FROM (SELECT max(player_id) AS m FROM tourney.players) x;
+SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[-9223372036854775808, 9223372036854775807])',
+                        test_support.id('ko')),
+                 'P0002', 'player -9223372036854775808 does not exist',
+                 'enroll: the smallest and largest bigint ids -> P0002');
+SELECT throws_ok(format('SELECT tourney.enroll(%s, NULL)', test_support.id('ko')),
+                 '22004', NULL, 'enroll: NULL player array -> 22004');
+SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s, NULL])', test_support.id('ko'), (test_support.ids('p'))[5]),
+                 '22004', NULL, 'enroll: NULL player id -> 22004');
+SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s, %s], ARRAY[3])', test_support.id('ko'),
+                        (test_support.ids('p'))[5], (test_support.ids('p'))[6]),
+                 '22023', NULL, 'enroll: fewer seeds than players -> 22023');
+SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s], ARRAY[3, 4])', test_support.id('ko'), (test_support.ids('p'))[5]),
+                 '22023', NULL, 'enroll: more seeds than players -> 22023');
+SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[[%s, %s]])', test_support.id('ko'),
+                        (test_support.ids('p'))[5], (test_support.ids('p'))[6]),
+                 '22023', NULL, 'enroll: a two-dimensional player array -> 22023');
+SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s], ARRAY[0])', test_support.id('ko'), (test_support.ids('p'))[5]),
+                 '22023', NULL, 'enroll: seed 0 -> 22023');
+SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s], ARRAY[-3])', test_support.id('ko'), (test_support.ids('p'))[5]),
+                 '22023', NULL, 'enroll: negative seed -> 22023');
+SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%2$s, %3$s, %2$s])', test_support.id('ko'),
+                        (test_support.ids('p'))[5], (test_support.ids('p'))[6]),
+                 '23505', NULL, 'enroll: a player twice in the array -> 23505');
+SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s, %s])', test_support.id('ko'),
+                        (test_support.ids('p'))[5], (test_support.ids('p'))[1]),
+                 '23505', NULL, 'enroll: an already enrolled player -> 23505');
+SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s, %s], ARRAY[7, 7])', test_support.id('ko'),
+                        (test_support.ids('p'))[5], (test_support.ids('p'))[6]),
+                 '23505', NULL, 'enroll: the same seed twice in the array -> 23505');
+SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s], ARRAY[2])', test_support.id('ko'), (test_support.ids('p'))[5]),
+                 '23505', NULL, 'enroll: a seed already taken -> 23505');
+SELECT is((SELECT array_agg(seed ORDER BY player_id) FROM tourney.enrollments WHERE tournament_id = test_support.id('ko')),
+          ARRAY[1, 2, NULL, NULL]::int[], 'seeds as given');
+SELECT matches(test_support.message_of('SELECT tourney.enroll(2147483646, ARRAY[1])'),
+               '2147483646', 'the unknown-tournament message names the tournament');
+SELECT matches(test_support.message_of(format('SELECT tourney.enroll(%s, ARRAY[9223372036854775806])', test_support.id('ko'))),
+               '9223372036854775806', 'the unknown-player message names the player');
+
+----------------------------------------------------------------------------
+-- phases before generation
+----------------------------------------------------------------------------
+SELECT throws_ok(format('SELECT tourney.simulate_results(%s)', test_support.id('ko')),
+                 '55000', NULL, 'simulate_results before generation -> 55000');
+SELECT throws_ok(format('SELECT tourney.calculate_rankings(%s)', test_support.id('ko')),
+                 '55000', NULL, 'calculate_rankings before generation -> 55000');
+SELECT throws_ok(format('SELECT tourney.complete_tournament(%s)', test_support.id('ko')),
+                 '55000', NULL, 'complete_tournament of a draft -> 55000');
+
+----------------------------------------------------------------------------
+-- generate_sessions
+----------------------------------------------------------------------------
+SELECT throws_ok('SELECT tourney.generate_sessions(2147483647, async => false)',
+                 'P0002', NULL, 'generate_sessions: unknown tournament -> P0002');
+SELECT throws_ok('SELECT tourney.generate_sessions(NULL, async => false)',
+                 '22004', NULL, 'generate_sessions: NULL tournament -> 22004');
+INSERT INTO test_support.fixtures VALUES ('ko0', tourney.create_tournament('err ko 0', 'knockout'), NULL);
+SELECT throws_ok(format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('ko0')),
+                 '55000', NULL, 'generate_sessions: knockout without players -> 55000');
+INSERT INTO test_support.fixtures VALUES ('ko1', tourney.create_tournament('err ko 1', 'knockout'), NULL);
+SELECT is(tourney.enroll(test_support.id('ko1'), (test_support.ids('p'))[1:1]), 1, 'enroll one player');
+SELECT throws_ok(format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('ko1')),
+                 '55000', NULL, 'generate_sessions: knockout with one player -> 55000');
+SELECT throws_ok(format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('ir')),
+                 '55000', NULL, 'generate_sessions: individual_ranking without players -> 55000');
+
+CREATE TEMP TABLE gen AS
+    SELECT tourney.generate_sessions(test_support.id('ko'), async => false) AS task_id;
+SELECT is((SELECT format('%s/%s', status, sessions_generated_at IS NOT NULL)
+           FROM tourney.tournaments WHERE tournament_id = test_support.id('ko')),
+          'in_progress/t', 'generate_sessions moves draft -> in_progress and sets sessions_generated_at');
+SELECT is((SELECT count(*)::int FROM tourney.sessions WHERE tournament_id = test_support.id('ko')), 4,
+          '4 players: 3 matches and a third-place match');
+SELECT is((SELECT array_agg(task_id) FROM tourney.tasks WHERE tournament_id = test_support.id('ko')),
+          (SELECT array_agg(task_id) FROM gen), 'one generation task, the one returned');
+
+SELECT throws_ok(format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('ko')),
+                 '55000', NULL, 'generate_sessions twice -> 55000');
+SELECT throws_like(format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('ko')),
+                   '%sessions already generated at%', 'the message says when the sessions were generated');
+SELECT throws_ok(format('SELECT tourney.generate_sessions(%s)', test_support.id('ko')),
+                 '55000', NULL, 'generate_sessions twice (async default) -> 55000');
+
+-- enrol after the start
+SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s])', test_support.id('ko'), (test_support.ids('p'))[5]),
+                 '55000', NULL, 'enroll after generation -> 55000');
+SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s])', test_support.id('ko'), (test_support.ids('p'))[1]),
+                 '55000', NULL, 'enroll of an already enrolled player after generation -> 55000');
+
+-- phases out of order after generation
+SELECT throws_ok(format('SELECT tourney.calculate_rankings(%s)', test_support.id('ko')),
+                 '55000', NULL, 'calculate_rankings before all results -> 55000');
+SELECT throws_ok(format('SELECT tourney.complete_tournament(%s)', test_support.id('ko')),
+                 '55000', NULL, 'complete_tournament before rankings -> 55000');
+SELECT is(tourney.simulate_results(test_support.id('ko')), 4, 'simulate_results');
+SELECT throws_ok(format('SELECT tourney.complete_tournament(%s)', test_support.id('ko')),
+                 '55000', NULL, 'complete_tournament with all results but no rankings -> 55000');
+SELECT is(tourney.calculate_rankings(test_support.id('ko')), 4, 'calculate_rankings');
+SELECT lives_ok(format('SELECT tourney.complete_tournament(%s)', test_support.id('ko')), 'complete_tournament');
+SELECT is((SELECT status::text FROM tourney.tournaments WHERE tournament_id = test_support.id('ko')),
+          'completed', 'completed');
+
+----------------------------------------------------------------------------
+-- unknown ids, NULLs, extreme ids: P0002 / 22004 / 22023, never a crash
+----------------------------------------------------------------------------
+SELECT throws_ok('SELECT tourney.simulate_results(2147483647)', 'P0002', NULL,
+                 'simulate_results: unknown tournament -> P0002');
+SELECT throws_ok('SELECT tourney.calculate_rankings(2147483647)', 'P0002', NULL,
+                 'calculate_rankings: unknown tournament -> P0002');
+SELECT throws_ok('SELECT tourney.complete_tournament(2147483647)', 'P0002', NULL,
+                 'complete_tournament: unknown tournament -> P0002');
+SELECT throws_ok('SELECT * FROM tourney.standings(2147483647)', 'P0002', NULL,
+                 'standings: unknown tournament -> P0002');
+SELECT throws_ok('SELECT tourney.simulate_results(NULL)', '22004', NULL,
+                 'simulate_results: NULL tournament -> 22004');
+SELECT throws_ok('SELECT tourney.calculate_rankings(NULL)', '22004', NULL,
+                 'calculate_rankings: NULL tournament -> 22004');
+SELECT throws_ok('SELECT tourney.complete_tournament(NULL)', '22004', NULL,
+                 'complete_tournament: NULL tournament -> 22004');
+SELECT throws_ok($$SELECT tourney.generation_status('00000000-0000-0000-0000-000000000000')$$,
+                 'P0002', NULL, 'generation_status: unknown task -> P0002');
+SELECT throws_ok($$SELECT tourney.generation_status(gen_random_uuid())$$,
+                 'P0002', NULL, 'generation_status: random uuid -> P0002');
+SELECT throws_ok($$SELECT tourney.generation_status(NULL)$$,
+                 '22004', NULL, 'generation_status: NULL -> 22004');
+
+SELECT matches(test_support.sqlstate_of(format(q, id)), '^(P0002|22023)$',
+               format(q, id) || ' -> P0002 or 22023')
+FROM unnest(ARRAY[
+        'SELECT tourney.enroll(%s, ''{1}'')',
+        'SELECT tourney.generate_sessions(%s, async => false)',
+        'SELECT tourney.simulate_results(%s)',
+        'SELECT tourney.calculate_rankings(%s)',
+        'SELECT tourney.complete_tournament(%s)',
+        'SELECT * FROM tourney.standings(%s)',
+        'SELECT tourney.submit_result(%s, ''{1,2}'')']) AS q,
+     unnest(ARRAY['-1', '-2147483648', '-9223372036854775808', '9223372036854775807']) AS id
+ORDER BY q, id;
+SELECT matches(test_support.sqlstate_of(format('SELECT tourney.enroll(%s, ARRAY[%s])', test_support.id('ko0'), id)),
+               '^(P0002|22023)$', format('enroll of player %s -> P0002 or 22023', id))
+FROM unnest(ARRAY['-1', '0', '2147483647', '-9223372036854775808']) AS id;
+
+-- an absurd round count fails cleanly: at creation or at generation
+CREATE FUNCTION pg_temp.huge() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    t bigint;
+BEGIN
+    t := tourney.create_tournament('err huge', 'individual_ranking', number_of_rounds => 2147483647);
+    PERFORM tourney.enroll(t, (test_support.ids('p'))[1:3]);
+    PERFORM tourney.generate_sessions(t, async => false);
+END $$;
+SET LOCAL statement_timeout = '60s';
+SELECT matches(test_support.sqlstate_of('SELECT pg_temp.huge()'), '^(22023|54000)$',
+               'individual_ranking with 2^31-1 rounds -> 22023 or 54000 (at creation or generation)');
+RESET statement_timeout;
+
+----------------------------------------------------------------------------
+-- references the bulk tables keep without foreign keys
+----------------------------------------------------------------------------
+SELECT throws_ok(format('DELETE FROM tourney.players WHERE player_id = %s', (test_support.ids('p'))[1]),
+                 '23503', NULL, 'deleting an enrolled player is refused -> 23503');
+INSERT INTO test_support.fixtures VALUES ('campus t', tourney.create_tournament('err campus t', 'knockout',
+    campus_ids => ARRAY(SELECT campus_id FROM tourney.campuses WHERE name = 'err campus')), NULL);
+SELECT throws_ok($$DELETE FROM tourney.campuses WHERE name = 'err campus'$$,
+                 '23503', NULL, 'deleting a campus a tournament uses is refused -> 23503');
+SELECT lives_ok(format('DELETE FROM tourney.players WHERE player_id = %s', (test_support.ids('p'))[8]),
+                'a player enrolled nowhere can be deleted');
+
+----------------------------------------------------------------------------
+-- privileges: state-changing functions and table writes are not PUBLIC
+----------------------------------------------------------------------------
+CREATE ROLE tourney_test_nobody NOLOGIN;
+GRANT USAGE ON SCHEMA tourney TO tourney_test_nobody;
+SELECT throws_ok($$SET LOCAL ROLE tourney_test_nobody; SELECT tourney.create_tournament('nobody', 'knockout')$$,
+                 '42501', NULL, 'a role without grants cannot call create_tournament');
+SELECT throws_ok(format('SET LOCAL ROLE tourney_test_nobody; SELECT tourney.simulate_results(%s)', test_support.id('ko')),
+                 '42501', NULL, 'nor simulate_results');
+SELECT throws_ok(format('SET LOCAL ROLE tourney_test_nobody; INSERT INTO tourney.sessions (tournament_id, session_id, stage, round, match_number) VALUES (%s, 1, %L, 9, 9)',
+                        test_support.id('ko'), 'main'),
+                 '42501', NULL, 'nor write tourney.sessions directly');
+GRANT EXECUTE ON FUNCTION tourney.create_tournament(text, text, text, text, int, bool, bigint[]) TO tourney_test_nobody;
+SELECT lives_ok($$SET LOCAL ROLE tourney_test_nobody; SELECT tourney.create_tournament('granted', 'knockout'); RESET ROLE$$,
+                'with EXECUTE granted, create_tournament works (it runs with the owner''s rights)');
+SELECT is(current_user::text, session_user::text, 'back to the test role');
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,584 @@
+-- Table-driven fuzz test of every public function (SPEC §4, issue 6):
+-- NULL, 0, -1, 2^31-1, -2^31, 2^63-1, -2^63, empty, huge, NULL-holding and
+-- multi-dimensional arrays, unknown ids, ids of other tournaments, bad and
+-- case-variant enum text, NaN / Infinity / huge numerics, and every wrong
+-- state.  Each case runs in its own subtransaction (a call that succeeds is
+-- rolled back too, so every case sees the same fixtures) and is one
+-- assertion: the SQLSTATE is the expected one (never class XX), the message
+-- is in PostgreSQL style (and matches a pattern where one is given), the
+-- tables are unchanged after a refused call, and the call returns within a
+-- time budget (tourney_test.case_budget_ms, default 10000, e.g. via
+-- PGOPTIONS='-c tourney_test.case_budget_ms=60000' under valgrind).
+-- A call that crashes the backend fails the whole file.
+\set ON_ERROR_STOP 1
+\set QUIET 1
+\pset format unaligned
+\pset tuples_only true
+\pset pager off
+
+BEGIN;
+SELECT plan(377);
+
+CREATE TEMP TABLE cases (
+    n serial PRIMARY KEY,
+    call text NOT NULL,
+    expect text[] NOT NULL,      -- SQLSTATEs accepted, or 'ok'
+    msg text                     -- regular expression the error message must match
+);
+
+-- Run one case; returns its pgTAP line (plus diagnostics on failure).
+CREATE FUNCTION pg_temp.run_case(case_no int) RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+DECLARE
+    c cases;
+    q text;
+    o test_support.outcome;
+    got text;
+    message text;
+    before text;
+    after text;
+    started timestamptz;
+    elapsed_ms float8;
+    budget_ms float8 := coalesce(nullif(current_setting('tourney_test.case_budget_ms', true), '')::float8, 10000);
+    problems text[] := '{}';
+BEGIN
+    SELECT * INTO c FROM cases WHERE n = case_no;
+    q := test_support.subst(c.call);
+    before := test_support.fingerprint();
+    started := clock_timestamp();
+    o := test_support.capture(q, rollback => true);    -- a call that succeeds is rolled back too
+    elapsed_ms := 1000 * extract(epoch FROM clock_timestamp() - started);
+    got := o.sqlstate;
+    message := o.message;
+    after := test_support.fingerprint();
+
+    IF NOT got = ANY (c.expect) THEN
+        problems := problems || format('SQLSTATE %s, expected %s', got, array_to_string(c.expect, ' or '));
+    END IF;
+    IF got LIKE 'XX%' THEN
+        problems := problems || 'internal error (class XX)'::text;
+    END IF;
+    IF got <> 'ok' AND before IS DISTINCT FROM after THEN
+        problems := problems || 'tables changed by a refused call'::text;
+    END IF;
+    IF got <> 'ok' AND (message ~ '\.$' OR message ~ '^[A-Z][a-z]') THEN
+        problems := problems || 'message not in PostgreSQL style (lower case, no full stop)'::text;
+    END IF;
+    IF c.msg IS NOT NULL AND got <> 'ok' AND message !~ c.msg THEN
+        problems := problems || format('message does not match /%s/', c.msg);
+    END IF;
+    IF elapsed_ms > budget_ms THEN
+        problems := problems || format('took %s ms (budget %s ms)', round(elapsed_ms::numeric), budget_ms);
+    END IF;
+
+    RETURN NEXT ok(cardinality(problems) = 0,
+                   format('fuzz %s: %s -> %s', c.n, left(c.call, 160), array_to_string(c.expect, '|')));
+    IF cardinality(problems) > 0 THEN
+        RETURN NEXT diag(format(E'    call: %s\n    got: %s %s\n    problems: %s',
+                                left(q, 400), got, coalesce(left(message, 300), ''),
+                                array_to_string(problems, '; ')));
+    END IF;
+END $$;
+
+----------------------------------------------------------------------------
+-- Fixtures: tournaments in every state (test_support.state_fixtures makes
+-- p1..p12, c1, D, P with taskP, sP11, sP12, sPF, sPT, Q with sQ11, and K)
+----------------------------------------------------------------------------
+DO $fixtures$
+DECLARE
+    p bigint[];
+    id bigint;
+    task uuid;
+BEGIN
+    PERFORM test_support.state_fixtures('fuzz');
+    p := ARRAY(SELECT test_support.id('p' || i) FROM generate_series(1, 12) i);
+    INSERT INTO tourney.campuses (name) VALUES ('fuzz campus 2') RETURNING campus_id INTO id;
+    INSERT INTO test_support.fixtures (key, id) VALUES ('c2', id);
+    INSERT INTO tourney.campuses (name, capacity) VALUES ('fuzz campus small', 1) RETURNING campus_id INTO id;
+    INSERT INTO test_support.fixtures (key, id) VALUES ('csmall', id);
+
+    -- drafts
+    INSERT INTO test_support.fixtures (key, id) VALUES
+        ('D0', tourney.create_tournament('fuzz D0', 'knockout')),
+        ('D1', test_support.tournament('knockout', p[1:1], 'fuzz D1')),
+        ('DI0', tourney.create_tournament('fuzz DI0', 'individual_ranking')),
+        ('DC', test_support.tournament('knockout', p[1:8], 'fuzz DC', campus_ids => ARRAY[test_support.id('csmall')])),
+        ('DS', test_support.tournament('swiss', p[1:4], 'fuzz DS', number_of_rounds => 10)),
+        ('DRR', test_support.tournament('round_robin', p[1:4], 'fuzz DRR'));
+    -- a draft whose generation is queued (in this transaction)
+    id := test_support.tournament('knockout', p[1:2], 'fuzz A');
+    task := tourney.generate_sessions(id, async => true);
+    INSERT INTO test_support.fixtures (key, id, value) VALUES ('A', id, NULL), ('taskA', NULL, quote_literal(task) || '::uuid');
+    -- a cancelled draft
+    id := test_support.tournament('knockout', p[1:2], 'fuzz X');
+    UPDATE tourney.tournaments SET status = 'cancelled' WHERE tournament_id = id;
+    INSERT INTO test_support.fixtures (key, id) VALUES ('X', id);
+
+    -- completed: C
+    id := test_support.tournament('knockout', p[11:12], 'fuzz C');
+    task := tourney.generate_sessions(id, async => false);
+    PERFORM tourney.simulate_results(id);
+    PERFORM tourney.calculate_rankings(id);
+    PERFORM tourney.complete_tournament(id);
+    INSERT INTO test_support.fixtures (key, id, value) VALUES
+        ('C', id, NULL), ('taskC', NULL, quote_literal(task) || '::uuid'), ('sC', test_support.session_id(id, 1, 1), NULL);
+    -- individual ranking, round robin and Swiss in progress, no results
+    id := test_support.tournament('individual_ranking', p[1:2], 'fuzz I', generate => true);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('I', id), ('sI', test_support.session_id(id, 1, 1));
+    id := test_support.tournament('round_robin', p[1:4], 'fuzz RR', generate => true);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('RR', id), ('sRR', test_support.session_id(id, 1, 1));
+    id := test_support.tournament('swiss', p[1:4], 'fuzz SW', generate => true, number_of_rounds => 2);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('SW', id), ('sSW', test_support.session_id(id, 1, 1));
+    -- generated, then cancelled: XP
+    id := test_support.tournament('knockout', p[1:2], 'fuzz XP', generate => true);
+    UPDATE tourney.tournaments SET status = 'cancelled' WHERE tournament_id = id;
+    INSERT INTO test_support.fixtures (key, id) VALUES ('XP', id), ('sXP', test_support.session_id(id, 1, 1));
+
+    -- values that fit bigint / int
+    INSERT INTO test_support.fixtures (key, value) VALUES
+        ('MAX8', '9223372036854775807'),
+        ('MIN8', '''-9223372036854775808''::bigint'),
+        ('MAX4', '2147483647'),
+        ('MIN4', '''-2147483648''::int'),
+        ('NOUUID', '''00000000-0000-0000-0000-000000000000''::uuid'),
+        ('FFUUID', '''ffffffff-ffff-ffff-ffff-ffffffffffff''::uuid'),
+        -- stored scores of Q's first match, in slot order and reversed
+        ('Q11SAME', '(SELECT array_agg(score ORDER BY slot) FROM tourney.session_participants'
+                    ' WHERE session_id = ' || test_support.id('sQ11') || ')'),
+        ('Q11FLIP', '(SELECT array_agg(score ORDER BY slot DESC) FROM tourney.session_participants'
+                    ' WHERE session_id = ' || test_support.id('sQ11') || ')');
+END $fixtures$;
+
+----------------------------------------------------------------------------
+-- The cases
+----------------------------------------------------------------------------
+INSERT INTO cases (call, expect, msg) VALUES
+-- create_tournament: name
+($$SELECT tourney.create_tournament(NULL, 'knockout')$$, '{22004}', 'name'),
+($$SELECT tourney.create_tournament('', 'knockout')$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament(repeat('x', 1000000), 'knockout')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament(E'tab\there\nnewline', 'knockout')$$, '{ok}', NULL),
+-- format
+($$SELECT tourney.create_tournament('x', NULL)$$, '{22004}', 'format'),
+($$SELECT tourney.create_tournament('x', '')$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'nope')$$, '{22023}', '"nope"'),
+($$SELECT tourney.create_tournament('x', 'KnockOut')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'KNOCKOUT')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', ' knockout')$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout ')$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout;')$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'Individual_Ranking')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'ROUND_ROBIN')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'Swiss')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', repeat('k', 100000))$$, '{22023}', NULL),
+-- scoring_type
+($$SELECT tourney.create_tournament('x', 'knockout', NULL)$$, '{22004}', 'scoring_type'),
+($$SELECT tourney.create_tournament('x', 'knockout', '')$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', 'nope')$$, '{22023}', '"nope"'),
+($$SELECT tourney.create_tournament('x', 'knockout', 'Score_Based')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', 'TIME_BASED')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', 'distance_BASED')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', 'Placement')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', 'Win_Loss')$$, '{ok}', NULL),
+-- ranking_direction
+($$SELECT tourney.create_tournament('x', 'knockout', ranking_direction => NULL)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', ranking_direction => '')$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', ranking_direction => 'nope')$$, '{22023}', '"nope"'),
+($$SELECT tourney.create_tournament('x', 'knockout', ranking_direction => 'ascending')$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', ranking_direction => 'ASC')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', ranking_direction => 'Desc')$$, '{ok}', NULL),
+-- number_of_rounds per format
+($$SELECT tourney.create_tournament('x', 'knockout', number_of_rounds => NULL)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', number_of_rounds => 0)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', number_of_rounds => -1)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', number_of_rounds => 1)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', number_of_rounds => @MAX4@)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', number_of_rounds => @MIN4@)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'individual_ranking', number_of_rounds => NULL)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'individual_ranking', number_of_rounds => 1)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'individual_ranking', number_of_rounds => 1024)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'individual_ranking', number_of_rounds => 0)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'individual_ranking', number_of_rounds => -1)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'individual_ranking', number_of_rounds => 1025)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'individual_ranking', number_of_rounds => @MAX4@)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'individual_ranking', number_of_rounds => @MIN4@)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'round_robin', number_of_rounds => NULL)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'round_robin', number_of_rounds => 1)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'round_robin', number_of_rounds => 2)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'round_robin', number_of_rounds => 3)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'round_robin', number_of_rounds => 0)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'round_robin', number_of_rounds => -1)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'round_robin', number_of_rounds => @MAX4@)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'round_robin', number_of_rounds => @MIN4@)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'swiss', number_of_rounds => NULL)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'swiss', number_of_rounds => 1024)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'swiss', number_of_rounds => 0)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'swiss', number_of_rounds => -1)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'swiss', number_of_rounds => 1025)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'swiss', number_of_rounds => @MAX4@)$$, '{22023}', NULL),
+-- third_place_playoff
+($$SELECT tourney.create_tournament('x', 'knockout', third_place_playoff => NULL)$$, '{22004}', 'third_place_playoff'),
+($$SELECT tourney.create_tournament('x', 'knockout', third_place_playoff => false)$$, '{ok}', NULL),
+-- campus_ids
+($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => NULL)$$, '{22004}', 'campus_ids'),
+($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => '{}')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => ARRAY[NULL]::bigint[])$$, '{22004}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => ARRAY[@c1@, NULL])$$, '{22004}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => ARRAY[0]::bigint[])$$, '{P0002}', 'campus 0'),
+($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => ARRAY[-1]::bigint[])$$, '{P0002}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => ARRAY[@MAX8@])$$, '{P0002}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => ARRAY[@MIN8@])$$, '{P0002}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => ARRAY[@c1@, @MAX8@])$$, '{P0002}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => ARRAY[@c1@, @c1@])$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => ARRAY[[@c1@], [@c2@]])$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => '{{{1}}}')$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => ARRAY[@c1@, @c2@])$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => '[5:6]={@c2@,@c1@}')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => ARRAY(SELECT g FROM generate_series(1000000001::bigint, 1000200000) g))$$, '{P0002}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => array_fill(@c1@::bigint, ARRAY[200000]))$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => array_fill(NULL::bigint, ARRAY[200000]))$$, '{22004}', NULL),
+
+-- enroll: tournament_id
+($$SELECT tourney.enroll(NULL, ARRAY[@p5@])$$, '{22004}', 'tournament_id'),
+($$SELECT tourney.enroll(0, ARRAY[@p5@])$$, '{P0002}', 'tournament 0 does not exist'),
+($$SELECT tourney.enroll(-1, ARRAY[@p5@])$$, '{P0002}', NULL),
+($$SELECT tourney.enroll(@MAX4@, ARRAY[@p5@])$$, '{P0002}', NULL),
+($$SELECT tourney.enroll(@MAX8@, ARRAY[@p5@])$$, '{P0002}', NULL),
+($$SELECT tourney.enroll(@MIN8@, ARRAY[@p5@])$$, '{P0002}', NULL),
+($$SELECT tourney.enroll(@MAX8@, '{}')$$, '{P0002}', NULL),
+($$SELECT tourney.enroll(@MAX8@, NULL)$$, '{22004}', NULL),
+($$SELECT tourney.enroll(@MAX8@, ARRAY[@MAX8@])$$, '{P0002}', NULL),
+-- player_ids
+($$SELECT tourney.enroll(@D@, NULL)$$, '{22004}', 'player_ids'),
+($$SELECT tourney.enroll(@D@, '{}')$$, '{ok}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@])$$, '{ok}', NULL),
+($$SELECT tourney.enroll(@D@, '[7:7]={@p5@}')$$, '{ok}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[NULL]::bigint[])$$, '{22004}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@, NULL])$$, '{22004}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[[@p5@], [@p6@]])$$, '{22023}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[0]::bigint[])$$, '{P0002}', 'player 0'),
+($$SELECT tourney.enroll(@D@, ARRAY[-1]::bigint[])$$, '{P0002}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@MAX8@])$$, '{P0002}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@MIN8@])$$, '{P0002}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@, @MAX8@])$$, '{P0002}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@, @p5@])$$, '{23505}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p1@])$$, '{23505}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@, @p1@])$$, '{23505}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY(SELECT g FROM generate_series(1000000001::bigint, 1000100000) g))$$, '{P0002}', NULL),
+($$SELECT tourney.enroll(@D@, array_fill(@p5@::bigint, ARRAY[100000]))$$, '{23505}', NULL),
+($$SELECT tourney.enroll(@D@, array_append(array_fill(@p5@::bigint, ARRAY[100000]), NULL))$$, '{22004}', NULL),
+-- seeds
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@], NULL)$$, '{ok}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@], ARRAY[NULL]::int[])$$, '{ok}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@], ARRAY[@MAX4@])$$, '{ok}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@, @p6@], ARRAY[NULL, 3])$$, '{ok}', NULL),
+($$SELECT tourney.enroll(@D@, '{}', '{}')$$, '{ok}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@], '{}')$$, '{22023}', NULL),
+($$SELECT tourney.enroll(@D@, '{}', ARRAY[1])$$, '{22023}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@], ARRAY[3, 4])$$, '{22023}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@], ARRAY[NULL, NULL]::int[])$$, '{22023}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@], ARRAY[0])$$, '{22023}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@], ARRAY[-1])$$, '{22023}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@], ARRAY[@MIN4@])$$, '{22023}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@], ARRAY[[3]])$$, '{22023}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@, @p6@], ARRAY[3, 3])$$, '{23505}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@], ARRAY[1])$$, '{23505}', NULL),
+($$SELECT tourney.enroll(@D@, ARRAY[@p5@], array_fill(1, ARRAY[100000]))$$, '{22023}', NULL),
+-- enroll: wrong state (checked before the players)
+($$SELECT tourney.enroll(@P@, ARRAY[@p5@])$$, '{55000}', 'in_progress'),
+($$SELECT tourney.enroll(@P@, ARRAY[@p1@])$$, '{55000}', NULL),
+($$SELECT tourney.enroll(@P@, ARRAY[@MAX8@])$$, '{55000}', NULL),
+($$SELECT tourney.enroll(@P@, '{}')$$, '{55000}', NULL),
+($$SELECT tourney.enroll(@C@, ARRAY[@p5@])$$, '{55000}', 'completed'),
+($$SELECT tourney.enroll(@K@, ARRAY[@p5@])$$, '{55000}', NULL),
+($$SELECT tourney.enroll(@X@, ARRAY[@p5@])$$, '{55000}', 'cancelled'),
+($$SELECT tourney.enroll(@XP@, ARRAY[@p5@])$$, '{55000}', NULL),
+($$SELECT tourney.enroll(@A@, ARRAY[@p5@])$$, '{55000}', 'queued'),
+
+-- generate_sessions
+($$SELECT tourney.generate_sessions(NULL)$$, '{22004}', 'tournament_id'),
+($$SELECT tourney.generate_sessions(NULL, false)$$, '{22004}', NULL),
+($$SELECT tourney.generate_sessions(0)$$, '{P0002}', NULL),
+($$SELECT tourney.generate_sessions(-1, false)$$, '{P0002}', NULL),
+($$SELECT tourney.generate_sessions(@MAX4@)$$, '{P0002}', NULL),
+($$SELECT tourney.generate_sessions(@MAX8@, true)$$, '{P0002}', NULL),
+($$SELECT tourney.generate_sessions(@MIN8@, NULL)$$, '{P0002}', NULL),
+($$SELECT tourney.generate_sessions(@D@)$$, '{ok}', NULL),
+($$SELECT tourney.generate_sessions(@D@, false)$$, '{ok}', NULL),
+($$SELECT tourney.generate_sessions(@D@, true)$$, '{ok}', NULL),
+($$SELECT tourney.generate_sessions(@DRR@, false)$$, '{ok}', NULL),
+($$SELECT tourney.generate_sessions(@D0@, false)$$, '{55000}', NULL),
+($$SELECT tourney.generate_sessions(@D0@, true)$$, '{55000}', NULL),
+($$SELECT tourney.generate_sessions(@D1@, false)$$, '{55000}', NULL),
+($$SELECT tourney.generate_sessions(@DI0@, false)$$, '{55000}', NULL),
+($$SELECT tourney.generate_sessions(@DC@, false)$$, '{55000}', NULL),
+($$SELECT tourney.generate_sessions(@DC@, true)$$, '{55000}', NULL),
+($$SELECT tourney.generate_sessions(@DS@, false)$$, '{55000}', NULL),
+($$SELECT tourney.generate_sessions(@P@, false)$$, '{55000}', 'sessions already generated at'),
+($$SELECT tourney.generate_sessions(@P@, true)$$, '{55000}', 'sessions already generated at'),
+($$SELECT tourney.generate_sessions(@K@)$$, '{55000}', 'sessions already generated at'),
+($$SELECT tourney.generate_sessions(@C@)$$, '{55000}', 'sessions already generated at'),
+($$SELECT tourney.generate_sessions(@X@, false)$$, '{55000}', NULL),
+($$SELECT tourney.generate_sessions(@XP@, false)$$, '{55000}', NULL),
+($$SELECT tourney.generate_sessions(@A@, false)$$, '{55000}', 'queued'),
+($$SELECT tourney.generate_sessions(@A@, true)$$, '{55000}', 'queued'),
+
+-- generation_status
+($$SELECT tourney.generation_status(NULL)$$, '{22004}', 'task_id'),
+($$SELECT tourney.generation_status(@NOUUID@)$$, '{P0002}', '00000000-0000-0000-0000-000000000000'),
+($$SELECT tourney.generation_status(@FFUUID@)$$, '{P0002}', NULL),
+($$SELECT tourney.generation_status(gen_random_uuid())$$, '{P0002}', NULL),
+($$SELECT tourney.generation_status('nope')$$, '{22P02}', NULL),
+($$SELECT tourney.generation_status(@taskP@)$$, '{ok}', NULL),
+($$SELECT tourney.generation_status(@taskA@)$$, '{ok}', NULL),
+($$SELECT tourney.generation_status(@taskC@)$$, '{ok}', NULL),
+
+-- wait_for_task
+($$SELECT tourney.wait_for_task(NULL)$$, '{22004}', 'task_id'),
+($$SELECT tourney.wait_for_task(NULL, '1 second')$$, '{22004}', NULL),
+($$SELECT tourney.wait_for_task(@taskP@, NULL)$$, '{22004}', 'timeout'),
+($$SELECT tourney.wait_for_task(@NOUUID@, '10 ms')$$, '{P0002}', NULL),
+($$SELECT tourney.wait_for_task(gen_random_uuid(), '0')$$, '{P0002}', NULL),
+($$SELECT tourney.wait_for_task(@FFUUID@, '-1 hour')$$, '{P0002}', NULL),
+($$SELECT tourney.wait_for_task(@taskP@)$$, '{ok}', NULL),
+($$SELECT tourney.wait_for_task(@taskP@, '0')$$, '{ok}', NULL),
+($$SELECT tourney.wait_for_task(@taskP@, '10 ms')$$, '{ok}', NULL),
+($$SELECT tourney.wait_for_task(@taskP@, '-1 hour')$$, '{ok}', NULL),
+($$SELECT tourney.wait_for_task(@taskC@, '1 month')$$, '{ok}', NULL),
+($$SELECT tourney.wait_for_task(@taskA@, '10 ms')$$, '{55000}', 'transaction that queued it'),
+($$SELECT tourney.wait_for_task(@taskP@, '300000 years')$$, '{ok,22023}', NULL),
+($$SELECT tourney.wait_for_task(@taskP@, '-300000 years')$$, '{ok,22023}', NULL),
+($$SELECT tourney.wait_for_task(@NOUUID@, '300000 years')$$, '{P0002,22023}', NULL),
+
+-- submit_result: session_id and scores
+($$SELECT tourney.submit_result(NULL, ARRAY[1, 0])$$, '{22004}', 'session_id'),
+($$SELECT tourney.submit_result(@sP12@, NULL)$$, '{22004}', 'scores'),
+($$SELECT tourney.submit_result(NULL, NULL)$$, '{22004}', NULL),
+($$SELECT tourney.submit_result(0, ARRAY[1, 0])$$, '{P0002}', 'session 0 does not exist'),
+($$SELECT tourney.submit_result(-1, ARRAY[1, 0])$$, '{P0002}', NULL),
+($$SELECT tourney.submit_result(@MAX4@, ARRAY[1, 0])$$, '{P0002}', NULL),
+($$SELECT tourney.submit_result(@MAX8@, ARRAY[1, 0])$$, '{P0002}', NULL),
+($$SELECT tourney.submit_result(@MIN8@, ARRAY[1, 0])$$, '{P0002}', NULL),
+($$SELECT tourney.submit_result(@MAX8@, '{}')$$, '{P0002}', NULL),
+($$SELECT tourney.submit_result(@sP12@, ARRAY[3, 1])$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sP12@, ARRAY[3.0, 1.00])$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sP12@, ARRAY[-1, -2])$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sP12@, '[3:4]={3,1}')$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sP12@, ARRAY[1e1000, 0])$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sP12@, ARRAY[-1e1000, 1e-1000])$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sP12@, ARRAY[1e1000, 1e1000 + 1e-1000])$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sP12@, '{}')$$, '{22023}', NULL),
+($$SELECT tourney.submit_result(@sP12@, ARRAY[1])$$, '{22023}', '2 participants but 1 scores'),
+($$SELECT tourney.submit_result(@sP12@, ARRAY[1, 2, 3])$$, '{22023}', NULL),
+($$SELECT tourney.submit_result(@sP12@, ARRAY[1, 1])$$, '{22023}', 'draw'),
+($$SELECT tourney.submit_result(@sP12@, ARRAY[0.1, 0.10])$$, '{22023}', NULL),
+($$SELECT tourney.submit_result(@sP12@, ARRAY[NULL, 1])$$, '{22004}', NULL),
+($$SELECT tourney.submit_result(@sP12@, ARRAY[1, NULL])$$, '{22004}', NULL),
+($$SELECT tourney.submit_result(@sP12@, ARRAY['NaN', 1]::numeric[])$$, '{22023}', NULL),
+($$SELECT tourney.submit_result(@sP12@, ARRAY['Infinity', 1]::numeric[])$$, '{22023}', NULL),
+($$SELECT tourney.submit_result(@sP12@, ARRAY[1, '-Infinity']::numeric[])$$, '{22023}', NULL),
+($$SELECT tourney.submit_result(@sP12@, ARRAY[[3, 1]])$$, '{22023}', NULL),
+($$SELECT tourney.submit_result(@sP12@, ARRAY[[3], [1]])$$, '{22023}', NULL),
+($$SELECT tourney.submit_result(@sP12@, array_fill(1::numeric, ARRAY[100000]))$$, '{22023}', NULL),
+($$SELECT tourney.submit_result(@sP12@, array_fill(NULL::numeric, ARRAY[100000]))$$, '{22004}', NULL),
+-- submit_result: a submitted session, sessions waiting for players, states
+($$SELECT tourney.submit_result(@sP11@, ARRAY[3, 1])$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sP11@, ARRAY[3.000, 1])$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sP11@, ARRAY[4, 1])$$, '{55000}', 'different result'),
+($$SELECT tourney.submit_result(@sP11@, ARRAY[1, 3])$$, '{55000}', NULL),
+($$SELECT tourney.submit_result(@sP11@, ARRAY[1, 1])$$, '{55000,22023}', NULL),
+($$SELECT tourney.submit_result(@sQ11@, @Q11SAME@)$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sQ11@, @Q11FLIP@)$$, '{55000}', NULL),
+($$SELECT tourney.submit_result(@sPF@, ARRAY[1, 0])$$, '{55000}', 'not known yet'),
+($$SELECT tourney.submit_result(@sPT@, ARRAY[1, 0])$$, '{55000}', NULL),
+($$SELECT tourney.submit_result(@sPF@, ARRAY[1])$$, '{55000,22023}', NULL),
+($$SELECT tourney.submit_result(@sC@, ARRAY[1, 0])$$, '{55000}', 'completed'),
+($$SELECT tourney.submit_result(@sXP@, ARRAY[1, 0])$$, '{55000}', 'cancelled'),
+($$SELECT tourney.submit_result(@sI@, ARRAY[5])$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sI@, ARRAY[-1e1000])$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sI@, ARRAY[5, 5])$$, '{22023}', NULL),
+($$SELECT tourney.submit_result(@sI@, '{}')$$, '{22023}', NULL),
+($$SELECT tourney.submit_result(@sI@, ARRAY['NaN']::numeric[])$$, '{22023}', NULL),
+($$SELECT tourney.submit_result(@sRR@, ARRAY[1, 1])$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sRR@, ARRAY[2, 1])$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sRR@, ARRAY[2])$$, '{22023}', NULL),
+($$SELECT tourney.submit_result(@sSW@, ARRAY[1, 1])$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sSW@, ARRAY[1, 0])$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sSW@, ARRAY[1, 0, 0])$$, '{22023}', NULL),
+
+-- correct_result
+($$SELECT * FROM tourney.correct_result(NULL, ARRAY[1, 0])$$, '{22004}', 'session_id'),
+($$SELECT * FROM tourney.correct_result(@sQ11@, NULL)$$, '{22004}', 'scores'),
+($$SELECT * FROM tourney.correct_result(@sQ11@, @Q11SAME@, NULL)$$, '{22004}', 'cascade'),
+($$SELECT * FROM tourney.correct_result(0, ARRAY[1, 0])$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.correct_result(-1, ARRAY[1, 0])$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.correct_result(@MAX8@, ARRAY[1, 0], true)$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.correct_result(@MIN8@, ARRAY[1, 0])$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.correct_result(@sP12@, ARRAY[3, 1])$$, '{55000}', 'no result'),
+($$SELECT * FROM tourney.correct_result(@sI@, ARRAY[5])$$, '{55000}', NULL),
+($$SELECT * FROM tourney.correct_result(@sPF@, ARRAY[1, 0])$$, '{55000}', NULL),
+($$SELECT * FROM tourney.correct_result(@sP11@, ARRAY[3, 1])$$, '{ok}', NULL),
+($$SELECT * FROM tourney.correct_result(@sP11@, ARRAY[5, 1])$$, '{ok}', NULL),
+($$SELECT * FROM tourney.correct_result(@sP11@, ARRAY[1, 3])$$, '{ok}', NULL),
+($$SELECT * FROM tourney.correct_result(@sP11@, ARRAY[1, 1])$$, '{22023}', NULL),
+($$SELECT * FROM tourney.correct_result(@sP11@, ARRAY[1])$$, '{22023}', NULL),
+($$SELECT * FROM tourney.correct_result(@sP11@, ARRAY[1, 2, 3])$$, '{22023}', NULL),
+($$SELECT * FROM tourney.correct_result(@sP11@, ARRAY['NaN', 1]::numeric[])$$, '{22023}', NULL),
+($$SELECT * FROM tourney.correct_result(@sP11@, ARRAY[NULL, 1])$$, '{22004}', NULL),
+($$SELECT * FROM tourney.correct_result(@sP11@, ARRAY[[3, 1]])$$, '{22023}', NULL),
+($$SELECT * FROM tourney.correct_result(@sP11@, array_fill(1::numeric, ARRAY[100000]))$$, '{22023}', NULL),
+($$SELECT * FROM tourney.correct_result(@sQ11@, @Q11SAME@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.correct_result(@sQ11@, @Q11FLIP@)$$, '{55000}', 'later results'),
+($$SELECT * FROM tourney.correct_result(@sQ11@, @Q11FLIP@, false)$$, '{55000}', NULL),
+($$SELECT * FROM tourney.correct_result(@sQ11@, @Q11FLIP@, true)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.correct_result(@sC@, ARRAY[1, 0])$$, '{55000}', 'completed'),
+($$SELECT * FROM tourney.correct_result(@sXP@, ARRAY[1, 0])$$, '{55000}', NULL),
+
+-- simulate_results
+($$SELECT tourney.simulate_results(NULL)$$, '{22004}', 'tournament_id'),
+($$SELECT tourney.simulate_results(@P@, NULL)$$, '{22004}', 'seed'),
+($$SELECT tourney.simulate_results(0)$$, '{P0002}', NULL),
+($$SELECT tourney.simulate_results(-1, 0)$$, '{P0002}', NULL),
+($$SELECT tourney.simulate_results(@MAX8@)$$, '{P0002}', NULL),
+($$SELECT tourney.simulate_results(@MIN8@, @MIN8@)$$, '{P0002}', NULL),
+($$SELECT tourney.simulate_results(@P@)$$, '{ok}', NULL),
+($$SELECT tourney.simulate_results(@P@, 0)$$, '{ok}', NULL),
+($$SELECT tourney.simulate_results(@P@, -1)$$, '{ok}', NULL),
+($$SELECT tourney.simulate_results(@P@, @MAX8@)$$, '{ok}', NULL),
+($$SELECT tourney.simulate_results(@P@, @MIN8@)$$, '{ok}', NULL),
+($$SELECT tourney.simulate_results(@Q@)$$, '{ok}', NULL),
+($$SELECT tourney.simulate_results(@K@)$$, '{ok}', NULL),
+($$SELECT tourney.simulate_results(@I@, @MAX4@)$$, '{ok}', NULL),
+($$SELECT tourney.simulate_results(@RR@, 42)$$, '{ok}', NULL),
+($$SELECT tourney.simulate_results(@SW@, 42)$$, '{ok}', NULL),
+($$SELECT tourney.simulate_results(@D@)$$, '{55000}', 'draft'),
+($$SELECT tourney.simulate_results(@D0@)$$, '{55000}', NULL),
+($$SELECT tourney.simulate_results(@A@)$$, '{55000}', NULL),
+($$SELECT tourney.simulate_results(@C@)$$, '{55000}', 'completed'),
+($$SELECT tourney.simulate_results(@X@)$$, '{55000}', NULL),
+($$SELECT tourney.simulate_results(@XP@)$$, '{55000}', NULL),
+
+-- calculate_rankings
+($$SELECT tourney.calculate_rankings(NULL)$$, '{22004}', 'tournament_id'),
+($$SELECT tourney.calculate_rankings(0)$$, '{P0002}', NULL),
+($$SELECT tourney.calculate_rankings(-1)$$, '{P0002}', NULL),
+($$SELECT tourney.calculate_rankings(@MAX8@)$$, '{P0002}', NULL),
+($$SELECT tourney.calculate_rankings(@MIN8@)$$, '{P0002}', NULL),
+($$SELECT tourney.calculate_rankings(@Q@)$$, '{ok}', NULL),
+($$SELECT tourney.calculate_rankings(@K@)$$, '{ok}', NULL),
+($$SELECT tourney.calculate_rankings(@D@)$$, '{55000}', NULL),
+($$SELECT tourney.calculate_rankings(@D0@)$$, '{55000}', NULL),
+($$SELECT tourney.calculate_rankings(@A@)$$, '{55000}', NULL),
+($$SELECT tourney.calculate_rankings(@P@)$$, '{55000}', 'without a result'),
+($$SELECT tourney.calculate_rankings(@I@)$$, '{55000}', NULL),
+($$SELECT tourney.calculate_rankings(@C@)$$, '{55000}', NULL),
+($$SELECT tourney.calculate_rankings(@X@)$$, '{55000}', NULL),
+($$SELECT tourney.calculate_rankings(@XP@)$$, '{55000}', NULL),
+
+-- standings
+($$SELECT * FROM tourney.standings(NULL)$$, '{22004}', 'tournament_id'),
+($$SELECT * FROM tourney.standings(0)$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.standings(-1)$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.standings(@MAX8@)$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.standings(@MIN8@)$$, '{P0002}', NULL),
+($$SELECT tourney.standings(@MAX4@)$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.standings(@D@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.standings(@D0@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.standings(@A@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.standings(@P@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.standings(@Q@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.standings(@C@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.standings(@X@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.standings(@XP@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.standings(@I@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.standings(@RR@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.standings(@SW@)$$, '{ok}', NULL),
+
+-- complete_tournament
+($$SELECT tourney.complete_tournament(NULL)$$, '{22004}', 'tournament_id'),
+($$SELECT tourney.complete_tournament(0)$$, '{P0002}', NULL),
+($$SELECT tourney.complete_tournament(-1)$$, '{P0002}', NULL),
+($$SELECT tourney.complete_tournament(@MAX8@)$$, '{P0002}', NULL),
+($$SELECT tourney.complete_tournament(@MIN8@)$$, '{P0002}', NULL),
+($$SELECT tourney.complete_tournament(@K@)$$, '{ok}', NULL),
+($$SELECT tourney.complete_tournament(@D@)$$, '{55000}', NULL),
+($$SELECT tourney.complete_tournament(@A@)$$, '{55000}', NULL),
+($$SELECT tourney.complete_tournament(@P@)$$, '{55000}', NULL),
+($$SELECT tourney.complete_tournament(@Q@)$$, '{55000}', 'rankings are not calculated'),
+($$SELECT tourney.complete_tournament(@C@)$$, '{55000}', 'completed'),
+($$SELECT tourney.complete_tournament(@X@)$$, '{55000}', NULL),
+($$SELECT tourney.complete_tournament(@XP@)$$, '{55000}', NULL),
+
+-- run_scenario: player_count
+($$SELECT tourney.run_scenario(NULL)$$, '{22004}', 'player_count'),
+($$SELECT tourney.run_scenario(0)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(-1)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(1)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(@MAX4@)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(@MIN4@)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(16777217)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(2)$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(9)$$, '{ok}', NULL),
+-- format
+($$SELECT tourney.run_scenario(4, NULL)$$, '{22004}', 'format'),
+($$SELECT tourney.run_scenario(4, '')$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, 'nope')$$, '{22023}', '"nope"'),
+($$SELECT tourney.run_scenario(4, 'KnockOut')$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(4, 'INDIVIDUAL_RANKING')$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(4, 'Round_Robin')$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(4, 'swiss')$$, '{ok}', NULL),
+-- number_of_rounds
+($$SELECT tourney.run_scenario(4, 'knockout', 0)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, 'knockout', 1)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, 'knockout', -1)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, 'knockout', @MAX4@)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, 'individual_ranking', 3)$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(4, 'individual_ranking', 0)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, 'individual_ranking', -1)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, 'individual_ranking', 1025)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, 'individual_ranking', @MAX4@)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, 'individual_ranking', @MIN4@)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, 'round_robin', 2)$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(4, 'round_robin', 3)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, 'round_robin', 0)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, 'round_robin', @MAX4@)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, 'swiss', 2)$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(4, 'swiss', 0)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, 'swiss', 10)$$, '{55000}', NULL),
+-- campus_count
+($$SELECT tourney.run_scenario(4, campus_count => NULL)$$, '{22004}', 'campus_count'),
+($$SELECT tourney.run_scenario(4, campus_count => -1)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, campus_count => 1025)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, campus_count => @MAX4@)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, campus_count => @MIN4@)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, campus_count => 3)$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(4, campus_count => 8)$$, '{ok}', NULL),
+-- async
+($$SELECT tourney.run_scenario(4, async => NULL)$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(4, async => false)$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(4, async => true)$$, '{ok}', NULL),
+-- seed
+($$SELECT tourney.run_scenario(4, seed => NULL)$$, '{22004}', 'seed'),
+($$SELECT tourney.run_scenario(4, seed => 0)$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(4, seed => -1)$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(4, seed => @MAX8@)$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(4, seed => @MIN8@)$$, '{ok}', NULL),
+-- third_place_playoff
+($$SELECT tourney.run_scenario(4, third_place_playoff => NULL)$$, '{22004}', 'third_place_playoff'),
+($$SELECT tourney.run_scenario(4, third_place_playoff => false)$$, '{ok}', NULL);
+
+SELECT cmp_ok((SELECT count(*)::int FROM cases), '>=', 200, 'at least 200 fuzz cases');
+SELECT pg_temp.run_case(n) FROM cases ORDER BY n;
+
+-- the fixtures survived every case unchanged, and so did the backend
+SELECT is((SELECT format('%s/%s/%s/%s/%s', 
+                  (SELECT status FROM tourney.tournaments WHERE tournament_id = test_support.id('D')),
+                  (SELECT status FROM tourney.tournaments WHERE tournament_id = test_support.id('P')),
+                  (SELECT status FROM tourney.tournaments WHERE tournament_id = test_support.id('K')),
+                  (SELECT status FROM tourney.tournaments WHERE tournament_id = test_support.id('C')),
+                  (SELECT status FROM tourney.tasks WHERE tournament_id = test_support.id('A')))),
+          'draft/in_progress/in_progress/completed/queued', 'fixtures are in their states after the fuzzing');
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,130 @@
+-- SQL injection and hostile text (SPEC §6, issue 6): tournament names,
+-- player names and enum text arguments holding quotes, semicolons,
+-- backslashes, dollar quotes, statement terminators, printf directives and
+-- unicode are data.  Names are stored and read back verbatim; enum text is
+-- refused with 22023 and quoted verbatim in the message, never executed.
+-- Every payload is passed as a value (no SQL is built from it here).
+\set ON_ERROR_STOP 1
+\set QUIET 1
+\pset format unaligned
+\pset tuples_only true
+\pset pager off
+
+BEGIN;
+SELECT plan(132);
+
+CREATE TEMP TABLE payloads (i int PRIMARY KEY, s text NOT NULL);
+INSERT INTO payloads VALUES
+    (1, $p$O'Brien$p$),
+    (2, $p$'); DROP TABLE tourney.players; --$p$),
+    (3, $p$x'; DROP TABLE tourney.tournaments CASCADE; SELECT '$p$),
+    (4, $p$knockout'; CREATE TABLE public.injected (); --$p$),
+    (5, $p$a;b;c;$p$),
+    (6, $p$back\slash \' \\ \0 \x41$p$),
+    (7, $p$$$ DROP TABLE tourney.sessions; $$$p$),
+    (8, $p$$x$ x $x$; DROP SCHEMA tourney CASCADE; --$p$),
+    (9, $p$"double" "quoted"); DROP TABLE tourney.tasks; --$p$),
+    (10, $p$%s%s%s%s%s%n%n%d%x%p%%$p$),
+    (11, $p$Zoë Ångström — ñandú 🏆 日本語 中文 한국어 مرحبا עברית$p$),
+    (12, E'line1\nline2\r\ttab\u00a0nbsp\u200bzwsp'),
+    (13, $p$*/ SELECT pg_sleep(10); /*$p$),
+    (14, $p$1; UPDATE tourney.tournaments SET status = 'completed'; --$p$),
+    (15, $p$ＫＮＯＣＫＯＵＴ$p$),
+    (16, repeat($p$'";\$$ $p$, 20000));
+
+-- the state before
+CREATE TEMP TABLE before AS
+    SELECT (SELECT count(*) FROM tourney.players) AS players,
+           (SELECT count(*) FROM tourney.tournaments) AS tournaments,
+           (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'tourney') AS relations;
+
+-- An enum text argument: its SQLSTATE and message.
+CREATE FUNCTION pg_temp.try_enum(which text, payload text) RETURNS text[]
+LANGUAGE plpgsql AS $$
+BEGIN
+    CASE which
+        WHEN 'format' THEN
+            PERFORM tourney.create_tournament('injection', payload);
+        WHEN 'scoring_type' THEN
+            PERFORM tourney.create_tournament('injection', 'knockout', payload);
+        WHEN 'ranking_direction' THEN
+            PERFORM tourney.create_tournament('injection', 'knockout', 'score_based', payload);
+        WHEN 'run_scenario format' THEN
+            PERFORM tourney.run_scenario(2, payload);
+    END CASE;
+    RETURN ARRAY['ok', NULL];
+EXCEPTION WHEN OTHERS THEN
+    RETURN ARRAY[SQLSTATE, SQLERRM];
+END $$;
+
+-- tournaments named after the payloads
+CREATE TEMP TABLE named AS
+    SELECT i, tourney.create_tournament(s, 'knockout') AS tournament_id FROM payloads;
+-- their rows as created, to compare at the end
+CREATE TEMP TABLE named_before AS
+    SELECT tournament_id, test_support.fingerprint(tournament_id) AS fingerprint FROM named;
+
+SELECT is(t.name, p.s, format('tournament name %s is stored verbatim', p.i))
+FROM payloads p JOIN named n USING (i) JOIN tourney.tournaments t USING (tournament_id)
+ORDER BY p.i;
+
+SELECT is(octet_length(t.name), octet_length(p.s), format('tournament name %s keeps its length', p.i))
+FROM payloads p JOIN named n USING (i) JOIN tourney.tournaments t USING (tournament_id)
+ORDER BY p.i;
+
+-- players named after the payloads, through a whole tournament
+CREATE TEMP TABLE hostile AS
+    WITH ins AS (
+        INSERT INTO tourney.players (name, email, rating)
+        SELECT s, format('injection-%s@example.org', i), 1500 + i FROM payloads ORDER BY i
+        RETURNING player_id, name)
+    SELECT p.i, ins.player_id FROM ins JOIN payloads p ON p.s = ins.name;
+CREATE TEMP TABLE cup AS
+    SELECT tourney.create_tournament((SELECT s FROM payloads WHERE i = 2), 'knockout') AS tournament_id;
+SELECT is(tourney.enroll((SELECT tournament_id FROM cup),
+                         ARRAY(SELECT player_id FROM hostile ORDER BY i)),
+          16, 'the 16 players with hostile names are enrolled');
+SELECT isnt(tourney.generate_sessions((SELECT tournament_id FROM cup), async => false), NULL,
+            'their tournament is generated');
+SELECT is(tourney.simulate_results((SELECT tournament_id FROM cup), 3), 16, 'and simulated');
+SELECT is(tourney.calculate_rankings((SELECT tournament_id FROM cup)), 16, 'and ranked');
+SELECT lives_ok(format('SELECT tourney.complete_tournament(%s)', (SELECT tournament_id FROM cup)),
+                'and completed');
+
+SELECT is(s.name, p.s, format('player name %s comes back verbatim from standings', p.i))
+FROM payloads p JOIN hostile h USING (i)
+LEFT JOIN tourney.standings((SELECT tournament_id FROM cup)) s ON s.player_id = h.player_id
+ORDER BY p.i;
+
+-- enum text arguments: 22023, the text quoted in the message
+SELECT ok(r[1] = '22023' AND position('"' || p.s || '"' IN r[2]) > 0,
+          format('%s %s: 22023 and the text quoted in the message (got %s: %s)',
+                 w.which, p.i, r[1], regexp_replace(left(r[2], 120), '[[:space:][:cntrl:]]', ' ', 'g')))
+FROM payloads p
+CROSS JOIN (VALUES (1, 'format'), (2, 'scoring_type'), (3, 'ranking_direction'),
+                   (4, 'run_scenario format')) w(o, which)
+CROSS JOIN LATERAL pg_temp.try_enum(w.which, p.s) r
+ORDER BY w.o, p.i;
+
+-- nothing was executed
+SELECT has_table('tourney', t, format('table tourney.%s still exists', t))
+FROM unnest(ARRAY['campuses', 'players', 'tournaments', 'enrollments', 'sessions',
+                  'session_participants', 'byes', 'rankings', 'tasks']) t;
+SELECT is(to_regclass('public.injected'), NULL, 'no table public.injected was created');
+SELECT is((SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'tourney'), (SELECT relations FROM before),
+          'schema tourney has the same relations as before');
+SELECT is((SELECT count(*) FROM tourney.players), (SELECT players + 16 FROM before),
+          'players: only the 16 inserted ones were added');
+SELECT is((SELECT count(*) FROM tourney.tournaments), (SELECT tournaments + 17 FROM before),
+          'tournaments: only the 17 created ones were added');
+SELECT is((SELECT count(*) FROM tourney.tournaments t JOIN named n USING (tournament_id)
+           WHERE t.status <> 'draft'), 0::bigint,
+          'the payload-named tournaments are all still drafts');
+SELECT is((SELECT array_agg(b.tournament_id ORDER BY b.tournament_id) FROM named_before b
+           WHERE test_support.fingerprint(b.tournament_id) IS DISTINCT FROM b.fingerprint),
+          NULL, 'no row of a payload-named tournament changed since it was created');
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,406 @@
+-- Permissions (SPEC §6, README "Security and grants", issue 6).
+-- 1. The three group roles of the README, made with the README's GRANT
+--    statements (names suffixed with this backend's pid: roles are
+--    cluster-wide), plus a role with no grants at all and one with only
+--    USAGE on the schema: each may do exactly what the README gives it and
+--    gets 42501 for everything else (functions, SELECT / INSERT / UPDATE /
+--    DELETE / TRUNCATE on every table, the id sequences).
+-- 2. Every SECURITY DEFINER function pins search_path, none is executable
+--    by PUBLIC, and nothing in the schema is granted to PUBLIC.
+-- 3. A caller whose search_path starts with a schema of its own holding a
+--    hostile now(), "=" (bigint, bigint), "=" (uuid, uuid) and
+--    unnest(bigint[]) does not subvert the SECURITY DEFINER functions.
+-- Everything, roles included, is rolled back at the end.
+\set ON_ERROR_STOP 1
+\set QUIET 1
+\pset format unaligned
+\pset tuples_only true
+\pset pager off
+
+BEGIN;
+SELECT plan(359);
+
+SELECT 'tperm_app_' || pg_backend_pid() AS app,
+       'tperm_operator_' || pg_backend_pid() AS operator,
+       'tperm_readonly_' || pg_backend_pid() AS readonly,
+       'tperm_nobody_' || pg_backend_pid() AS nobody,
+       'tperm_usage_' || pg_backend_pid() AS usage_only,
+       'tperm_evil_' || pg_backend_pid() AS evil,
+       current_user AS owner
+\gset
+
+----------------------------------------------------------------------------
+-- The README's grants, verbatim but for the role names
+----------------------------------------------------------------------------
+-- application: runs tournaments, registers players and campuses
+CREATE ROLE :"app" NOLOGIN;
+GRANT USAGE ON SCHEMA tourney TO :"app";
+GRANT SELECT ON ALL TABLES IN SCHEMA tourney TO :"app";
+GRANT INSERT, UPDATE ON tourney.players, tourney.campuses TO :"app";
+GRANT USAGE ON SEQUENCE tourney.players_player_id_seq,
+                        tourney.campuses_campus_id_seq TO :"app";
+GRANT EXECUTE ON FUNCTION
+    tourney.create_tournament(text, text, text, text, int, bool, bigint[]),
+    tourney.enroll(bigint, bigint[], int[]),
+    tourney.generate_sessions(bigint, bool),
+    tourney.submit_result(bigint, numeric[]),
+    tourney.calculate_rankings(bigint),
+    tourney.complete_tournament(bigint),
+    tourney.generation_status(uuid),
+    tourney.wait_for_task(uuid, interval),
+    tourney.standings(bigint)
+  TO :"app";
+
+-- operator: everything of tourney_app, plus synthetic scenarios and simulation
+CREATE ROLE :"operator" NOLOGIN;
+GRANT :"app" TO :"operator";
+GRANT EXECUTE ON FUNCTION
+    tourney.run_scenario(int, text, int, int, bool, bigint, bool),
+    tourney.simulate_results(bigint, bigint)
+  TO :"operator";
+
+-- read-only: dashboards and reports
+CREATE ROLE :"readonly" NOLOGIN;
+GRANT USAGE ON SCHEMA tourney TO :"readonly";
+GRANT SELECT ON ALL TABLES IN SCHEMA tourney TO :"readonly";
+GRANT EXECUTE ON FUNCTION
+    tourney.standings(bigint),
+    tourney.generation_status(uuid),
+    tourney.wait_for_task(uuid, interval)
+  TO :"readonly";
+
+-- no grants at all, and only USAGE on the schema
+CREATE ROLE :"nobody" NOLOGIN;
+CREATE ROLE :"usage_only" NOLOGIN;
+GRANT USAGE ON SCHEMA tourney TO :"usage_only";
+
+CREATE TEMP TABLE roles (k text PRIMARY KEY, rolname text NOT NULL, ord int NOT NULL);
+INSERT INTO roles VALUES ('app', :'app', 1), ('operator', :'operator', 2),
+                         ('readonly', :'readonly', 3), ('nobody', :'nobody', 4),
+                         ('usage', :'usage_only', 5);
+
+----------------------------------------------------------------------------
+-- Fixtures (as the owner)
+----------------------------------------------------------------------------
+-- p1..p12, c1, and the knockouts D (draft), P (one result: sP11; sP12
+-- open; taskP), Q (every result) and K (ranked)
+SELECT test_support.state_fixtures('perm') \g /dev/null
+
+----------------------------------------------------------------------------
+-- 1. The permission matrix
+----------------------------------------------------------------------------
+CREATE TEMP TABLE actions (
+    n serial PRIMARY KEY,
+    what text NOT NULL,
+    call text NOT NULL,
+    allowed text[] NOT NULL,            -- role keys that may do it
+    roles text[]                        -- role keys to try (NULL: all)
+);
+
+INSERT INTO actions (what, call, allowed) VALUES
+('create_tournament', $$SELECT tourney.create_tournament('perm', 'knockout')$$, '{app,operator}'),
+('enroll', $$SELECT tourney.enroll(@D@, ARRAY[@p5@])$$, '{app,operator}'),
+('generate_sessions', $$SELECT tourney.generate_sessions(@D@, async => false)$$, '{app,operator}'),
+('generation_status', $$SELECT tourney.generation_status(@taskP@)$$, '{app,operator,readonly}'),
+('wait_for_task', $$SELECT tourney.wait_for_task(@taskP@, '10 ms')$$, '{app,operator,readonly}'),
+('submit_result', $$SELECT tourney.submit_result(@sP12@, ARRAY[3, 1])$$, '{app,operator}'),
+('correct_result', $$SELECT * FROM tourney.correct_result(@sP11@, ARRAY[5, 1])$$, '{}'),
+('simulate_results', $$SELECT tourney.simulate_results(@P@)$$, '{operator}'),
+('calculate_rankings', $$SELECT tourney.calculate_rankings(@Q@)$$, '{app,operator}'),
+('standings', $$SELECT * FROM tourney.standings(@P@)$$, '{app,operator,readonly}'),
+('complete_tournament', $$SELECT tourney.complete_tournament(@K@)$$, '{app,operator}'),
+('run_scenario', $$SELECT tourney.run_scenario(4, async => false)$$, '{operator}'),
+('players_restrict()', $$SELECT tourney.players_restrict()$$, '{}'),
+('campuses_restrict()', $$SELECT tourney.campuses_restrict()$$, '{}'),
+('tournaments_delete_cascade()', $$SELECT tourney.tournaments_delete_cascade()$$, '{}'),
+-- writable tables of the application
+('INSERT players', $$INSERT INTO tourney.players (name) VALUES ('perm new player')$$, '{app,operator}'),
+('UPDATE players', $$UPDATE tourney.players SET rating = rating + 1 WHERE player_id = @p12@$$, '{app,operator}'),
+('INSERT campuses', $$INSERT INTO tourney.campuses (name) VALUES ('perm new campus')$$, '{app,operator}'),
+('UPDATE campuses', $$UPDATE tourney.campuses SET capacity = 7 WHERE campus_id = @c1@$$, '{app,operator}'),
+-- sequences
+('nextval players_player_id_seq', $$SELECT nextval('tourney.players_player_id_seq')$$, '{app,operator}'),
+('nextval tournament_id_seq', $$SELECT nextval('tourney.tournament_id_seq')$$, '{}'),
+('setval session_id_seq', $$SELECT setval('tourney.session_id_seq', (SELECT last_value FROM tourney.session_id_seq))$$, '{}');
+
+-- every table: SELECT for the three roles; INSERT (other than above), UPDATE
+-- (other than above), DELETE and TRUNCATE for nobody
+INSERT INTO actions (what, call, allowed)
+SELECT format('%s %s', op, t), format(q, t), allowed
+FROM unnest(ARRAY['campuses', 'players', 'tournaments', 'enrollments', 'sessions',
+                  'session_participants', 'byes', 'rankings', 'tasks']) WITH ORDINALITY tt(t, tord)
+CROSS JOIN (VALUES
+    (1, 'SELECT', 'SELECT count(*) FROM tourney.%I', '{app,operator,readonly}'::text[]),
+    (2, 'INSERT', 'INSERT INTO tourney.%1$I SELECT * FROM tourney.%1$I WHERE false', '{}'),
+    (3, 'UPDATE', 'UPDATE tourney.%I SET tournament_id = tournament_id WHERE false', '{}'),
+    (4, 'DELETE', 'DELETE FROM tourney.%I WHERE false', '{}'),
+    (5, 'TRUNCATE', 'TRUNCATE tourney.%I', '{}')) o(oord, op, q, allowed)
+WHERE NOT (op IN ('INSERT', 'UPDATE') AND t IN ('players', 'campuses'))
+ORDER BY tord, oord;
+
+-- the progress view: the README's roles read it (it is covered by
+-- GRANT SELECT ON ALL TABLES)
+INSERT INTO actions (what, call, allowed, roles) VALUES
+('SELECT task_progress', $$SELECT count(*) FROM tourney.task_progress$$, '{app,operator,readonly}',
+ '{app,operator,readonly}');
+
+CREATE TEMP TABLE cases AS
+SELECT row_number() OVER (ORDER BY a.n, r.ord)::int AS n, a.what, a.call, r.k AS role_key,
+       r.rolname, CASE WHEN r.k = ANY (a.allowed) THEN 'ok' ELSE '42501' END AS expect
+FROM actions a CROSS JOIN roles r
+WHERE a.roles IS NULL OR r.k = ANY (a.roles);
+
+-- Run a case as its role in a subtransaction that is always rolled back.
+CREATE FUNCTION pg_temp.run_case(case_no int) RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+DECLARE
+    c record;
+    q text;
+    o test_support.outcome;
+    me text := current_user;
+BEGIN
+    SELECT * INTO c FROM cases WHERE n = case_no;
+    q := test_support.subst(c.call);
+    o := test_support.capture(format('SET LOCAL ROLE %I; %s', c.rolname, q), rollback => true);
+    RETURN NEXT ok(o.sqlstate = c.expect AND current_user = me,
+                   format('%s as %s: %s', c.what, c.role_key,
+                          CASE c.expect WHEN 'ok' THEN 'allowed' ELSE 'refused with 42501' END));
+    IF o.sqlstate <> c.expect OR current_user <> me THEN
+        RETURN NEXT diag(format(E'    %s\n    got %s: %s (current_user %s)',
+                                q, o.sqlstate, o.message, current_user));
+    END IF;
+END $$;
+
+SELECT pg_temp.run_case(n) FROM cases ORDER BY n;
+SELECT is((SELECT count(*)::int FROM cases), 318, 'the matrix has 318 cells');
+
+----------------------------------------------------------------------------
+-- 2. SECURITY DEFINER functions pin search_path; nothing public
+----------------------------------------------------------------------------
+CREATE TEMP VIEW definer AS
+SELECT p.oid::regprocedure::text AS fn, p.proconfig, p.proacl,
+       (SELECT substr(c, length('search_path=') + 1) FROM unnest(p.proconfig) c
+        WHERE c LIKE 'search_path=%') AS search_path
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = 'tourney' AND p.prosecdef;
+
+SELECT cmp_ok((SELECT count(*)::int FROM definer), '>=', 11,
+              'the API functions but standings are SECURITY DEFINER');
+SELECT is((SELECT array_agg(fn ORDER BY fn) FROM definer WHERE search_path IS NULL),
+          NULL, 'every SECURITY DEFINER function has search_path in proconfig');
+-- only trusted schemas, pg_temp explicitly last
+SELECT is((SELECT array_agg(fn || ': ' || search_path ORDER BY fn) FROM definer
+           WHERE NOT (string_to_array(replace(replace(search_path, '"', ''), ' ', ''), ',')
+                      <@ ARRAY['pg_catalog', 'tourney', 'pg_temp'])
+              OR (string_to_array(replace(replace(search_path, '"', ''), ' ', ''), ','))
+                  [cardinality(string_to_array(search_path, ','))] <> 'pg_temp'),
+          NULL, 'their search_path holds only pg_catalog (and tourney), with pg_temp last');
+SELECT is((SELECT array_agg(fn ORDER BY fn) FROM definer
+           WHERE proacl IS NULL
+              OR EXISTS (SELECT FROM aclexplode(proacl) a
+                         WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE')),
+          NULL, 'no SECURITY DEFINER function is executable by PUBLIC');
+SELECT is((SELECT array_agg(c.relname::text ORDER BY c.relname)
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'tourney' AND c.relkind IN ('r', 'v', 'S', 'p', 'm')
+             AND (c.relacl IS NULL
+                  OR EXISTS (SELECT FROM aclexplode(c.relacl) a WHERE a.grantee = 0))),
+          NULL, 'no table, view or sequence of tourney grants anything to PUBLIC');
+
+----------------------------------------------------------------------------
+-- 3. Hostile objects early in the caller's search_path
+----------------------------------------------------------------------------
+CREATE ROLE :"evil" NOLOGIN;
+GRANT :"app" TO :"evil";
+CREATE SCHEMA evil AUTHORIZATION :"evil";
+
+-- more fixtures: a draft to generate, a draft to enrol into
+DO $fixtures$
+DECLARE
+    id bigint;
+BEGIN
+    id := tourney.create_tournament('perm E', 'knockout');
+    PERFORM tourney.enroll(id, ARRAY(SELECT test_support.id('p' || i) FROM generate_series(1, 4) i));
+    INSERT INTO test_support.fixtures (key, id) VALUES
+        ('E', id), ('E2', tourney.create_tournament('perm E2', 'knockout'));
+END $fixtures$;
+
+CREATE TEMP TABLE evil_calls (step int PRIMARY KEY, k text NOT NULL, q text NOT NULL);
+CREATE TEMP TABLE evil_results (k text PRIMARY KEY, r text);
+GRANT SELECT ON evil_calls TO PUBLIC;
+GRANT INSERT ON evil_results TO PUBLIC;
+-- The hostile caller's steps first .. last, in order, each in a statement
+-- of its own, with the SQLSTATE each ends with (test_support.sqlstate_of
+-- does not set search_path: the steps run with the caller's).
+CREATE PROCEDURE pg_temp.run_steps(first int, last int)
+LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT c.k, c.q FROM pg_temp.evil_calls c WHERE c.step BETWEEN first AND last ORDER BY c.step LOOP
+        INSERT INTO pg_temp.evil_results VALUES (r.k, test_support.sqlstate_of(r.q));
+    END LOOP;
+END $$;
+
+INSERT INTO evil_calls (step, k, q)
+SELECT step, k, test_support.subst(q) FROM (VALUES
+    (1, 'standings P', $$SELECT * FROM tourney.standings(@P@)$$),
+    (2, 'enroll unknown player', $$SELECT tourney.enroll(@E2@, ARRAY[9223372036854775807]::bigint[])$$),
+    (3, 'enroll one player', $$SELECT tourney.enroll(@E2@, ARRAY[@p7@]::bigint[])$$),
+    (4, 'generate E', $$SELECT tourney.generate_sessions(@E@, async => false)$$),
+    (5, 'generation_status unknown', $$SELECT tourney.generation_status('00000000-0000-0000-0000-000000000000'::uuid)$$),
+    (6, 'wait_for_task unknown', $$SELECT tourney.wait_for_task('00000000-0000-0000-0000-000000000000'::uuid, '10 ms')$$),
+    (7, 'calculate_rankings unknown', $$SELECT tourney.calculate_rankings(0)$$),
+    (8, 'complete_tournament unknown', $$SELECT tourney.complete_tournament(0)$$),
+    (9, 'generate unknown', $$SELECT tourney.generate_sessions(0, async => false)$$),
+    (10, 'submit unknown session', $$SELECT tourney.submit_result(0, ARRAY[3, 1])$$),
+    (11, 'submit E R1M1', $$SELECT tourney.submit_result((SELECT min(session_id) FROM tourney.sessions WHERE tournament_id = @E@ AND stage = 'main' AND round = 1 AND match_number = 1), ARRAY[3, 1])$$),
+    (12, 'create_tournament bad format', $$SELECT tourney.create_tournament('evil', 'nope')$$),
+    (13, 'create_tournament', $$SELECT tourney.create_tournament('perm evil made', 'knockout')$$)) v(step, k, q);
+
+-- the state the hostile caller must not disturb
+CREATE TEMP TABLE others_before AS
+SELECT tournament_id, count(*) AS sessions, count(*) FILTER (WHERE result_submitted) AS results,
+       md5(string_agg(s::text, ',' ORDER BY s::text)) AS hash
+FROM tourney.sessions s WHERE tournament_id <> test_support.id('E') GROUP BY tournament_id;
+CREATE TEMP TABLE enrollments_before AS
+SELECT tournament_id, count(*) AS n FROM tourney.enrollments GROUP BY tournament_id;
+-- every row of the tournaments the steps do not name (all but E and E2)
+CREATE TEMP TABLE untouched_before AS
+SELECT tournament_id, test_support.fingerprint(tournament_id) AS fingerprint FROM tourney.tournaments
+WHERE tournament_id NOT IN (test_support.id('E'), test_support.id('E2'));
+
+SET ROLE :"evil";
+CREATE FUNCTION evil.now() RETURNS timestamptz
+    LANGUAGE sql IMMUTABLE AS $$ SELECT '2000-01-01 00:00:00+00'::timestamptz $$;
+CREATE FUNCTION evil.clock_timestamp() RETURNS timestamptz
+    LANGUAGE sql IMMUTABLE AS $$ SELECT '2000-01-01 00:00:00+00'::timestamptz $$;
+CREATE FUNCTION evil.int8_always(bigint, bigint) RETURNS boolean
+    LANGUAGE sql IMMUTABLE AS $$ SELECT true $$;
+CREATE OPERATOR evil.= (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = evil.int8_always);
+CREATE FUNCTION evil.uuid_always(uuid, uuid) RETURNS boolean
+    LANGUAGE sql IMMUTABLE AS $$ SELECT true $$;
+CREATE OPERATOR evil.= (LEFTARG = uuid, RIGHTARG = uuid, FUNCTION = evil.uuid_always);
+CREATE FUNCTION evil.unnest(bigint[]) RETURNS SETOF bigint
+    LANGUAGE sql IMMUTABLE AS $$ SELECT NULL::bigint WHERE false $$;
+SET search_path = evil, pg_catalog, public;
+-- plans cached earlier in this backend are re-analysed from here on
+DISCARD PLANS;
+
+-- the hostile objects are live for the caller's own queries
+INSERT INTO pg_temp.evil_results VALUES
+    ('sanity now', (now() = '2000-01-01 00:00:00+00'::timestamptz)::text),
+    ('sanity =', (1::bigint = 2::bigint)::text),
+    ('sanity = uuid', ('00000000-0000-0000-0000-000000000000'::uuid = gen_random_uuid())::text),
+    ('sanity unnest', (SELECT count(*) FROM unnest(ARRAY[7]::bigint[]))::text);
+CALL pg_temp.run_steps(1, 13);
+RESET search_path;
+RESET ROLE;
+
+SELECT is(current_user::text, :'owner', 'back to the owner');
+SELECT is((SELECT array_agg(r ORDER BY k) FROM evil_results WHERE k LIKE 'sanity%'),
+          '{true,true,true,0}'::text[],
+          'in the caller''s own queries now(), = (bigint and uuid) and unnest(bigint[]) are the hostile ones');
+
+CREATE FUNCTION pg_temp.evil(key text) RETURNS text
+LANGUAGE sql STABLE AS $$ SELECT r FROM evil_results WHERE k = key $$;
+SELECT is(pg_temp.evil('standings P'), 'ok', 'standings of a tournament works (caches its plans under the hostile path)');
+SELECT is(pg_temp.evil('enroll unknown player'), 'P0002', 'enrolling an unknown player is still P0002');
+SELECT is(pg_temp.evil('enroll one player'), 'ok', 'enrolling one player works');
+SELECT is((SELECT array_agg(tournament_id ORDER BY tournament_id) FROM (
+               SELECT tournament_id FROM tourney.enrollments GROUP BY tournament_id
+               EXCEPT SELECT tournament_id FROM enrollments_before) x),
+          ARRAY[test_support.id('E2')], 'and it enrolled into that tournament only');
+SELECT is((SELECT array_agg(player_id) FROM tourney.enrollments WHERE tournament_id = test_support.id('E2')),
+          ARRAY[test_support.id('p7')], 'exactly the one player given');
+SELECT is((SELECT sum(n)::int FROM (SELECT count(*) AS n FROM tourney.enrollments GROUP BY tournament_id) x),
+          (SELECT sum(n)::int + 1 FROM enrollments_before), 'no other enrolment appeared');
+SELECT is(pg_temp.evil('generate E'), 'ok', 'generate_sessions works');
+SELECT is((SELECT count(*)::int FROM tourney.sessions WHERE tournament_id = test_support.id('E')), 4,
+          'it wrote the right number of sessions (4 players: 3 + third place)');
+SELECT is((SELECT count(*)::int FROM tourney.session_participants p JOIN tourney.sessions s USING (tournament_id, session_id)
+           WHERE s.tournament_id = test_support.id('E') AND s.round = 1), 4,
+          'and the 4 round-1 participants');
+SELECT is((SELECT sessions_generated_at FROM tourney.tournaments WHERE tournament_id = test_support.id('E')),
+          now(), 'sessions_generated_at is the real now(), not the hostile one');
+SELECT is((SELECT requested_by::text FROM tourney.tasks WHERE tournament_id = test_support.id('E')),
+          :'evil', 'the task records the hostile caller as requested_by');
+SELECT is((SELECT status::text FROM tourney.tasks WHERE tournament_id = test_support.id('E')),
+          'done', 'its task is done');
+SELECT is(pg_temp.evil('generation_status unknown'), 'P0002', 'generation_status of an unknown task is still P0002');
+SELECT is(pg_temp.evil('wait_for_task unknown'), 'P0002', 'wait_for_task of an unknown task is still P0002');
+SELECT is(pg_temp.evil('calculate_rankings unknown'), 'P0002', 'calculate_rankings of an unknown tournament is still P0002');
+SELECT is(pg_temp.evil('complete_tournament unknown'), 'P0002', 'complete_tournament of an unknown tournament is still P0002');
+SELECT is(pg_temp.evil('generate unknown'), 'P0002', 'generate_sessions of an unknown tournament is still P0002');
+SELECT is(pg_temp.evil('submit unknown session'), 'P0002', 'submit_result of an unknown session is still P0002');
+SELECT is(pg_temp.evil('submit E R1M1'), 'ok', 'submit_result works');
+SELECT is((SELECT array_agg(format('%s/%s/%s', round, match_number, (result_submitted_at = now())::text))
+           FROM tourney.sessions WHERE tournament_id = test_support.id('E') AND result_submitted),
+          '{1/1/true}'::text[], 'exactly the session given got its result, stamped with the real now()');
+SELECT is((SELECT array_agg(format('%s:%s', p.score, p.placement) ORDER BY p.slot)
+           FROM tourney.session_participants p JOIN tourney.sessions s USING (tournament_id, session_id)
+           WHERE s.tournament_id = test_support.id('E') AND s.round = 1 AND s.match_number = 1),
+          '{3:1,1:2}'::text[], 'with the scores and placements given');
+SELECT is((SELECT count(*)::int FROM tourney.session_participants
+           WHERE tournament_id = test_support.id('E') AND session_id = (
+               SELECT session_id FROM tourney.sessions WHERE tournament_id = test_support.id('E')
+                  AND stage = 'main' AND round = 2)), 1, 'and its winner moved on to the final');
+SELECT is((SELECT array_agg(format('%s/%s/%s/%s', s.tournament_id, s.sessions, s.results, s.hash) ORDER BY s.tournament_id)
+           FROM (SELECT tournament_id, count(*) AS sessions, count(*) FILTER (WHERE result_submitted) AS results,
+                        md5(string_agg(s::text, ',' ORDER BY s::text)) AS hash
+                 FROM tourney.sessions s WHERE tournament_id <> test_support.id('E')
+                 GROUP BY tournament_id) s),
+          (SELECT array_agg(format('%s/%s/%s/%s', tournament_id, sessions, results, hash) ORDER BY tournament_id)
+           FROM others_before), 'no session of another tournament changed');
+SELECT is((SELECT array_agg(u.tournament_id ORDER BY u.tournament_id) FROM untouched_before u
+           WHERE test_support.fingerprint(u.tournament_id) IS DISTINCT FROM u.fingerprint),
+          NULL, 'no row of a tournament the steps do not name changed (enrolments, sessions, results, rankings, tasks)');
+SELECT is(pg_temp.evil('create_tournament bad format'), '22023', 'a bad format is still 22023');
+SELECT is(pg_temp.evil('create_tournament'), 'ok', 'create_tournament works');
+SELECT is((SELECT created_at FROM tourney.tournaments WHERE name = 'perm evil made'), now(),
+          'and its created_at is the real now()');
+
+-- standings runs with the caller's rights but must not run hostile code
+-- either: with pg_catalog (implicitly) first in the path, an operator that
+-- matches argument types more exactly than pg_catalog's still wins, as in
+-- CVE-2018-1058.  Here the read-only role has the attacker's schema after
+-- pg_catalog in its search_path.
+SET ROLE :"evil";
+CREATE FUNCTION evil.minus(numeric, bigint) RETURNS numeric
+    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'hostile operator ran as %', current_user; END $$;
+CREATE OPERATOR evil.- (LEFTARG = numeric, RIGHTARG = bigint, FUNCTION = evil.minus);
+CREATE FUNCTION evil.times(numeric, integer) RETURNS numeric
+    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'hostile operator ran as %', current_user; END $$;
+CREATE OPERATOR evil.* (LEFTARG = numeric, RIGHTARG = integer, FUNCTION = evil.times);
+GRANT USAGE ON SCHEMA evil TO PUBLIC;
+RESET ROLE;
+INSERT INTO evil_calls (step, k, q)
+SELECT step, k, test_support.subst(q) FROM (VALUES
+    (21, 'sanity hostile minus', $$SELECT 1.5 - 1::bigint$$),
+    (22, 'readonly standings Q', $$SELECT * FROM tourney.standings(@Q@)$$),
+    (23, 'readonly standings P', $$SELECT * FROM tourney.standings(@P@)$$),
+    (24, 'readonly generation_status', $$SELECT tourney.generation_status(@taskP@)$$),
+    (25, 'app calculate_rankings Q', $$SELECT tourney.calculate_rankings(@Q@)$$)) v(step, k, q);
+SET ROLE :"readonly";
+SET search_path = evil, public;
+DISCARD PLANS;
+CALL pg_temp.run_steps(21, 24);
+RESET ROLE;
+SET ROLE :"app";
+CALL pg_temp.run_steps(25, 25);
+RESET search_path;
+RESET ROLE;
+
+SELECT is(pg_temp.evil('sanity hostile minus'), 'P0001',
+          'with pg_catalog first, numeric - bigint in the caller''s own query is the hostile operator');
+SELECT is(pg_temp.evil('readonly standings Q'), 'ok',
+          'standings (knockout, every result) does not run the hostile operators');
+SELECT is(pg_temp.evil('readonly standings P'), 'ok',
+          'standings (knockout, partly played) does not run the hostile operators');
+SELECT is(pg_temp.evil('readonly generation_status'), 'ok', 'generation_status does not either');
+SELECT is(pg_temp.evil('app calculate_rankings Q'), 'ok', 'calculate_rankings does not either');
+SELECT is((SELECT count(*)::int FROM tourney.rankings WHERE tournament_id = test_support.id('Q')), 4,
+          'and it wrote the 4 rankings');
+
+SELECT * FROM finish();
+ROLLBACK;

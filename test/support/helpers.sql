@@ -1,0 +1,410 @@
+-- test_support: the fixtures and checks that tourney's tests share.  Not
+-- part of the extension: scripts/test.sh loads it into every database it
+-- tests in (pgTAP, TAP scripts) and `make installcheck` into the isolation
+-- database (the isolation-db rule of the Makefile).  Plain SQL, so a test
+-- database can also be made by hand:
+--   psql -d db -c 'CREATE EXTENSION tourney' -f test/support/helpers.sql
+--
+-- No function here sets search_path: test/hardening/permissions.sql runs
+-- sqlstate_of as a hostile role with a hostile search_path, and the
+-- statement it is given must see that path.
+\set ON_ERROR_STOP 1
+
+CREATE SCHEMA test_support;
+COMMENT ON SCHEMA test_support IS 'fixtures and checks shared by tourney''s tests (test/support/helpers.sql)';
+-- every role the tests make (restricted ones included) calls these
+GRANT USAGE ON SCHEMA test_support TO PUBLIC;
+
+----------------------------------------------------------------------------
+-- Fixtures
+----------------------------------------------------------------------------
+
+-- What a test made, by a key of its own: an id, a set of ids, or an SQL
+-- value that test_support.subst puts into statements as @key@.  The pgTAP
+-- tests run in a transaction they roll back, so their rows go with it; an
+-- isolation spec's teardown deletes them.
+CREATE TABLE test_support.fixtures (
+    key     text PRIMARY KEY,
+    id      bigint,
+    ids     bigint[],
+    value   text
+);
+COMMENT ON TABLE test_support.fixtures IS
+    'ids (or SQL values) a test made, by key; rolled back with the test''s transaction';
+GRANT SELECT ON test_support.fixtures TO PUBLIC;
+
+CREATE FUNCTION test_support.id(key text) RETURNS bigint
+LANGUAGE sql STABLE AS $$ SELECT f.id FROM test_support.fixtures f WHERE f.key = $1 $$;
+COMMENT ON FUNCTION test_support.id(text) IS 'the id kept under the key';
+
+CREATE FUNCTION test_support.ids(key text) RETURNS bigint[]
+LANGUAGE sql STABLE AS $$ SELECT f.ids FROM test_support.fixtures f WHERE f.key = $1 $$;
+COMMENT ON FUNCTION test_support.ids(text) IS 'the ids kept under the key';
+
+-- A statement with every @key@ replaced by the fixture's value (or id);
+-- an unknown key is an error, so that no case runs with a hole in it.
+CREATE FUNCTION test_support.subst(statement text) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT f.key, coalesce(f.value, f.id::text, f.ids::text) AS v
+             FROM test_support.fixtures f ORDER BY length(f.key) DESC LOOP
+        statement := replace(statement, '@' || r.key || '@', r.v);
+    END LOOP;
+    IF statement ~ '@[A-Za-z0-9_]+@' THEN
+        RAISE EXCEPTION 'unknown fixture in %', statement;
+    END IF;
+    RETURN statement;
+END $$;
+COMMENT ON FUNCTION test_support.subst(text) IS
+    'the statement with each @key@ replaced by that fixture''s value (or id); unknown keys are an error';
+
+-- n new players named '<prefix> 1' .. '<prefix> n'; rating is an SQL
+-- expression of g (1 .. n), so that a test keeps the ratings its checks
+-- rely on (ties that player_id breaks, a spread for simulation).
+CREATE FUNCTION test_support.players(n int, prefix text DEFAULT 'player', rating text DEFAULT '1500')
+RETURNS bigint[]
+LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    EXECUTE format('WITH ins AS (INSERT INTO tourney.players (name, rating)'
+                   '             SELECT $1 || '' '' || g, %s FROM generate_series(1, $2) g'
+                   '             RETURNING player_id)'
+                   ' SELECT array_agg(player_id ORDER BY player_id) FROM ins', rating)
+        INTO ids USING prefix, n;
+    RETURN coalesce(ids, '{}');
+END $$;
+COMMENT ON FUNCTION test_support.players(int, text, text) IS
+    'n new players ''<prefix> 1'' .. ''<prefix> n'' with the rating expression of g; their ids, ascending';
+
+-- A tournament of the given format with these players enrolled, or with
+-- n new players (test_support.players(n, name or format, rating)); seeded:
+-- seeds 1 .. n in array order; generated synchronously when asked.  The
+-- other arguments are create_tournament's, with its defaults.
+CREATE FUNCTION test_support.tournament(
+    format text,
+    players bigint[] DEFAULT NULL,
+    name text DEFAULT NULL,
+    seeded bool DEFAULT false,
+    generate bool DEFAULT false,
+    scoring_type text DEFAULT 'score_based',
+    ranking_direction text DEFAULT NULL,
+    number_of_rounds int DEFAULT NULL,
+    third_place_playoff bool DEFAULT true,
+    campus_ids bigint[] DEFAULT '{}',
+    n int DEFAULT NULL,
+    rating text DEFAULT '1500')
+RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    t bigint;
+BEGIN
+    IF players IS NULL THEN
+        players := test_support.players(n, coalesce(name, format), rating);
+    END IF;
+    t := tourney.create_tournament(coalesce(name, format), format, scoring_type, ranking_direction,
+                                   number_of_rounds, third_place_playoff, campus_ids);
+    PERFORM tourney.enroll(t, players,
+                           CASE WHEN seeded THEN ARRAY(SELECT generate_series(1, cardinality(players))) END);
+    IF generate THEN
+        PERFORM tourney.generate_sessions(t, async => false);
+    END IF;
+    RETURN t;
+END $$;
+COMMENT ON FUNCTION test_support.tournament(text, bigint[], text, bool, bool, text, text, int, bool, bigint[], int, text) IS
+    'a tournament of the format with the players (or n new ones) enrolled, seeds 1..n if seeded, generated if asked; its id';
+
+-- Enrol the players in two calls, as the format tests exercise explicit
+-- seeds: the last `seeded` of them with the non-contiguous seeds
+-- spacing * seeded, ..., 2 * spacing, spacing (the very last one the
+-- best), then the others without a seed.  The sum of what enroll returned.
+CREATE FUNCTION test_support.enroll_last_seeded(tournament_id bigint, players bigint[], seeded int, spacing int)
+RETURNS int
+LANGUAGE plpgsql AS $$
+DECLARE
+    n int := cardinality(players);
+    enrolled int := 0;
+BEGIN
+    IF seeded > 0 THEN
+        enrolled := tourney.enroll(tournament_id, players[n - seeded + 1 : n],
+                                   ARRAY(SELECT spacing * (seeded - i + 1) FROM generate_series(1, seeded) i));
+    END IF;
+    IF seeded < n THEN
+        enrolled := enrolled + tourney.enroll(tournament_id, players[1 : n - seeded]);
+    END IF;
+    RETURN enrolled;
+END $$;
+COMMENT ON FUNCTION test_support.enroll_last_seeded(bigint, bigint[], int, int) IS
+    'enrols the last `seeded` players with seeds spacing * seeded .. spacing, then the rest unseeded; the number enrolled';
+
+-- A session by its place: stage, round and match number.
+CREATE FUNCTION test_support.session_id(tournament_id bigint, stage text, round int, match_number int)
+RETURNS bigint
+LANGUAGE sql STABLE AS $$
+    SELECT s.session_id FROM tourney.sessions s
+    WHERE s.tournament_id = $1 AND s.stage = $2 AND s.round = $3 AND s.match_number = $4
+$$;
+COMMENT ON FUNCTION test_support.session_id(bigint, text, int, int) IS
+    'the session of the tournament at (stage, round, match_number); NULL if there is none';
+
+CREATE FUNCTION test_support.session_id(tournament_id bigint, round int, match_number int)
+RETURNS bigint
+LANGUAGE sql STABLE AS $$ SELECT test_support.session_id($1, 'main', $2, $3) $$;
+COMMENT ON FUNCTION test_support.session_id(bigint, int, int) IS
+    'the session of the tournament at (round, match_number) of stage main';
+
+-- Knockouts in the states a table-driven test calls every function in
+-- (hardening/fuzz.sql, hardening/permissions.sql), kept as fixtures:
+--   p1 .. p12   players '<prefix> player i', rating 2000 - 10 i
+--   c1          a campus
+--   D           a draft of p1 .. p4, p1 and p2 seeded 1 and 2
+--   P           p1 .. p4 generated (taskP: its task, as a uuid literal),
+--               one result: sP11 (round 1, match 1) 3:1; sP12 (match 2),
+--               sPF (the final) and sPT (third place) open
+--   Q           p5 .. p8 with every result (simulated, seed 7), not ranked;
+--               sQ11 its round 1, match 1
+--   K           p9 .. p10 with every result, ranked
+CREATE FUNCTION test_support.state_fixtures(prefix text) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    p bigint[] := test_support.players(12, prefix || ' player', '2000 - 10 * g');
+    id bigint;
+    task uuid;
+BEGIN
+    INSERT INTO test_support.fixtures (key, id) SELECT 'p' || i, p[i] FROM generate_series(1, 12) i;
+    INSERT INTO tourney.campuses (name) VALUES (prefix || ' campus 1') RETURNING campus_id INTO id;
+    INSERT INTO test_support.fixtures (key, id) VALUES ('c1', id);
+
+    id := tourney.create_tournament(prefix || ' D', 'knockout');
+    PERFORM tourney.enroll(id, p[1:4], ARRAY[1, 2, NULL, NULL]);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('D', id);
+
+    id := tourney.create_tournament(prefix || ' P', 'knockout');
+    PERFORM tourney.enroll(id, p[1:4]);
+    task := tourney.generate_sessions(id, async => false);
+    INSERT INTO test_support.fixtures (key, id, value) VALUES
+        ('P', id, NULL), ('taskP', NULL, quote_literal(task) || '::uuid'),
+        ('sP11', test_support.session_id(id, 1, 1), NULL), ('sP12', test_support.session_id(id, 1, 2), NULL),
+        ('sPF', test_support.session_id(id, 2, 1), NULL),
+        ('sPT', test_support.session_id(id, 'third_place', 2, 1), NULL);
+    PERFORM tourney.submit_result(test_support.id('sP11'), ARRAY[3, 1]);
+
+    id := test_support.tournament('knockout', p[5:8], prefix || ' Q', generate => true);
+    PERFORM tourney.simulate_results(id, 7);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('Q', id), ('sQ11', test_support.session_id(id, 1, 1));
+
+    id := test_support.tournament('knockout', p[9:10], prefix || ' K', generate => true);
+    PERFORM tourney.simulate_results(id);
+    PERFORM tourney.calculate_rankings(id);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('K', id);
+END $$;
+COMMENT ON FUNCTION test_support.state_fixtures(text) IS
+    'players p1..p12, campus c1 and knockouts D (draft), P (one result), Q (all results), K (ranked) as fixtures';
+
+----------------------------------------------------------------------------
+-- Errors of a statement
+----------------------------------------------------------------------------
+
+CREATE TYPE test_support.outcome AS (sqlstate text, message text, detail text, hint text);
+COMMENT ON TYPE test_support.outcome IS 'how a statement ended: SQLSTATE (''ok'' without an error), message, detail, hint';
+
+-- Run a statement in a subtransaction and say how it ended.  What it did
+-- stays, unless rollback: then a statement that succeeds is rolled back as
+-- well (every case of a table-driven test sees the same fixtures).
+CREATE FUNCTION test_support.capture(statement text, rollback bool DEFAULT false)
+RETURNS test_support.outcome
+LANGUAGE plpgsql AS $$
+DECLARE
+    o test_support.outcome;
+BEGIN
+    BEGIN
+        EXECUTE statement;
+        IF rollback THEN
+            RAISE SQLSTATE 'TZ0OK';
+        END IF;
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS o.sqlstate = RETURNED_SQLSTATE, o.message = MESSAGE_TEXT,
+                                o.detail = PG_EXCEPTION_DETAIL, o.hint = PG_EXCEPTION_HINT;
+        IF o.sqlstate = 'TZ0OK' THEN
+            o := NULL;
+        END IF;
+    END;
+    o.sqlstate := coalesce(o.sqlstate, 'ok');
+    RETURN o;
+END $$;
+COMMENT ON FUNCTION test_support.capture(text, bool) IS
+    'runs the statement in a subtransaction (rolled back also on success if asked); its SQLSTATE or ''ok'', message, detail, hint';
+
+CREATE FUNCTION test_support.sqlstate_of(statement text) RETURNS text
+LANGUAGE sql AS $$ SELECT (test_support.capture(statement)).sqlstate $$;
+COMMENT ON FUNCTION test_support.sqlstate_of(text) IS 'the SQLSTATE the statement ends with, ''ok'' without an error';
+
+CREATE FUNCTION test_support.message_of(statement text) RETURNS text
+LANGUAGE sql AS $$ SELECT (test_support.capture(statement)).message $$;
+COMMENT ON FUNCTION test_support.message_of(text) IS 'the error message of the statement, NULL without an error';
+
+CREATE FUNCTION test_support.hint_of(statement text) RETURNS text
+LANGUAGE sql AS $$ SELECT (test_support.capture(statement)).hint $$;
+COMMENT ON FUNCTION test_support.hint_of(text) IS 'the hint of the statement''s error, NULL without an error or a hint';
+
+-- How a statement (its @key@ fixtures put in) ends, as one line that is
+-- the same from run to run: 'ok', or 'SQLSTATE: message' with every number
+-- of the message (ids, times: DateStyle ISO) shown as N.  A statement that
+-- waits for a lock waits inside it, so that the isolation specs see the
+-- wait.
+CREATE FUNCTION test_support.attempt(statement text) RETURNS text
+LANGUAGE sql SET datestyle = 'ISO, MDY' AS $$
+    SELECT CASE WHEN o.sqlstate = 'ok' THEN 'ok'
+                ELSE o.sqlstate || ': ' || regexp_replace(o.message, '[0-9]+', 'N', 'g') END
+    FROM test_support.capture(test_support.subst(statement)) o
+$$;
+COMMENT ON FUNCTION test_support.attempt(text) IS
+    'how the statement (with @key@ fixtures) ends: ok, or SQLSTATE: message with numbers as N';
+
+-- Wait (60 s at most each) until no task is queued or running any more.
+-- A procedure: the statement after its CALL sees what the tasks wrote.
+CREATE PROCEDURE test_support.wait_for_tasks()
+LANGUAGE plpgsql AS $$
+DECLARE
+    task uuid;
+BEGIN
+    FOR task IN SELECT k.task_id FROM tourney.tasks k WHERE k.status IN ('queued', 'running') LOOP
+        PERFORM tourney.wait_for_task(task, '60 s');
+    END LOOP;
+END $$;
+COMMENT ON PROCEDURE test_support.wait_for_tasks() IS 'waits until no task is queued or running';
+
+-- Everything the tests made, gone: for an isolation spec's teardown (CALL
+-- prints nothing).  Tasks still queued or running are waited for first.
+CREATE PROCEDURE test_support.reset()
+LANGUAGE plpgsql AS $$
+BEGIN
+    CALL test_support.wait_for_tasks();
+    DELETE FROM tourney.tournaments;
+    DELETE FROM tourney.players;
+    DELETE FROM tourney.campuses;
+    DELETE FROM test_support.fixtures;
+END $$;
+COMMENT ON PROCEDURE test_support.reset() IS
+    'waits for running tasks, then deletes every tournament, player, campus and fixture';
+
+----------------------------------------------------------------------------
+-- Fingerprints: equal before and after means nothing was written
+----------------------------------------------------------------------------
+
+-- "table:rows:md5 of the rows" for every table of schema tourney; with a
+-- tournament, only its rows, in the tables that have a tournament_id.
+CREATE FUNCTION test_support.fingerprint(tournament_id bigint DEFAULT NULL) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+    part text;
+    result text := '';
+BEGIN
+    FOR r IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'tourney' AND c.relkind IN ('r', 'p')
+               AND ($1 IS NULL OR EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.oid
+                                          AND a.attname = 'tournament_id' AND NOT a.attisdropped))
+             ORDER BY c.relname
+    LOOP
+        EXECUTE format('SELECT %L || '':'' || count(*) || '':'' ||'
+                       ' coalesce(md5(string_agg(t::text, '','' ORDER BY t::text)), '''')'
+                       ' FROM tourney.%I t%s', r.relname, r.relname,
+                       CASE WHEN $1 IS NOT NULL THEN ' WHERE t.tournament_id = $1' ELSE '' END)
+            INTO part USING $1;
+        result := result || part || ' ';
+    END LOOP;
+    RETURN result;
+END $$;
+COMMENT ON FUNCTION test_support.fingerprint(bigint) IS
+    'row count and md5 of every tourney table (or of one tournament''s rows): equal before and after means nothing was written';
+
+----------------------------------------------------------------------------
+-- Checks
+----------------------------------------------------------------------------
+
+-- Knockout sessions that contradict the results before them: a winner who
+-- is not a participant, a fed slot whose player is not the winner (loser,
+-- for the third place) of the session feeding it, or a fed slot filled
+-- before its feeding session has a result.  0 for a sound bracket.
+CREATE FUNCTION test_support.bracket_errors(tournament_id bigint) RETURNS bigint
+LANGUAGE sql STABLE AS $$
+    SELECT count(*) FROM tourney.sessions f
+    LEFT JOIN tourney.session_participants w
+      ON w.tournament_id = f.tournament_id AND w.session_id = f.next_session_id AND w.slot = f.next_slot
+    LEFT JOIN tourney.session_participants l
+      ON l.tournament_id = f.tournament_id AND l.session_id = f.loser_next_session_id AND l.slot = f.loser_next_slot
+    WHERE f.tournament_id = $1
+      AND ((f.winner_id IS NOT NULL AND NOT EXISTS (
+               SELECT 1 FROM tourney.session_participants p
+               WHERE p.tournament_id = f.tournament_id AND p.session_id = f.session_id AND p.player_id = f.winner_id))
+           OR (f.next_session_id IS NOT NULL AND w.player_id IS DISTINCT FROM f.winner_id)
+           OR (f.loser_next_session_id IS NOT NULL
+               AND l.player_id IS DISTINCT FROM (
+                   SELECT p.player_id FROM tourney.session_participants p
+                   WHERE p.tournament_id = f.tournament_id AND p.session_id = f.session_id
+                     AND f.result_submitted AND p.player_id <> f.winner_id)))
+$$;
+COMMENT ON FUNCTION test_support.bracket_errors(bigint) IS
+    'knockout sessions that contradict the results feeding them (0 for a sound bracket)';
+
+-- Pairs of players who met more than once (slot 1 against slot 2).
+CREATE FUNCTION test_support.rematches(tournament_id bigint) RETURNS int
+LANGUAGE sql STABLE AS $$
+    SELECT count(*)::int FROM (
+        SELECT least(a.player_id, b.player_id), greatest(a.player_id, b.player_id)
+        FROM tourney.session_participants a
+        JOIN tourney.session_participants b
+          ON b.tournament_id = a.tournament_id AND b.session_id = a.session_id AND b.slot = 2
+        WHERE a.tournament_id = $1 AND a.slot = 1
+        GROUP BY 1, 2 HAVING count(*) > 1) x
+$$;
+COMMENT ON FUNCTION test_support.rematches(bigint) IS 'pairs of players of the tournament who met more than once';
+
+-- Swiss points of every enrolled player from the rounds before `before`:
+-- 1 a win (the higher score) or a bye, 1/2 a draw, 0 a loss.
+CREATE FUNCTION test_support.points_before(tournament_id bigint, before int)
+RETURNS TABLE (player_id bigint, points numeric)
+LANGUAGE sql STABLE AS $$
+    SELECT e.player_id, coalesce((
+        SELECT sum(CASE WHEN me.score > op.score THEN 1 WHEN me.score = op.score THEN 0.5 ELSE 0 END)
+        FROM tourney.sessions s
+        JOIN tourney.session_participants me ON me.tournament_id = s.tournament_id AND me.session_id = s.session_id
+        JOIN tourney.session_participants op
+          ON op.tournament_id = s.tournament_id AND op.session_id = s.session_id AND op.slot <> me.slot
+        WHERE s.tournament_id = $1 AND s.round < $2 AND s.result_submitted AND me.player_id = e.player_id), 0)
+        + (SELECT count(*) FROM tourney.byes b
+           WHERE b.tournament_id = $1 AND b.round < $2 AND b.player_id = e.player_id)
+    FROM tourney.enrollments e WHERE e.tournament_id = $1
+$$;
+COMMENT ON FUNCTION test_support.points_before(bigint, int) IS
+    'Swiss points (win or bye 1, draw 1/2) of every enrolled player from the rounds before the given one';
+
+-- Sessions of a Swiss round whose two players were not level on points
+-- before it (pairings across score groups).
+CREATE FUNCTION test_support.cross_group_pairings(tournament_id bigint, round int) RETURNS int
+LANGUAGE sql STABLE AS $$
+    SELECT count(*)::int FROM tourney.sessions s
+    JOIN tourney.session_participants a ON a.tournament_id = s.tournament_id AND a.session_id = s.session_id AND a.slot = 1
+    JOIN tourney.session_participants b ON b.tournament_id = s.tournament_id AND b.session_id = s.session_id AND b.slot = 2
+    JOIN test_support.points_before($1, $2) pa ON pa.player_id = a.player_id
+    JOIN test_support.points_before($1, $2) pb ON pb.player_id = b.player_id
+    WHERE s.tournament_id = $1 AND s.round = $2 AND pa.points <> pb.points
+$$;
+COMMENT ON FUNCTION test_support.cross_group_pairings(bigint, int) IS
+    'sessions of the round whose players were not level on points before it';
+
+-- The seed every enrolled player plays with: explicit seeds first in seed
+-- order, then the unseeded by rating (desc), then player_id.
+CREATE FUNCTION test_support.seeding(tournament_id bigint)
+RETURNS TABLE (player_id bigint, seed int)
+LANGUAGE sql STABLE AS $$
+    SELECT e.player_id,
+           (row_number() OVER (ORDER BY e.seed NULLS LAST, p.rating DESC, p.player_id))::int
+    FROM tourney.enrollments e JOIN tourney.players p ON p.player_id = e.player_id
+    WHERE e.tournament_id = $1
+$$;
+COMMENT ON FUNCTION test_support.seeding(bigint) IS
+    'the effective seed of every enrolled player: explicit seeds, then rating desc, then player_id';
