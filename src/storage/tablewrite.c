@@ -332,7 +332,12 @@ tid_update_open(TidUpdate *u)
 	TupleDesc	desc;
 
 	target_open(&u->t);
-	desc = CreateTupleDescCopy(RelationGetDescr(u->t.rel));
+	/*
+	 * With the missing values of columns added since a row was written
+	 * (ALTER TABLE ... ADD COLUMN ... DEFAULT writes no row): the row is
+	 * rewritten whole.
+	 */
+	desc = CreateTupleDescCopyConstr(RelationGetDescr(u->t.rel));
 	u->oldslot = MakeSingleTupleTableSlot(desc, table_slot_callbacks(u->t.rel));
 	u->newslot = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
 	/* the rows to rewrite include those written earlier in this function */

@@ -39,8 +39,9 @@ SELECT throws_ok($$SELECT tourney.create_tournament('x', 'individual_ranking', n
                  '22023', NULL, 'create_tournament: number_of_rounds -1 -> 22023');
 SELECT throws_ok($$SELECT tourney.create_tournament('x', 'round_robin', number_of_rounds => 3)$$,
                  '22023', NULL, 'create_tournament: round_robin with 3 cycles -> 22023');
-SELECT throws_ok($$SELECT tourney.create_tournament('x', 'knockout', third_place_playoff => NULL)$$,
-                 '22004', NULL, 'create_tournament: NULL third_place_playoff -> 22004');
+SELECT tourney.create_tournament('x', 'knockout', third_place_playoff => NULL) AS null_third \gset
+SELECT is((SELECT third_place_playoff FROM tourney.tournaments WHERE tournament_id = :null_third),
+          true, 'create_tournament: NULL third_place_playoff is the knockout default, true');
 SELECT throws_ok($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => NULL)$$,
                  '22004', NULL, 'create_tournament: NULL campus_ids -> 22004');
 SELECT throws_ok($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => ARRAY[NULL]::bigint[])$$,
@@ -273,7 +274,7 @@ SELECT throws_ok(format('SET LOCAL ROLE tourney_test_nobody; SELECT tourney.simu
 SELECT throws_ok(format('SET LOCAL ROLE tourney_test_nobody; INSERT INTO tourney.sessions (tournament_id, session_id, stage, round, match_number) VALUES (%s, 1, %L, 9, 9)',
                         test_support.id('ko'), 'main'),
                  '42501', NULL, 'nor write tourney.sessions directly');
-GRANT EXECUTE ON FUNCTION tourney.create_tournament(text, text, text, text, int, bool, bigint[]) TO tourney_test_nobody;
+GRANT EXECUTE ON FUNCTION tourney.create_tournament(text, text, text, text, int, bool, bigint[], text, int, int, text) TO tourney_test_nobody;
 SELECT lives_ok($$SET LOCAL ROLE tourney_test_nobody; SELECT tourney.create_tournament('granted', 'knockout'); RESET ROLE$$,
                 'with EXECUTE granted, create_tournament works (it runs with the owner''s rights)');
 SELECT is(current_user::text, session_user::text, 'back to the test role');

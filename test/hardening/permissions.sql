@@ -40,7 +40,7 @@ GRANT INSERT, UPDATE ON tourney.players, tourney.campuses TO :"app";
 GRANT USAGE ON SEQUENCE tourney.players_player_id_seq,
                         tourney.campuses_campus_id_seq TO :"app";
 GRANT EXECUTE ON FUNCTION
-    tourney.create_tournament(text, text, text, text, int, bool, bigint[]),
+    tourney.create_tournament(text, text, text, text, int, bool, bigint[], text, int, int, text),
     tourney.enroll(bigint, bigint[], int[]),
     tourney.generate_sessions(bigint, bool),
     tourney.submit_result(bigint, numeric[]),
@@ -48,14 +48,15 @@ GRANT EXECUTE ON FUNCTION
     tourney.complete_tournament(bigint),
     tourney.generation_status(uuid),
     tourney.wait_for_task(uuid, interval),
-    tourney.standings(bigint)
+    tourney.standings(bigint),
+    tourney.group_tables(bigint)
   TO :"app";
 
 -- operator: everything of tourney_app, plus synthetic scenarios and simulation
 CREATE ROLE :"operator" NOLOGIN;
 GRANT :"app" TO :"operator";
 GRANT EXECUTE ON FUNCTION
-    tourney.run_scenario(int, text, int, int, bool, bigint, bool),
+    tourney.run_scenario(int, text, int, int, bool, bigint, bool, text, int, int, text),
     tourney.simulate_results(bigint, bigint)
   TO :"operator";
 
@@ -65,6 +66,7 @@ GRANT USAGE ON SCHEMA tourney TO :"readonly";
 GRANT SELECT ON ALL TABLES IN SCHEMA tourney TO :"readonly";
 GRANT EXECUTE ON FUNCTION
     tourney.standings(bigint),
+    tourney.group_tables(bigint),
     tourney.generation_status(uuid),
     tourney.wait_for_task(uuid, interval)
   TO :"readonly";

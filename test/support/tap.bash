@@ -411,7 +411,7 @@ SQL
 task_roles() {
 	q "CREATE ROLE $1 NOLOGIN" \
 		"GRANT USAGE ON SCHEMA tourney TO $1" \
-		"GRANT EXECUTE ON FUNCTION tourney.create_tournament(text, text, text, text, int, bool, bigint[]),
+		"GRANT EXECUTE ON FUNCTION tourney.create_tournament(text, text, text, text, int, bool, bigint[], text, int, int, text),
 		     tourney.enroll(bigint, bigint[], int[]), tourney.generate_sessions(bigint, bool),
 		     tourney.wait_for_task(uuid, interval), tourney.generation_status(uuid) TO $1" \
 		"CREATE ROLE $2 LOGIN PASSWORD '$3' IN ROLE $1" >/dev/null ||
