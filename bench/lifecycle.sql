@@ -1,12 +1,13 @@
 -- One tournament's whole lifecycle in this connection, every phase timed
 -- (bench/run.sh).  Variables: format, players, rounds (a number or NULL),
+-- opts (more arguments of create_tournament, as ", name => value ..."),
 -- warm (true: first play a 16-player tournament of the format, untimed, so
 -- that the library is loaded and the statements are prepared), seed,
 -- benchdir, workdir.  Prints one JSON object.
 \ir session_start.sql
 \set stats_schema tourney
 \if :warm
-SELECT tourney.run_scenario(16, :'format', :rounds, 0, false, :seed) \g /dev/null
+SELECT tourney.run_scenario(16, :'format', :rounds, 0, false, :seed :opts) \g /dev/null
 \endif
 
 \set phase create_players
@@ -22,7 +23,7 @@ SELECT min(player_id) AS lo, max(player_id) AS hi, count(*) AS result FROM made 
 \set phase create_tournament
 \ir phase_begin.sql
 SELECT tourney.create_tournament(format('bench %s %s x %s', :'format', :players, :'rounds'),
-                                 :'format', number_of_rounds => :rounds) AS tid \gset
+                                 :'format', number_of_rounds => :rounds :opts) AS tid \gset
 \set result :tid
 \ir phase_end.sql
 

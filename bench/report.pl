@@ -307,6 +307,31 @@ if (@err) {
     table(['target', 'goal', 'measured', ''], @rows);
 }
 
+# ---- targets (issue 13): double elimination and groups -> knockout
+{
+    my @rows;
+    my $t = sub { my ($what, $goal, $v, $ok) = @_; push @rows, [$what, $goal, $v // '–', !defined $ok ? '–' : $ok ? 'met' : 'MISSED'] };
+    for my $n (1024, 1048576, 65536) {
+        my $de = gmed("scale|double_elimination|$n|", sub { $_[0]{lifecycle_ms} });
+        my $ko = gmed("scale|knockout|$n|", sub { $_[0]{lifecycle_ms} });
+        next unless defined $de;
+        $t->('double elimination lifecycle vs knockout, ' . fmt($n, 0), '≤ 2.5x',
+             defined $ko ? fmt($de / $ko, 2) . 'x (' . fmt($de) . ' vs ' . fmt($ko) . ' ms)' : fmt($de) . ' ms',
+             defined $ko ? $de / $ko <= 2.5 : undef);
+        next if $n < 1048576;
+        my $mem = gmed("scale|double_elimination|$n|", sub { $_[0]{peak_anon_kb} });
+        $t->('double elimination, peak memory of the backend, ' . fmt($n, 0), '≤ 256 MB',
+             defined $mem ? mb($mem) . ' MB private' : undef, defined $mem ? $mem <= 256 * 1024 : undef);
+    }
+    my $g = gmed('scale|groups_knockout|256|', sub { $_[0]{lifecycle_ms} });
+    $t->('groups -> knockout lifecycle, 256 players (16 groups of 16)', 'reported',
+         defined $g ? fmt($g) . ' ms' : undef, undef);
+    if (@rows) {
+        print "== Targets of issue 13\n";
+        table(['target', 'goal', 'measured', ''], @rows);
+    }
+}
+
 # ---- plot
 if ($png && @scale) {
     my %series;

@@ -154,11 +154,11 @@ echo
 # it; "full db" for the re-runs after the big cases (tens of millions of rows
 # in tourney's tables), which show whether a tournament's cost depends on
 # the size of the tables around it.
-lifecycle() {   # format players rounds(NULL or n) [warm|full db]
+lifecycle() {   # format players rounds(NULL or n) [warm|full db] [", option => value ..."]
     local v=${4:-}
     quiesce
-    log "scale: $1 $2 players, rounds $3${v:+, $v}"
-    record "$("${PSQL[@]}" "${VARS[@]}" -v format="$1" -v players="$2" -v rounds="$3" \
+    log "scale: $1 $2 players, rounds $3${v:+, $v}${5:+ $5}"
+    record "$("${PSQL[@]}" "${VARS[@]}" -v format="$1" -v players="$2" -v rounds="$3" -v opts="${5:-}" \
               -v warm="$([[ $v == warm ]] && echo true || echo false)" \
               -v variant="$([[ $v == warm ]] || echo "$v")" -f "$here/lifecycle.sql")"
 }
@@ -415,10 +415,12 @@ SQL
 if [[ $quick == 1 ]]; then
     ko_small=(256 1024 16384); base_small=(1024 16384); ir_small=(256 512 1024); rr_small=(256)
     swiss=(1024 10); ko_big=(65536); ir_bigs=(); rr_big=(); async_small=1024; async_big=16384
+    de_small=(1024); de_big=(65536)
     live_seconds=${TOURNEY_BENCH_LIVE_SECONDS:-8}
 else
     ko_small=(256 1024 16384); base_small=(1024 16384); ir_small=(256 512 1024); rr_small=(256)
     swiss=(4096 12); ko_big=(262144 1048576); ir_bigs=("$ir_big"); rr_big=(2048)
+    de_small=(1024); de_big=(1048576)
     async_small=1024; async_big=262144
 fi
 
@@ -440,6 +442,11 @@ if want scale; then
         for _ in $(runs_of $((n * (n - 1) / 2))); do lifecycle round_robin "$n" 1; done
     done
     lifecycle swiss "${swiss[0]}" "${swiss[1]}"
+    for n in "${de_small[@]}"; do
+        for _ in $(runs_of $((2 * n))); do lifecycle double_elimination "$n" NULL; done
+    done
+    # 16 groups of 16, the 2 best of each into a 32-player knockout
+    for _ in $(runs_of 2000); do lifecycle groups_knockout 256 NULL "" ", group_count => 16"; done
 fi
 if want baseline; then for _ in $(runs_of 1024); do old_way; done; fi
 if want async; then for _ in $(runs_of "$async_small"); do async_run "$async_small"; done; fi
@@ -476,6 +483,7 @@ fi
 if want scale; then
     for n in "${ir_bigs[@]}"; do lifecycle individual_ranking "$n" 5; done
     for n in "${rr_big[@]}"; do lifecycle round_robin "$n" 1; done
+    for n in "${de_big[@]}"; do lifecycle double_elimination "$n" NULL; done
 fi
 if want async; then async_run "$async_big"; fi
 

@@ -214,8 +214,7 @@ field_enroll(const Tournament *t, const int64 *player_ids, const int32 *seeds,
 
 /*
  * Enrolled players with their ratings, in seeding order (explicit seeds
- * first, then rating, best first, then player id) or, by_id, in player_id
- * order.  Enrolments and players are both read in player_id order through
+ * first, then rating, best first, then player id) or in player_id order.  Enrolments and players are both read in player_id order through
  * cursors and merged, so that only the compact C array grows with the
  * tournament and no player costs an index probe of its own.
  */
@@ -268,30 +267,28 @@ seeding_order(const void *a, const void *b)
 	return x->player_id < y->player_id ? -1 : x->player_id > y->player_id;
 }
 
-static SeededPlayer *
-enrolled_players(int64 tournament_id, bool by_id, int32 *count)
+static PlayerColumn ratings = {"rating", NULL, NULL};
+
+SeededPlayer *
+field_seeded_players(int64 tournament_id, int32 *count)
 {
-	static SPIPlanPtr plans[2];
-	static PlayerColumn ratings = {"rating", NULL, NULL};
+	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(tournament_id)};
 	PlayerList	list = {NULL, 0, 0};
 	SeededPlayer *players;
 
-	/* in player_id order the seeds are not needed: the index alone will do */
-	query_prepare(&plans[by_id],
-				  psprintf("SELECT player_id, %s FROM tourney.enrollments"
-						  " WHERE tournament_id = $1 ORDER BY player_id",
-						  by_id ? "NULL::int" : "seed"),
+	query_prepare(&plan,
+				  "SELECT player_id, seed FROM tourney.enrollments"
+				  " WHERE tournament_id = $1 ORDER BY player_id",
 				  1, argtypes);
-	query_scan(plans[by_id], args, false, add_enrolled_player, NULL, &list);
+	query_scan(plan, args, false, add_enrolled_player, NULL, &list);
 	*count = (int32) list.count;
 	if (list.count == 0)
 		return palloc(sizeof(SeededPlayer));
 	players_merge_enrolled(&ratings, list.items, list.count, sizeof(EnrolledPlayer), false,
 						   set_rating, NULL);
-	if (!by_id)
-		qsort(list.items, list.count, sizeof(EnrolledPlayer), seeding_order);
+	qsort(list.items, list.count, sizeof(EnrolledPlayer), seeding_order);
 	players = palloc_extended(sizeof(SeededPlayer) * list.count, MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < list.count; i++)
 	{
@@ -302,16 +299,54 @@ enrolled_players(int64 tournament_id, bool by_id, int32 *count)
 	return players;
 }
 
-SeededPlayer *
-field_seeded_players(int64 tournament_id, int32 *count)
+/* Reading the enrolled players' ids straight into the array returned. */
+typedef struct RatingList
 {
-	return enrolled_players(tournament_id, false, count);
+	SeededPlayer *items;
+	int64		count;
+	int64		allocated;
+} RatingList;
+
+static void
+add_rated_player(HeapTuple row, TupleDesc desc, void *arg)
+{
+	RatingList *list = arg;
+	bool		isnull;
+
+	list->items = tourney_grow(list->items, list->count, &list->allocated,
+							   sizeof(SeededPlayer));
+	list->items[list->count].player_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
+	list->items[list->count].rating = 0;
+	list->count++;
 }
 
+static void
+set_seeded_rating(void *player, Datum value, bool isnull, void *arg)
+{
+	((SeededPlayer *) player)->rating = DatumGetFloat8(value);
+}
+
+/* The enrolled players in player_id order, with their ratings. */
 SeededPlayer *
 field_player_ratings(int64 tournament_id, int32 *count)
 {
-	return enrolled_players(tournament_id, true, count);
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(tournament_id)};
+	RatingList	list = {NULL, 0, 0};
+
+	/* the primary key's index alone will do */
+	query_prepare(&plan,
+				  "SELECT player_id FROM tourney.enrollments"
+				  " WHERE tournament_id = $1 ORDER BY player_id",
+				  1, argtypes);
+	query_scan(plan, args, false, add_rated_player, NULL, &list);
+	*count = (int32) list.count;
+	if (list.count == 0)
+		return palloc(sizeof(SeededPlayer));
+	players_merge_enrolled(&ratings, list.items, list.count, sizeof(SeededPlayer), false,
+						   set_seeded_rating, NULL);
+	return list.items;
 }
 
 

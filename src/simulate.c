@@ -43,24 +43,33 @@ play(const Tournament *t, TourneyStage stage, pg_prng_state *rng, int n, const d
 		match_perform(rng, ratings[0], t->higher_wins, scores);
 }
 
-/* An open session as simulate_results carries it in memory. */
+/*
+ * An open session as simulate_results carries it in memory: 64 bytes, as
+ * a double elimination of a million players holds two million of them.
+ * The sessions a winner and loser move on to come later in id order, in
+ * the same block of ids, so their distance fits 32 bits.
+ */
 typedef struct OpenSession
 {
 	int64		session_id;
-	int64		next_session_id;	/* 0: none */
-	int64		loser_next_session_id;	/* 0: none */
 	int64		player_ids[2];
+	int32		next_offset;	/* next_session_id - session_id; 0: none */
+	int32		loser_next_offset;	/* the same for the loser */
 	int32		round;
 	int32		match_number;
 	ItemPointerData tid;
 	ItemPointerData participant_tids[2];
-	int16		next_slot;
-	int16		loser_next_slot;
 	int16		pool;
-	uint8		known_slots;	/* bit i: the player of slot i + 1 is known */
-	uint8		stored_slots;	/* bit i: ... and has a row in the table */
-	TourneyStage stage;
+	uint8		stage;			/* a TourneyStage */
+	uint8		slots;			/* OPEN_* bits */
 } OpenSession;
+
+#define OPEN_KNOWN(slot)	(1 << ((slot) - 1))	/* the player of the slot is known */
+#define OPEN_STORED(slot)	(4 << ((slot) - 1)) /* ... and has a row in the table */
+#define OPEN_NEXT_2			0x10	/* the winner takes slot 2 of the next session */
+#define OPEN_LOSER_NEXT_2	0x20	/* the loser takes slot 2 of the loser's next */
+
+StaticAssertDecl(sizeof(OpenSession) == 64, "OpenSession grew");
 
 typedef struct OpenSessions
 {
@@ -88,6 +97,18 @@ int4_column(HeapTuple row, TupleDesc desc, int column)
 	return isnull ? 0 : DatumGetInt32(value);
 }
 
+/* The distance from a session to the one it feeds (target 0: none). */
+static int32
+offset_to(int64 session_id, int64 target)
+{
+	if (target == 0)
+		return 0;
+	if (target <= session_id || target - session_id > PG_INT32_MAX)
+		elog(ERROR, "session " INT64_FORMAT " feeds session " INT64_FORMAT ", which does not follow it",
+			 session_id, target);
+	return (int32) (target - session_id);
+}
+
 static void
 add_open_session(HeapTuple row, TupleDesc desc, void *arg)
 {
@@ -100,13 +121,15 @@ add_open_session(HeapTuple row, TupleDesc desc, void *arg)
 	os = &open->items[open->count++];
 	memset(os, 0, sizeof(*os));
 	os->session_id = int8_column(row, desc, 1);
-	os->stage = (TourneyStage) (int4_column(row, desc, 2) - 1);
+	os->stage = (uint8) (int4_column(row, desc, 2) - 1);
 	os->round = int4_column(row, desc, 3);
 	os->match_number = int4_column(row, desc, 4);
-	os->next_session_id = int8_column(row, desc, 5);
-	os->next_slot = DatumGetInt16(SPI_getbinval(row, desc, 6, &isnull));
-	os->loser_next_session_id = int8_column(row, desc, 7);
-	os->loser_next_slot = DatumGetInt16(SPI_getbinval(row, desc, 8, &isnull));
+	os->next_offset = offset_to(os->session_id, int8_column(row, desc, 5));
+	if (DatumGetInt16(SPI_getbinval(row, desc, 6, &isnull)) == 2)
+		os->slots |= OPEN_NEXT_2;
+	os->loser_next_offset = offset_to(os->session_id, int8_column(row, desc, 7));
+	if (DatumGetInt16(SPI_getbinval(row, desc, 8, &isnull)) == 2)
+		os->slots |= OPEN_LOSER_NEXT_2;
 	os->tid = DatumGetTid(SPI_getbinval(row, desc, 9, &isnull));
 	os->pool = DatumGetInt16(SPI_getbinval(row, desc, 10, &isnull));
 }
@@ -148,14 +171,14 @@ seat_player(OpenSession *os, int16 slot, int64 player_id, ItemPointer tid)
 	if (slot < 1 || slot > 2)
 		elog(ERROR, "session " INT64_FORMAT " has a participant in slot %d",
 			 os->session_id, slot);
-	bit = 1 << (slot - 1);
-	if (os->known_slots & bit)
+	bit = OPEN_KNOWN(slot);
+	if (os->slots & bit)
 		elog(ERROR, "slot %d of session " INT64_FORMAT " is taken twice",
 			 slot, os->session_id);
-	os->known_slots |= bit;
+	os->slots |= bit;
 	if (tid != NULL)
 	{
-		os->stored_slots |= bit;
+		os->slots |= OPEN_STORED(slot);
 		os->participant_tids[slot - 1] = *tid;
 	}
 	os->player_ids[slot - 1] = player_id;
@@ -208,11 +231,13 @@ load_stored_participants(int64 tournament_id, OpenSessions *open)
 
 /* A winner or loser moves on to a session that is still to be played. */
 static void
-carry_player(const OpenSessions *open, int64 session_id, int16 slot, int64 player_id)
+carry_player(const OpenSessions *open, const OpenSession *from, int32 offset, int16 slot,
+			 int64 player_id)
 {
+	int64		session_id = from->session_id + offset;
 	OpenSession *target;
 
-	if (session_id == 0)
+	if (offset == 0)
 		return;
 	target = id_lookup(&open->lookup, session_id);
 	if (target == NULL)
@@ -233,7 +258,8 @@ simulate_open_session(const Tournament *t, const RatingIndex *ratings, int64 see
 	Datum		scores[2];
 	int			winner;
 
-	if (os->known_slots != (expected == 2 ? 3 : 1))
+	if ((os->slots & (OPEN_KNOWN(1) | OPEN_KNOWN(2))) !=
+		(expected == 2 ? OPEN_KNOWN(1) | OPEN_KNOWN(2) : OPEN_KNOWN(1)))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("participants of session " INT64_FORMAT " are not known yet",
@@ -242,7 +268,9 @@ simulate_open_session(const Tournament *t, const RatingIndex *ratings, int64 see
 	s.session_id = os->session_id;
 	s.stage = os->stage;
 	s.nparticipants = expected;
-	s.unstored_slots = os->known_slots & ~os->stored_slots;
+	for (int slot = 1; slot <= expected; slot++)
+		if (!(os->slots & OPEN_STORED(slot)))
+			s.unstored_slots |= 1 << (slot - 1);
 	s.session_tid = os->tid;
 	for (int i = 0; i < expected; i++)
 	{
@@ -255,8 +283,9 @@ simulate_open_session(const Tournament *t, const RatingIndex *ratings, int64 see
 	winner = result_writer_add(w, &s, scores, false);
 	if (winner < 0)
 		return;
-	carry_player(open, os->next_session_id, os->next_slot, s.player_ids[winner]);
-	carry_player(open, os->loser_next_session_id, os->loser_next_slot,
+	carry_player(open, os, os->next_offset, (os->slots & OPEN_NEXT_2) ? 2 : 1,
+				 s.player_ids[winner]);
+	carry_player(open, os, os->loser_next_offset, (os->slots & OPEN_LOSER_NEXT_2) ? 2 : 1,
 				 s.player_ids[1 - winner]);
 }
 
