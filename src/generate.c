@@ -167,7 +167,17 @@ wave_writer_bye(PlanSink *base, int32 round, int64 player_id)
 	w->out->bye(w->out, round, player_id);
 }
 
-/* A writer of the planned rounds of counts (checked by generate_check). */
+/* Counts for writing the sessions of later waves: all zero, all planned. */
+void
+wave_counts_init(WaveCounts *counts, int32 waves)
+{
+	memset(counts, 0, sizeof(*counts));
+	counts->waves = waves;
+	counts->planned_waves = waves;
+	counts->sessions = palloc0(sizeof(int64) * (waves + 1));
+}
+
+/* A writer of the planned waves of counts (checked by generate_check). */
 WaveWriter *
 wave_writer_begin(const Tournament *t, const WaveCounts *counts, CampusSpread *campus)
 {

@@ -85,6 +85,7 @@ extern void generate_load_campuses(const Tournament *t, CampusSpread *campus);
 extern void generate_check(const Tournament *t, int32 players, WaveCounts *counts,
 						   CampusSpread *campus);
 extern void generate_sessions(Tournament *t, GenerationTimings *timings);
+extern void wave_counts_init(WaveCounts *counts, int32 waves);
 extern WaveWriter *wave_writer_begin(const Tournament *t, const WaveCounts *counts,
 									 CampusSpread *campus);
 extern PlanSink *wave_writer_sink(WaveWriter *w);
@@ -95,6 +96,10 @@ extern void wave_writer_end(WaveWriter *w, GenerationTimings *timings);
 typedef void (*PoolTableFn) (PoolTable *pt, void *arg);
 
 extern void pools_scan(const Tournament *t, bool read_only, PoolTableFn fn, void *arg);
+
+/* pairing.c: the next round of a paired format */
+extern bool pairing_after_round(Tournament *t, int32 round);
+extern bool pairing_after_results(Tournament *t);
 
 /* rounds.c: what results complete, and what a correction undoes */
 extern void rounds_after_result(Tournament *t, const LockedSession *ls, int winner);
