@@ -17,32 +17,11 @@ BEGIN;
 -- 2 checks of the model + 17 cases x 22 assertions + 4 on campuses
 SELECT plan(2 + 17 * 22 + 4);
 
--- Standard bracket order of seeds for a bracket of size b (a power of 2):
--- b = 8 gives {1,8,4,5,2,7,3,6}, i.e. round 1 pairs 1-8, 4-5, 2-7, 3-6.
-CREATE FUNCTION pg_temp.std_order(b int) RETURNS int[]
-LANGUAGE plpgsql IMMUTABLE AS $$
-DECLARE
-    o int[] := ARRAY[1];
-    n int := 1;
-    r int[];
-    s int;
-BEGIN
-    WHILE n < b LOOP
-        r := '{}';
-        FOREACH s IN ARRAY o LOOP
-            r := r || s || (2 * n + 1 - s);
-        END LOOP;
-        o := r;
-        n := 2 * n;
-    END LOOP;
-    RETURN o;
-END $$;
-
 -- Round 1 bracket positions of a bracket of size b: pos, better seed, worse seed.
 CREATE FUNCTION pg_temp.bracket(b int)
 RETURNS TABLE (pos int, hi int, lo int)
 LANGUAGE sql IMMUTABLE AS $$
-    SELECT p, (pg_temp.std_order(b))[2 * p - 1], (pg_temp.std_order(b))[2 * p]
+    SELECT p, (test_support.standard_order(b))[2 * p - 1], (test_support.standard_order(b))[2 * p]
     FROM generate_series(1, b / 2) AS p
 $$;
 
@@ -305,8 +284,8 @@ END $$;
 
 -- The model itself: the standard seeding order (SPEC: for B = 8, round 1
 -- is 1-8, 4-5, 2-7, 3-6).
-SELECT is(pg_temp.std_order(8), '{1,8,4,5,2,7,3,6}'::int[], 'model: standard order of 8');
-SELECT is(pg_temp.std_order(16), '{1,16,8,9,4,13,5,12,2,15,7,10,3,14,6,11}'::int[],
+SELECT is(test_support.standard_order(8), '{1,8,4,5,2,7,3,6}'::int[], 'model: standard order of 8');
+SELECT is(test_support.standard_order(16), '{1,16,8,9,4,13,5,12,2,15,7,10,3,14,6,11}'::int[],
           'model: standard order of 16');
 
 SELECT * FROM pg_temp.ko(2, true, 0);

@@ -33,42 +33,6 @@ LANGUAGE sql IMMUTABLE AS $$
     END
 $$;
 
--- Model of the Berger table for `players` players and `cycles` cycles.
--- n = players rounded up to even.  Round 1 is 1-n, 2-(n-1), ..., and each
--- round adds n/2 (mod n-1, within 1..n-1) to every number but n; player n
--- is black in odd rounds and white in even ones.  Pairs with a number above
--- `players` are rests, the remaining boards are numbered consecutively.
--- The second cycle repeats the first with colours swapped.
-CREATE FUNCTION pg_temp.berger(players int, cycles int)
-RETURNS TABLE (round int, board int, white int, black int)
-LANGUAGE sql IMMUTABLE AS $$
-    WITH params AS (SELECT players + players % 2 AS n),
-    base AS (
-        SELECT r, k,
-               CASE WHEN k = 1 AND r % 2 = 0 THEN n ELSE shifted_k END AS w,
-               CASE WHEN k = 1 AND r % 2 = 0 THEN shifted_k ELSE shifted_m END AS b
-        FROM params,
-             generate_series(1, n - 1) AS r,
-             generate_series(1, n / 2) AS k,
-             LATERAL (SELECT ((k - 1 + (r - 1) * (n / 2)) % (n - 1)) + 1 AS shifted_k,
-                             CASE WHEN k = 1 THEN n
-                                  ELSE ((n - k + (r - 1) * (n / 2)) % (n - 1)) + 1 END AS shifted_m) s),
-    kept AS (
-        SELECT r, (row_number() OVER (PARTITION BY r ORDER BY k))::int AS board, w, b
-        FROM base WHERE w <= players AND b <= players)
-    SELECT (c - 1) * (p.n - 1) + r, board,
-           CASE WHEN c = 1 THEN w ELSE b END, CASE WHEN c = 1 THEN b ELSE w END
-    FROM kept, params p, generate_series(1, cycles) AS c
-$$;
-
--- A table as text per round, as pg_temp.fide shows it.
-CREATE FUNCTION pg_temp.berger_text(players int, cycles int) RETURNS text[]
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT coalesce(array_agg(t ORDER BY round), '{}') FROM (
-        SELECT round, string_agg(format('%s-%s', white, black), ', ' ORDER BY board) AS t
-        FROM pg_temp.berger(players, cycles) GROUP BY round) x
-$$;
-
 -- The generated schedule as text per round: "slot1-slot2" by seed number,
 -- boards in match_number order.
 CREATE FUNCTION pg_temp.schedule(tid bigint) RETURNS text[]
@@ -184,7 +148,7 @@ BEGIN
                         GROUP BY s.round, p.player_id HAVING count(*) > 1) x),
                    0, lbl || 'nobody plays twice in a round');
 
-    RETURN NEXT is(pg_temp.schedule(tid), coalesce(expected, pg_temp.berger_text(n, c)),
+    RETURN NEXT is(pg_temp.schedule(tid), coalesce(expected, test_support.berger_text(n, c)),
                    lbl || CASE WHEN expected IS NULL THEN 'the Berger table, board by board'
                                ELSE 'the official FIDE Berger table, board by board' END);
 
@@ -213,7 +177,7 @@ BEGIN
                         FROM test_support.seeding(tid) sd, generate_series(1, c * per_cycle) AS r(round)) x
                     WHERE rests IS DISTINCT FROM (
                         n % 2 = 1 AND EXISTS (
-                            SELECT 1 FROM pg_temp.berger(tn, c) bt
+                            SELECT 1 FROM test_support.berger(tn, c) bt
                             WHERE bt.round = x.round
                               AND ((bt.white = x.seed AND bt.black = tn)
                                    OR (bt.black = x.seed AND bt.white = tn))))),
@@ -257,10 +221,10 @@ BEGIN
 END $$;
 
 -- The model reproduces the official tables.
-SELECT is(pg_temp.berger_text(4, 1), pg_temp.fide(4), 'model: Berger table for 4 players');
-SELECT is(pg_temp.berger_text(6, 1), pg_temp.fide(6), 'model: Berger table for 6 players');
-SELECT is(pg_temp.berger_text(10, 1), pg_temp.fide(10), 'model: Berger table for 10 players');
-SELECT is(pg_temp.berger_text(5, 1), ARRAY['2-5, 3-4', '5-3, 1-2', '3-1, 4-5', '1-4, 2-3', '4-2, 5-1'],
+SELECT is(test_support.berger_text(4, 1), pg_temp.fide(4), 'model: Berger table for 4 players');
+SELECT is(test_support.berger_text(6, 1), pg_temp.fide(6), 'model: Berger table for 6 players');
+SELECT is(test_support.berger_text(10, 1), pg_temp.fide(10), 'model: Berger table for 10 players');
+SELECT is(test_support.berger_text(5, 1), ARRAY['2-5, 3-4', '5-3, 1-2', '3-1, 4-5', '1-4, 2-3', '4-2, 5-1'],
           'model: 5 players use the table of 6 without player 6');
 
 -- The official tables, compared whole.

@@ -1,7 +1,10 @@
 -- Argument checks, state checks and their SQLSTATEs (SPEC §4), for
--- create_tournament, enroll, generate_sessions, simulate_results,
--- calculate_rankings, complete_tournament, standings and generation_status.
--- submit_result's errors are in results.sql.
+-- create_tournament (with the options of double_elimination and
+-- groups_knockout), enroll, generate_sessions, simulate_results,
+-- calculate_rankings, complete_tournament, standings, group_tables and
+-- generation_status.  submit_result's errors are in results.sql (draws of
+-- the new formats in formats/double_elimination.sql and
+-- formats/groups_knockout.sql).
 \set ON_ERROR_STOP 1
 \set QUIET 1
 \pset format unaligned
@@ -9,7 +12,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(117);
+SELECT plan(178);
 
 INSERT INTO test_support.fixtures (key, ids) VALUES ('p', test_support.players(8, 'err', '1500 + g'));
 INSERT INTO tourney.campuses (name, capacity) VALUES ('err campus', NULL);
@@ -74,6 +77,74 @@ SELECT is((SELECT ranking_direction::text FROM tourney.tournaments WHERE tournam
           'asc', 'ranking_direction ''ASC'' works');
 SELECT lives_ok($$SELECT tourney.create_tournament('err rr', 'round_robin', number_of_rounds => 2)$$,
                 'round_robin with 2 cycles is accepted');
+
+----------------------------------------------------------------------------
+-- create_tournament: the options of double_elimination and groups_knockout
+-- (0.2), each refused for a format it does not apply to
+----------------------------------------------------------------------------
+SELECT is(test_support.sqlstate_of('SELECT tourney.create_tournament(''x'', ' || args || ')'), want,
+          format('create_tournament(%s) -> %s', args, want))
+FROM (VALUES
+    ($$'double_elimination'$$, 'ok'),
+    ($$'Double_Elimination', grand_final => 'NONE'$$, 'ok'),
+    ($$'double_elimination', grand_final => 'Simple'$$, 'ok'),
+    ($$'double_elimination', grand_final => 'double'$$, 'ok'),
+    ($$'double_elimination', grand_final => 'triple'$$, '22023'),
+    ($$'double_elimination', grand_final => ''$$, '22023'),
+    ($$'double_elimination', grand_final => ' double'$$, '22023'),
+    ($$'double_elimination', third_place_playoff => true$$, '22023'),
+    ($$'double_elimination', third_place_playoff => false$$, 'ok'),
+    ($$'double_elimination', third_place_playoff => NULL$$, 'ok'),
+    ($$'double_elimination', number_of_rounds => 1$$, '22023'),
+    ($$'double_elimination', number_of_rounds => 3$$, '22023'),
+    ($$'double_elimination', group_count => 2$$, '22023'),
+    ($$'double_elimination', advance_per_group => 1$$, '22023'),
+    ($$'double_elimination', group_tiebreak => 'overall'$$, '22023'),
+    ($$'knockout', grand_final => 'double'$$, '22023'),
+    ($$'knockout', grand_final => 'none'$$, '22023'),
+    ($$'round_robin', grand_final => 'simple'$$, '22023'),
+    ($$'swiss', group_count => 2$$, '22023'),
+    ($$'knockout', group_count => 4$$, '22023'),
+    ($$'knockout', advance_per_group => 2$$, '22023'),
+    ($$'individual_ranking', group_tiebreak => 'overall'$$, '22023'),
+    ($$'round_robin', group_tiebreak => 'head_to_head'$$, '22023'),
+    ($$'groups_knockout', group_count => 2$$, 'ok'),
+    ($$'GROUPS_KNOCKOUT', group_count => 4, advance_per_group => 3, group_tiebreak => 'Head_To_Head'$$, 'ok'),
+    ($$'groups_knockout'$$, '22004'),
+    ($$'groups_knockout', group_count => NULL$$, '22004'),
+    ($$'groups_knockout', group_count => 1$$, '22023'),
+    ($$'groups_knockout', group_count => 0$$, '22023'),
+    ($$'groups_knockout', group_count => -1$$, '22023'),
+    ($$'groups_knockout', group_count => 2, advance_per_group => 0$$, '22023'),
+    ($$'groups_knockout', group_count => 2, advance_per_group => -1$$, '22023'),
+    ($$'groups_knockout', group_count => 2, advance_per_group => 1$$, 'ok'),
+    ($$'groups_knockout', group_count => 2, group_tiebreak => 'uefa'$$, '22023'),
+    ($$'groups_knockout', group_count => 2, group_tiebreak => ''$$, '22023'),
+    ($$'groups_knockout', group_count => 2, group_tiebreak => 'OVERALL'$$, 'ok'),
+    ($$'groups_knockout', group_count => 2, number_of_rounds => 1$$, 'ok'),
+    ($$'groups_knockout', group_count => 2, number_of_rounds => 2$$, 'ok'),
+    ($$'groups_knockout', group_count => 2, number_of_rounds => 3$$, '22023'),
+    ($$'groups_knockout', group_count => 2, number_of_rounds => 0$$, '22023'),
+    ($$'groups_knockout', group_count => 2, grand_final => 'double'$$, '22023'),
+    ($$'groups_knockout', group_count => 2, third_place_playoff => false$$, 'ok')) v(args, want);
+
+-- what the tournament keeps: the given value, or the format's default
+CREATE TEMP TABLE kept AS
+SELECT lbl, want, tourney.create_tournament('x', fmt, grand_final => gf, group_count => g, advance_per_group => k,
+                                            group_tiebreak => tb, third_place_playoff => tp, number_of_rounds => r) AS tid
+FROM (VALUES
+    (1, 'double_elimination', NULL, NULL, NULL, NULL, NULL::bool, NULL::int, 'double_elimination, defaults', 'double/f////'),
+    (2, 'double_elimination', 'SIMPLE', NULL, NULL, NULL, false, NULL, 'double_elimination, SIMPLE, no third place', 'simple/f////'),
+    (3, 'groups_knockout', NULL, 4, NULL, NULL, NULL, NULL, 'groups_knockout of 4 groups, defaults', '/t/1/4/2/overall'),
+    (4, 'groups_knockout', NULL, 3, 1, 'Head_to_Head', false, 2, 'groups_knockout with every option', '/f/2/3/1/head_to_head'),
+    (5, 'knockout', NULL, NULL, NULL, NULL, NULL, NULL, 'knockout, defaults', '/t////')
+) v(i, fmt, gf, g, k, tb, tp, r, lbl, want)
+ORDER BY i;
+SELECT is(format('%s/%s/%s/%s/%s/%s', t.grand_final, t.third_place_playoff, t.number_of_rounds,
+                 t.group_count, t.advance_per_group, t.group_tiebreak),
+          k.want, format('%s kept as grand_final/third_place_playoff/number_of_rounds/group_count/advance_per_group/group_tiebreak %s',
+                         k.lbl, k.want))
+FROM kept k JOIN tourney.tournaments t ON t.tournament_id = k.tid ORDER BY k.tid;
 
 ----------------------------------------------------------------------------
 -- enroll
@@ -176,6 +247,47 @@ SELECT throws_like(format('SELECT tourney.generate_sessions(%s, async => false)'
                    '%sessions already generated at%', 'the message says when the sessions were generated');
 SELECT throws_ok(format('SELECT tourney.generate_sessions(%s)', test_support.id('ko')),
                  '55000', NULL, 'generate_sessions twice (async default) -> 55000');
+
+-- too few players for double elimination (3) and for groups whose
+-- smallest group must exceed advance_per_group (G (k + 1)); 55000 before
+-- anything is written, and the tournament stays a draft
+CREATE FUNCTION pg_temp.generate_with(fmt text, n int, g int, k int) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    t bigint := tourney.create_tournament(format('err %s %s', fmt, n), fmt, group_count => g, advance_per_group => k);
+    outcome text;
+BEGIN
+    PERFORM tourney.enroll(t, test_support.players(n, 'err gen'));
+    outcome := test_support.sqlstate_of(format('SELECT tourney.generate_sessions(%s, async => false)', t));
+    RETURN outcome || (SELECT format('/%s/%s', status, count(s.session_id))
+                       FROM tourney.tournaments x LEFT JOIN tourney.sessions s USING (tournament_id)
+                       WHERE x.tournament_id = t GROUP BY status);
+END $$;
+SELECT is(pg_temp.generate_with(fmt, n, g, k), want,
+          format('generate_sessions: %s with %s players%s -> %s', fmt, n,
+                 CASE WHEN g IS NOT NULL THEN format(', %s groups, %s advancing', g, coalesce(k, 2)) ELSE '' END, want))
+FROM (VALUES
+    ('double_elimination', 0, NULL::int, NULL::int, '55000/draft/0'),
+    ('double_elimination', 2, NULL, NULL, '55000/draft/0'),
+    ('double_elimination', 3, NULL, NULL, 'ok/in_progress/4'),
+    ('groups_knockout', 5, 2, NULL, '55000/draft/0'),
+    ('groups_knockout', 6, 2, NULL, 'ok/in_progress/6'),
+    ('groups_knockout', 5, 3, 1, '55000/draft/0'),
+    ('groups_knockout', 6, 3, 1, 'ok/in_progress/3'),
+    ('groups_knockout', 7, 2, 3, '55000/draft/0'),
+    ('groups_knockout', 8, 2, 3, 'ok/in_progress/12'),
+    ('groups_knockout', 0, 2, NULL, '55000/draft/0')) v(fmt, n, g, k, want);
+
+----------------------------------------------------------------------------
+-- group_tables: read-only, for every format
+----------------------------------------------------------------------------
+SELECT throws_ok('SELECT * FROM tourney.group_tables(2147483647)', 'P0002', NULL, 'group_tables: unknown tournament -> P0002');
+SELECT throws_ok('SELECT * FROM tourney.group_tables(NULL)', '22004', NULL, 'group_tables: NULL -> 22004');
+SELECT is((SELECT count(*)::int FROM tourney.group_tables(test_support.id('ko'))), 0,
+          'group_tables of a knockout: no rows');
+SELECT tourney.create_tournament('err gk draft', 'groups_knockout', group_count => 2) AS gk_draft \gset
+SELECT is((SELECT count(*)::int FROM tourney.group_tables(:gk_draft)), 0,
+          'group_tables of a groups_knockout draft: no rows (no groups yet)');
 
 -- enrol after the start
 SELECT throws_ok(format('SELECT tourney.enroll(%s, ARRAY[%s])', test_support.id('ko'), (test_support.ids('p'))[5]),

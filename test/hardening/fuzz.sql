@@ -1,4 +1,5 @@
--- Table-driven fuzz test of every public function (SPEC §4, issue 6):
+-- Table-driven fuzz test of every public function (SPEC §4, issues 6 and
+-- 13; the options of double_elimination and groups_knockout, group_tables):
 -- NULL, 0, -1, 2^31-1, -2^31, 2^63-1, -2^63, empty, huge, NULL-holding and
 -- multi-dimensional arrays, unknown ids, ids of other tournaments, bad and
 -- case-variant enum text, NaN / Infinity / huge numerics, and every wrong
@@ -17,7 +18,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(377);
+SELECT plan(484);
 
 CREATE TEMP TABLE cases (
     n serial PRIMARY KEY,
@@ -129,6 +130,16 @@ BEGIN
     INSERT INTO test_support.fixtures (key, id) VALUES ('RR', id), ('sRR', test_support.session_id(id, 1, 1));
     id := test_support.tournament('swiss', p[1:4], 'fuzz SW', generate => true, number_of_rounds => 2);
     INSERT INTO test_support.fixtures (key, id) VALUES ('SW', id), ('sSW', test_support.session_id(id, 1, 1));
+    -- double elimination and groups -> knockout in progress, no results:
+    -- a winners' round 1 session, a losers' session still without
+    -- players, a group session
+    id := test_support.tournament('double_elimination', p[1:4], 'fuzz DE', generate => true);
+    INSERT INTO test_support.fixtures (key, id) VALUES
+        ('DE', id), ('sDE', test_support.session_id(id, 'winners', 1, 1)), ('sDEL', test_support.session_id(id, 'losers', 1, 1));
+    id := test_support.tournament('groups_knockout', p[1:6], 'fuzz GK', generate => true, group_count => 2);
+    INSERT INTO test_support.fixtures (key, id)
+    SELECT 'GK', id UNION ALL
+    SELECT 'sGK', min(session_id) FROM tourney.sessions WHERE tournament_id = id AND stage = 'group';
     -- generated, then cancelled: XP
     id := test_support.tournament('knockout', p[1:2], 'fuzz XP', generate => true);
     UPDATE tourney.tournaments SET status = 'cancelled' WHERE tournament_id = id;
@@ -238,6 +249,62 @@ INSERT INTO cases (call, expect, msg) VALUES
 ($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => ARRAY(SELECT g FROM generate_series(1000000001::bigint, 1000200000) g))$$, '{P0002}', NULL),
 ($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => array_fill(@c1@::bigint, ARRAY[200000]))$$, '{22023}', NULL),
 ($$SELECT tourney.create_tournament('x', 'knockout', campus_ids => array_fill(NULL::bigint, ARRAY[200000]))$$, '{22004}', NULL),
+
+-- grand_final (double elimination only)
+($$SELECT tourney.create_tournament('x', 'double_elimination', grand_final => NULL)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'double_elimination', grand_final => 'none')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'double_elimination', grand_final => 'SIMPLE')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'double_elimination', grand_final => 'Double')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'double_elimination', grand_final => '')$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'double_elimination', grand_final => 'nope')$$, '{22023}', '"nope"'),
+($$SELECT tourney.create_tournament('x', 'double_elimination', grand_final => 'double ')$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'double_elimination', grand_final => repeat('d', 100000))$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'double_elimination', grand_final => E'double\n')$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', grand_final => 'double')$$, '{22023}', 'grand_final'),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2, grand_final => 'none')$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'swiss', grand_final => '')$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament(repeat('x', 1000000), 'double_elimination')$$, '{ok}', NULL),
+-- third_place_playoff and number_of_rounds of double elimination
+($$SELECT tourney.create_tournament('x', 'double_elimination', third_place_playoff => true)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'double_elimination', third_place_playoff => false)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'double_elimination', third_place_playoff => NULL)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'double_elimination', number_of_rounds => 0)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'double_elimination', number_of_rounds => -1)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'double_elimination', number_of_rounds => @MAX4@)$$, '{22023}', NULL),
+-- group_count (groups_knockout only)
+($$SELECT tourney.create_tournament('x', 'groups_knockout')$$, '{22004}', 'group_count'),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => NULL)$$, '{22004}', 'group_count'),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 1024)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 1)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 0)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => -1)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => @MAX4@)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => @MIN4@)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', group_count => 2)$$, '{22023}', 'group_count'),
+($$SELECT tourney.create_tournament('x', 'double_elimination', group_count => 0)$$, '{22023}', NULL),
+-- advance_per_group
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2, advance_per_group => NULL)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2, advance_per_group => 1)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2, advance_per_group => 100)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2, advance_per_group => 0)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2, advance_per_group => -1)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2, advance_per_group => @MAX4@)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2, advance_per_group => @MIN4@)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'round_robin', advance_per_group => 2)$$, '{22023}', 'advance_per_group'),
+-- group_tiebreak
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2, group_tiebreak => NULL)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2, group_tiebreak => 'Overall')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2, group_tiebreak => 'HEAD_TO_HEAD')$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2, group_tiebreak => '')$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2, group_tiebreak => 'head to head')$$, '{22023}', '"head to head"'),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2, group_tiebreak => repeat('o', 100000))$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'knockout', group_tiebreak => 'overall')$$, '{22023}', 'group_tiebreak'),
+-- number_of_rounds: cycles of the groups
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2, number_of_rounds => 2)$$, '{ok}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2, number_of_rounds => 3)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2, number_of_rounds => 0)$$, '{22023}', NULL),
+($$SELECT tourney.create_tournament('x', 'groups_knockout', group_count => 2, number_of_rounds => @MAX4@)$$, '{22023}', NULL),
 
 -- enroll: tournament_id
 ($$SELECT tourney.enroll(NULL, ARRAY[@p5@])$$, '{22004}', 'tournament_id'),
@@ -407,6 +474,17 @@ INSERT INTO cases (call, expect, msg) VALUES
 ($$SELECT tourney.submit_result(@sSW@, ARRAY[1, 0])$$, '{ok}', NULL),
 ($$SELECT tourney.submit_result(@sSW@, ARRAY[1, 0, 0])$$, '{22023}', NULL),
 
+-- submit_result: double elimination and groups
+($$SELECT tourney.submit_result(@sDE@, ARRAY[2, 1])$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sDE@, ARRAY[1, 1])$$, '{22023}', 'draw'),
+($$SELECT tourney.submit_result(@sDE@, ARRAY[1e1000, 0])$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sDE@, ARRAY['NaN', 0]::numeric[])$$, '{22023}', NULL),
+($$SELECT tourney.submit_result(@sDEL@, ARRAY[2, 1])$$, '{55000}', NULL),
+($$SELECT tourney.submit_result(@sGK@, ARRAY[1, 1])$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sGK@, ARRAY[0, 3])$$, '{ok}', NULL),
+($$SELECT tourney.submit_result(@sGK@, ARRAY[1])$$, '{22023}', NULL),
+($$SELECT tourney.submit_result(@sGK@, ARRAY[-1e1000, 1e1000])$$, '{ok}', NULL),
+
 -- correct_result
 ($$SELECT * FROM tourney.correct_result(NULL, ARRAY[1, 0])$$, '{22004}', 'session_id'),
 ($$SELECT * FROM tourney.correct_result(@sQ11@, NULL)$$, '{22004}', 'scores'),
@@ -495,6 +573,24 @@ INSERT INTO cases (call, expect, msg) VALUES
 ($$SELECT * FROM tourney.standings(@RR@)$$, '{ok}', NULL),
 ($$SELECT * FROM tourney.standings(@SW@)$$, '{ok}', NULL),
 
+-- group_tables
+($$SELECT * FROM tourney.group_tables(NULL)$$, '{22004}', 'tournament_id'),
+($$SELECT * FROM tourney.group_tables(0)$$, '{P0002}', 'tournament 0 does not exist'),
+($$SELECT * FROM tourney.group_tables(-1)$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.group_tables(@MAX8@)$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.group_tables(@MIN8@)$$, '{P0002}', NULL),
+($$SELECT tourney.group_tables(@MAX4@)$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.group_tables(@GK@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.group_tables(@DE@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.group_tables(@D@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.group_tables(@C@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.group_tables(@XP@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.standings(@GK@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.standings(@DE@)$$, '{ok}', NULL),
+($$SELECT tourney.simulate_results(@DE@, @MIN8@)$$, '{ok}', NULL),
+($$SELECT tourney.simulate_results(@GK@, @MAX8@)$$, '{ok}', NULL),
+($$SELECT tourney.calculate_rankings(@GK@)$$, '{55000}', NULL),
+
 -- complete_tournament
 ($$SELECT tourney.complete_tournament(NULL)$$, '{22004}', 'tournament_id'),
 ($$SELECT tourney.complete_tournament(0)$$, '{P0002}', NULL),
@@ -564,6 +660,41 @@ INSERT INTO cases (call, expect, msg) VALUES
 ($$SELECT tourney.run_scenario(4, seed => -1)$$, '{ok}', NULL),
 ($$SELECT tourney.run_scenario(4, seed => @MAX8@)$$, '{ok}', NULL),
 ($$SELECT tourney.run_scenario(4, seed => @MIN8@)$$, '{ok}', NULL),
+-- double elimination: grand_final
+($$SELECT tourney.run_scenario(4, 'double_elimination')$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(3, 'Double_Elimination', grand_final => 'none')$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(5, 'double_elimination', grand_final => 'SIMPLE')$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(9, 'double_elimination', grand_final => 'double', campus_count => 3)$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(4, 'double_elimination', async => true)$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(2, 'double_elimination')$$, '{55000}', NULL),
+($$SELECT tourney.run_scenario(4, 'double_elimination', grand_final => 'nope')$$, '{22023}', '"nope"'),
+($$SELECT tourney.run_scenario(4, 'double_elimination', grand_final => repeat('x', 100000))$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, 'double_elimination', third_place_playoff => true)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, 'double_elimination', 2)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, 'double_elimination', group_count => 2)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(4, 'knockout', grand_final => 'double')$$, '{22023}', NULL),
+-- groups_knockout: group_count, advance_per_group, group_tiebreak
+($$SELECT tourney.run_scenario(8, 'groups_knockout')$$, '{22004}', 'group_count'),
+($$SELECT tourney.run_scenario(8, 'groups_knockout', group_count => 2)$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(9, 'GROUPS_KNOCKOUT', 2, group_count => 3, advance_per_group => 1, group_tiebreak => 'Head_To_Head')$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(8, 'groups_knockout', group_count => 2, advance_per_group => 3, campus_count => 2)$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(8, 'groups_knockout', group_count => 2, async => true)$$, '{ok}', NULL),
+($$SELECT tourney.run_scenario(8, 'groups_knockout', group_count => 2, advance_per_group => 4)$$, '{55000}', NULL),
+($$SELECT tourney.run_scenario(5, 'groups_knockout', group_count => 2)$$, '{55000}', NULL),
+($$SELECT tourney.run_scenario(8, 'groups_knockout', group_count => 9)$$, '{55000}', NULL),
+($$SELECT tourney.run_scenario(8, 'groups_knockout', group_count => 1)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(8, 'groups_knockout', group_count => 0)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(8, 'groups_knockout', group_count => -1)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(8, 'groups_knockout', group_count => @MAX4@)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(8, 'groups_knockout', group_count => 2, advance_per_group => 0)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(8, 'groups_knockout', group_count => 2, advance_per_group => @MAX4@)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(8, 'groups_knockout', group_count => 2, group_tiebreak => 'nope')$$, '{22023}', '"nope"'),
+($$SELECT tourney.run_scenario(8, 'groups_knockout', group_count => 2, group_tiebreak => repeat('h', 100000))$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(8, 'groups_knockout', 3, group_count => 2)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(8, 'groups_knockout', group_count => 2, grand_final => 'none')$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(8, 'swiss', group_count => 2)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(8, 'knockout', advance_per_group => 2)$$, '{22023}', NULL),
+($$SELECT tourney.run_scenario(8, 'round_robin', group_tiebreak => 'overall')$$, '{22023}', NULL),
 -- third_place_playoff
 ($$SELECT tourney.run_scenario(4, third_place_playoff => NULL)$$, '{ok}', NULL),
 ($$SELECT tourney.run_scenario(4, third_place_playoff => false)$$, '{ok}', NULL);

@@ -1,5 +1,6 @@
--- SQL injection and hostile text (SPEC §6, issue 6): tournament names,
--- player names and enum text arguments holding quotes, semicolons,
+-- SQL injection and hostile text (SPEC §6, issues 6 and 13): tournament
+-- names (of every format), player names (standings, group_tables) and
+-- enum text arguments (grand_final and group_tiebreak too) holding quotes, semicolons,
 -- backslashes, dollar quotes, statement terminators, printf directives and
 -- unicode are data.  Names are stored and read back verbatim; enum text is
 -- refused with 22023 and quoted verbatim in the message, never executed.
@@ -11,7 +12,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(132);
+SELECT plan(203);
 
 CREATE TEMP TABLE payloads (i int PRIMARY KEY, s text NOT NULL);
 INSERT INTO payloads VALUES
@@ -52,6 +53,15 @@ BEGIN
             PERFORM tourney.create_tournament('injection', 'knockout', 'score_based', payload);
         WHEN 'run_scenario format' THEN
             PERFORM tourney.run_scenario(2, payload);
+        WHEN 'grand_final' THEN
+            PERFORM tourney.create_tournament('injection', 'double_elimination', grand_final => payload);
+        WHEN 'group_tiebreak' THEN
+            PERFORM tourney.create_tournament('injection', 'groups_knockout', group_count => 2, group_tiebreak => payload);
+        WHEN 'run_scenario grand_final' THEN
+            PERFORM tourney.run_scenario(3, 'double_elimination', grand_final => payload);
+        WHEN 'run_scenario group_tiebreak' THEN
+            PERFORM tourney.run_scenario(4, 'groups_knockout', group_count => 2, advance_per_group => 1,
+                                         group_tiebreak => payload);
     END CASE;
     RETURN ARRAY['ok', NULL];
 EXCEPTION WHEN OTHERS THEN
@@ -97,13 +107,42 @@ FROM payloads p JOIN hostile h USING (i)
 LEFT JOIN tourney.standings((SELECT tournament_id FROM cup)) s ON s.player_id = h.player_id
 ORDER BY p.i;
 
+-- the same players through a double elimination and groups -> knockout
+-- named after payloads
+CREATE TEMP TABLE cups AS
+SELECT tourney.create_tournament((SELECT s FROM payloads WHERE i = 3), 'double_elimination', grand_final => 'simple') AS de,
+       tourney.create_tournament((SELECT s FROM payloads WHERE i = 8), 'groups_knockout', group_count => 4,
+                                 group_tiebreak => 'head_to_head') AS gk;
+SELECT is(tourney.enroll(de, ARRAY(SELECT player_id FROM hostile ORDER BY i)) +
+          tourney.enroll(gk, ARRAY(SELECT player_id FROM hostile ORDER BY i)), 32,
+          'they are enrolled in a double elimination and a groups_knockout')
+FROM cups;
+SELECT is((SELECT count(*)::int FROM cups, LATERAL (SELECT tourney.generate_sessions(de, async => false),
+                                                           tourney.generate_sessions(gk, async => false)) x), 1,
+          'both are generated');
+SELECT is((SELECT tourney.simulate_results(de, 5) >= 30 AND tourney.simulate_results(gk, 5) = 24 + 8 FROM cups), true,
+          'and simulated to the end');
+SELECT is((SELECT array_agg(p.i ORDER BY p.i) FROM payloads p JOIN hostile h USING (i), cups
+           LEFT JOIN tourney.group_tables(cups.gk) g ON true
+           WHERE g.player_id = h.player_id AND g.name IS DISTINCT FROM p.s),
+          NULL, 'player names come back verbatim from group_tables');
+SELECT is((SELECT count(*)::int FROM cups, tourney.group_tables(cups.gk)), 16, 'group_tables has the 16 players');
+SELECT is((SELECT array_agg(p.i ORDER BY p.i) FROM payloads p JOIN hostile h USING (i), cups
+           LEFT JOIN tourney.standings(cups.de) s ON true
+           WHERE s.player_id = h.player_id AND s.name IS DISTINCT FROM p.s),
+          NULL, 'and from the double elimination''s standings');
+SELECT is((SELECT array_agg(t.name ORDER BY t.tournament_id) FROM tourney.tournaments t, cups WHERE t.tournament_id IN (cups.de, cups.gk)),
+          ARRAY[(SELECT s FROM payloads WHERE i = 3), (SELECT s FROM payloads WHERE i = 8)],
+          'their names are stored verbatim');
+
 -- enum text arguments: 22023, the text quoted in the message
 SELECT ok(r[1] = '22023' AND position('"' || p.s || '"' IN r[2]) > 0,
           format('%s %s: 22023 and the text quoted in the message (got %s: %s)',
                  w.which, p.i, r[1], regexp_replace(left(r[2], 120), '[[:space:][:cntrl:]]', ' ', 'g')))
 FROM payloads p
 CROSS JOIN (VALUES (1, 'format'), (2, 'scoring_type'), (3, 'ranking_direction'),
-                   (4, 'run_scenario format')) w(o, which)
+                   (4, 'run_scenario format'), (5, 'grand_final'), (6, 'group_tiebreak'),
+                   (7, 'run_scenario grand_final'), (8, 'run_scenario group_tiebreak')) w(o, which)
 CROSS JOIN LATERAL pg_temp.try_enum(w.which, p.s) r
 ORDER BY w.o, p.i;
 
@@ -117,8 +156,8 @@ SELECT is((SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.reln
           'schema tourney has the same relations as before');
 SELECT is((SELECT count(*) FROM tourney.players), (SELECT players + 16 FROM before),
           'players: only the 16 inserted ones were added');
-SELECT is((SELECT count(*) FROM tourney.tournaments), (SELECT tournaments + 17 FROM before),
-          'tournaments: only the 17 created ones were added');
+SELECT is((SELECT count(*) FROM tourney.tournaments), (SELECT tournaments + 19 FROM before),
+          'tournaments: only the 19 created ones were added');
 SELECT is((SELECT count(*) FROM tourney.tournaments t JOIN named n USING (tournament_id)
            WHERE t.status <> 'draft'), 0::bigint,
           'the payload-named tournaments are all still drafts');

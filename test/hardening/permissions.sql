@@ -1,4 +1,4 @@
--- Permissions (SPEC §6, README "Security and grants", issue 6).
+-- Permissions (SPEC §6, README "Security and grants", issues 6 and 13).
 -- 1. The three group roles of the README, made with the README's GRANT
 --    statements (names suffixed with this backend's pid: roles are
 --    cluster-wide), plus a role with no grants at all and one with only
@@ -18,7 +18,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(359);
+SELECT plan(434);
 
 SELECT 'tperm_app_' || pg_backend_pid() AS app,
        'tperm_operator_' || pg_backend_pid() AS operator,
@@ -87,6 +87,26 @@ INSERT INTO roles VALUES ('app', :'app', 1), ('operator', :'operator', 2),
 -- p1..p12, c1, and the knockouts D (draft), P (one result: sP11; sP12
 -- open; taskP), Q (every result) and K (ranked)
 SELECT test_support.state_fixtures('perm') \g /dev/null
+-- and the formats of 0.2: a double elimination DE and a groups_knockout GK
+-- in progress (sDE its first winners' session, sGK a group session), GKQ
+-- played to the end (every group and knockout result), GKD a draft
+DO $fixtures$
+DECLARE
+    id bigint;
+BEGIN
+    id := test_support.tournament('double_elimination', n => 4, name => 'perm DE', generate => true);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('DE', id), ('sDE', test_support.session_id(id, 'winners', 1, 1));
+    id := test_support.tournament('groups_knockout', n => 6, name => 'perm GK', generate => true, group_count => 2);
+    INSERT INTO test_support.fixtures (key, id)
+    SELECT 'GK', id UNION ALL
+    SELECT 'sGK', min(session_id) FROM tourney.sessions WHERE tournament_id = id AND stage = 'group';
+    id := test_support.tournament('groups_knockout', n => 8, name => 'perm GKQ', generate => true, group_count => 2,
+                                  group_tiebreak => 'head_to_head');
+    PERFORM tourney.simulate_results(id, 3);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('GKQ', id);
+    INSERT INTO test_support.fixtures (key, id)
+    VALUES ('GKD', test_support.tournament('groups_knockout', n => 6, name => 'perm GKD', group_count => 3, advance_per_group => 1));
+END $fixtures$;
 
 ----------------------------------------------------------------------------
 -- 1. The permission matrix
@@ -110,6 +130,20 @@ INSERT INTO actions (what, call, allowed) VALUES
 ('simulate_results', $$SELECT tourney.simulate_results(@P@)$$, '{operator}'),
 ('calculate_rankings', $$SELECT tourney.calculate_rankings(@Q@)$$, '{app,operator}'),
 ('standings', $$SELECT * FROM tourney.standings(@P@)$$, '{app,operator,readonly}'),
+('create_tournament double_elimination', $$SELECT tourney.create_tournament('perm', 'double_elimination', grand_final => 'simple')$$, '{app,operator}'),
+('create_tournament groups_knockout', $$SELECT tourney.create_tournament('perm', 'groups_knockout', group_count => 4, advance_per_group => 1, group_tiebreak => 'head_to_head')$$, '{app,operator}'),
+('generate_sessions groups_knockout', $$SELECT tourney.generate_sessions(@GKD@, async => false)$$, '{app,operator}'),
+('submit_result double elimination', $$SELECT tourney.submit_result(@sDE@, ARRAY[2, 1])$$, '{app,operator}'),
+('submit_result group', $$SELECT tourney.submit_result(@sGK@, ARRAY[1, 1])$$, '{app,operator}'),
+('simulate_results groups_knockout', $$SELECT tourney.simulate_results(@GK@)$$, '{operator}'),
+('group_tables', $$SELECT * FROM tourney.group_tables(@GK@)$$, '{app,operator,readonly}'),
+('group_tables played', $$SELECT * FROM tourney.group_tables(@GKQ@)$$, '{app,operator,readonly}'),
+('group_tables of a knockout', $$SELECT * FROM tourney.group_tables(@P@)$$, '{app,operator,readonly}'),
+('standings groups_knockout', $$SELECT * FROM tourney.standings(@GKQ@)$$, '{app,operator,readonly}'),
+('calculate_rankings groups_knockout', $$SELECT tourney.calculate_rankings(@GKQ@)$$, '{app,operator}'),
+('correct_result group', $$SELECT * FROM tourney.correct_result(@sGK@, ARRAY[1, 0])$$, '{}'),
+('run_scenario double_elimination', $$SELECT tourney.run_scenario(4, 'double_elimination', async => false)$$, '{operator}'),
+('run_scenario groups_knockout', $$SELECT tourney.run_scenario(8, 'groups_knockout', group_count => 2, async => false)$$, '{operator}'),
 ('complete_tournament', $$SELECT tourney.complete_tournament(@K@)$$, '{app,operator}'),
 ('run_scenario', $$SELECT tourney.run_scenario(4, async => false)$$, '{operator}'),
 ('players_restrict()', $$SELECT tourney.players_restrict()$$, '{}'),
@@ -174,7 +208,7 @@ BEGIN
 END $$;
 
 SELECT pg_temp.run_case(n) FROM cases ORDER BY n;
-SELECT is((SELECT count(*)::int FROM cases), 318, 'the matrix has 318 cells');
+SELECT is((SELECT count(*)::int FROM cases), 318 + 14 * 5, 'the matrix has 388 cells');
 
 ----------------------------------------------------------------------------
 -- 2. SECURITY DEFINER functions pin search_path; nothing public
@@ -187,7 +221,7 @@ FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = 'tourney' AND p.prosecdef;
 
 SELECT cmp_ok((SELECT count(*)::int FROM definer), '>=', 11,
-              'the API functions but standings are SECURITY DEFINER');
+              'the API functions but standings and group_tables are SECURITY DEFINER');
 SELECT is((SELECT array_agg(fn ORDER BY fn) FROM definer WHERE search_path IS NULL),
           NULL, 'every SECURITY DEFINER function has search_path in proconfig');
 -- only trusted schemas, pg_temp explicitly last
@@ -197,6 +231,22 @@ SELECT is((SELECT array_agg(fn || ': ' || search_path ORDER BY fn) FROM definer
               OR (string_to_array(replace(replace(search_path, '"', ''), ' ', ''), ','))
                   [cardinality(string_to_array(search_path, ','))] <> 'pg_temp'),
           NULL, 'their search_path holds only pg_catalog (and tourney), with pg_temp last');
+-- what PUBLIC may execute: the read-only standings and group_tables, which
+-- run with the caller's rights (so they need SELECT on the tables) and pin
+-- search_path all the same
+SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text)
+           FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+           WHERE n.nspname = 'tourney'
+             AND (p.proacl IS NULL OR EXISTS (SELECT FROM aclexplode(p.proacl) a
+                                              WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE'))),
+          ARRAY['tourney.group_tables(bigint)', 'tourney.standings(bigint)'],
+          'PUBLIC may execute group_tables and standings, nothing else');
+SELECT is((SELECT array_agg(format('%s %s %s', p.proname, p.prosecdef, p.provolatile) ORDER BY p.proname)
+           FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+           WHERE n.nspname = 'tourney' AND p.proname IN ('group_tables', 'standings')
+             AND EXISTS (SELECT FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%pg_temp')),
+          ARRAY['group_tables f s', 'standings f s'],
+          'group_tables and standings: caller''s rights, STABLE, search_path pinned');
 SELECT is((SELECT array_agg(fn ORDER BY fn) FROM definer
            WHERE proacl IS NULL
               OR EXISTS (SELECT FROM aclexplode(proacl) a
@@ -382,11 +432,15 @@ SELECT step, k, test_support.subst(q) FROM (VALUES
     (22, 'readonly standings Q', $$SELECT * FROM tourney.standings(@Q@)$$),
     (23, 'readonly standings P', $$SELECT * FROM tourney.standings(@P@)$$),
     (24, 'readonly generation_status', $$SELECT tourney.generation_status(@taskP@)$$),
-    (25, 'app calculate_rankings Q', $$SELECT tourney.calculate_rankings(@Q@)$$)) v(step, k, q);
+    (25, 'app calculate_rankings Q', $$SELECT tourney.calculate_rankings(@Q@)$$),
+    (26, 'readonly group_tables GKQ', $$SELECT * FROM tourney.group_tables(@GKQ@)$$),
+    (27, 'readonly group_tables GK', $$SELECT * FROM tourney.group_tables(@GK@)$$),
+    (28, 'readonly standings GKQ', $$SELECT * FROM tourney.standings(@GKQ@)$$)) v(step, k, q);
 SET ROLE :"readonly";
 SET search_path = evil, public;
 DISCARD PLANS;
 CALL pg_temp.run_steps(21, 24);
+CALL pg_temp.run_steps(26, 28);
 RESET ROLE;
 SET ROLE :"app";
 CALL pg_temp.run_steps(25, 25);
@@ -401,6 +455,10 @@ SELECT is(pg_temp.evil('readonly standings P'), 'ok',
           'standings (knockout, partly played) does not run the hostile operators');
 SELECT is(pg_temp.evil('readonly generation_status'), 'ok', 'generation_status does not either');
 SELECT is(pg_temp.evil('app calculate_rankings Q'), 'ok', 'calculate_rankings does not either');
+SELECT is(pg_temp.evil('readonly group_tables GKQ'), 'ok',
+          'group_tables (groups_knockout, every result) does not run the hostile operators');
+SELECT is(pg_temp.evil('readonly group_tables GK'), 'ok', 'group_tables (no result yet) does not either');
+SELECT is(pg_temp.evil('readonly standings GKQ'), 'ok', 'standings of a groups_knockout does not either');
 SELECT is((SELECT count(*)::int FROM tourney.rankings WHERE tournament_id = test_support.id('Q')), 4,
           'and it wrote the 4 rankings');
 

@@ -35,11 +35,6 @@ LANGUAGE sql STABLE AS $$
                    WHERE p.tournament_id = x.tournament_id AND p.session_id = s))
     FROM tourney.sessions x WHERE x.session_id = s
 $$;
--- correct_result's returned ids, sorted
-CREATE FUNCTION pg_temp.corr(s bigint, scores numeric[], cascade bool DEFAULT false) RETURNS bigint[]
-LANGUAGE sql AS $$
-    SELECT coalesce(array_agg(x ORDER BY x), '{}') FROM tourney.correct_result(s, scores, cascade) x
-$$;
 CREATE FUNCTION pg_temp.submit(s bigint, a numeric, b numeric) RETURNS void
 LANGUAGE sql AS $$ SELECT tourney.submit_result(s, ARRAY[a, b]) $$;
 CREATE FUNCTION pg_temp.ranked(t bigint) RETURNS text
@@ -80,10 +75,10 @@ SELECT lives_ok(format('SELECT pg_temp.submit(%s, 2, 1)', test_support.id('qf1')
 SELECT is(pg_temp.slots(test_support.id('sf1')), ARRAY['1:1'], 'seed 1 is in SF1 slot 1');
 
 -- no-ops and score-only corrections
-SELECT is(pg_temp.corr(test_support.id('qf1'), ARRAY[2, 1]), '{}'::bigint[], 'the identical result: nothing returned');
-SELECT is(pg_temp.corr(test_support.id('qf1'), ARRAY[2.0, 1.00]), '{}'::bigint[], 'the same numbers written differently: nothing returned');
+SELECT is(test_support.corrected(test_support.id('qf1'), ARRAY[2, 1]), '{}'::bigint[], 'the identical result: nothing returned');
+SELECT is(test_support.corrected(test_support.id('qf1'), ARRAY[2.0, 1.00]), '{}'::bigint[], 'the same numbers written differently: nothing returned');
 SELECT is(pg_temp.res(test_support.id('qf1')), 't/1/2:1,1:2', 'and the result is unchanged');
-SELECT is(pg_temp.corr(test_support.id('qf1'), ARRAY[5, 1]), '{}'::bigint[], 'same winner, other scores: nothing returned');
+SELECT is(test_support.corrected(test_support.id('qf1'), ARRAY[5, 1]), '{}'::bigint[], 'same winner, other scores: nothing returned');
 SELECT is(pg_temp.res(test_support.id('qf1')), 't/1/5:1,1:2', 'the scores are updated, the winner stays');
 SELECT is(pg_temp.slots(test_support.id('sf1')), ARRAY['1:1'], 'SF1 still holds seed 1 once');
 SELECT throws_ok(format('SELECT tourney.correct_result(%s, ARRAY[1, 1])', test_support.id('qf1')), '22023', NULL,
@@ -95,7 +90,7 @@ SELECT throws_ok(format('SELECT tourney.correct_result(%s, %L)', test_support.id
 SELECT is(pg_temp.res(test_support.id('qf1')), 't/1/5:1,1:2', 'refused corrections changed nothing');
 
 -- winner change without dependent results: the players just move
-SELECT is(pg_temp.corr(test_support.id('qf1'), ARRAY[1, 5]), '{}'::bigint[],
+SELECT is(test_support.corrected(test_support.id('qf1'), ARRAY[1, 5]), '{}'::bigint[],
           'winner change, the next session has no result: nothing to reset');
 SELECT is(pg_temp.res(test_support.id('qf1')), 't/8/1:2,5:1', 'QF1: seed 8 wins now');
 SELECT is(pg_temp.slots(test_support.id('sf1')), ARRAY['1:8'], 'seed 8 took seed 1''s place in SF1');
@@ -114,7 +109,7 @@ SELECT matches(test_support.hint_of(format('SELECT tourney.correct_result(%s, AR
                'cascade', 'the hint mentions cascade');
 SELECT is(pg_temp.res(test_support.id('qf1')) || ' ' || pg_temp.res(test_support.id('sf1')),
           't/8/1:2,5:1 t/8/2:1,0:2', 'the refused correction changed nothing');
-SELECT is(pg_temp.corr(test_support.id('qf2'), ARRAY[4, 0]), '{}'::bigint[],
+SELECT is(test_support.corrected(test_support.id('qf2'), ARRAY[4, 0]), '{}'::bigint[],
           'same winner with later results: allowed without cascade, nothing reset');
 SELECT is(pg_temp.res(test_support.id('sf1')), 't/8/2:1,0:2', 'SF1 keeps its result');
 SELECT lives_ok(format('SELECT pg_temp.submit(%s, 1, 0), pg_temp.submit(%s, 2, 1)', test_support.id('final'), test_support.id('third')),
@@ -126,7 +121,7 @@ SELECT throws_ok(format('SELECT tourney.correct_result(%s, ARRAY[3, 1])', test_s
 SELECT is(pg_temp.ranked(test_support.id('k')), '8 rows, calculated_at set', 'the refused correction kept the rankings');
 
 -- cascade: SF1, the final and the third place lose their results
-SELECT is(pg_temp.corr(test_support.id('qf1'), ARRAY[3, 1], true),
+SELECT is(test_support.corrected(test_support.id('qf1'), ARRAY[3, 1], true),
           (SELECT array_agg(x ORDER BY x) FROM unnest(ARRAY[test_support.id('sf1'), test_support.id('final'), test_support.id('third')]) x),
           'cascade returns SF1, the final and the third place match');
 SELECT is(pg_temp.res(test_support.id('qf1')), 't/1/3:1,1:2', 'QF1: seed 1 wins 3:1');
@@ -158,7 +153,7 @@ SELECT is((SELECT array_agg(format('%s:%s', pg_temp.i(player_id), rank) ORDER BY
            FROM tourney.rankings WHERE tournament_id = test_support.id('k')),
           ARRAY['2:1', '4:2', '1:3', '3:4', '5:5', '6:5', '7:5', '8:5'], 'ranks from the corrected bracket');
 -- a correction in the final: nothing depends on it
-SELECT is(pg_temp.corr(test_support.id('final'), ARRAY[3, 1]), '{}'::bigint[], 'final winner change: nothing depends on it');
+SELECT is(test_support.corrected(test_support.id('final'), ARRAY[3, 1]), '{}'::bigint[], 'final winner change: nothing depends on it');
 SELECT is(pg_temp.ranked(test_support.id('k')), '0 rows, calculated_at null', 'but the rankings are dropped');
 SELECT is(tourney.calculate_rankings(test_support.id('k')), 8, 'rankings again');
 SELECT is((SELECT array_agg(pg_temp.i(player_id) ORDER BY rank) FILTER (WHERE rank <= 2)
@@ -184,19 +179,19 @@ SELECT lives_ok(format('SELECT pg_temp.submit(%s, 1, 0), pg_temp.submit(%s, 1, 0
                 'knockout 4: 1 beats 4, 2 beats 3');
 SELECT is(pg_temp.slots(test_support.id('k4final')) || pg_temp.slots(test_support.id('k4third')),
           ARRAY['1:1', '2:2', '1:4', '2:3'], 'knockout 4: final 1-2, third place 4-3');
-SELECT is(pg_temp.corr(test_support.id('k4sf1'), ARRAY[0, 1]), '{}'::bigint[], 'SF1 winner change, nothing played after it');
+SELECT is(test_support.corrected(test_support.id('k4sf1'), ARRAY[0, 1]), '{}'::bigint[], 'SF1 winner change, nothing played after it');
 SELECT is(pg_temp.slots(test_support.id('k4final')) || pg_temp.slots(test_support.id('k4third')),
           ARRAY['1:4', '2:2', '1:1', '2:3'], 'the new winner is in the final, the new loser in the third place match');
 SELECT lives_ok(format('SELECT pg_temp.submit(%s, 1, 0)', test_support.id('k4third')), 'third place: 1 beats 3');
 SELECT throws_ok(format('SELECT tourney.correct_result(%s, ARRAY[1, 0])', test_support.id('k4sf1')), '55000', NULL,
                  'SF1 winner change with the third place played, without cascade -> 55000');
-SELECT is(pg_temp.corr(test_support.id('k4sf1'), ARRAY[1, 0], true), ARRAY[test_support.id('k4third')],
+SELECT is(test_support.corrected(test_support.id('k4sf1'), ARRAY[1, 0], true), ARRAY[test_support.id('k4third')],
           'with cascade: the third place match is reset (the final had no result)');
 SELECT is(pg_temp.slots(test_support.id('k4final')) || pg_temp.slots(test_support.id('k4third')),
           ARRAY['1:1', '2:2', '1:4', '2:3'], 'final 1-2, third place 4-3 again');
 SELECT is(pg_temp.res(test_support.id('k4third')), 'f/-/-:-,-:-', 'the third place match has no result');
 SELECT lives_ok(format('SELECT pg_temp.submit(%s, 1, 0)', test_support.id('k4final')), 'final: 1 beats 2');
-SELECT is(pg_temp.corr(test_support.id('k4sf2'), ARRAY[0, 1], true), ARRAY[test_support.id('k4final')],
+SELECT is(test_support.corrected(test_support.id('k4sf2'), ARRAY[0, 1], true), ARRAY[test_support.id('k4final')],
           'SF2 winner change with cascade: the final is reset');
 SELECT is(pg_temp.slots(test_support.id('k4final')) || pg_temp.slots(test_support.id('k4third')),
           ARRAY['1:1', '2:3', '1:4', '2:2'], 'final 1-3, third place 4-2');
@@ -232,14 +227,14 @@ SELECT lives_ok(format('SELECT pg_temp.submit(test_support.session_id(%1$s, 1, m
 INSERT INTO test_support.fixtures VALUES ('s_r2', NULL, pg_temp.round_ids(test_support.id('s'), 2));
 SELECT is(cardinality(test_support.ids('s_r2')), 4, 'swiss: round 2 paired');
 
-SELECT is(pg_temp.corr(test_support.session_id(test_support.id('s'), 1, 1), ARRAY[1, 0]), '{}'::bigint[],
+SELECT is(test_support.corrected(test_support.session_id(test_support.id('s'), 1, 1), ARRAY[1, 0]), '{}'::bigint[],
           'swiss: the identical result: nothing returned');
-SELECT is(pg_temp.corr(test_support.session_id(test_support.id('s'), 1, 1), ARRAY[2, 0]), '{}'::bigint[],
+SELECT is(test_support.corrected(test_support.session_id(test_support.id('s'), 1, 1), ARRAY[2, 0]), '{}'::bigint[],
           'swiss: same winner, other scores: nothing returned');
 SELECT is(pg_temp.round_ids(test_support.id('s'), 2), test_support.ids('s_r2'), 'swiss: round 2 is untouched');
 
 -- outcome change while round 2 has no results: round 2 is paired again
-SELECT is(pg_temp.corr(test_support.session_id(test_support.id('s'), 1, 1), ARRAY[0, 1]), test_support.ids('s_r2'),
+SELECT is(test_support.corrected(test_support.session_id(test_support.id('s'), 1, 1), ARRAY[0, 1]), test_support.ids('s_r2'),
           'swiss: outcome change in round 1, round 2 unplayed: the old round 2 is removed (ids returned)');
 SELECT is(pg_temp.res(test_support.session_id(test_support.id('s'), 1, 1)), 't/5/0:2,1:1', 'swiss: 5 beat 1 now');
 SELECT is(cardinality(pg_temp.round_ids(test_support.id('s'), 2)), 4, 'swiss: round 2 paired again, 4 sessions');
@@ -264,7 +259,7 @@ SELECT matches(test_support.hint_of(format('SELECT tourney.correct_result(%s, AR
                'cascade', 'swiss: the hint mentions cascade');
 SELECT is(pg_temp.round_ids(test_support.id('s'), 2) || pg_temp.round_ids(test_support.id('s'), 3),
           test_support.ids('s_r2') || test_support.ids('s_r3'), 'swiss: the refused correction changed no round');
-SELECT is(pg_temp.corr(test_support.session_id(test_support.id('s'), 1, 2), ARRAY[3, 0]), '{}'::bigint[],
+SELECT is(test_support.corrected(test_support.session_id(test_support.id('s'), 1, 2), ARRAY[3, 0]), '{}'::bigint[],
           'swiss: same winner with later rounds played: allowed, nothing returned');
 SELECT is(pg_temp.round_ids(test_support.id('s'), 2) || pg_temp.round_ids(test_support.id('s'), 3),
           test_support.ids('s_r2') || test_support.ids('s_r3'), 'swiss: and no round was touched');
@@ -272,7 +267,7 @@ SELECT is((SELECT count(*)::int FROM tourney.sessions WHERE session_id = ANY (te
           'swiss: round 2 keeps its results');
 
 -- cascade: rounds 2 and 3 go, round 2 is paired again
-SELECT is(pg_temp.corr(test_support.session_id(test_support.id('s'), 1, 2), ARRAY[0, 1], true),
+SELECT is(test_support.corrected(test_support.session_id(test_support.id('s'), 1, 2), ARRAY[0, 1], true),
           (SELECT array_agg(x ORDER BY x) FROM unnest(test_support.ids('s_r2') || test_support.ids('s_r3')) x),
           'swiss: cascade returns the sessions of rounds 2 and 3');
 SELECT is(pg_temp.res(test_support.session_id(test_support.id('s'), 1, 2)), 't/6/0:2,1:1', 'swiss: 6 beat 2 now');
@@ -295,7 +290,7 @@ SELECT is(tourney.calculate_rankings(test_support.id('s')), 8, 'swiss: rankings 
 INSERT INTO test_support.fixtures SELECT 's_last', s.session_id, NULL FROM tourney.sessions s
 WHERE s.tournament_id = test_support.id('s') AND s.round = 3 AND s.match_number = 1;
 -- turn the result of the first game of round 3 around (a draw becomes a win for slot 1)
-SELECT is(pg_temp.corr(test_support.id('s_last'),
+SELECT is(test_support.corrected(test_support.id('s_last'),
               (SELECT CASE WHEN winner_id = (SELECT player_id FROM tourney.session_participants
                                              WHERE session_id = test_support.id('s_last') AND slot = 1)
                            THEN ARRAY[0, 1] ELSE ARRAY[1, 0] END::numeric[]
@@ -303,7 +298,7 @@ SELECT is(pg_temp.corr(test_support.id('s_last'),
           '{}'::bigint[], 'swiss: outcome change in the last round: nothing to reset');
 SELECT is(pg_temp.ranked(test_support.id('s')), '0 rows, calculated_at null', 'swiss: the rankings are dropped');
 SELECT is((SELECT count(*)::int FROM tourney.sessions WHERE tournament_id = test_support.id('s')), 12, 'swiss: still 12 sessions');
-SELECT is(pg_temp.corr(test_support.id('s_last'), ARRAY[2, 2]), '{}'::bigint[], 'swiss: a correction to a draw is allowed');
+SELECT is(test_support.corrected(test_support.id('s_last'), ARRAY[2, 2]), '{}'::bigint[], 'swiss: a correction to a draw is allowed');
 SELECT is(pg_temp.res(test_support.id('s_last')), 't/-/2:1,2:1', 'swiss: the draw has no winner, both placed 1');
 SELECT is(tourney.calculate_rankings(test_support.id('s')), 8, 'swiss: rankings again');
 SELECT is((SELECT points FROM tourney.rankings r JOIN tourney.session_participants p
@@ -333,7 +328,7 @@ SELECT ok(pg_temp.i(test_support.id('b_bye2')) IN (4, 5, 6), 'swiss 7: the round
 -- round 2 without results: an outcome change in round 1 re-pairs round 2
 -- (with its bye) without cascade
 INSERT INTO test_support.fixtures VALUES ('b_r2', NULL, pg_temp.round_ids(test_support.id('b'), 2));
-SELECT is(pg_temp.corr(test_support.session_id(test_support.id('b'), 1, 3), ARRAY[0, 1]), test_support.ids('b_r2'),
+SELECT is(test_support.corrected(test_support.session_id(test_support.id('b'), 1, 3), ARRAY[0, 1]), test_support.ids('b_r2'),
           'swiss 7: outcome change in round 1 with round 2 unplayed returns the old round 2');
 SELECT is((SELECT array_agg(round ORDER BY round) FROM tourney.byes WHERE tournament_id = test_support.id('b')), ARRAY[1, 2],
           'swiss 7: byes of rounds 1 and 2');
@@ -347,7 +342,7 @@ INSERT INTO test_support.fixtures VALUES ('b_later', NULL, pg_temp.round_ids(tes
 SELECT throws_ok(format('SELECT tourney.correct_result(%s, ARRAY[0, 1])', test_support.session_id(test_support.id('b'), 1, 1)),
                  '55000', NULL, 'swiss 7: outcome change in round 1 with round 2 played, without cascade -> 55000');
 SELECT is((SELECT count(*)::int FROM tourney.byes WHERE tournament_id = test_support.id('b')), 3, 'swiss 7: the byes stay');
-SELECT is(pg_temp.corr(test_support.session_id(test_support.id('b'), 1, 1), ARRAY[0, 1], true),
+SELECT is(test_support.corrected(test_support.session_id(test_support.id('b'), 1, 1), ARRAY[0, 1], true),
           (SELECT array_agg(x ORDER BY x) FROM unnest(test_support.ids('b_later')) x),
           'swiss 7: cascade returns the 6 sessions of rounds 2 and 3');
 SELECT is((SELECT array_agg(round ORDER BY round) FROM tourney.byes WHERE tournament_id = test_support.id('b')), ARRAY[1, 2],
@@ -373,7 +368,7 @@ SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', t
 SELECT lives_ok(format('SELECT pg_temp.submit(session_id, 1, 0) FROM tourney.sessions WHERE tournament_id = %s',
                        test_support.id('rr')), 'round robin: slot 1 wins every game');
 SELECT is(tourney.calculate_rankings(test_support.id('rr')), 4, 'round robin: rankings');
-SELECT is(pg_temp.corr(test_support.session_id(test_support.id('rr'), 1, 1), ARRAY[1, 1]), '{}'::bigint[],
+SELECT is(test_support.corrected(test_support.session_id(test_support.id('rr'), 1, 1), ARRAY[1, 1]), '{}'::bigint[],
           'round robin: a win corrected to a draw returns nothing');
 SELECT is(pg_temp.res(test_support.session_id(test_support.id('rr'), 1, 1)), 't/-/1:1,1:1', 'round robin: the draw is stored');
 SELECT is(pg_temp.ranked(test_support.id('rr')), '0 rows, calculated_at null', 'round robin: the rankings are dropped');
@@ -388,7 +383,7 @@ SELECT is(tourney.enroll(test_support.id('ir'), (test_support.ids('p'))[1:3]), 3
 SELECT lives_ok(format('SELECT tourney.generate_sessions(%s, async => false)', test_support.id('ir')), 'individual ranking: generate');
 SELECT lives_ok(format('SELECT tourney.submit_result(session_id, ARRAY[match_number * 10]) FROM tourney.sessions WHERE tournament_id = %s',
                        test_support.id('ir')), 'individual ranking: scores 10, 20, 30');
-SELECT is(pg_temp.corr(test_support.session_id(test_support.id('ir'), 1, 1), ARRAY[99]), '{}'::bigint[],
+SELECT is(test_support.corrected(test_support.session_id(test_support.id('ir'), 1, 1), ARRAY[99]), '{}'::bigint[],
           'individual ranking: a corrected score returns nothing');
 SELECT throws_ok(format('SELECT tourney.correct_result(%s, ARRAY[1, 2])', test_support.session_id(test_support.id('ir'), 1, 1)),
                  '22023', NULL, 'individual ranking: two scores for one player -> 22023');
@@ -397,7 +392,7 @@ SELECT is((SELECT points FROM tourney.rankings r JOIN tourney.session_participan
            WHERE r.tournament_id = test_support.id('ir') AND p.session_id = test_support.session_id(test_support.id('ir'), 1, 1)
              AND r.rank = 1),
           99::numeric, 'individual ranking: the corrected score ranks first');
-SELECT is(pg_temp.corr(test_support.session_id(test_support.id('ir'), 1, 1), ARRAY[98]), '{}'::bigint[],
+SELECT is(test_support.corrected(test_support.session_id(test_support.id('ir'), 1, 1), ARRAY[98]), '{}'::bigint[],
           'individual ranking: another score correction after ranking');
 SELECT is(pg_temp.ranked(test_support.id('ir')), '0 rows, calculated_at null',
           'individual ranking: a score-only correction drops the rankings too');

@@ -92,10 +92,14 @@ CREATE FUNCTION test_support.tournament(
     scoring_type text DEFAULT 'score_based',
     ranking_direction text DEFAULT NULL,
     number_of_rounds int DEFAULT NULL,
-    third_place_playoff bool DEFAULT true,
+    third_place_playoff bool DEFAULT NULL,
     campus_ids bigint[] DEFAULT '{}',
     n int DEFAULT NULL,
-    rating text DEFAULT '1500')
+    rating text DEFAULT '1500',
+    grand_final text DEFAULT NULL,
+    group_count int DEFAULT NULL,
+    advance_per_group int DEFAULT NULL,
+    group_tiebreak text DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -105,7 +109,8 @@ BEGIN
         players := test_support.players(n, coalesce(name, format), rating);
     END IF;
     t := tourney.create_tournament(coalesce(name, format), format, scoring_type, ranking_direction,
-                                   number_of_rounds, third_place_playoff, campus_ids);
+                                   number_of_rounds, third_place_playoff, campus_ids,
+                                   grand_final, group_count, advance_per_group, group_tiebreak);
     PERFORM tourney.enroll(t, players,
                            CASE WHEN seeded THEN ARRAY(SELECT generate_series(1, cardinality(players))) END);
     IF generate THEN
@@ -113,7 +118,8 @@ BEGIN
     END IF;
     RETURN t;
 END $$;
-COMMENT ON FUNCTION test_support.tournament(text, bigint[], text, bool, bool, text, text, int, bool, bigint[], int, text) IS
+COMMENT ON FUNCTION test_support.tournament(text, bigint[], text, bool, bool, text, text, int, bool, bigint[], int, text,
+                                            text, int, int, text) IS
     'a tournament of the format with the players (or n new ones) enrolled, seeds 1..n if seeded, generated if asked; its id';
 
 -- Enrol the players in two calls, as the format tests exercise explicit
@@ -408,3 +414,222 @@ LANGUAGE sql STABLE AS $$
 $$;
 COMMENT ON FUNCTION test_support.seeding(bigint) IS
     'the effective seed of every enrolled player: explicit seeds, then rating desc, then player_id';
+
+----------------------------------------------------------------------------
+-- Models, waves, campuses, random play (the format tests share them)
+----------------------------------------------------------------------------
+
+-- Model of the Berger table for `players` players and `cycles` cycles.
+-- n = players rounded up to even.  Round 1 is 1-n, 2-(n-1), ..., and each
+-- round adds n/2 (mod n-1, within 1..n-1) to every number but n; player n
+-- is black in odd rounds and white in even ones.  Pairs with a number above
+-- `players` are rests, the remaining boards are numbered consecutively.
+-- The second cycle repeats the first with colours swapped.
+CREATE FUNCTION test_support.berger(players int, cycles int)
+RETURNS TABLE (round int, board int, white int, black int)
+LANGUAGE sql IMMUTABLE AS $$
+    WITH params AS (SELECT players + players % 2 AS n),
+    base AS (
+        SELECT r, k,
+               CASE WHEN k = 1 AND r % 2 = 0 THEN n ELSE shifted_k END AS w,
+               CASE WHEN k = 1 AND r % 2 = 0 THEN shifted_k ELSE shifted_m END AS b
+        FROM params,
+             generate_series(1, n - 1) AS r,
+             generate_series(1, n / 2) AS k,
+             LATERAL (SELECT ((k - 1 + (r - 1) * (n / 2)) % (n - 1)) + 1 AS shifted_k,
+                             CASE WHEN k = 1 THEN n
+                                  ELSE ((n - k + (r - 1) * (n / 2)) % (n - 1)) + 1 END AS shifted_m) s),
+    kept AS (
+        SELECT r, (row_number() OVER (PARTITION BY r ORDER BY k))::int AS board, w, b
+        FROM base WHERE w <= players AND b <= players)
+    SELECT (c - 1) * (p.n - 1) + r, board,
+           CASE WHEN c = 1 THEN w ELSE b END, CASE WHEN c = 1 THEN b ELSE w END
+    FROM kept, params p, generate_series(1, cycles) AS c
+$$;
+COMMENT ON FUNCTION test_support.berger(int, int) IS
+    'the Berger round robin of `players` seed numbers, `cycles` cycles: round, board, white, black (rests left out)';
+
+-- A table as text per round: "white-black, ..." by seed number, boards in
+-- order (test/formats/round_robin.sql checks it against FIDE's tables).
+CREATE FUNCTION test_support.berger_text(players int, cycles int) RETURNS text[]
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(array_agg(t ORDER BY round), '{}') FROM (
+        SELECT round, string_agg(format('%s-%s', white, black), ', ' ORDER BY board) AS t
+        FROM test_support.berger(players, cycles) GROUP BY round) x
+$$;
+COMMENT ON FUNCTION test_support.berger_text(int, int) IS
+    'the Berger table as text, one element a round: "white-black, ..." by seed number';
+
+-- The standard order of seeds in a bracket of b places (b a power of 2),
+-- as the knockout of SPEC §3 pairs round 1: b = 8 gives {1,8,4,5,2,7,3,6}
+-- (1-8, 4-5, 2-7, 3-6).  Each seed s of the order of b/2 is followed by
+-- its partner b + 1 - s.
+CREATE FUNCTION test_support.standard_order(b int) RETURNS int[]
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    o int[] := ARRAY[1];
+    n int := 1;
+    r int[];
+    s int;
+BEGIN
+    WHILE n < b LOOP
+        r := '{}';
+        FOREACH s IN ARRAY o LOOP
+            r := r || s || (2 * n + 1 - s);
+        END LOOP;
+        o := r;
+        n := 2 * n;
+    END LOOP;
+    RETURN o;
+END $$;
+COMMENT ON FUNCTION test_support.standard_order(int) IS
+    'the standard bracket order of seeds for b places: 8 gives {1,8,4,5,2,7,3,6}';
+
+-- "slot:seed" of a session's participants, by slot (seeds as
+-- test_support.seeding gives them); '' for an empty session.
+CREATE FUNCTION test_support.lineup(session_id bigint) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(string_agg(p.slot || ':' || sd.seed, ' ' ORDER BY p.slot), '')
+    FROM tourney.sessions s
+    JOIN tourney.session_participants p ON p.tournament_id = s.tournament_id AND p.session_id = s.session_id
+    JOIN test_support.seeding(s.tournament_id) sd ON sd.player_id = p.player_id
+    WHERE s.session_id = $1
+$$;
+COMMENT ON FUNCTION test_support.lineup(bigint) IS 'the session''s participants as "slot:seed slot:seed"';
+
+-- The wave of every session of a tournament (the sessions that can be
+-- played at the same time): a knockout's round (its third-place match is
+-- in the final's round); in a double elimination winners' round r is wave
+-- r, losers' round m wave m + 1, the grand final 2k and its reset 2k + 1
+-- (k winners' rounds); in groups_knockout group round r is wave r and the
+-- knockout's rounds follow the last group round; otherwise the round.
+CREATE FUNCTION test_support.waves(tournament_id bigint)
+RETURNS TABLE (session_id bigint, wave int)
+LANGUAGE sql STABLE AS $$
+    WITH k AS (
+        SELECT coalesce(max(s.round) FILTER (WHERE s.stage = 'winners'), 0) AS wb,
+               coalesce(max(s.round) FILTER (WHERE s.stage = 'group'), 0) AS groups
+        FROM tourney.sessions s WHERE s.tournament_id = $1)
+    SELECT s.session_id,
+           CASE s.stage WHEN 'winners' THEN s.round
+                        WHEN 'losers' THEN s.round + 1
+                        WHEN 'grand_final' THEN 2 * k.wb
+                        WHEN 'grand_final_reset' THEN 2 * k.wb + 1
+                        WHEN 'group' THEN s.round
+                        ELSE k.groups + s.round END
+    FROM tourney.sessions s, k
+    WHERE s.tournament_id = $1
+$$;
+COMMENT ON FUNCTION test_support.waves(bigint) IS
+    'the wave (sessions playable at once) of every session: rounds, double elimination waves, groups then knockout';
+
+-- Players with more than one session in a wave (0: nobody is asked to be
+-- in two places at once).
+CREATE FUNCTION test_support.wave_clashes(tournament_id bigint) RETURNS int
+LANGUAGE sql STABLE AS $$
+    SELECT count(*)::int FROM (
+        SELECT w.wave, p.player_id
+        FROM test_support.waves($1) w
+        JOIN tourney.session_participants p ON p.tournament_id = $1 AND p.session_id = w.session_id
+        GROUP BY w.wave, p.player_id HAVING count(*) > 1) x
+$$;
+COMMENT ON FUNCTION test_support.wave_clashes(bigint) IS 'players with two sessions in one wave (0 for a sound schedule)';
+
+-- Per wave: its sessions, the spread of the campus loads (most minus
+-- fewest sessions at one of the tournament's campuses, campuses without a
+-- session included), the sessions beyond a campus's capacity, and the
+-- sessions at no campus of the tournament.
+CREATE FUNCTION test_support.campus_loads(tournament_id bigint)
+RETURNS TABLE (wave int, sessions int, spread int, over_capacity int, elsewhere int)
+LANGUAGE sql STABLE AS $$
+    WITH w AS (
+        SELECT w.wave, s.campus_id FROM test_support.waves($1) w
+        JOIN tourney.sessions s ON s.tournament_id = $1 AND s.session_id = w.session_id),
+    c AS (
+        SELECT c.campus_id, c.capacity FROM tourney.tournaments t
+        JOIN tourney.campuses c ON c.campus_id = ANY (t.campus_ids)
+        WHERE t.tournament_id = $1),
+    loads AS (
+        SELECT x.wave, c.campus_id, c.capacity,
+               (SELECT count(*) FROM w WHERE w.wave = x.wave AND w.campus_id = c.campus_id)::int AS load
+        FROM (SELECT DISTINCT w.wave FROM w) x CROSS JOIN c)
+    SELECT x.wave,
+           (SELECT count(*) FROM w WHERE w.wave = x.wave)::int,
+           coalesce((SELECT max(l.load) - min(l.load) FROM loads l WHERE l.wave = x.wave), 0),
+           coalesce((SELECT sum(l.load - l.capacity) FROM loads l
+                     WHERE l.wave = x.wave AND l.load > l.capacity), 0)::int,
+           (SELECT count(*) FROM w WHERE w.wave = x.wave
+              AND (w.campus_id IS NULL OR w.campus_id NOT IN (SELECT c.campus_id FROM c)))::int
+    FROM (SELECT DISTINCT w.wave FROM w) x
+    ORDER BY x.wave
+$$;
+COMMENT ON FUNCTION test_support.campus_loads(bigint) IS
+    'per wave: sessions, spread of the campus loads, sessions over capacity, sessions at no campus of the tournament';
+
+-- Rows in which standings and the calculated rankings disagree (rank,
+-- points, wins, draws, losses, score for and against), either way: 0 when
+-- the live standings are the final ranking.
+CREATE FUNCTION test_support.standings_mismatch(tournament_id bigint) RETURNS int
+LANGUAGE sql STABLE AS $$
+    SELECT count(*)::int FROM (
+        (SELECT s.player_id, s.rank, s.points, s.wins, s.draws, s.losses, s.score_for, s.score_against
+         FROM tourney.standings($1) s
+         EXCEPT
+         SELECT r.player_id, r.rank, r.points, r.wins, r.draws, r.losses, r.score_for, r.score_against
+         FROM tourney.rankings r WHERE r.tournament_id = $1)
+        UNION ALL
+        (SELECT r.player_id, r.rank, r.points, r.wins, r.draws, r.losses, r.score_for, r.score_against
+         FROM tourney.rankings r WHERE r.tournament_id = $1
+         EXCEPT
+         SELECT s.player_id, s.rank, s.points, s.wins, s.draws, s.losses, s.score_for, s.score_against
+         FROM tourney.standings($1) s)) d
+$$;
+COMMENT ON FUNCTION test_support.standings_mismatch(bigint) IS
+    'rows where standings and rankings disagree (0: the standings are the calculated ranking)';
+
+-- correct_result's returned ids, sorted ('{}' for none).
+CREATE FUNCTION test_support.corrected(session_id bigint, scores numeric[], cascade bool DEFAULT false) RETURNS bigint[]
+LANGUAGE sql AS $$
+    SELECT coalesce(array_agg(x ORDER BY x), '{}') FROM tourney.correct_result($1, $2, $3) x
+$$;
+COMMENT ON FUNCTION test_support.corrected(bigint, numeric[], bool) IS
+    'correct_result with these arguments; the ids it returned, sorted';
+
+-- Play by hand in a random order (setseed(seed)): again and again, one
+-- session whose two players are known and that has no result, chosen at
+-- random (of the given stages, all if NULL), gets random scores 0..9 by
+-- submit_result; in stage group one result in five is a draw.  Stops when
+-- no such session is left or `most` results are in; returns how many it
+-- submitted.
+CREATE FUNCTION test_support.play_random(tournament_id bigint, seed float8, most int DEFAULT NULL,
+                                         stages text[] DEFAULT NULL)
+RETURNS int
+LANGUAGE plpgsql AS $$
+DECLARE
+    s record;
+    a int;
+    b int;
+    played int := 0;
+BEGIN
+    PERFORM setseed(seed);
+    WHILE most IS NULL OR played < most LOOP
+        SELECT x.session_id, x.stage INTO s FROM tourney.sessions x
+        WHERE x.tournament_id = $1 AND NOT x.result_submitted
+          AND (stages IS NULL OR x.stage = ANY (stages))
+          AND (SELECT count(*) FROM tourney.session_participants p
+               WHERE p.tournament_id = $1 AND p.session_id = x.session_id) = 2
+        ORDER BY random() LIMIT 1;
+        EXIT WHEN NOT FOUND;
+        a := floor(random() * 10);
+        IF s.stage = 'group' AND random() < 0.2 THEN
+            b := a;
+        ELSE
+            b := (a + 1 + floor(random() * 9)::int) % 10;
+        END IF;
+        PERFORM tourney.submit_result(s.session_id, ARRAY[a, b]);
+        played := played + 1;
+    END LOOP;
+    RETURN played;
+END $$;
+COMMENT ON FUNCTION test_support.play_random(bigint, float8, int, text[]) IS
+    'submits random results (draws only in group sessions) to playable sessions in a random order; how many';
