@@ -190,3 +190,197 @@ AS 'MODULE_PATHNAME', 'tourney_group_tables'
 LANGUAGE C STABLE SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION tourney.group_tables(bigint) IS
     'the live group tables of a groups_knockout tournament (3 points a win, 1 a draw, ordered by its group_tiebreak), by group and place; read-only, with the caller''s rights';
+
+--------------------------------------------------------------------------
+-- Scheduling: a time and a court for every session, and live changes.
+-- The invariants (no court or player double-booked, rest, precedence,
+-- opening hours and closures, sessions with a result never move) are
+-- checked by the functions that write times, under locks that no other
+-- writer of times can slip past (see README, "Scheduling"); an exclusion
+-- constraint over every session would cost a minute at a million
+-- sessions.  The tables that shape a schedule (courts, hours, closures)
+-- refuse a change that would break one already written.
+--------------------------------------------------------------------------
+
+ALTER TABLE tourney.campuses
+    ADD COLUMN courts int NOT NULL DEFAULT 1 CHECK (courts > 0);
+COMMENT ON COLUMN tourney.campuses.courts IS 'courts (or pitches) at the campus: the sessions that can run there at the same time';
+COMMENT ON COLUMN tourney.campuses.capacity IS 'most sessions of one round this campus can host at generation; NULL means unlimited';
+
+-- Singleton ranges stand for the campus id, so that GiST needs no
+-- btree_gist for the equality part.
+CREATE TABLE tourney.campus_hours (
+    campus_id   bigint NOT NULL REFERENCES tourney.campuses ON DELETE CASCADE,
+    open        tstzrange NOT NULL CHECK (NOT isempty(open)),
+    EXCLUDE USING gist (int8range(campus_id, campus_id, '[]') WITH &&, open WITH &&)
+);
+COMMENT ON TABLE tourney.campus_hours IS 'opening hours of campuses: a campus with rows here is open only inside them; none means always open; windows of one campus do not overlap';
+
+CREATE TABLE tourney.campus_closures (
+    campus_id   bigint NOT NULL REFERENCES tourney.campuses ON DELETE CASCADE,
+    during      tstzrange NOT NULL CHECK (NOT isempty(during)),
+    reason      text
+);
+CREATE INDEX campus_closures_campus_idx ON tourney.campus_closures (campus_id);
+COMMENT ON TABLE tourney.campus_closures IS 'periods in which a campus is out of service (close_campus records them too); no session lies in one';
+
+ALTER TABLE tourney.tournaments
+    ADD COLUMN schedule_starts_at timestamptz,
+    ADD COLUMN match_minutes int CHECK (match_minutes > 0),
+    ADD COLUMN rest_minutes int CHECK (rest_minutes >= 0),
+    ADD COLUMN schedule_courts int CHECK (schedule_courts > 0),
+    ADD CONSTRAINT tournaments_schedule_check
+        CHECK ((schedule_starts_at IS NULL) = (match_minutes IS NULL)
+               AND (match_minutes IS NULL) = (rest_minutes IS NULL)
+               AND (schedule_courts IS NULL OR match_minutes IS NOT NULL));
+COMMENT ON COLUMN tourney.tournaments.schedule_starts_at IS 'schedule_sessions: when the tournament starts; with match_minutes and rest_minutes what sessions written later are scheduled with';
+COMMENT ON COLUMN tourney.tournaments.match_minutes IS 'schedule_sessions: the length of a session';
+COMMENT ON COLUMN tourney.tournaments.rest_minutes IS 'schedule_sessions: the least time between two sessions of a player, and between a session and those it feeds';
+COMMENT ON COLUMN tourney.tournaments.schedule_courts IS 'schedule_sessions: the courts of the implicit venue of a tournament without campuses';
+
+ALTER TABLE tourney.sessions
+    ADD COLUMN starts_at timestamptz,
+    ADD COLUMN ends_at timestamptz,
+    ADD COLUMN court int CHECK (court >= 1),
+    ADD CONSTRAINT sessions_schedule_check
+        CHECK ((starts_at IS NULL) = (ends_at IS NULL) AND (starts_at IS NULL) = (court IS NULL)
+               AND starts_at < ends_at);
+-- What the checks of the schedule read: a court's sessions in time order
+-- (a campus's across tournaments; the implicit venue's per tournament).
+CREATE INDEX sessions_court_time_idx ON tourney.sessions (campus_id, court, starts_at)
+    WHERE starts_at IS NOT NULL AND campus_id IS NOT NULL;
+CREATE INDEX sessions_venue_time_idx ON tourney.sessions (tournament_id, court, starts_at)
+    WHERE starts_at IS NOT NULL AND campus_id IS NULL;
+-- A tournament's sessions in time order: delay_sessions, and what comes next.
+CREATE INDEX sessions_time_idx ON tourney.sessions (tournament_id, starts_at)
+    WHERE starts_at IS NOT NULL;
+COMMENT ON COLUMN tourney.sessions.starts_at IS 'when the session is scheduled to start (schedule_sessions, the live changes); NULL until scheduled';
+COMMENT ON COLUMN tourney.sessions.ends_at IS 'when the session is scheduled to end';
+COMMENT ON COLUMN tourney.sessions.court IS 'the court (1 .. courts of its campus, or of the implicit venue) it is scheduled on';
+
+-- request_id of the live changes: a call repeated with the same id and
+-- arguments returns the first result and changes nothing.
+CREATE TABLE tourney.schedule_requests (
+    tournament_id   bigint NOT NULL REFERENCES tourney.tournaments ON DELETE CASCADE,
+    request_id      uuid NOT NULL,
+    operation       text NOT NULL,
+    arguments       text NOT NULL,
+    result          jsonb NOT NULL,
+    requested_at    timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tournament_id, request_id)
+);
+COMMENT ON TABLE tourney.schedule_requests IS 'live changes made with a request_id, with their arguments and result, so that a retried call is harmless';
+
+SELECT pg_catalog.pg_extension_config_dump('tourney.campus_hours', '');
+SELECT pg_catalog.pg_extension_config_dump('tourney.campus_closures', '');
+SELECT pg_catalog.pg_extension_config_dump('tourney.schedule_requests', '');
+
+-- What the checks of the live changes look up: the sessions that feed a
+-- session (its feeders), and a player's sessions in a tournament.
+CREATE INDEX sessions_next_session_idx ON tourney.sessions (next_session_id)
+    WHERE next_session_id IS NOT NULL;
+CREATE INDEX sessions_loser_next_session_idx ON tourney.sessions (loser_next_session_id)
+    WHERE loser_next_session_id IS NOT NULL;
+CREATE INDEX session_participants_player_idx ON tourney.session_participants (tournament_id, player_id);
+
+-- The tables that shape a schedule refuse, when the transaction commits,
+-- a change that a scheduled session no longer fits: a campus's courts,
+-- opening hours and closures.  Deferred, so that hours can be replaced
+-- (deleted and inserted again) in one transaction, and close_campus can
+-- be called for each tournament of a shared campus in one transaction.
+CREATE FUNCTION tourney.campus_schedule_guard() RETURNS trigger
+AS 'MODULE_PATHNAME', 'tourney_campus_schedule_guard'
+LANGUAGE C SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.campus_schedule_guard() IS 'refuses a change of a campus''s courts, opening hours or closures that a scheduled session would no longer fit';
+CREATE CONSTRAINT TRIGGER campus_hours_guard
+    AFTER INSERT OR UPDATE OR DELETE ON tourney.campus_hours
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION tourney.campus_schedule_guard();
+CREATE CONSTRAINT TRIGGER campus_closures_guard
+    AFTER INSERT OR UPDATE ON tourney.campus_closures
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION tourney.campus_schedule_guard();
+CREATE CONSTRAINT TRIGGER campuses_courts_guard
+    AFTER UPDATE OF courts ON tourney.campuses
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION tourney.campus_schedule_guard();
+
+CREATE FUNCTION tourney.schedule_sessions(
+    tournament_id bigint,
+    starts_at timestamptz,
+    match_minutes int,
+    rest_minutes int DEFAULT 0,
+    courts int DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'tourney_schedule_sessions'
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.schedule_sessions(bigint, timestamptz, int, int, int) IS
+    'gives every unscheduled session of a tournament a court and a time (lowest round first, around what other tournaments booked), and keeps the parameters for the sessions written later; returns sessions, makespan_minutes, lower_bound_minutes and ends_at';
+
+CREATE FUNCTION tourney.move_session(
+    session_id bigint,
+    starts_at timestamptz,
+    campus_id bigint DEFAULT NULL,
+    court int DEFAULT NULL,
+    request_id uuid DEFAULT NULL)
+RETURNS void
+AS 'MODULE_PATHNAME', 'tourney_move_session'
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.move_session(bigint, timestamptz, bigint, int, uuid) IS
+    'moves one scheduled session without a result to another time (and campus or court); refused, changing nothing, when it would break the schedule';
+
+CREATE FUNCTION tourney.swap_sessions(
+    session_a bigint,
+    session_b bigint,
+    request_id uuid DEFAULT NULL)
+RETURNS void
+AS 'MODULE_PATHNAME', 'tourney_swap_sessions'
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.swap_sessions(bigint, bigint, uuid) IS
+    'exchanges the campus, court and times of two scheduled sessions without a result';
+
+CREATE FUNCTION tourney.swap_players(
+    session_a bigint,
+    slot_a int,
+    session_b bigint,
+    slot_b int,
+    request_id uuid DEFAULT NULL)
+RETURNS void
+AS 'MODULE_PATHNAME', 'tourney_swap_players'
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.swap_players(bigint, int, bigint, int, uuid) IS
+    'exchanges two players between two sessions of the same stage and round, neither with a result (fixing a draw), where the format''s rules still hold';
+
+CREATE FUNCTION tourney.delay_sessions(
+    tournament_id bigint,
+    from_time timestamptz,
+    minutes int,
+    request_id uuid DEFAULT NULL)
+RETURNS int
+AS 'MODULE_PATHNAME', 'tourney_delay_sessions'
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.delay_sessions(bigint, timestamptz, int, uuid) IS
+    'shifts every scheduled session without a result of a tournament that starts at or after from_time by minutes; returns how many';
+
+CREATE FUNCTION tourney.close_campus(
+    tournament_id bigint,
+    campus_id bigint,
+    from_time timestamptz,
+    to_time timestamptz,
+    request_id uuid DEFAULT NULL)
+RETURNS SETOF bigint
+AS 'MODULE_PATHNAME', 'tourney_close_campus'
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp ROWS 100;
+COMMENT ON FUNCTION tourney.close_campus(bigint, bigint, timestamptz, timestamptz, uuid) IS
+    'an outage: records the closure and moves the tournament''s sessions without a result at the campus in [from_time, to_time) to the earliest free courts of its other campuses, shifting later sessions only where the schedule forces it; returns the moved sessions';
+
+REVOKE EXECUTE ON FUNCTION
+    tourney.campus_schedule_guard(),
+    tourney.schedule_sessions(bigint, timestamptz, int, int, int),
+    tourney.move_session(bigint, timestamptz, bigint, int, uuid),
+    tourney.swap_sessions(bigint, bigint, uuid),
+    tourney.swap_players(bigint, int, bigint, int, uuid),
+    tourney.delay_sessions(bigint, timestamptz, int, uuid),
+    tourney.close_campus(bigint, bigint, timestamptz, timestamptz, uuid)
+FROM PUBLIC;
+REVOKE ALL ON tourney.campus_hours, tourney.campus_closures, tourney.schedule_requests FROM PUBLIC;

@@ -114,7 +114,10 @@ struct WaveWriter
 	PlanSink   *out;
 	CampusSpread *campus;
 	const WaveCounts *counts;
+	const Tournament *t;
 	int64		tournament_id;
+	int64		first_id;		/* of the sessions written */
+	int64		last_id;
 	int64		planned;		/* sessions the plan writes */
 	int64		reported;		/* sessions written at the last progress report */
 	int32		wave;			/* wave of the last session */
@@ -142,6 +145,8 @@ wave_writer_session(PlanSink *base, const PlannedSession *s)
 	if (w->campus->ncampuses > 0)
 		placed.campus_id = campus_for_session(w->campus, w->index_in_wave);
 	w->index_in_wave++;
+	w->first_id = Min(w->first_id, s->session_id);
+	w->last_id = Max(w->last_id, s->session_id);
 	w->out->session(w->out, &placed);
 	written = plan_writer_sessions_written(w->writer);
 	if (generate_progress_hook != NULL && written != w->reported)
@@ -190,7 +195,9 @@ wave_writer_begin(const Tournament *t, const WaveCounts *counts, CampusSpread *c
 	w->out = plan_writer_sink(w->writer);
 	w->campus = campus;
 	w->counts = counts;
+	w->t = t;
 	w->tournament_id = t->id;
+	w->first_id = PG_INT64_MAX;
 	for (int32 wave = 1; wave <= counts->planned_waves; wave++)
 		w->planned += counts->sessions[wave];
 	return w;
@@ -209,10 +216,12 @@ wave_writer_planned(const WaveWriter *w)
 	return w->planned;
 }
 
+/* Write what is left; in a tournament with a schedule, place what was written. */
 void
 wave_writer_end(WaveWriter *w, GenerationTimings *timings)
 {
 	plan_writer_end(w->writer, timings);
+	schedule_written(w->t, w->first_id, w->last_id);
 }
 
 /*

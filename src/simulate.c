@@ -79,24 +79,6 @@ typedef struct OpenSessions
 	IdLookup	lookup;
 } OpenSessions;
 
-static int64
-int8_column(HeapTuple row, TupleDesc desc, int column)
-{
-	bool		isnull;
-	Datum		value = SPI_getbinval(row, desc, column, &isnull);
-
-	return isnull ? 0 : DatumGetInt64(value);
-}
-
-static int32
-int4_column(HeapTuple row, TupleDesc desc, int column)
-{
-	bool		isnull;
-	Datum		value = SPI_getbinval(row, desc, column, &isnull);
-
-	return isnull ? 0 : DatumGetInt32(value);
-}
-
 /* The distance from a session to the one it feeds (target 0: none). */
 static int32
 offset_to(int64 session_id, int64 target)
@@ -120,14 +102,14 @@ add_open_session(HeapTuple row, TupleDesc desc, void *arg)
 							   sizeof(OpenSession));
 	os = &open->items[open->count++];
 	memset(os, 0, sizeof(*os));
-	os->session_id = int8_column(row, desc, 1);
-	os->stage = (uint8) (int4_column(row, desc, 2) - 1);
-	os->round = int4_column(row, desc, 3);
-	os->match_number = int4_column(row, desc, 4);
-	os->next_offset = offset_to(os->session_id, int8_column(row, desc, 5));
+	os->session_id = query_int8(row, desc, 1);
+	os->stage = (uint8) (query_int4(row, desc, 2) - 1);
+	os->round = query_int4(row, desc, 3);
+	os->match_number = query_int4(row, desc, 4);
+	os->next_offset = offset_to(os->session_id, query_int8(row, desc, 5));
 	if (DatumGetInt16(SPI_getbinval(row, desc, 6, &isnull)) == 2)
 		os->slots |= OPEN_NEXT_2;
-	os->loser_next_offset = offset_to(os->session_id, int8_column(row, desc, 7));
+	os->loser_next_offset = offset_to(os->session_id, query_int8(row, desc, 7));
 	if (DatumGetInt16(SPI_getbinval(row, desc, 8, &isnull)) == 2)
 		os->slots |= OPEN_LOSER_NEXT_2;
 	os->tid = DatumGetTid(SPI_getbinval(row, desc, 9, &isnull));
@@ -196,7 +178,7 @@ merge_stored_participant(HeapTuple row, TupleDesc desc, void *arg)
 {
 	StoredMerge *m = arg;
 	OpenSessions *open = m->open;
-	int64		session_id = int8_column(row, desc, 1);
+	int64		session_id = query_int8(row, desc, 1);
 	bool		isnull;
 
 	while (m->next < open->count && open->items[m->next].session_id < session_id)
@@ -205,7 +187,7 @@ merge_stored_participant(HeapTuple row, TupleDesc desc, void *arg)
 		return;
 	seat_player(&open->items[m->next],
 				DatumGetInt16(SPI_getbinval(row, desc, 2, &isnull)),
-				int8_column(row, desc, 3),
+				query_int8(row, desc, 3),
 				(ItemPointer) DatumGetPointer(SPI_getbinval(row, desc, 4, &isnull)));
 }
 

@@ -4,28 +4,8 @@
  */
 #include "tourney/lifecycle.h"
 
-#include "storage/lock.h"
 #include "utils/builtins.h"
-
-/*
- * Tournament lock (a heavyweight lock on the tournament id, not a row lock,
- * so that thousands of result submissions a second can share it without
- * writing the row): shared by result entry, exclusive for the phases that
- * rewrite results (simulate, correct, rank, complete) and for state
- * changes.  Every path takes it before any row lock of the tournament's
- * sessions, so the two never wait on each other in a cycle.
- */
-#define TOURNAMENT_LOCK_TAG 0x7475	/* advisory lock class of its own */
-
-static void
-lock_tournament_id(int64 tournament_id, LOCKMODE mode)
-{
-	LOCKTAG		tag;
-
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) ((uint64) tournament_id >> 32),
-						 (uint32) tournament_id, TOURNAMENT_LOCK_TAG);
-	(void) LockAcquire(&tag, mode, false, false);
-}
+#include "utils/timestamp.h"
 
 /* A column of the row read by tournament_lock, or NULL where this schema has none. */
 static Datum
@@ -85,6 +65,16 @@ tournament_from_row(int64 tournament_id, HeapTuple row, TupleDesc desc)
 																	   SPI_fnumber(desc, "campus_ids"),
 																	   &isnull)),
 									  "campus_ids", &t->ncampuses);
+	value = optional_column(row, desc, "schedule_starts_at", &isnull);
+	t->scheduled = !isnull;
+	if (t->scheduled)
+	{
+		t->schedule_starts_at = DatumGetTimestampTz(value);
+		t->match_minutes = DatumGetInt32(optional_column(row, desc, "match_minutes", &isnull));
+		t->rest_minutes = DatumGetInt32(optional_column(row, desc, "rest_minutes", &isnull));
+		value = optional_column(row, desc, "schedule_courts", &isnull);
+		t->schedule_courts = isnull ? 0 : DatumGetInt32(value);
+	}
 	return t;
 }
 
@@ -102,8 +92,10 @@ tournament_lock(int64 tournament_id, TournamentAccess access)
 	Datum		args[1] = {Int64GetDatum(tournament_id)};
 	SPIPlanPtr	plan;
 
-	if (access == TOURNAMENT_SHARE || access == TOURNAMENT_LOCK)
-		lock_tournament_id(tournament_id, access == TOURNAMENT_LOCK ? ExclusiveLock : ShareLock);
+	if (access >= TOURNAMENT_SHARE_NOWAIT)
+		locks_take(LOCK_TOURNAMENT, (uint64) tournament_id, 0, access == TOURNAMENT_LOCK,
+				   access == TOURNAMENT_SHARE_NOWAIT,
+				   psprintf("tournament " INT64_FORMAT, tournament_id));
 	if (access == TOURNAMENT_LOCK)
 		plan = query_prepare(&plan_lock, psprintf("%s FOR NO KEY UPDATE", row), 1, argtypes);
 	else
@@ -114,6 +106,16 @@ tournament_lock(int64 tournament_id, TournamentAccess access)
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("tournament " INT64_FORMAT " does not exist", tournament_id)));
 	return tournament_from_row(tournament_id, SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
+}
+
+/* A campus's place in the tournament's campus_ids (its venue), or -1. */
+int32
+tournament_campus_index(const Tournament *t, int64 campus_id)
+{
+	for (int i = 0; i < t->ncampuses; i++)
+		if (t->campus_ids[i] == campus_id)
+			return i;
+	return -1;
 }
 
 void

@@ -239,6 +239,7 @@ typedef struct FormatRoutine
 	bool		has_pools;		/* players play in groups (enrollments.pool) */
 	bool		has_grand_final;	/* tournaments.grand_final applies */
 	bool		advances;		/* winners and losers move on along next_session_id */
+	uint32		round_robin_stages; /* stages (bits) where everyone meets everyone */
 	FormatLater later;
 
 	/* create_tournament: the options as given, checked; fills t's settings */
@@ -294,12 +295,21 @@ format_serial_results(const FormatRoutine *f)
 	return f->later == LATER_PAIRED_ROUNDS || f->later == LATER_KNOCKOUT_STAGE;
 }
 
+/*
+ * Scheduling: what a session written later waits for besides the
+ * sessions that feed it: every session of the stages in *stages (bits)
+ * and of round *round of them (0: every round) ends, and its players
+ * rest, before it starts.  False: nothing.
+ */
+extern bool format_schedule_after(const FormatRoutine *f, TourneyStage stage, int32 round,
+								  uint32 *stages, int32 *after_round);
+
 /* registry.c */
 extern const FormatRoutine *format_by_name(const char *name);
 extern const char *const *format_names(void);
 extern void format_refuse_other_options(const FormatOptions *given, const FormatRoutine *format);
 extern int32 format_round_count(const FormatOptions *given, int32 unset);
-extern int32 format_cycles(const FormatOptions *given);
+extern int32 format_cycles(const FormatOptions *given, const char *what);
 extern void format_require_players(const Tournament *t, int32 players);
 extern void format_count_even_waves(WaveCounts *counts, int32 waves, int64 per_wave);
 extern Numeric format_or_zero(const RankTable *rt, Numeric value);

@@ -6,9 +6,28 @@
  * (pure) what to do and the storage layer to do it; it knows nothing of
  * tasks or workers.
  *
- * Lock order, on every path: the tournament lock (tournament_lock), then
- * row locks of its sessions (session_lock), so the two never wait on each
- * other in a cycle.
+ * Locks (locks.c), in the order every path takes them:
+ *   1. a live change's request_id (LOCK_REQUEST);
+ *   2. the tournament lock (tournament_lock): a heavyweight lock on the
+ *      tournament id, not a row lock, so that thousands of result
+ *      submissions a second share it without writing the row; shared by
+ *      result entry and the live changes of the schedule, exclusive for
+ *      the phases that rewrite results (simulate, correct, rank,
+ *      complete), for state changes and for schedule_sessions;
+ *   3. row locks of its sessions (session_lock);
+ *   4. the tournament's schedule (LOCK_SCHEDULE): whoever writes its
+ *      sessions' times;
+ *   5. campuses, in campus_id order (LOCK_CAMPUS): exclusive to place
+ *      sessions around a campus's bookings (schedule_sessions, the
+ *      sessions written later, close_campus, delay_sessions, the guards
+ *      of hours and closures), shared by moves onto single courts;
+ *   6. courts, in (campus, court) order (LOCK_COURT): a move onto one.
+ * The live changes (move, swap, delay, close) take their row locks after
+ * 4-6 and take everything NOWAIT: refused at once with 55P03 when another
+ * transaction holds it, they never wait, so no cycle of waits runs through
+ * them, and their callers never see a deadlock error.  The other writers
+ * of times hold no schedule or campus lock while they wait for a session
+ * row, so none waits on them either.
  */
 #ifndef TOURNEY_LIFECYCLE_H
 #define TOURNEY_LIFECYCLE_H
@@ -16,20 +35,37 @@
 #include "tourney/format.h"
 #include "tourney/rating.h"
 #include "tourney/storage.h"
+#include "tourney/timetable.h"
 
 #include "funcapi.h"
+
+/* locks.c */
+typedef enum TourneyLock
+{
+	LOCK_TOURNAMENT = 0x7475,	/* 'tu': kept from 0.1 */
+	LOCK_SCHEDULE,
+	LOCK_CAMPUS,
+	LOCK_COURT,
+	LOCK_REQUEST
+} TourneyLock;
+
+extern void locks_take(TourneyLock lock, uint64 key, uint32 sub, bool exclusive, bool nowait,
+					   const char *what);
+extern void locks_take_campuses(const int64 *campus_ids, int n, bool exclusive, bool nowait);
 
 /* tournament.c */
 typedef enum TournamentAccess
 {
 	TOURNAMENT_SNAPSHOT,		/* in a read-only function: its snapshot, no lock */
 	TOURNAMENT_READ,			/* a fresh snapshot, no lock */
+	TOURNAMENT_SHARE_NOWAIT,	/* a live change of the schedule: SHARE, or 55P03 at once */
 	TOURNAMENT_SHARE,			/* result entry: many at once, none during LOCK */
 	TOURNAMENT_LOCK				/* phases that change state or rewrite results */
 } TournamentAccess;
 
 extern Tournament *tournament_lock(int64 tournament_id, TournamentAccess access);
 extern int64 tournament_create(const Tournament *t, const char *name, int scoring);
+extern int32 tournament_campus_index(const Tournament *t, int64 campus_id);
 extern void tournament_require_state(const Tournament *t, TourneyStatus status,
 									 const char *action);
 extern void tournament_complete(int64 tournament_id);
@@ -124,6 +160,53 @@ extern void result_submit(int64 session_id, const Datum *scores, int nscores);
 /* corrections.c */
 extern Datum correction_apply(int64 session_id, const Datum *scores, int nscores,
 							  bool cascade);
+
+/* schedule.c: a time and a court for every session */
+typedef struct ScheduleVenues
+{
+	int32		nvenues;
+	TimetableVenue *venues;		/* the campuses in campus_ids order, or the implicit venue */
+} ScheduleVenues;
+
+typedef struct ScheduleSummary
+{
+	int64		sessions;		/* placed */
+	int64		unscheduled;	/* left without a place (the hours ran out) */
+	TimestampTz ends_at;		/* when the last of them ends; DT_NOBEGIN: none placed */
+	TimestampTz lower_bound;	/* of their makespan, in microseconds */
+} ScheduleSummary;
+
+extern void schedule_keep_settings(Tournament *t, TimestampTz starts_at, int32 match_minutes,
+								   int32 rest_minutes, int32 courts);
+extern void schedule_sessions(const Tournament *t, ScheduleSummary *summary);
+extern void schedule_written(const Tournament *t, int64 first_id, int64 last_id);
+extern void schedule_load_venues(const Tournament *t, TimestampTz from, const IdLookup *own,
+								 ScheduleVenues *sv);
+extern TimestampTz schedule_barrier_end(const Tournament *t, uint32 stages, int32 round);
+
+/* schedule_checks.c: the invariants of a schedule, checked over the rows */
+typedef struct ScheduleChange
+{
+	const Tournament *t;
+	bool		whole;			/* any scheduled session of t may have changed */
+	const int64 *ids;			/* else: the sessions whose time, place or players changed */
+	int64		nids;
+	TimestampTz from;			/* the earliest start among them */
+} ScheduleChange;
+
+extern void schedule_check(const ScheduleChange *c);
+extern void schedule_check_campus(int64 campus_id);
+
+/* schedule_live.c: the live changes */
+extern void live_move_session(int64 session_id, TimestampTz starts_at, int64 campus_id,
+							  int32 court, const pg_uuid_t *request_id);
+extern void live_swap_sessions(int64 session_a, int64 session_b, const pg_uuid_t *request_id);
+extern void live_swap_players(int64 session_a, int32 slot_a, int64 session_b, int32 slot_b,
+							  const pg_uuid_t *request_id);
+extern int32 live_delay_sessions(int64 tournament_id, TimestampTz from, int32 minutes,
+								 const pg_uuid_t *request_id);
+extern Datum live_close_campus(int64 tournament_id, int64 campus_id, TimestampTz from,
+							   TimestampTz to, const pg_uuid_t *request_id);
 
 /* simulate.c */
 extern int64 simulate_tournament(int64 tournament_id, int64 seed);

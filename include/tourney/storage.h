@@ -24,6 +24,12 @@ typedef void (*QueryRowFn) (HeapTuple row, TupleDesc desc, void *arg);
 
 extern void query_scan(SPIPlanPtr plan, const Datum *args, bool read_only,
 					   QueryRowFn row_fn, void (*batch_end_fn) (void *arg), void *arg);
+extern int64 query_int8(HeapTuple row, TupleDesc desc, int column);
+extern int32 query_int4(HeapTuple row, TupleDesc desc, int column);
+extern int	query_exec_fresh(SPIPlanPtr plan, const Datum *values, const char *nulls,
+							 long count);
+extern void query_scan_fresh(SPIPlanPtr plan, const Datum *args, QueryRowFn row_fn,
+							 void (*batch_end_fn) (void *arg), void *arg);
 extern int64 *query_int8_values(ArrayType *a, const char *what, int *n);
 extern Datum query_int8_array(const int64 *values, int n);
 extern Datum query_result_ids(void);
@@ -99,6 +105,7 @@ typedef struct IdLookup
 
 extern void id_lookup_init(IdLookup *l, const void *base, int64 count, size_t size);
 extern void *id_lookup(const IdLookup *l, int64 id);
+extern int64 id_number(int64 *ids, int64 count, IdLookup *lookup);
 
 /* players.c: one column of tourney.players merged into an array */
 typedef struct PlayerColumn

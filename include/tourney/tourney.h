@@ -90,6 +90,12 @@ typedef struct Tournament
 	bool		ranked;			/* rankings_calculated_at IS NOT NULL */
 	int			ncampuses;
 	int64	   *campus_ids;
+	/* schedule_sessions' parameters, kept for the sessions written later */
+	bool		scheduled;		/* schedule_starts_at IS NOT NULL */
+	int64		schedule_starts_at; /* TimestampTz */
+	int32		match_minutes;
+	int32		rest_minutes;
+	int32		schedule_courts;	/* the implicit venue's; 0 when NULL */
 } Tournament;
 
 /* An enrolled player in seeding order. */

@@ -81,7 +81,7 @@ groups_check_options(const FormatOptions *given, Tournament *t)
 				 errmsg("advance_per_group must be between 1 and %d, not %d",
 						TOURNEY_MAX_PLAYERS / 2, given->advance_per_group),
 				 errdetail("It must also be smaller than the smallest group.")));
-	t->number_of_rounds = format_cycles(given);
+	t->number_of_rounds = format_cycles(given, "a group stage");
 	t->third_place = given->third_place != 0;
 	t->group_count = given->group_count;
 	t->advance_per_group = given->advance_given ? given->advance_per_group : 2;
@@ -525,6 +525,7 @@ const FormatRoutine groups_knockout_format = {
 	.name = "groups_knockout",
 	.min_players = 4,
 	.participants = 2,
+	.round_robin_stages = FORMAT_STAGE_BIT(STAGE_GROUP),
 	.draw_stages = FORMAT_STAGE_BIT(STAGE_GROUP),
 	.has_pools = true,
 	.advances = true,

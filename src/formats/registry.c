@@ -46,6 +46,34 @@ format_names(void)
 	return names;
 }
 
+/*
+ * What is written later comes after what it was written from: a paired
+ * round after the round before it, the knockout after the group stage, a
+ * reset after the grand final.
+ */
+bool
+format_schedule_after(const FormatRoutine *f, TourneyStage stage, int32 round, uint32 *stages,
+					  int32 *after_round)
+{
+	*after_round = 0;
+	switch (f->later)
+	{
+		case LATER_NONE:
+			return false;
+		case LATER_PAIRED_ROUNDS:
+			*stages = FORMAT_STAGE_BIT(stage);
+			*after_round = round - 1;
+			return round > 1;
+		case LATER_KNOCKOUT_STAGE:
+			*stages = FORMAT_STAGE_BIT(STAGE_GROUP);
+			return stage != STAGE_GROUP;
+		case LATER_RESET:
+			*stages = FORMAT_STAGE_BIT(STAGE_GRAND_FINAL);
+			return stage == STAGE_GRAND_FINAL_RESET;
+	}
+	return false;
+}
+
 static void
 refuse_option(const FormatRoutine *format, const char *option, const char *applies)
 {
@@ -86,14 +114,14 @@ format_round_count(const FormatOptions *given, int32 unset)
 	return given->rounds;
 }
 
-/* number_of_rounds counting the cycles of a round robin: 1 (default) or 2. */
+/* number_of_rounds counting the cycles of a round robin (or of each group): 1 (default) or 2. */
 int32
-format_cycles(const FormatOptions *given)
+format_cycles(const FormatOptions *given, const char *what)
 {
 	if (given->rounds_given && given->rounds != 1 && given->rounds != 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("number_of_rounds of a round robin must be 1 or 2, not %d", given->rounds),
+				 errmsg("number_of_rounds of %s must be 1 or 2, not %d", what, given->rounds),
 				 errdetail("It counts the cycles: 2 asks for a double round robin.")));
 	return given->rounds_given ? given->rounds : 1;
 }

@@ -95,7 +95,7 @@ static void
 round_robin_check_options(const FormatOptions *given, Tournament *t)
 {
 	format_refuse_other_options(given, t->format);
-	t->number_of_rounds = format_cycles(given);
+	t->number_of_rounds = format_cycles(given, "a round robin");
 	t->third_place = given->third_place != 0;	/* as 0.1 kept it; unused */
 }
 
@@ -162,6 +162,7 @@ const FormatRoutine round_robin_format = {
 	.name = "round_robin",
 	.min_players = 2,
 	.participants = 2,
+	.round_robin_stages = FORMAT_STAGE_BIT(STAGE_MAIN),
 	.draw_stages = FORMAT_STAGE_BIT(STAGE_MAIN),
 	.later = LATER_NONE,
 	.check_options = round_robin_check_options,

@@ -85,3 +85,30 @@ id_lookup(const IdLookup *l, int64 id)
 	return NULL;
 }
 
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Number a set of ids: sorts ids[0 .. count) and drops repeats, in place;
+ * returns how many are left.  id_lookup(lookup, id) then finds an id, and
+ * its offset from ids is its number.
+ */
+int64
+id_number(int64 *ids, int64 count, IdLookup *lookup)
+{
+	int64		n = 0;
+
+	qsort(ids, count, sizeof(int64), id_cmp);
+	for (int64 i = 0; i < count; i++)
+		if (n == 0 || ids[n - 1] != ids[i])
+			ids[n++] = ids[i];
+	id_lookup_init(lookup, ids, n, sizeof(int64));
+	return n;
+}

@@ -5,8 +5,10 @@
  */
 #include "tourney/storage.h"
 
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "utils/builtins.h"
+#include "utils/snapmgr.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 
@@ -44,6 +46,63 @@ query_exec(SPIPlanPtr plan, const Datum *values, const char *nulls,
 	if (rc < 0)
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
 	return rc;
+}
+
+/* A column of a row read by SPI; NULL reads as 0. */
+int64
+query_int8(HeapTuple row, TupleDesc desc, int column)
+{
+	bool		isnull;
+	Datum		value = SPI_getbinval(row, desc, column, &isnull);
+
+	return isnull ? 0 : DatumGetInt64(value);
+}
+
+int32
+query_int4(HeapTuple row, TupleDesc desc, int column)
+{
+	bool		isnull;
+	Datum		value = SPI_getbinval(row, desc, column, &isnull);
+
+	return isnull ? 0 : DatumGetInt32(value);
+}
+
+/*
+ * The reads and checks that a lock makes safe: once the lock is granted,
+ * every transaction that held it before has committed, and these see what
+ * it wrote.  Under READ COMMITTED each statement takes a new snapshot
+ * anyway; under REPEATABLE READ and SERIALIZABLE the transaction's
+ * snapshot may predate that commit, so these take the latest one, as the
+ * foreign-key checks do (ri_triggers.c).
+ */
+int
+query_exec_fresh(SPIPlanPtr plan, const Datum *values, const char *nulls, long count)
+{
+	int			rc;
+
+	if (!IsolationUsesXactSnapshot())
+		return query_exec(plan, values, nulls, false, count);
+	rc = SPI_execute_snapshot(plan, (Datum *) values, nulls, GetLatestSnapshot(),
+							  InvalidSnapshot, false, false, count);
+	if (rc < 0)
+		elog(ERROR, "SPI_execute_snapshot failed: %s", SPI_result_code_string(rc));
+	return rc;
+}
+
+void
+query_scan_fresh(SPIPlanPtr plan, const Datum *args, QueryRowFn row_fn,
+				 void (*batch_end_fn) (void *arg), void *arg)
+{
+	if (!IsolationUsesXactSnapshot())
+	{
+		query_scan(plan, args, false, row_fn, batch_end_fn, arg);
+		return;
+	}
+	/* a read-only cursor runs on the active snapshot: make it the latest */
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetLatestSnapshot());
+	query_scan(plan, args, true, row_fn, batch_end_fn, arg);
+	PopActiveSnapshot();
 }
 
 /*

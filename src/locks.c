@@ -1,0 +1,63 @@
+/*
+ * locks.c: the heavyweight locks tourney takes besides row locks, each in
+ * an advisory lock class of its own (field 4 of the tag), so that they
+ * meet nothing an application takes with pg_advisory_lock.
+ *
+ * The order every path takes them in is in tourney/lifecycle.h.
+ */
+#include "tourney/lifecycle.h"
+
+#include "storage/lock.h"
+
+/* Lock on (key, sub): a 64-bit id and, for courts, a court number. */
+static void
+set_tag(LOCKTAG *tag, TourneyLock lock, uint64 key, uint32 sub)
+{
+	/* a court's campus id above 2^32 shares bits with its court: more waiting, never less */
+	SET_LOCKTAG_ADVISORY(*tag, MyDatabaseId, (uint32) (key >> 32) ^ sub, (uint32) key,
+						 (uint16) lock);
+}
+
+/*
+ * Take a lock, to the end of the transaction.  With nowait, a lock that
+ * another transaction holds is refused at once: 55P03, naming what.
+ */
+void
+locks_take(TourneyLock lock, uint64 key, uint32 sub, bool exclusive, bool nowait,
+		   const char *what)
+{
+	LOCKTAG		tag;
+
+	set_tag(&tag, lock, key, sub);
+	if (LockAcquire(&tag, exclusive ? ExclusiveLock : ShareLock, false, nowait) ==
+		LOCKACQUIRE_NOT_AVAIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+				 errmsg("%s is being changed by another transaction", what),
+				 errdetail("The first change to commit wins; this one changed nothing."),
+				 errhint("Try again once the other change has committed.")));
+}
+
+static int
+int64_cmp(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* The campuses' locks, in campus_id order (the lock order), each once. */
+void
+locks_take_campuses(const int64 *campus_ids, int n, bool exclusive, bool nowait)
+{
+	int64	   *sorted = palloc(sizeof(int64) * Max(n, 1));
+
+	memcpy(sorted, campus_ids, sizeof(int64) * n);
+	qsort(sorted, n, sizeof(int64), int64_cmp);
+	for (int i = 0; i < n; i++)
+		if (i == 0 || sorted[i] != sorted[i - 1])
+			locks_take(LOCK_CAMPUS, (uint64) sorted[i], 0, exclusive, nowait,
+					   psprintf("the schedule of campus " INT64_FORMAT, sorted[i]));
+	pfree(sorted);
+}

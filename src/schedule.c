@@ -1,0 +1,682 @@
+/*
+ * schedule.c: a time and a court for every session.
+ *
+ * schedule_sessions places every unscheduled session of a tournament and
+ * keeps its parameters; the sessions written later (a Swiss round, the
+ * knockout after the groups, a grand-final reset) are placed when the
+ * wave writer writes them, with those parameters.  The timetable (pure,
+ * src/timetable/) decides; this file loads what it needs (venues with
+ * their courts, hours, closures and bookings; the sessions, what feeds
+ * what, the players), writes what it decided straight into the rows it
+ * read, and has the result checked over the rows (schedule_checks.c).
+ *
+ * Locks: schedule_sessions holds the tournament lock exclusive (no result
+ * entry writes its rows meanwhile), then its schedule and its campuses
+ * exclusive, waiting; the sessions written later are placed under the
+ * lock of the result entry that wrote them and take the same two.  See
+ * tourney/lifecycle.h for the order.
+ *
+ * Measured (make bench): a 1,048,575-session knockout reads, places and
+ * writes in ... s; placing alone is a tenth of that.
+ */
+#include "tourney/lifecycle.h"
+
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+/* Sessions of a tournament as the placement reads them, in session_id order. */
+typedef struct LoadedSession
+{
+	int64		session_id;
+	int64		next[2];		/* next_session_id, loser_next_session_id; 0: none */
+	TimestampTz end;			/* scheduled: its end; DT_NOBEGIN: not scheduled */
+	int64		place;			/* its index among the sessions to place, or -1 */
+} LoadedSession;
+
+/* A participant of a loaded session, until players are numbered. */
+typedef struct LoadedSeat
+{
+	int64		player_id;
+	int64		row;			/* index of its loaded session */
+} LoadedSeat;
+
+typedef struct PlaceLoad
+{
+	const Tournament *t;
+	ScheduleVenues venues;
+	TimestampTz start;
+	TimestampTz rest;
+	LoadedSession *rows;
+	int64		nrows;
+	int64		rows_allocated;
+	IdLookup	row_lookup;
+	/* the sessions to place, with where their rows are and their stage and round */
+	Timetable	tt;
+	int64		place_allocated;
+	ItemPointerData *tids;
+	int64		tids_allocated;
+	int32	   *stage_round;	/* [2 * i]: stage, [2 * i + 1]: round */
+	int64		stage_round_allocated;
+	int64		spread;			/* the next campus for a session without one */
+	LoadedSeat *seats;
+	int64		nseats;
+	int64		seats_allocated;
+} PlaceLoad;
+
+/*
+ * Keep schedule_sessions' parameters on the tournament, checked against
+ * its venue: courts only for a tournament without campuses.
+ */
+void
+schedule_keep_settings(Tournament *t, TimestampTz starts_at, int32 match_minutes,
+					   int32 rest_minutes, int32 courts)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[5] = {INT8OID, TIMESTAMPTZOID, INT4OID, INT4OID, INT4OID};
+	Datum		args[5] = {Int64GetDatum(t->id), TimestampTzGetDatum(starts_at),
+	Int32GetDatum(match_minutes), Int32GetDatum(rest_minutes), Int32GetDatum(courts)};
+	char		nulls[5] = {' ', ' ', ' ', ' ', courts > 0 ? ' ' : 'n'};
+
+	if (t->ncampuses > 0 && courts > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("courts must be null for tournament " INT64_FORMAT ", which plays on campuses",
+						t->id),
+				 errhint("Set tourney.campuses.courts instead.")));
+	if (t->ncampuses == 0 && courts <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("courts must not be null for tournament " INT64_FORMAT ", which has no campuses",
+						t->id),
+				 errdetail("A tournament without campuses plays at one venue with that many courts.")));
+	query_prepare(&plan,
+				  "UPDATE tourney.tournaments SET schedule_starts_at = $2, match_minutes = $3,"
+				  " rest_minutes = $4, schedule_courts = $5 WHERE tournament_id = $1",
+				  5, argtypes);
+	query_exec(plan, args, nulls, false, 0);
+	t->scheduled = true;
+	t->schedule_starts_at = starts_at;
+	t->match_minutes = match_minutes;
+	t->rest_minutes = rest_minutes;
+	t->schedule_courts = Max(courts, 0);
+}
+
+/* The venue index of a campus, or -1. */
+static int32
+venue_of(const ScheduleVenues *sv, int64 campus_id)
+{
+	for (int32 v = 0; v < sv->nvenues; v++)
+		if (sv->venues[v].campus_id == campus_id)
+			return v;
+	return -1;
+}
+
+/* The campuses of the tournament with their courts, in campus_ids order. */
+static void
+load_campuses(const Tournament *t, ScheduleVenues *sv)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Datum		args[1] = {query_int8_array(t->campus_ids, t->ncampuses)};
+
+	query_prepare(&plan,
+				  "SELECT c.campus_id, c.courts"
+				  " FROM unnest($1::bigint[]) WITH ORDINALITY u(campus_id, n)"
+				  " JOIN tourney.campuses c ON c.campus_id = u.campus_id ORDER BY u.n",
+				  1, argtypes);
+	query_exec_fresh(plan, args, NULL, 0);
+	if (SPI_processed != (uint64) t->ncampuses)
+		elog(ERROR, "campuses of tournament " INT64_FORMAT " are missing", t->id);
+	for (int32 v = 0; v < sv->nvenues; v++)
+	{
+		sv->venues[v].campus_id = query_int8(SPI_tuptable->vals[v], SPI_tuptable->tupdesc, 1);
+		sv->venues[v].courts = query_int4(SPI_tuptable->vals[v], SPI_tuptable->tupdesc, 2);
+	}
+}
+
+/*
+ * Opening windows or closures of the venues, as half-open spans: a
+ * window's exclusive lower bound starts a microsecond later; a closure's
+ * inclusive upper bound ends a microsecond later, so that a session fits
+ * exactly where the range operators of the checks say it does.
+ */
+static void
+load_spans(const ScheduleVenues *sv, SPIPlanPtr plan, Datum campuses, bool windows)
+{
+	Datum		args[1] = {campuses};
+	int32	   *count = palloc0(sizeof(int32) * sv->nvenues);
+	uint64		rows;
+
+	query_exec_fresh(plan, args, NULL, 0);
+	rows = SPI_processed;
+	for (int pass = 0; pass < 2; pass++)
+	{
+		for (uint64 i = 0; i < rows; i++)
+		{
+			HeapTuple	row = SPI_tuptable->vals[i];
+			int32		v = venue_of(sv, query_int8(row, SPI_tuptable->tupdesc, 1));
+			TimetableVenue *venue = &sv->venues[v];
+			TimetableSpan *spans = windows ? venue->open : venue->closed;
+
+			if (pass == 0)
+			{
+				count[v]++;
+				continue;
+			}
+			spans[count[v]].from = (TimestampTz) query_int8(row, SPI_tuptable->tupdesc, 2);
+			spans[count[v]].to = (TimestampTz) query_int8(row, SPI_tuptable->tupdesc, 3);
+			count[v]++;
+		}
+		for (int32 v = 0; v < sv->nvenues; v++)
+		{
+			TimetableVenue *venue = &sv->venues[v];
+
+			if (pass == 0)
+			{
+				TimetableSpan *spans = palloc(sizeof(TimetableSpan) * Max(count[v], 1));
+
+				if (windows)
+					venue->open = spans;
+				else
+					venue->closed = spans;
+			}
+			else if (windows)
+				venue->nopen = count[v];
+			else
+				venue->nclosed = timetable_merge_spans(venue->closed, count[v]);
+			count[v] = 0;
+		}
+	}
+	pfree(count);
+}
+
+static void
+load_hours_and_closures(const ScheduleVenues *sv, Datum campuses)
+{
+	static SPIPlanPtr plan_hours = NULL;
+	static SPIPlanPtr plan_closures = NULL;
+	Oid			argtypes[1] = {INT8ARRAYOID};
+
+	/* timestamps travel as their int8 microseconds; -infinity and infinity included */
+	query_prepare(&plan_hours,
+				  "SELECT campus_id,"
+				  " CASE WHEN lower_inf(open) THEN '-infinity'::timestamptz"
+				  "  WHEN lower_inc(open) THEN lower(open)"
+				  "  ELSE lower(open) + interval '1 microsecond' END,"
+				  " CASE WHEN upper_inf(open) THEN 'infinity'::timestamptz ELSE upper(open) END"
+				  " FROM tourney.campus_hours WHERE campus_id = ANY ($1) ORDER BY 1, 2",
+				  1, argtypes);
+	query_prepare(&plan_closures,
+				  "SELECT campus_id,"
+				  " CASE WHEN lower_inf(during) THEN '-infinity'::timestamptz ELSE lower(during) END,"
+				  " CASE WHEN upper_inf(during) THEN 'infinity'::timestamptz"
+				  "  WHEN upper_inc(during) THEN upper(during) + interval '1 microsecond'"
+				  "  ELSE upper(during) END"
+				  " FROM tourney.campus_closures WHERE campus_id = ANY ($1)",
+				  1, argtypes);
+	load_spans(sv, plan_hours, campuses, true);
+	load_spans(sv, plan_closures, campuses, false);
+}
+
+/* Bookings as the scan hands them over, with whose they are. */
+typedef struct BookingScan
+{
+	const Tournament *t;
+	ScheduleVenues *sv;
+	const IdLookup *own;
+} BookingScan;
+
+static void
+add_booking(HeapTuple row, TupleDesc desc, void *arg)
+{
+	BookingScan *b = arg;
+	int32		v = b->t->ncampuses > 0 ? venue_of(b->sv, query_int8(row, desc, 1)) : 0;
+	int32		court = query_int4(row, desc, 2);
+	TimetableSpan span = {(TimestampTz) query_int8(row, desc, 3),
+	(TimestampTz) query_int8(row, desc, 4)};
+	int64		holder = -1;
+
+	if (v < 0 || court < 1 || court > b->sv->venues[v].courts)
+		return;					/* a court the campus no longer has: the guard refuses that */
+	if (b->own != NULL && query_int8(row, desc, 5) == b->t->id)
+	{
+		const char *found = id_lookup(b->own, query_int8(row, desc, 6));
+
+		if (found != NULL)
+			holder = (found - b->own->base) / (int64) b->own->size;
+	}
+	timetable_book(&b->sv->venues[v].court[court - 1], span, holder);
+}
+
+/*
+ * What is booked on the venues' courts and ends after `from`, every
+ * tournament's: in time order per court, as the index gives it.  own,
+ * when given, finds this tournament's sessions among its elements (the
+ * holders of their bookings).
+ */
+static void
+load_bookings(const Tournament *t, ScheduleVenues *sv, TimestampTz from, Datum campuses,
+			  const IdLookup *own)
+{
+	static SPIPlanPtr plans[2];
+	Oid			argtypes[3] = {INT8ARRAYOID, INT8OID, TIMESTAMPTZOID};
+	Datum		args[3] = {campuses, Int64GetDatum(t->id), TimestampTzGetDatum(from)};
+	BookingScan scan = {t, sv, own};
+	bool		implicit = t->ncampuses == 0;
+
+	query_prepare(&plans[implicit],
+				  psprintf("SELECT campus_id, court, starts_at, ends_at, tournament_id, session_id"
+						   " FROM tourney.sessions WHERE %s AND starts_at IS NOT NULL"
+						   " AND ends_at > $3 ORDER BY %s court, starts_at",
+						   implicit ? "tournament_id = $2 AND campus_id IS NULL"
+						   : "campus_id = ANY ($1)",
+						   implicit ? "" : "campus_id,"),
+				  3, argtypes);
+	query_scan_fresh(plans[implicit], args, add_booking, NULL, &scan);
+}
+
+/*
+ * The venues of a tournament: its campuses, or the implicit venue with
+ * the courts schedule_sessions was given; with everything booked on them
+ * that ends after `from`.
+ */
+void
+schedule_load_venues(const Tournament *t, TimestampTz from, const IdLookup *own,
+					 ScheduleVenues *sv)
+{
+	Datum		campuses = query_int8_array(t->campus_ids, t->ncampuses);
+
+	sv->nvenues = Max(t->ncampuses, 1);
+	sv->venues = palloc0(sizeof(TimetableVenue) * sv->nvenues);
+	if (t->ncampuses > 0)
+	{
+		load_campuses(t, sv);
+		load_hours_and_closures(sv, campuses);
+	}
+	else
+	{
+		sv->venues[0].courts = t->schedule_courts;
+		sv->venues[0].open = sv->venues[0].closed = NULL;
+	}
+	for (int32 v = 0; v < sv->nvenues; v++)
+		sv->venues[v].court = palloc0(sizeof(TimetableCourt) * sv->venues[v].courts);
+	load_bookings(t, sv, from, campuses, own);
+}
+
+/*
+ * When the sessions of round `round` (0: every round) of the stages in
+ * `stages` end, as scheduled; DT_NOBEGIN when none is.
+ */
+TimestampTz
+schedule_barrier_end(const Tournament *t, uint32 stages, int32 round)
+{
+	static SPIPlanPtr plans[2];
+	bool		pools = t->format->has_pools;
+	Oid			argtypes[4] = {INT8OID, TEXTARRAYOID, INT4OID, INT4OID};
+	Datum		labels[TOURNEY_STAGE_COUNT];
+	int			n = 0;
+	Datum		args[4];
+	bool		isnull;
+	Datum		end;
+
+	for (int s = 0; s < TOURNEY_STAGE_COUNT; s++)
+		if (stages & FORMAT_STAGE_BIT(s))
+			labels[n++] = CStringGetTextDatum(tourney_stage_names[s]);
+	args[0] = Int64GetDatum(t->id);
+	args[1] = PointerGetDatum(construct_array(labels, n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[2] = Int32GetDatum(round > 0 ? round : 1);
+	args[3] = Int32GetDatum(round > 0 ? round : INT32_MAX);
+	/* without groups every session has pool 0: the index goes down to the round */
+	query_prepare(&plans[pools],
+				  psprintf("SELECT max(ends_at) FROM tourney.sessions"
+						   " WHERE tournament_id = $1 AND stage = ANY ($2) %s"
+						   " AND round BETWEEN $3 AND $4 AND starts_at IS NOT NULL",
+						   pools ? "" : "AND pool = 0"),
+				  4, argtypes);
+	query_exec_fresh(plans[pools], args, NULL, 0);
+	end = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return isnull ? DT_NOBEGIN : DatumGetTimestampTz(end);
+}
+
+/* One session to place: its row's place, venue, stage and round. */
+static void
+add_to_place(PlaceLoad *l, LoadedSession *r, HeapTuple row, TupleDesc desc)
+{
+	int64		i = r->place = l->tt.nsessions++;
+	int64		campus_id = query_int8(row, desc, 4);
+	TimetableSession *s;
+	bool		isnull;
+
+	l->tt.sessions = tourney_grow(l->tt.sessions, i, &l->place_allocated,
+								  sizeof(TimetableSession));
+	l->tids = tourney_grow(l->tids, i, &l->tids_allocated, sizeof(ItemPointerData));
+	l->stage_round = tourney_grow(l->stage_round, 2 * i + 1, &l->stage_round_allocated,
+								  sizeof(int32));
+	s = &l->tt.sessions[i];
+	memset(s, 0, sizeof(*s));
+	s->session_id = r->session_id;
+	s->players[0] = s->players[1] = -1;
+	s->release = l->start;
+	if (l->t->ncampuses == 0)
+		s->venue = 0;
+	else if (campus_id == 0)
+		s->venue = (int32) (l->spread++ % l->t->ncampuses);	/* any of its campuses */
+	else if ((s->venue = tournament_campus_index(l->t, campus_id)) < 0)
+		elog(ERROR, "session " INT64_FORMAT " is at campus " INT64_FORMAT
+			 ", not one of tournament " INT64_FORMAT "'s", r->session_id, campus_id, l->t->id);
+	l->tids[i] = DatumGetTid(SPI_getbinval(row, desc, 10, &isnull));
+	l->stage_round[2 * i] = query_int4(row, desc, 2) - 1;
+	l->stage_round[2 * i + 1] = query_int4(row, desc, 3);
+}
+
+static void
+add_session_row(HeapTuple row, TupleDesc desc, void *arg)
+{
+	PlaceLoad  *l = arg;
+	LoadedSession *r;
+	bool		isnull;
+	bool		scheduled;
+
+	l->rows = tourney_grow(l->rows, l->nrows, &l->rows_allocated, sizeof(LoadedSession));
+	r = &l->rows[l->nrows++];
+	r->session_id = query_int8(row, desc, 1);
+	r->next[0] = query_int8(row, desc, 5);
+	r->next[1] = query_int8(row, desc, 6);
+	(void) SPI_getbinval(row, desc, 8, &isnull);
+	scheduled = !isnull;
+	r->end = scheduled ? (TimestampTz) query_int8(row, desc, 9) : DT_NOBEGIN;
+	r->place = -1;
+	if (!scheduled && !DatumGetBool(SPI_getbinval(row, desc, 7, &isnull)))
+		add_to_place(l, r, row, desc);	/* neither scheduled nor played without a time */
+}
+
+static void
+add_seat(HeapTuple row, TupleDesc desc, void *arg)
+{
+	PlaceLoad  *l = arg;
+	const char *found = id_lookup(&l->row_lookup, query_int8(row, desc, 1));
+
+	if (found == NULL)
+		return;
+	l->seats = tourney_grow(l->seats, l->nseats, &l->seats_allocated, sizeof(LoadedSeat));
+	l->seats[l->nseats].player_id = query_int8(row, desc, 2);
+	l->seats[l->nseats].row = (found - l->row_lookup.base) / (int64) sizeof(LoadedSession);
+	l->nseats++;
+}
+
+/*
+ * The tournament's sessions with ids in [first, last] and their
+ * participants, in session_id order: those neither scheduled nor played
+ * are to be placed.
+ */
+static void
+load_sessions(PlaceLoad *l, int64 first, int64 last)
+{
+	static SPIPlanPtr plan_sessions = NULL;
+	static SPIPlanPtr plan_seats = NULL;
+	Oid			argtypes[4] = {INT8OID, INT8OID, INT8OID, TEXTARRAYOID};
+	Datum		args[4] = {Int64GetDatum(l->t->id), Int64GetDatum(first), Int64GetDatum(last),
+	query_stage_labels()};
+
+	query_prepare(&plan_sessions,
+				  "SELECT session_id, array_position($4, stage), round, campus_id,"
+				  " next_session_id, loser_next_session_id, result_submitted, starts_at, ends_at,"
+				  " ctid FROM tourney.sessions"
+				  " WHERE tournament_id = $1 AND session_id BETWEEN $2 AND $3 ORDER BY session_id",
+				  4, argtypes);
+	query_prepare(&plan_seats,
+				  "SELECT session_id, player_id FROM tourney.session_participants"
+				  " WHERE tournament_id = $1 AND session_id BETWEEN $2 AND $3"
+				  " ORDER BY session_id, slot",
+				  4, argtypes);
+	query_scan(plan_sessions, args, false, add_session_row, NULL, l);
+	id_lookup_init(&l->row_lookup, l->rows, l->nrows, sizeof(LoadedSession));
+	query_scan(plan_seats, args, false, add_seat, NULL, l);
+}
+
+/*
+ * Number the players the seats name; seat them in the sessions to place,
+ * and let the scheduled sessions tell when each may play again.
+ */
+static void
+number_players(PlaceLoad *l)
+{
+	int64	   *ids = palloc_extended(sizeof(int64) * Max(l->nseats, 1), MCXT_ALLOC_HUGE);
+	IdLookup	players;
+	Timetable  *tt = &l->tt;
+
+	for (int64 i = 0; i < l->nseats; i++)
+		ids[i] = l->seats[i].player_id;
+	tt->nplayers = (int32) id_number(ids, l->nseats, &players);
+	tt->player_free = palloc_extended(sizeof(TimestampTz) * Max(tt->nplayers, 1), MCXT_ALLOC_HUGE);
+	for (int32 p = 0; p < tt->nplayers; p++)
+		tt->player_free[p] = l->start;
+	for (int64 i = 0; i < l->nseats; i++)
+	{
+		const LoadedSession *r = &l->rows[l->seats[i].row];
+		int32		p = (int32) ((int64 *) id_lookup(&players, l->seats[i].player_id) - ids);
+
+		if (r->place >= 0)
+		{
+			TimetableSession *s = &tt->sessions[r->place];
+
+			s->players[s->players[0] < 0 ? 0 : 1] = p;
+		}
+		else if (r->end != DT_NOBEGIN)
+			tt->player_free[p] = Max(tt->player_free[p], r->end + l->rest);
+	}
+	pfree(l->seats);
+	l->seats = NULL;
+}
+
+/*
+ * What feeds what among the sessions to place, and how scheduled feeders
+ * and the rounds a session waits for (format_schedule_after) hold it back.
+ */
+static void
+link_sessions(PlaceLoad *l)
+{
+	Timetable  *tt = &l->tt;
+	int64	   *start = palloc_extended(sizeof(int64) * (tt->nsessions + 1),
+										 MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	int64	   *succ;
+
+	for (int pass = 0; pass < 2; pass++)
+	{
+		for (int64 r = 0; r < l->nrows; r++)
+			for (int k = 0; k < 2; k++)
+			{
+				const LoadedSession *from = &l->rows[r];
+				const LoadedSession *to = l->rows[r].next[k] == 0 ? NULL :
+					id_lookup(&l->row_lookup, l->rows[r].next[k]);
+
+				if (to == NULL || to->place < 0)
+					continue;
+				if (from->place >= 0 && pass == 0)
+					start[from->place + 1]++;
+				else if (from->place >= 0)
+					succ[start[from->place]++] = to->place;
+				else if (from->end != DT_NOBEGIN && pass == 0)
+					tt->sessions[to->place].release = Max(tt->sessions[to->place].release,
+														  from->end + l->rest);
+			}
+		if (pass == 0)
+		{
+			for (int64 i = 0; i < tt->nsessions; i++)
+				start[i + 1] += start[i];
+			succ = palloc_extended(sizeof(int64) * Max(start[tt->nsessions], 1), MCXT_ALLOC_HUGE);
+		}
+		else
+		{
+			for (int64 i = tt->nsessions; i > 0; i--)
+				start[i] = start[i - 1];	/* back from ends to starts */
+			start[0] = 0;
+		}
+	}
+	tt->succ_start = start;
+	tt->succ = succ;
+}
+
+/* The rounds the sessions to place wait for, one query per kind of wait. */
+static void
+hold_for_barriers(PlaceLoad *l)
+{
+	uint32		last_stages = 0;
+	int32		last_round = -1;
+	TimestampTz last_end = DT_NOBEGIN;
+
+	for (int64 i = 0; i < l->tt.nsessions; i++)
+	{
+		uint32		stages;
+		int32		round;
+
+		if (!format_schedule_after(l->t->format, (TourneyStage) l->stage_round[2 * i],
+								   l->stage_round[2 * i + 1], &stages, &round))
+			continue;
+		if (stages != last_stages || round != last_round)
+		{
+			last_end = schedule_barrier_end(l->t, stages, round);
+			last_stages = stages;
+			last_round = round;
+		}
+		if (last_end != DT_NOBEGIN)
+			l->tt.sessions[i].release = Max(l->tt.sessions[i].release, last_end + l->rest);
+	}
+}
+
+/* Write the placements into the rows read, and return the ids placed. */
+static int64 *
+write_placements(PlaceLoad *l, ScheduleSummary *summary)
+{
+	const char *columns[4] = {"starts_at", "ends_at", "court", "campus_id"};
+	TidUpdate  *u = tid_update_begin("sessions", 4, columns);
+	int64	   *ids = palloc_extended(sizeof(int64) * Max(l->tt.nsessions, 1), MCXT_ALLOC_HUGE);
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+
+	summary->ends_at = DT_NOBEGIN;
+	for (int64 i = 0; i < l->tt.nsessions; i++)
+	{
+		const TimetableSession *s = &l->tt.sessions[i];
+		int64		campus_id = l->venues.venues[s->venue].campus_id;
+
+		if (!IS_VALID_TIMESTAMP(s->end))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("the schedule of tournament " INT64_FORMAT
+							" runs past the end of the timestamp range", l->t->id)));
+		values[0] = TimestampTzGetDatum(s->start);
+		values[1] = TimestampTzGetDatum(s->end);
+		values[2] = Int32GetDatum(s->court);
+		values[3] = Int64GetDatum(campus_id);
+		nulls[3] = campus_id == 0;
+		tid_update_row(u, &l->tids[i], values, nulls);
+		ids[i] = s->session_id;
+		summary->ends_at = Max(summary->ends_at, s->end);
+		if (i % 8192 == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	tid_update_end(u);
+	summary->sessions = l->tt.nsessions;
+	return ids;
+}
+
+/* The earliest any session to place may start: no booking ending before matters. */
+static TimestampTz
+earliest_release(const Timetable *tt, TimestampTz start)
+{
+	TimestampTz from = DT_NOEND;
+
+	for (int64 i = 0; i < tt->nsessions; i++)
+		from = Min(from, tt->sessions[i].release);
+	return Max(from == DT_NOEND ? start : from, start);
+}
+
+/*
+ * Place the tournament's sessions with ids in [first, last] that are
+ * neither scheduled nor played.  False when the hours run out first
+ * (nothing written); else written and checked.
+ */
+static bool
+place_sessions(const Tournament *t, int64 first, int64 last, ScheduleSummary *summary)
+{
+	PlaceLoad	l;
+	int64		placed;
+	int64	   *ids;
+	ScheduleChange change;
+
+	memset(&l, 0, sizeof(l));
+	memset(summary, 0, sizeof(*summary));
+	summary->ends_at = DT_NOBEGIN;
+	l.t = t;
+	l.start = t->schedule_starts_at;
+	l.rest = t->rest_minutes * USECS_PER_MINUTE;
+	locks_take(LOCK_SCHEDULE, (uint64) t->id, 0, true, false, "the schedule");
+	locks_take_campuses(t->campus_ids, t->ncampuses, true, false);
+	load_sessions(&l, first, last);
+	number_players(&l);
+	link_sessions(&l);
+	hold_for_barriers(&l);
+	pfree(l.rows);
+	schedule_load_venues(t, earliest_release(&l.tt, l.start), NULL, &l.venues);
+	l.tt.venues = l.venues.venues;
+	l.tt.nvenues = l.venues.nvenues;
+	l.tt.duration = t->match_minutes * USECS_PER_MINUTE;
+	l.tt.rest = l.rest;
+	timetable_heights(&l.tt);
+	if (!timetable_place(&l.tt, &placed))
+	{
+		summary->sessions = placed;
+		summary->unscheduled = l.tt.nsessions - placed;
+		return false;
+	}
+	summary->lower_bound = timetable_lower_bound(&l.tt, field_count(t->id),
+												 t->format->participants);
+	ids = write_placements(&l, summary);
+	change.t = t;
+	change.whole = first <= 1 && last == PG_INT64_MAX;
+	change.ids = ids;
+	change.nids = l.tt.nsessions;
+	change.from = earliest_release(&l.tt, l.start);
+	if (l.tt.nsessions > 0)
+		schedule_check(&change);
+	return true;
+}
+
+/*
+ * schedule_sessions, once its parameters are kept: every unscheduled
+ * session, from the start.  Refused (55000) when the hours run out.
+ */
+void
+schedule_sessions(const Tournament *t, ScheduleSummary *summary)
+{
+	if (!place_sessions(t, 1, PG_INT64_MAX, summary))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the sessions of tournament " INT64_FORMAT
+						" do not fit in the opening hours of its campuses", t->id),
+				 errdetail(INT64_FORMAT " of " INT64_FORMAT " sessions fit.",
+						   summary->sessions, summary->sessions + summary->unscheduled),
+				 errhint("Add opening hours or courts, or start earlier.")));
+}
+
+/*
+ * Sessions written after results (ids first .. last) in a tournament with
+ * a schedule: placed now, after everything they follow.  When the hours
+ * run out they stay unscheduled, with a warning: the result that wrote
+ * them stands, and schedule_sessions places them once there is room.
+ */
+void
+schedule_written(const Tournament *t, int64 first_id, int64 last_id)
+{
+	ScheduleSummary summary;
+
+	if (!t->scheduled || last_id < first_id)
+		return;
+	if (!place_sessions(t, first_id, last_id, &summary))
+		ereport(WARNING,
+				(errmsg("sessions " INT64_FORMAT " to " INT64_FORMAT " of tournament " INT64_FORMAT
+						" could not be scheduled: the opening hours run out", first_id, last_id,
+						t->id),
+				 errhint("Add opening hours, then call schedule_sessions again.")));
+}

@@ -1,0 +1,496 @@
+/*
+ * place.c: sessions onto courts in time.  Pure: no SPI, no catalog access.
+ *
+ * Non-delay list scheduling (Graham), event by event: whenever a court of
+ * a venue is free, it takes, among the sessions of that venue that are
+ * ready (every session feeding it has ended rest ago, its players have
+ * rested, its release has come), the one of the greatest height, then the
+ * lowest session id.  The height is the number of sessions on the longest
+ * path from a session to the end, so in a knockout this is Hu's rule,
+ * lowest round first, optimal for an in-tree of sessions of one length: a
+ * bracket ends at its lower bound when hours and other bookings leave the
+ * courts free.  Where nothing feeds anything (a round robin) every height
+ * is 1 and the rule is "the earliest-ready pair in Berger order", which
+ * stays within 4/3 of the bound (../shared/research/scheduling.md: 144
+ * configurations, worst 1.333 at 4 players on one court).
+ *
+ * A court's time is taken from the earliest moment it is free on: its
+ * venue's opening hours, closures and other bookings push a start later
+ * (timetable_fit).  Everything is decided on integers and ids, so the
+ * same input gives the same timetable.
+ */
+#include "tourney/timetable.h"
+
+/* A binary min-heap of (key, tie, value), smallest (key, tie) first. */
+typedef struct HeapItem
+{
+	int64		key;
+	int64		tie;
+	int64		value;
+} HeapItem;
+
+typedef struct Heap
+{
+	HeapItem   *items;
+	int64		count;
+	int64		allocated;
+} Heap;
+
+static inline bool
+item_before(const HeapItem *a, const HeapItem *b)
+{
+	return a->key < b->key || (a->key == b->key && a->tie < b->tie);
+}
+
+static void
+heap_push(Heap *h, int64 key, int64 tie, int64 value)
+{
+	int64		i;
+
+	h->items = tourney_grow(h->items, h->count, &h->allocated, sizeof(HeapItem));
+	i = h->count++;
+	h->items[i] = (HeapItem) {key, tie, value};
+	while (i > 0 && item_before(&h->items[i], &h->items[(i - 1) / 2]))
+	{
+		HeapItem	swap = h->items[i];
+
+		h->items[i] = h->items[(i - 1) / 2];
+		h->items[(i - 1) / 2] = swap;
+		i = (i - 1) / 2;
+	}
+}
+
+static HeapItem
+heap_pop(Heap *h)
+{
+	HeapItem	top = h->items[0];
+	int64		i = 0;
+
+	h->items[0] = h->items[--h->count];
+	for (;;)
+	{
+		int64		l = 2 * i + 1;
+		int64		m = i;
+		HeapItem	swap;
+
+		if (l < h->count && item_before(&h->items[l], &h->items[m]))
+			m = l;
+		if (l + 1 < h->count && item_before(&h->items[l + 1], &h->items[m]))
+			m = l + 1;
+		if (m == i)
+			break;
+		swap = h->items[i];
+		h->items[i] = h->items[m];
+		h->items[m] = swap;
+		i = m;
+	}
+	return top;
+}
+
+/* The last of n spans (in time order) that starts before `before`, or -1. */
+static int64
+span_before(const TimetableSpan *spans, int64 n, TimestampTz before)
+{
+	int64		lo = 0;
+	int64		hi = n - 1;
+	int64		found = -1;
+
+	while (lo <= hi)
+	{
+		int64		mid = lo + (hi - lo) / 2;
+
+		if (spans[mid].from < before)
+		{
+			found = mid;
+			lo = mid + 1;
+		}
+		else
+			hi = mid - 1;
+	}
+	return found;
+}
+
+/*
+ * The earliest start from `from` on at which a session of this length
+ * lies inside one opening window of the venue (if it has hours), in no
+ * closure and in no booking of the court; DT_NOEND when the hours run out.
+ * Closures and bookings are disjoint and in time order, so the last one
+ * starting before the session would end is the only one it can meet.
+ */
+TimestampTz
+timetable_fit(const TimetableVenue *v, int32 court, TimestampTz from, TimestampTz duration)
+{
+	const TimetableCourt *c = &v->court[court - 1];
+	TimestampTz t = from;
+
+	for (;;)
+	{
+		int64		i;
+
+		CHECK_FOR_INTERRUPTS();
+		if (t > DT_NOEND - duration)
+			return DT_NOEND;
+		if (v->nopen > 0)
+		{
+			i = span_before(v->open, v->nopen, t + 1);	/* the window holding t */
+			if (i < 0 || v->open[i].to <= t)
+				i++;			/* none: the next one */
+			if (i >= v->nopen)
+				return DT_NOEND;
+			t = Max(t, v->open[i].from);
+			if (t > v->open[i].to - duration)
+			{
+				if (i + 1 >= v->nopen)
+					return DT_NOEND;
+				t = v->open[i + 1].from;
+				continue;
+			}
+		}
+		i = span_before(v->closed, v->nclosed, t + duration);
+		if (i >= 0 && v->closed[i].to > t)
+		{
+			t = v->closed[i].to;
+			continue;
+		}
+		i = span_before(c->booked, c->nbooked, t + duration);
+		if (i >= 0 && c->booked[i].to > t)
+		{
+			t = c->booked[i].to;
+			continue;
+		}
+		return t;
+	}
+}
+
+static int
+span_cmp(const void *a, const void *b)
+{
+	const TimetableSpan *x = a;
+	const TimetableSpan *y = b;
+
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return (x->to > y->to) - (x->to < y->to);
+}
+
+/* Sort spans and merge those that overlap or touch; returns how many are left. */
+int32
+timetable_merge_spans(TimetableSpan *spans, int32 n)
+{
+	int32		kept = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(spans, n, sizeof(TimetableSpan), span_cmp);
+	for (int32 i = 1; i < n; i++)
+	{
+		if (spans[i].from <= spans[kept].to)
+			spans[kept].to = Max(spans[kept].to, spans[i].to);
+		else
+			spans[++kept] = spans[i];
+	}
+	return kept + 1;
+}
+
+/* Where span goes among a court's bookings (the first starting at or after it). */
+static int64
+booking_position(const TimetableCourt *c, TimestampTz from)
+{
+	return span_before(c->booked, c->nbooked, from) + 1;
+}
+
+void
+timetable_book(TimetableCourt *c, TimetableSpan span, int64 holder)
+{
+	int64		i = booking_position(c, span.from);
+	int64		held_allocated = c->allocated;
+
+	c->booked = tourney_grow(c->booked, c->nbooked, &c->allocated, sizeof(TimetableSpan));
+	c->holder = tourney_grow(c->holder, c->nbooked, &held_allocated, sizeof(int64));
+	memmove(&c->booked[i + 1], &c->booked[i], sizeof(TimetableSpan) * (c->nbooked - i));
+	memmove(&c->holder[i + 1], &c->holder[i], sizeof(int64) * (c->nbooked - i));
+	c->booked[i] = span;
+	c->holder[i] = holder;
+	c->nbooked++;
+}
+
+void
+timetable_unbook(TimetableCourt *c, TimetableSpan span, int64 holder)
+{
+	int64		i = booking_position(c, span.from);
+
+	if (i >= c->nbooked || c->holder[i] != holder || c->booked[i].from != span.from)
+		elog(ERROR, "booking of session index " INT64_FORMAT " is missing", holder);
+	memmove(&c->booked[i], &c->booked[i + 1], sizeof(TimetableSpan) * (c->nbooked - i - 1));
+	memmove(&c->holder[i], &c->holder[i + 1], sizeof(int64) * (c->nbooked - i - 1));
+	c->nbooked--;
+}
+
+/* Heights, from the last session back: what a session feeds comes after it. */
+void
+timetable_heights(Timetable *tt)
+{
+	for (int64 i = tt->nsessions - 1; i >= 0; i--)
+	{
+		int32		height = 1;
+
+		for (int64 e = tt->succ_start[i]; e < tt->succ_start[i + 1]; e++)
+		{
+			if (tt->succ[e] <= i)
+				elog(ERROR, "session " INT64_FORMAT " feeds a session before it",
+					 tt->sessions[i].session_id);
+			height = Max(height, tt->sessions[tt->succ[e]].height + 1);
+		}
+		tt->sessions[i].height = height;
+	}
+}
+
+/* What the placement keeps per session and per venue. */
+typedef struct Placement
+{
+	Timetable  *tt;
+	int32	   *feeders_left;	/* by session */
+	Heap	   *courts;			/* by venue: (free from, court) */
+	Heap	   *available;		/* by venue: (release, index) of sessions whose feeders are placed */
+	Heap	   *ready;			/* by venue: (-height, session_id) of those released by now */
+	Heap		venues;			/* (decision time, venue) of each venue's current entry */
+	int64	   *version;		/* by venue: the current entry of venues */
+} Placement;
+
+/* When venue v can next place a session; DT_NOEND: nothing to place there. */
+static TimestampTz
+decision_time(const Placement *p, int32 v)
+{
+	TimestampTz court;
+
+	if (p->courts[v].count == 0)
+		return DT_NOEND;
+	court = p->courts[v].items[0].key;
+	if (p->ready[v].count > 0)
+		return court;
+	if (p->available[v].count == 0)
+		return DT_NOEND;
+	return Max(court, p->available[v].items[0].key);
+}
+
+static void
+schedule_venue(Placement *p, int32 v)
+{
+	TimestampTz t = decision_time(p, v);
+
+	if (t != DT_NOEND)
+		heap_push(&p->venues, t, v, ++p->version[v]);
+}
+
+static void
+make_available(Placement *p, int64 i)
+{
+	heap_push(&p->available[p->tt->sessions[i].venue], p->tt->sessions[i].release, i, i);
+}
+
+static void
+placement_init(Placement *p, Timetable *tt)
+{
+	int64		n = tt->nsessions;
+	TimestampTz first = DT_NOEND;
+
+	memset(p, 0, sizeof(*p));
+	p->tt = tt;
+	p->feeders_left = palloc_extended(sizeof(int32) * Max(n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	for (int64 i = 0; i < n; i++)
+	{
+		first = Min(first, tt->sessions[i].release);
+		for (int64 e = tt->succ_start[i]; e < tt->succ_start[i + 1]; e++)
+			p->feeders_left[tt->succ[e]]++;
+	}
+	p->courts = palloc0(sizeof(Heap) * tt->nvenues);
+	p->available = palloc0(sizeof(Heap) * tt->nvenues);
+	p->ready = palloc0(sizeof(Heap) * tt->nvenues);
+	p->version = palloc0(sizeof(int64) * tt->nvenues);
+	for (int32 v = 0; v < tt->nvenues; v++)
+		for (int32 c = 1; c <= tt->venues[v].courts; c++)
+			heap_push(&p->courts[v], first, c, c);
+	for (int64 i = 0; i < n; i++)
+		if (p->feeders_left[i] == 0)
+			make_available(p, i);
+	for (int32 v = 0; v < tt->nvenues; v++)
+		schedule_venue(p, v);
+}
+
+/* Session i is placed: what it feeds may become available, its players rest. */
+static void
+placement_done(Placement *p, int64 i)
+{
+	Timetable  *tt = p->tt;
+	TimetableSession *s = &tt->sessions[i];
+
+	for (int64 e = tt->succ_start[i]; e < tt->succ_start[i + 1]; e++)
+	{
+		TimetableSession *next = &tt->sessions[tt->succ[e]];
+
+		next->release = Max(next->release, s->end + tt->rest);
+		if (--p->feeders_left[tt->succ[e]] == 0)
+		{
+			make_available(p, tt->succ[e]);
+			schedule_venue(p, next->venue);
+		}
+	}
+	for (int k = 0; k < 2; k++)
+		if (s->players[k] >= 0)
+			tt->player_free[s->players[k]] = s->end + tt->rest;
+}
+
+/*
+ * One decision at venue v at time t: its first free court takes the ready
+ * session of the greatest height, unless that session's players still
+ * rest (it waits for them) or the court is taken at t (the court waits).
+ * A court the hours have run out for leaves the venue.
+ */
+static void
+place_one(Placement *p, int32 v, TimestampTz t, int64 *placed)
+{
+	Timetable  *tt = p->tt;
+	HeapItem	court;
+	HeapItem	next;
+	TimetableSession *s;
+	TimestampTz players = t;
+	TimestampTz start;
+
+	while (p->available[v].count > 0 && p->available[v].items[0].key <= t)
+	{
+		HeapItem	a = heap_pop(&p->available[v]);
+
+		heap_push(&p->ready[v], -tt->sessions[a.value].height,
+				  tt->sessions[a.value].session_id, a.value);
+	}
+	next = heap_pop(&p->ready[v]);
+	s = &tt->sessions[next.value];
+	for (int k = 0; k < 2; k++)
+		if (s->players[k] >= 0)
+			players = Max(players, tt->player_free[s->players[k]]);
+	if (players > t)
+	{
+		s->release = players;
+		make_available(p, next.value);
+		return;
+	}
+	court = heap_pop(&p->courts[v]);
+	start = timetable_fit(&tt->venues[v], (int32) court.value, t, tt->duration);
+	if (start != t)
+	{
+		if (start != DT_NOEND)
+			heap_push(&p->courts[v], start, court.tie, court.value);
+		heap_push(&p->ready[v], next.key, next.tie, next.value);
+		return;
+	}
+	s->court = (int32) court.value;
+	s->start = start;
+	s->end = start + tt->duration;
+	heap_push(&p->courts[v], s->end, court.tie, court.value);
+	(*placed)++;
+	placement_done(p, next.value);
+}
+
+/*
+ * Place every session; false (with *placed short of nsessions) when the
+ * opening hours run out first.
+ */
+bool
+timetable_place(Timetable *tt, int64 *placed)
+{
+	Placement	p;
+
+	*placed = 0;
+	placement_init(&p, tt);
+	while (*placed < tt->nsessions && p.venues.count > 0)
+	{
+		HeapItem	e = heap_pop(&p.venues);
+		int32		v = (int32) e.tie;
+
+		if (e.value != p.version[v])
+			continue;			/* superseded */
+		place_one(&p, v, e.key, placed);
+		schedule_venue(&p, v);
+		if (p.venues.count % 1024 == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return *placed == tt->nsessions;
+}
+
+/* ceil(sessions / courts) session lengths, then a chain of `after` more. */
+static TimestampTz
+bound_of(int64 sessions, int64 courts, int32 after, const Timetable *tt)
+{
+	return ((sessions + courts - 1) / courts) * tt->duration + after * (tt->duration + tt->rest);
+}
+
+/* The level bound (see timetable_lower_bound) of the sessions at venue v, or of all (-1). */
+static TimestampTz
+level_bound(const Timetable *tt, int32 v, int32 levels, int64 *count)
+{
+	int64		courts = 0;
+	int64		sessions = 0;
+	TimestampTz bound = 0;
+
+	memset(count, 0, sizeof(int64) * (levels + 1));
+	for (int64 i = 0; i < tt->nsessions; i++)
+		if (v < 0 || tt->sessions[i].venue == v)
+			count[levels - tt->sessions[i].height + 1]++;
+	for (int32 w = 0; w < tt->nvenues; w++)
+		if (v < 0 || w == v)
+			courts += tt->venues[w].courts;
+	for (int32 r = 1; r <= levels; r++)
+	{
+		sessions += count[r];
+		if (count[r] > 0)
+			bound = Max(bound, bound_of(sessions, courts, levels - r, tt));
+	}
+	return bound;
+}
+
+/*
+ * A lower bound of the makespan (from the earliest release), the greatest of:
+ * - levels (level = R - height + 1, R the greatest height): the sessions
+ *   of levels <= r need ceil(M<=r / m) lengths on m courts, and the last
+ *   of them has a chain of R - r sessions after it; over every court and
+ *   over each venue's own (a session keeps its venue);
+ * - at most floor(field / participants) sessions run at once;
+ * - a player's own sessions, one after another with rest between.
+ * For a knockout that is LB_KO, for a round robin LB_RR
+ * (../shared/research/scheduling.md).
+ */
+TimestampTz
+timetable_lower_bound(const Timetable *tt, int32 field, int participants)
+{
+	int32		levels = 0;
+	int64		courts = 0;
+	int64		at_once;
+	int32	   *per_player;
+	int64	   *count;
+	TimestampTz bound;
+
+	if (tt->nsessions == 0)
+		return 0;
+	for (int64 i = 0; i < tt->nsessions; i++)
+		levels = Max(levels, tt->sessions[i].height);
+	count = palloc(sizeof(int64) * (levels + 1));
+	bound = level_bound(tt, -1, levels, count);
+	for (int32 v = 0; v < tt->nvenues; v++)
+	{
+		bound = Max(bound, level_bound(tt, v, levels, count));
+		courts += tt->venues[v].courts;
+	}
+	at_once = Max(1, Min(courts, field / Max(participants, 1)));
+	bound = Max(bound, bound_of(tt->nsessions, at_once, 0, tt));
+	per_player = palloc0(sizeof(int32) * Max(tt->nplayers, 1));
+	for (int64 i = 0; i < tt->nsessions; i++)
+		for (int k = 0; k < 2; k++)
+			if (tt->sessions[i].players[k] >= 0)
+				per_player[tt->sessions[i].players[k]]++;
+	for (int32 p = 0; p < tt->nplayers; p++)
+		if (per_player[p] > 0)
+			bound = Max(bound, per_player[p] * tt->duration + (per_player[p] - 1) * tt->rest);
+	pfree(per_player);
+	pfree(count);
+	return bound;
+}
