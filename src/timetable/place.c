@@ -255,9 +255,14 @@ typedef struct Placement
 	Heap	   *ready;			/* by venue: (-height, session_id) of those released by now */
 	Heap		venues;			/* (decision time, venue) of each venue's current entry */
 	int64	   *version;		/* by venue: the current entry of venues */
+	TimestampTz now;			/* of the decision being made: no later one is earlier */
 } Placement;
 
-/* When venue v can next place a session; DT_NOEND: nothing to place there. */
+/*
+ * When venue v can next place a session; DT_NOEND: nothing to place there.
+ * A court idle since before now is free now: the sessions ready at v
+ * became ready no earlier than the decision that made them so.
+ */
 static TimestampTz
 decision_time(const Placement *p, int32 v)
 {
@@ -265,7 +270,7 @@ decision_time(const Placement *p, int32 v)
 
 	if (p->courts[v].count == 0)
 		return DT_NOEND;
-	court = p->courts[v].items[0].key;
+	court = Max(p->courts[v].items[0].key, p->now);
 	if (p->ready[v].count > 0)
 		return court;
 	if (p->available[v].count == 0)
@@ -296,6 +301,7 @@ placement_init(Placement *p, Timetable *tt)
 
 	memset(p, 0, sizeof(*p));
 	p->tt = tt;
+	p->now = DT_NOBEGIN;
 	p->feeders_left = palloc_extended(sizeof(int32) * Max(n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	for (int64 i = 0; i < n; i++)
 	{
@@ -340,6 +346,50 @@ placement_done(Placement *p, int64 i)
 			tt->player_free[s->players[k]] = s->end + tt->rest;
 }
 
+/* Sessions of the available heap below `before` that are higher than `height`: count, earliest. */
+static void
+count_higher(const Placement *p, const Heap *h, int64 at, TimestampTz before, int32 height,
+			 int64 *count, TimestampTz *earliest)
+{
+	if (at >= h->count || h->items[at].key >= before)
+		return;
+	if (p->tt->sessions[h->items[at].value].height > height)
+	{
+		(*count)++;
+		*earliest = Min(*earliest, h->items[at].key);
+	}
+	count_higher(p, h, 2 * at + 1, before, height, count, earliest);
+	count_higher(p, h, 2 * at + 2, before, height, count, earliest);
+}
+
+/*
+ * Look ahead one session length before a court at v takes a session of
+ * this height at t: when more higher sessions become ready meanwhile than
+ * the venue's other courts can take by then, the court waits for them
+ * (the time returned) instead.  Plain non-delay scheduling is Hu's rule
+ * and optimal for a knockout's in-tree; a double elimination is no tree
+ * (a session feeds its winner and its loser on), and there a court busy
+ * with a later round just as the losers' round below it becomes ready
+ * costs that round's whole chain a rest (16 players, 4 courts, rest 15:
+ * 405 minutes against the bound of 390, which waiting meets).
+ */
+static TimestampTz
+wait_for_higher(const Placement *p, int32 v, TimestampTz t, int32 height)
+{
+	TimestampTz before = t + p->tt->duration;
+	TimestampTz earliest = DT_NOEND;
+	int64		higher = 0;
+	int64		free_courts = 0;
+	const Heap *courts = &p->courts[v];
+
+	count_higher(p, &p->available[v], 0, before, height, &higher, &earliest);
+	if (higher == 0)
+		return t;
+	for (int64 i = 0; i < courts->count; i++)
+		free_courts += courts->items[i].key <= earliest;
+	return higher > free_courts ? earliest : t;
+}
+
 /*
  * One decision at venue v at time t: its first free court takes the ready
  * session of the greatest height, unless that session's players still
@@ -375,6 +425,12 @@ place_one(Placement *p, int32 v, TimestampTz t, int64 *placed)
 		return;
 	}
 	court = heap_pop(&p->courts[v]);
+	if ((start = wait_for_higher(p, v, t, s->height)) > t)
+	{
+		heap_push(&p->courts[v], start, court.tie, court.value);
+		heap_push(&p->ready[v], next.key, next.tie, next.value);
+		return;
+	}
 	start = timetable_fit(&tt->venues[v], (int32) court.value, t, tt->duration);
 	if (start != t)
 	{
@@ -409,6 +465,7 @@ timetable_place(Timetable *tt, int64 *placed)
 
 		if (e.value != p.version[v])
 			continue;			/* superseded */
+		p.now = e.key;
 		place_one(&p, v, e.key, placed);
 		schedule_venue(&p, v);
 		if (p.venues.count % 1024 == 0)
