@@ -3,7 +3,9 @@
 -- opts (more arguments of create_tournament, as ", name => value ..."),
 -- warm (true: first play a 16-player tournament of the format, untimed, so
 -- that the library is loaded and the statements are prepared), seed,
--- benchdir, workdir.  Prints one JSON object.
+-- benchdir, workdir; schedule (optional: the courts argument of
+-- schedule_sessions, NULL for a tournament on campuses) adds a schedule
+-- phase after generation.  Prints one JSON object.
 \ir session_start.sql
 \set stats_schema tourney
 \if :warm
@@ -38,6 +40,13 @@ SELECT tourney.enroll(:tid, ARRAY(SELECT player_id FROM tourney.players
 SELECT tourney.generate_sessions(:tid, async => false) AS task \gset
 \set result :task
 \ir phase_end.sql
+
+\if :{?schedule}
+\set phase schedule
+\ir phase_begin.sql
+SELECT tourney.schedule_sessions(:tid, '2027-01-04 08:00+00', 30, 15, :schedule) AS result \gset
+\ir phase_end.sql
+\endif
 
 \set phase simulate
 \ir phase_begin.sql

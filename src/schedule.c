@@ -638,6 +638,10 @@ place_sessions(const Tournament *t, int64 first, int64 last, ScheduleSummary *su
 	int64		placed;
 	int64	   *ids;
 	ScheduleChange change;
+	instr_time	start;
+	double		load_ms;
+	double		place_ms;
+	double		write_ms;
 
 	memset(&l, 0, sizeof(l));
 	memset(summary, 0, sizeof(*summary));
@@ -645,6 +649,7 @@ place_sessions(const Tournament *t, int64 first, int64 last, ScheduleSummary *su
 	l.t = t;
 	l.start = t->schedule_starts_at;
 	l.rest = t->rest_minutes * USECS_PER_MINUTE;
+	INSTR_TIME_SET_CURRENT(start);
 	locks_take(LOCK_SCHEDULE, (uint64) t->id, 0, true, false, "the schedule");
 	locks_take_campuses(t->campus_ids, t->ncampuses, true, false);
 	load_sessions(&l, first, last);
@@ -657,6 +662,8 @@ place_sessions(const Tournament *t, int64 first, int64 last, ScheduleSummary *su
 	l.tt.nvenues = l.venues.nvenues;
 	l.tt.duration = t->match_minutes * USECS_PER_MINUTE;
 	l.tt.rest = l.rest;
+	load_ms = tourney_elapsed_ms(start);
+	INSTR_TIME_SET_CURRENT(start);
 	timetable_heights(&l.tt);
 	if (!timetable_place(&l.tt, &placed))
 	{
@@ -666,14 +673,21 @@ place_sessions(const Tournament *t, int64 first, int64 last, ScheduleSummary *su
 	}
 	summary->lower_bound = timetable_lower_bound(&l.tt, field_count(t->id),
 												 t->format->participants);
+	place_ms = tourney_elapsed_ms(start);
+	INSTR_TIME_SET_CURRENT(start);
 	ids = write_placements(&l, summary);
+	write_ms = tourney_elapsed_ms(start);
 	change.t = t;
 	change.whole = first <= 1 && last == PG_INT64_MAX;
 	change.ids = ids;
 	change.nids = l.tt.nsessions;
 	change.from = earliest_release(&l.tt, l.start);
+	INSTR_TIME_SET_CURRENT(start);
 	if (l.tt.nsessions > 0)
 		schedule_check(&change);
+	elog(DEBUG1, "scheduled " INT64_FORMAT " sessions of tournament " INT64_FORMAT
+		 ": load %.1f ms, place %.1f ms, write %.1f ms, check %.1f ms", l.tt.nsessions, t->id,
+		 load_ms, place_ms, write_ms, tourney_elapsed_ms(start));
 	return true;
 }
 

@@ -462,11 +462,29 @@ check_hours(const ScheduleChange *c)
 void
 schedule_check(const ScheduleChange *c)
 {
-	check_courts(c);
-	check_players(c);
-	check_links(c);
-	check_rounds(c);
-	check_hours(c);
+	void		(*checks[]) (const ScheduleChange *c) = {
+		check_courts, check_players, check_links, check_rounds, check_hours
+	};
+	const char *names[] = {"courts", "players", "links", "rounds", "hours"};
+	StringInfoData costs;
+
+	/* a whole tournament is joined by hash or merge; a few sessions by index */
+	if (c->whole)
+		query_merge_join_settings();
+	else
+		query_lookup_settings();
+	initStringInfo(&costs);
+	for (int i = 0; i < lengthof(checks); i++)
+	{
+		instr_time	start;
+
+		INSTR_TIME_SET_CURRENT(start);
+		checks[i] (c);
+		appendStringInfo(&costs, "%s%s %.1f ms", i > 0 ? ", " : "", names[i],
+						 tourney_elapsed_ms(start));
+	}
+	elog(DEBUG1, "checked " INT64_FORMAT " sessions of tournament " INT64_FORMAT ": %s",
+		 c->whole ? -1 : c->nids, c->t->id, costs.data);
 }
 
 /*

@@ -231,6 +231,19 @@ query_merge_join_settings(void)
 }
 
 /*
+ * The opposite, for a phase of point lookups that a caller's bulk phase
+ * may run inside: nested loops over indexes.  Plans are built at their
+ * first execution and kept, so each plan must first run under the
+ * settings it is written for.
+ */
+void
+query_lookup_settings(void)
+{
+	(void) set_config_option("enable_nestloop", "on", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+}
+
+/*
  * The labels of sessions.stage as a text[] parameter, in TourneyStage
  * order: array_position($n, stage) - 1 is the stage's number.
  */
