@@ -270,6 +270,7 @@ remove_later(const Tournament *t, const LockedSession *ls, SPIPlanPtr *cache,
 {
 	static SPIPlanPtr plan_parts = NULL;
 	static SPIPlanPtr plan_sessions = NULL;
+	static SPIPlanPtr plan_bookings = NULL;
 	static SPIPlanPtr plan_byes = NULL;
 	Oid			argtypes[3] = {INT8OID, INT8ARRAYOID, INT4OID};
 	Datum		args[3];
@@ -287,6 +288,13 @@ remove_later(const Tournament *t, const LockedSession *ls, SPIPlanPtr *cache,
 				  " WHERE tournament_id = $1 AND session_id = ANY ($2)",
 				  2, argtypes);
 	query_exec(plan_parts, args, NULL, false, 0);
+	if (t->scheduled)
+	{
+		query_prepare(&plan_bookings,
+					  "DELETE FROM tourney.bookings WHERE tournament_id = $1 AND session_id = ANY ($2)",
+					  2, argtypes);
+		query_exec(plan_bookings, args, NULL, false, 0);
+	}
 	query_prepare(&plan_sessions,
 				  "DELETE FROM tourney.sessions WHERE tournament_id = $1 AND session_id = ANY ($2)",
 				  2, argtypes);

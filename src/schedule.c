@@ -219,6 +219,14 @@ load_hours_and_closures(const ScheduleVenues *sv, Datum campuses)
 }
 
 /* Bookings as the scan hands them over, with whose they are. */
+/* The key of a venue in tourney.bookings: its campus, or minus the tournament. */
+int64
+schedule_venue_key(const Tournament *t, int64 campus_id)
+{
+	return campus_id != 0 ? campus_id : -t->id;
+}
+
+/* Bookings as the scans hand them over, with whose they are. */
 typedef struct BookingScan
 {
 	const Tournament *t;
@@ -230,7 +238,8 @@ static void
 add_booking(HeapTuple row, TupleDesc desc, void *arg)
 {
 	BookingScan *b = arg;
-	int32		v = b->t->ncampuses > 0 ? venue_of(b->sv, query_int8(row, desc, 1)) : 0;
+	int64		venue = query_int8(row, desc, 1);
+	int32		v = venue < 0 ? 0 : venue_of(b->sv, venue);
 	int32		court = query_int4(row, desc, 2);
 	TimetableSpan span = {(TimestampTz) query_int8(row, desc, 3),
 	(TimestampTz) query_int8(row, desc, 4)};
@@ -250,29 +259,44 @@ add_booking(HeapTuple row, TupleDesc desc, void *arg)
 
 /*
  * What is booked on the venues' courts and ends after `from`, every
- * tournament's: in time order per court, as the index gives it.  own,
- * when given, finds this tournament's sessions among its elements (the
- * holders of their bookings).
+ * tournament's, court by court: the one booking on each court that starts
+ * before `from` and ends after it (bookings of a court never overlap, so
+ * there is at most one), then each court's range from `from` on, in time
+ * order as the index gives it.  own, when given, finds this tournament's
+ * sessions among its elements (the holders of their bookings).
  */
 static void
-load_bookings(const Tournament *t, ScheduleVenues *sv, TimestampTz from, Datum campuses,
-			  const IdLookup *own)
+load_bookings(const Tournament *t, ScheduleVenues *sv, TimestampTz from, const IdLookup *own)
 {
-	static SPIPlanPtr plans[2];
-	Oid			argtypes[3] = {INT8ARRAYOID, INT8OID, TIMESTAMPTZOID};
-	Datum		args[3] = {campuses, Int64GetDatum(t->id), TimestampTzGetDatum(from)};
+	static SPIPlanPtr plan_before = NULL;
+	static SPIPlanPtr plan_from = NULL;
+	Oid			argtypes[3] = {INT8ARRAYOID, INT4ARRAYOID, TIMESTAMPTZOID};
+	int64	   *keys = palloc(sizeof(int64) * sv->nvenues);
+	Datum	   *courts = palloc(sizeof(Datum) * sv->nvenues);
 	BookingScan scan = {t, sv, own};
-	bool		implicit = t->ncampuses == 0;
+	Datum		args[3];
+	const char *each_court = "SELECT x.* FROM unnest($1::bigint[], $2::int[]) v(venue, courts),"
+		" generate_series(1, v.courts) c(court), LATERAL (SELECT b.venue, b.court,"
+		" b.starts_at, b.ends_at, b.tournament_id, b.session_id FROM tourney.bookings b"
+		" WHERE b.venue = v.venue AND b.court = c.court AND %s) x %s";
 
-	query_prepare(&plans[implicit],
-				  psprintf("SELECT campus_id, court, starts_at, ends_at, tournament_id, session_id"
-						   " FROM tourney.sessions WHERE %s AND starts_at IS NOT NULL"
-						   " AND ends_at > $3 ORDER BY %s court, starts_at",
-						   implicit ? "tournament_id = $2 AND campus_id IS NULL"
-						   : "campus_id = ANY ($1)",
-						   implicit ? "" : "campus_id,"),
+	for (int32 v = 0; v < sv->nvenues; v++)
+	{
+		keys[v] = schedule_venue_key(t, sv->venues[v].campus_id);
+		courts[v] = Int32GetDatum(sv->venues[v].courts);
+	}
+	args[0] = query_int8_array(keys, sv->nvenues);
+	args[1] = PointerGetDatum(construct_array(courts, sv->nvenues, INT4OID, 4, true, TYPALIGN_INT));
+	args[2] = TimestampTzGetDatum(from);
+	query_prepare(&plan_before,
+				  psprintf(each_court, "b.starts_at < $3 ORDER BY b.starts_at DESC LIMIT 1",
+						   "WHERE x.ends_at > $3"),
 				  3, argtypes);
-	query_scan_fresh(plans[implicit], args, add_booking, NULL, &scan);
+	query_prepare(&plan_from,
+				  psprintf(each_court, "b.starts_at >= $3 ORDER BY b.starts_at", ""),
+				  3, argtypes);
+	query_scan_fresh(plan_before, args, add_booking, NULL, &scan);
+	query_scan_fresh(plan_from, args, add_booking, NULL, &scan);
 }
 
 /*
@@ -300,7 +324,7 @@ schedule_load_venues(const Tournament *t, TimestampTz from, const IdLookup *own,
 	}
 	for (int32 v = 0; v < sv->nvenues; v++)
 		sv->venues[v].court = palloc0(sizeof(TimetableCourt) * sv->venues[v].courts);
-	load_bookings(t, sv, from, campuses, own);
+	load_bookings(t, sv, from, own);
 }
 
 /*
@@ -578,39 +602,54 @@ hold_for_barriers(PlaceLoad *l)
 	}
 }
 
-/* Write the placements into the rows read, and return the ids placed. */
+/*
+ * Write the placements: into the session rows read (a HOT update: no
+ * index of sessions holds a time) and as new bookings; returns the ids
+ * placed.
+ */
 static int64 *
 write_placements(PlaceLoad *l, ScheduleSummary *summary)
 {
 	const char *columns[4] = {"starts_at", "ends_at", "court", "campus_id"};
+	const char *booking_columns[6] = {"tournament_id", "session_id", "venue", "court",
+	"starts_at", "ends_at"};
 	TidUpdate  *u = tid_update_begin("sessions", 4, columns);
+	BulkInsert *bookings = bulk_insert_begin("bookings", 6, booking_columns);
 	int64	   *ids = palloc_extended(sizeof(int64) * Max(l->tt.nsessions, 1), MCXT_ALLOC_HUGE);
-	Datum		values[4];
-	bool		nulls[4] = {false, false, false, false};
+	Datum		values[6];
+	bool		nulls[6] = {false, false, false, false, false, false};
 
 	summary->ends_at = DT_NOBEGIN;
 	for (int64 i = 0; i < l->tt.nsessions; i++)
 	{
 		const TimetableSession *s = &l->tt.sessions[i];
 		int64		campus_id = l->venues.venues[s->venue].campus_id;
+		TimestampTz end = s->start + l->tt.duration;
 
-		if (!IS_VALID_TIMESTAMP(s->end))
+		if (!IS_VALID_TIMESTAMP(end))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 					 errmsg("the schedule of tournament " INT64_FORMAT
 							" runs past the end of the timestamp range", l->t->id)));
 		values[0] = TimestampTzGetDatum(s->start);
-		values[1] = TimestampTzGetDatum(s->end);
+		values[1] = TimestampTzGetDatum(end);
 		values[2] = Int32GetDatum(s->court);
 		values[3] = Int64GetDatum(campus_id);
 		nulls[3] = campus_id == 0;
 		tid_update_row(u, &l->tids[i], values, nulls);
+		values[0] = Int64GetDatum(l->t->id);
+		values[1] = Int64GetDatum(s->session_id);
+		values[2] = Int64GetDatum(schedule_venue_key(l->t, campus_id));
+		values[3] = Int32GetDatum(s->court);
+		values[4] = TimestampTzGetDatum(s->start);
+		values[5] = TimestampTzGetDatum(end);
+		nulls[3] = false;
+		bulk_insert_add(bookings, values, nulls);
 		ids[i] = s->session_id;
-		summary->ends_at = Max(summary->ends_at, s->end);
-		if (i % 8192 == 0)
-			CHECK_FOR_INTERRUPTS();
+		summary->ends_at = Max(summary->ends_at, end);
 	}
 	tid_update_end(u);
+	bulk_insert_end(bookings);
 	summary->sessions = l->tt.nsessions;
 	return ids;
 }

@@ -17,8 +17,11 @@
  * writers: they change only rows without a result, under the row lock
  * that result entry takes too.
  *
- * A change of a few sessions is checked around them, by index probes; a
- * whole schedule by one ordered pass per court and per player.
+ * Courts are checked over tourney.bookings, which holds every scheduled
+ * session's place and time again, indexed by court and time; the others
+ * over tourney.sessions; and the two are compared first.  A change of a
+ * few sessions is checked around them, by index probes; a whole schedule
+ * by one ordered pass per court and per player.
  *
  * Why not exclusion constraints: a GiST exclusion index over (campus,
  * court, time) costs 60-74 s to fill at a million sessions, against the
@@ -70,20 +73,21 @@ static void
 probe_court(const Tournament *t, int64 session_id)
 {
 	static SPIPlanPtr plan_self = NULL;
-	static SPIPlanPtr plans[2];
+	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[1] = {INT8OID};
 	Oid			probe_types[5] = {INT8OID, INT4OID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT8OID};
 	Datum		args[5];
 	HeapTuple	row;
 	TupleDesc	desc;
 	bool		isnull;
-	int64		campus_id;
+	int64		venue;
 	int32		court;
-	bool		implicit;
 
 	query_prepare(&plan_self,
-				  "SELECT campus_id, court, starts_at, ends_at, tournament_id FROM tourney.sessions"
-				  " WHERE session_id = $1 AND session_id > 0 AND starts_at IS NOT NULL",
+				  "SELECT b.venue, b.court, b.starts_at, b.ends_at FROM tourney.sessions s"
+				  " JOIN tourney.bookings b"
+				  "  ON b.tournament_id = s.tournament_id AND b.session_id = s.session_id"
+				  " WHERE s.session_id = $1 AND s.session_id > 0",
 				  1, argtypes);
 	args[0] = Int64GetDatum(session_id);
 	query_exec_fresh(plan_self, args, NULL, 0);
@@ -91,31 +95,29 @@ probe_court(const Tournament *t, int64 session_id)
 		return;
 	row = SPI_tuptable->vals[0];
 	desc = SPI_tuptable->tupdesc;
-	campus_id = query_int8(row, desc, 1);
+	venue = query_int8(row, desc, 1);
 	court = query_int4(row, desc, 2);
-	implicit = campus_id == 0;
-	args[0] = implicit ? query_int8(row, desc, 5) : campus_id;
+	args[0] = Int64GetDatum(venue);
 	args[1] = Int32GetDatum(court);
 	args[2] = SPI_getbinval(row, desc, 3, &isnull);
 	args[3] = SPI_getbinval(row, desc, 4, &isnull);
 	args[4] = Int64GetDatum(session_id);
-	query_prepare(&plans[implicit],
-				  psprintf("SELECT o.session_id FROM ("
-						   " (SELECT session_id, starts_at, ends_at FROM tourney.sessions"
-						   "  WHERE %1$s AND court = $2 AND starts_at >= $3 AND starts_at < $4"
-						   "  AND session_id <> $5 ORDER BY starts_at LIMIT 1)"
-						   " UNION ALL"
-						   " (SELECT session_id, starts_at, ends_at FROM tourney.sessions"
-						   "  WHERE %1$s AND court = $2 AND starts_at < $3 AND starts_at IS NOT NULL"
-						   "  AND session_id <> $5 ORDER BY starts_at DESC LIMIT 1)) o"
-						   " WHERE o.ends_at > $3 AND o.starts_at < $4 LIMIT 1",
-						   implicit ? "tournament_id = $1 AND campus_id IS NULL" : "campus_id = $1"),
+	query_prepare(&plan,
+				  "SELECT o.session_id FROM ("
+				  " (SELECT session_id, starts_at, ends_at FROM tourney.bookings"
+				  "  WHERE venue = $1 AND court = $2 AND starts_at >= $3 AND starts_at < $4"
+				  "  AND session_id <> $5 ORDER BY starts_at LIMIT 1)"
+				  " UNION ALL"
+				  " (SELECT session_id, starts_at, ends_at FROM tourney.bookings"
+				  "  WHERE venue = $1 AND court = $2 AND starts_at < $3"
+				  "  AND session_id <> $5 ORDER BY starts_at DESC LIMIT 1)) o"
+				  " WHERE o.ends_at > $3 AND o.starts_at < $4 LIMIT 1",
 				  5, probe_types);
-	query_exec_fresh(plans[implicit], args, NULL, 1);
+	query_exec_fresh(plan, args, NULL, 1);
 	if (SPI_processed > 0)
 		refuse_court_overlap(session_id,
 							 query_int8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1),
-							 court, campus_id, t->id);
+							 court, venue > 0 ? venue : 0, t->id);
 }
 
 /*
@@ -124,55 +126,54 @@ probe_court(const Tournament *t, int64 session_id)
  * one before it on its court (ties in start are overlaps in any order).
  */
 static void
-scan_courts(const Tournament *t, int64 campus_id, TimestampTz from)
+scan_courts(const Tournament *t, int64 venue, int32 courts, TimestampTz from)
 {
-	static SPIPlanPtr plans[2];
-	static SPIPlanPtr bounds[2];
+	static SPIPlanPtr plan = NULL;
+	static SPIPlanPtr bound_plan = NULL;
 	Oid			argtypes[3] = {INT8OID, TIMESTAMPTZOID, INT4OID};
-	Datum		args[3] = {Int64GetDatum(campus_id != 0 ? campus_id : t->id),
-	TimestampTzGetDatum(from), Int32GetDatum(t->schedule_courts)};
-	bool		implicit = campus_id == 0;
-	const char *venue = implicit ? "s.tournament_id = $1 AND s.campus_id IS NULL"
-		: "s.campus_id = $1";
+	Datum		args[3] = {Int64GetDatum(venue), TimestampTzGetDatum(from), Int32GetDatum(courts)};
 	bool		isnull;
 	Datum		bound;
 
-	query_prepare(&bounds[implicit],
-				  psprintf("SELECT min((SELECT max(s.starts_at) FROM tourney.sessions s"
-						   "  WHERE %s AND s.court = c.court AND s.starts_at < $2))"
-						   " FROM generate_series(1, %s) c(court)",
-						   venue, implicit ? "$3" :
-						   "(SELECT k.courts FROM tourney.campuses k WHERE k.campus_id = $1)"),
+	query_prepare(&bound_plan,
+				  "SELECT min((SELECT max(b.starts_at) FROM tourney.bookings b"
+				  "  WHERE b.venue = $1 AND b.court = c.court AND b.starts_at < $2))"
+				  " FROM generate_series(1, $3) c(court)",
 				  3, argtypes);
-	query_exec_fresh(bounds[implicit], args, NULL, 0);
+	query_exec_fresh(bound_plan, args, NULL, 0);
 	bound = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (!isnull)
 		args[1] = bound;
-	query_prepare(&plans[implicit],
-				  psprintf("SELECT x.session_id, x.before_id, x.court FROM ("
-						   " SELECT s.session_id, s.court, s.starts_at,"
-						   "  lag(s.ends_at) OVER w AS before_end,"
-						   "  lag(s.session_id) OVER w AS before_id"
-						   " FROM tourney.sessions s WHERE %s AND s.starts_at >= $2"
-						   " WINDOW w AS (PARTITION BY s.court ORDER BY s.starts_at)) x"
-						   " WHERE x.before_end > x.starts_at LIMIT 1",
-						   venue),
+	query_prepare(&plan,
+				  "SELECT x.session_id, x.before_id, x.court FROM ("
+				  " SELECT b.session_id, b.court, b.starts_at,"
+				  "  lag(b.ends_at) OVER w AS before_end, lag(b.session_id) OVER w AS before_id"
+				  " FROM tourney.bookings b WHERE b.venue = $1 AND b.starts_at >= $2"
+				  " WINDOW w AS (PARTITION BY b.court ORDER BY b.starts_at)) x"
+				  " WHERE x.before_end > x.starts_at LIMIT 1",
 				  3, argtypes);
-	query_exec_fresh(plans[implicit], args, NULL, 1);
+	query_exec_fresh(plan, args, NULL, 1);
 	if (SPI_processed > 0)
 	{
 		HeapTuple	row = SPI_tuptable->vals[0];
 
 		refuse_court_overlap(query_int8(row, SPI_tuptable->tupdesc, 1),
 							 query_int8(row, SPI_tuptable->tupdesc, 2),
-							 query_int4(row, SPI_tuptable->tupdesc, 3), campus_id, t->id);
+							 query_int4(row, SPI_tuptable->tupdesc, 3), venue > 0 ? venue : 0,
+							 t->id);
 	}
 }
 
 static void
 check_courts(const ScheduleChange *c)
 {
+	static SPIPlanPtr plan = NULL;
 	const Tournament *t = c->t;
+	Oid			argtypes[1] = {INT8ARRAYOID};
+	Datum		args[1];
+	int64	   *venues;
+	int32	   *courts;
+	uint64		n;
 
 	if (!c->whole && c->nids <= CHECK_PROBE_LIMIT)
 	{
@@ -181,9 +182,55 @@ check_courts(const ScheduleChange *c)
 		return;
 	}
 	if (t->ncampuses == 0)
-		scan_courts(t, 0, c->from);
-	for (int i = 0; i < t->ncampuses; i++)
-		scan_courts(t, t->campus_ids[i], c->from);
+	{
+		scan_courts(t, schedule_venue_key(t, 0), t->schedule_courts, c->from);
+		return;
+	}
+	args[0] = query_int8_array(t->campus_ids, t->ncampuses);
+	query_prepare(&plan, "SELECT campus_id, courts FROM tourney.campuses WHERE campus_id = ANY ($1)",
+				  1, argtypes);
+	query_exec_fresh(plan, args, NULL, 0);
+	n = SPI_processed;
+	venues = palloc(sizeof(int64) * Max(n, 1));
+	courts = palloc(sizeof(int32) * Max(n, 1));
+	for (uint64 i = 0; i < n; i++)
+	{
+		venues[i] = query_int8(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		courts[i] = query_int4(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+	}
+	for (uint64 i = 0; i < n; i++)
+		scan_courts(t, venues[i], courts[i], c->from);
+}
+
+/*
+ * The bookings agree with the sessions: every scheduled session of the
+ * scope has one booking with its place and time, and no booking is left
+ * of a session without a time.
+ */
+static void
+check_bookings(const ScheduleChange *c)
+{
+	static SPIPlanPtr plans[2];
+	Oid			argtypes[2] = {INT8OID, INT8ARRAYOID};
+	Datum		args[2] = {Int64GetDatum(c->t->id), c->whole ? (Datum) 0 : ids_array(c)};
+	const char *scope = c->whole ? "" : " AND session_id = ANY ($2)";
+
+	query_prepare(&plans[c->whole],
+				  psprintf("SELECT coalesce(s.session_id, b.session_id) FROM"
+						   " (SELECT session_id, coalesce(campus_id, -tournament_id) AS venue, court,"
+						   "  starts_at, ends_at FROM tourney.sessions"
+						   "  WHERE tournament_id = $1 AND starts_at IS NOT NULL%1$s) s"
+						   " FULL JOIN (SELECT session_id, venue, court, starts_at, ends_at"
+						   "  FROM tourney.bookings WHERE tournament_id = $1%1$s) b"
+						   " ON b.session_id = s.session_id"
+						   " WHERE s.session_id IS NULL OR b.session_id IS NULL OR s.venue <> b.venue"
+						   " OR s.court <> b.court OR s.starts_at <> b.starts_at"
+						   " OR s.ends_at <> b.ends_at LIMIT 1", scope),
+				  2, argtypes);
+	query_exec_fresh(plans[c->whole], args, c->whole ? " n" : NULL, 1);
+	if (SPI_processed > 0)
+		elog(ERROR, "the booking of session " INT64_FORMAT " does not match the session",
+			 query_int8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
 }
 
 static void
@@ -378,33 +425,35 @@ check_rounds(const ScheduleChange *c)
 }
 
 /*
- * Opening hours and closures of the campuses, for the sessions in scope:
- * "s.tournament_id = $1" (a whole tournament), "s.session_id = ANY ($1)
- * AND s.session_id > 0" (changed sessions) or "s.campus_id = $1" (every
- * session at a campus whose hours or closures changed).
+ * Opening hours and closures of the campuses, for the bookings in scope
+ * (over $1 bigint and $2 bigint[]): "s.tournament_id = $1" (a whole
+ * tournament), "s.tournament_id = $1 AND s.session_id = ANY ($2)"
+ * (changed sessions) or "s.venue = $1" (every session at a campus whose
+ * hours or closures changed).
  */
 static void
-check_hours_in(SPIPlanPtr *plan, const char *scope, Oid type, Datum arg, const char *hint)
+check_hours_in(SPIPlanPtr *plan, const char *scope, Datum arg, Datum ids, const char *hint)
 {
-	Datum		args[1] = {arg};
+	Oid			argtypes[2] = {INT8OID, INT8ARRAYOID};
+	Datum		args[2] = {arg, ids};
 
 	query_prepare(plan,
-				  psprintf("(SELECT s.session_id, s.campus_id, true FROM tourney.sessions s"
-						   " WHERE %1$s AND s.campus_id IS NOT NULL AND s.starts_at IS NOT NULL"
+				  psprintf("(SELECT s.session_id, s.venue, true FROM tourney.bookings s"
+						   " WHERE %1$s AND s.venue > 0"
 						   " AND EXISTS (SELECT 1 FROM tourney.campus_hours h"
-						   "  WHERE h.campus_id = s.campus_id)"
+						   "  WHERE h.campus_id = s.venue)"
 						   " AND NOT EXISTS (SELECT 1 FROM tourney.campus_hours h"
-						   "  WHERE h.campus_id = s.campus_id"
+						   "  WHERE h.campus_id = s.venue"
 						   "  AND h.open @> tstzrange(s.starts_at, s.ends_at)) LIMIT 1)"
 						   " UNION ALL"
-						   " (SELECT s.session_id, s.campus_id, false FROM tourney.sessions s"
-						   " WHERE %1$s AND s.campus_id IS NOT NULL AND s.starts_at IS NOT NULL"
+						   " (SELECT s.session_id, s.venue, false FROM tourney.bookings s"
+						   " WHERE %1$s AND s.venue > 0"
 						   " AND EXISTS (SELECT 1 FROM tourney.campus_closures k"
-						   "  WHERE k.campus_id = s.campus_id"
+						   "  WHERE k.campus_id = s.venue"
 						   "  AND k.during && tstzrange(s.starts_at, s.ends_at)) LIMIT 1)"
 						   " LIMIT 1", scope),
-				  1, &type);
-	query_exec_fresh(*plan, args, NULL, 1);
+				  2, argtypes);
+	query_exec_fresh(*plan, args, ids == (Datum) 0 ? " n" : NULL, 1);
 	if (SPI_processed > 0)
 	{
 		HeapTuple	row = SPI_tuptable->vals[0];
@@ -451,11 +500,11 @@ check_hours(const ScheduleChange *c)
 	if (!campuses_have_hours(c->t))
 		return;
 	if (c->whole)
-		check_hours_in(&plan_whole, "s.tournament_id = $1", INT8OID, Int64GetDatum(c->t->id),
+		check_hours_in(&plan_whole, "s.tournament_id = $1", Int64GetDatum(c->t->id), (Datum) 0,
 					   NULL);
 	else
-		check_hours_in(&plan_some, "s.session_id = ANY ($1) AND s.session_id > 0",
-					   INT8ARRAYOID, ids_array(c), NULL);
+		check_hours_in(&plan_some, "s.tournament_id = $1 AND s.session_id = ANY ($2)",
+					   Int64GetDatum(c->t->id), ids_array(c), NULL);
 }
 
 /* Every invariant over what a write of times changed. */
@@ -463,9 +512,9 @@ void
 schedule_check(const ScheduleChange *c)
 {
 	void		(*checks[]) (const ScheduleChange *c) = {
-		check_courts, check_players, check_links, check_rounds, check_hours
+		check_bookings, check_courts, check_players, check_links, check_rounds, check_hours
 	};
-	const char *names[] = {"courts", "players", "links", "rounds", "hours"};
+	const char *names[] = {"bookings", "courts", "players", "links", "rounds", "hours"};
 	StringInfoData costs;
 
 	/* a whole tournament is joined by hash or merge; a few sessions by index */
@@ -504,10 +553,9 @@ schedule_check_campus(int64 campus_id)
 	locks_take(LOCK_CAMPUS, (uint64) campus_id, 0, true, false,
 			   psprintf("the schedule of campus " INT64_FORMAT, campus_id));
 	query_prepare(&plan_courts,
-				  "SELECT s.session_id, s.court, c.courts FROM tourney.sessions s"
-				  " JOIN tourney.campuses c ON c.campus_id = s.campus_id"
-				  " WHERE s.campus_id = $1 AND s.starts_at IS NOT NULL AND s.court > c.courts"
-				  " LIMIT 1",
+				  "SELECT b.session_id, b.court, c.courts FROM tourney.bookings b"
+				  " JOIN tourney.campuses c ON c.campus_id = b.venue"
+				  " WHERE b.venue = $1 AND b.court > c.courts LIMIT 1",
 				  1, argtypes);
 	query_exec_fresh(plan_courts, args, NULL, 1);
 	if (SPI_processed > 0)
@@ -519,7 +567,7 @@ schedule_check_campus(int64 campus_id)
 						query_int8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1),
 						query_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2)),
 				 errhint("Move the session first.")));
-	check_hours_in(&plan_hours, "s.campus_id = $1", INT8OID, args[0],
+	check_hours_in(&plan_hours, "s.venue = $1", args[0], (Datum) 0,
 				   "Move the session first; close_campus moves a tournament's sessions, and can be"
 				   " called for each tournament at the campus in one transaction.");
 }

@@ -291,23 +291,25 @@ lock_court(int64 campus_id, int32 court)
 }
 
 /*
- * Write the new places and times of sessions without a result; the
- * count written must be every one (a result since read is an error).
+ * Write the new places and times of sessions without a result, in the
+ * sessions and their bookings; the count written must be every one (a
+ * result since read is an error).
  */
 static void
 write_places(const LiveSession *s, int n)
 {
 	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[5] = {INT8ARRAYOID, INT8ARRAYOID, INT4ARRAYOID, TIMESTAMPTZARRAYOID,
-	TIMESTAMPTZARRAYOID};
-	Datum	   *values[5];
+	static SPIPlanPtr plan_bookings = NULL;
+	Oid			argtypes[6] = {INT8ARRAYOID, INT8ARRAYOID, INT4ARRAYOID, TIMESTAMPTZARRAYOID,
+	TIMESTAMPTZARRAYOID, INT8ARRAYOID};
+	Oid			types[6] = {INT8OID, INT8OID, INT4OID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT8OID};
+	Datum	   *values[6];
 	bool	   *campus_nulls = palloc0(sizeof(bool) * Max(n, 1));
-	Datum		args[5];
+	Datum		args[6];
 	int			dims[1] = {n};
 	int			lbs[1] = {1};
-	Oid			types[5] = {INT8OID, INT8OID, INT4OID, TIMESTAMPTZOID, TIMESTAMPTZOID};
 
-	for (int c = 0; c < 5; c++)
+	for (int c = 0; c < 6; c++)
 		values[c] = palloc(sizeof(Datum) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 	{
@@ -317,8 +319,9 @@ write_places(const LiveSession *s, int n)
 		values[2][i] = Int32GetDatum(s[i].court);
 		values[3][i] = TimestampTzGetDatum(s[i].start);
 		values[4][i] = TimestampTzGetDatum(s[i].end);
+		values[5][i] = Int64GetDatum(s[i].tournament_id);
 	}
-	for (int c = 0; c < 5; c++)
+	for (int c = 0; c < 6; c++)
 		args[c] = PointerGetDatum(construct_md_array(values[c], c == 1 ? campus_nulls : NULL,
 													 1, dims, lbs, types[c],
 													 c == 2 ? 4 : 8, true,
@@ -328,13 +331,21 @@ write_places(const LiveSession *s, int n)
 				  " starts_at = u.starts_at, ends_at = u.ends_at"
 				  " FROM unnest($1, $2, $3, $4, $5) u(session_id, campus_id, court, starts_at, ends_at)"
 				  " WHERE s.session_id = u.session_id AND s.session_id > 0 AND NOT s.result_submitted",
-				  5, argtypes);
+				  6, argtypes);
 	query_exec(plan, args, NULL, false, 0);
 	if (SPI_processed != (uint64) n)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("a session got a result while it was being moved"),
 				 errhint("Try again.")));
+	query_prepare(&plan_bookings,
+				  "UPDATE tourney.bookings b SET venue = coalesce(u.campus_id, -u.tournament_id),"
+				  " court = u.court, starts_at = u.starts_at, ends_at = u.ends_at"
+				  " FROM unnest($1, $2, $3, $4, $5, $6)"
+				  "  u(session_id, campus_id, court, starts_at, ends_at, tournament_id)"
+				  " WHERE b.tournament_id = u.tournament_id AND b.session_id = u.session_id",
+				  6, argtypes);
+	query_exec(plan_bookings, args, NULL, false, 0);
 }
 
 static void
@@ -660,8 +671,12 @@ live_delay_sessions(int64 tournament_id, TimestampTz from, int32 minutes,
 	args[0] = query_int8_array(ids, (int) n);
 	args[1] = IntervalPGetDatum(by);
 	query_prepare(&plan,
-				  "UPDATE tourney.sessions SET starts_at = starts_at + $2, ends_at = ends_at + $2"
-				  " WHERE session_id = ANY ($1) AND session_id > 0",
+				  "WITH moved AS (UPDATE tourney.sessions"
+				  "  SET starts_at = starts_at + $2, ends_at = ends_at + $2"
+				  "  WHERE session_id = ANY ($1) AND session_id > 0"
+				  "  RETURNING tournament_id, session_id)"
+				  " UPDATE tourney.bookings b SET starts_at = b.starts_at + $2, ends_at = b.ends_at + $2"
+				  " FROM moved m WHERE b.tournament_id = m.tournament_id AND b.session_id = m.session_id",
 				  2, argtypes);
 	query_exec(plan, args, NULL, false, 0);
 	if (n > 0)

@@ -183,6 +183,7 @@ extern void schedule_written(const Tournament *t, int64 first_id, int64 last_id)
 extern void schedule_load_venues(const Tournament *t, TimestampTz from, const IdLookup *own,
 								 ScheduleVenues *sv);
 extern TimestampTz schedule_barrier_end(const Tournament *t, uint32 stages, int32 round);
+extern int64 schedule_venue_key(const Tournament *t, int64 campus_id);
 
 /* schedule_checks.c: the invariants of a schedule, checked over the rows */
 typedef struct ScheduleChange

@@ -58,10 +58,9 @@ typedef struct TimetableSession
 	int32		height;			/* sessions on the longest path from it to the end, itself included */
 	int32		players[2];		/* indexes of its known players; -1: none */
 	TimestampTz release;		/* it starts no earlier: the start, fed sessions, a round before */
-	/* the placement */
+	/* the placement; it ends duration later */
 	int32		court;			/* 1-based */
 	TimestampTz start;
-	TimestampTz end;
 } TimetableSession;
 
 typedef struct Timetable

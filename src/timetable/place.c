@@ -21,11 +21,15 @@
  */
 #include "tourney/timetable.h"
 
-/* A binary min-heap of (key, tie, value), smallest (key, tie) first. */
+/*
+ * A binary min-heap of (key, value), smallest (key, value) first: values
+ * are session indexes (in session_id order) or court numbers, so the
+ * value breaks ties.  16 bytes an item: a million-session bracket holds a
+ * million of them.
+ */
 typedef struct HeapItem
 {
 	int64		key;
-	int64		tie;
 	int64		value;
 } HeapItem;
 
@@ -39,17 +43,17 @@ typedef struct Heap
 static inline bool
 item_before(const HeapItem *a, const HeapItem *b)
 {
-	return a->key < b->key || (a->key == b->key && a->tie < b->tie);
+	return a->key < b->key || (a->key == b->key && a->value < b->value);
 }
 
 static void
-heap_push(Heap *h, int64 key, int64 tie, int64 value)
+heap_push(Heap *h, int64 key, int64 value)
 {
 	int64		i;
 
 	h->items = tourney_grow(h->items, h->count, &h->allocated, sizeof(HeapItem));
 	i = h->count++;
-	h->items[i] = (HeapItem) {key, tie, value};
+	h->items[i] = (HeapItem) {key, value};
 	while (i > 0 && item_before(&h->items[i], &h->items[(i - 1) / 2]))
 	{
 		HeapItem	swap = h->items[i];
@@ -85,6 +89,77 @@ heap_pop(Heap *h)
 		i = m;
 	}
 	return top;
+}
+
+/*
+ * The venues by their next decision time, one entry each (an indexed
+ * heap: a venue's time moves when it places a session or one becomes
+ * available there).
+ */
+typedef struct VenueQueue
+{
+	int32		count;
+	int32	   *heap;			/* venue indexes */
+	int32	   *position;		/* by venue: its place in heap */
+	TimestampTz *time;			/* by venue; DT_NOEND: nothing to decide */
+} VenueQueue;
+
+static inline bool
+venue_before(const VenueQueue *q, int32 a, int32 b)
+{
+	return q->time[a] < q->time[b] || (q->time[a] == q->time[b] && a < b);
+}
+
+static void
+venue_swap(VenueQueue *q, int32 i, int32 j)
+{
+	int32		v = q->heap[i];
+
+	q->heap[i] = q->heap[j];
+	q->heap[j] = v;
+	q->position[q->heap[i]] = i;
+	q->position[q->heap[j]] = j;
+}
+
+static void
+venue_set(VenueQueue *q, int32 v, TimestampTz time)
+{
+	int32		i = q->position[v];
+
+	q->time[v] = time;
+	while (i > 0 && venue_before(q, q->heap[i], q->heap[(i - 1) / 2]))
+	{
+		venue_swap(q, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+	for (;;)
+	{
+		int32		l = 2 * i + 1;
+		int32		m = i;
+
+		if (l < q->count && venue_before(q, q->heap[l], q->heap[m]))
+			m = l;
+		if (l + 1 < q->count && venue_before(q, q->heap[l + 1], q->heap[m]))
+			m = l + 1;
+		if (m == i)
+			break;
+		venue_swap(q, i, m);
+		i = m;
+	}
+}
+
+static void
+venue_queue_init(VenueQueue *q, int32 n)
+{
+	q->count = n;
+	q->heap = palloc(sizeof(int32) * Max(n, 1));
+	q->position = palloc(sizeof(int32) * Max(n, 1));
+	q->time = palloc(sizeof(TimestampTz) * Max(n, 1));
+	for (int32 v = 0; v < n; v++)
+	{
+		q->heap[v] = q->position[v] = v;
+		q->time[v] = DT_NOEND;
+	}
 }
 
 /* The last of n spans (in time order) that starts before `before`, or -1. */
@@ -252,9 +327,8 @@ typedef struct Placement
 	int32	   *feeders_left;	/* by session */
 	Heap	   *courts;			/* by venue: (free from, court) */
 	Heap	   *available;		/* by venue: (release, index) of sessions whose feeders are placed */
-	Heap	   *ready;			/* by venue: (-height, session_id) of those released by now */
-	Heap		venues;			/* (decision time, venue) of each venue's current entry */
-	int64	   *version;		/* by venue: the current entry of venues */
+	Heap	   *ready;			/* by venue: (-height, index) of those released by now */
+	VenueQueue	venues;
 	TimestampTz now;			/* of the decision being made: no later one is earlier */
 } Placement;
 
@@ -281,16 +355,13 @@ decision_time(const Placement *p, int32 v)
 static void
 schedule_venue(Placement *p, int32 v)
 {
-	TimestampTz t = decision_time(p, v);
-
-	if (t != DT_NOEND)
-		heap_push(&p->venues, t, v, ++p->version[v]);
+	venue_set(&p->venues, v, decision_time(p, v));
 }
 
 static void
 make_available(Placement *p, int64 i)
 {
-	heap_push(&p->available[p->tt->sessions[i].venue], p->tt->sessions[i].release, i, i);
+	heap_push(&p->available[p->tt->sessions[i].venue], p->tt->sessions[i].release, i);
 }
 
 static void
@@ -312,10 +383,10 @@ placement_init(Placement *p, Timetable *tt)
 	p->courts = palloc0(sizeof(Heap) * tt->nvenues);
 	p->available = palloc0(sizeof(Heap) * tt->nvenues);
 	p->ready = palloc0(sizeof(Heap) * tt->nvenues);
-	p->version = palloc0(sizeof(int64) * tt->nvenues);
+	venue_queue_init(&p->venues, tt->nvenues);
 	for (int32 v = 0; v < tt->nvenues; v++)
 		for (int32 c = 1; c <= tt->venues[v].courts; c++)
-			heap_push(&p->courts[v], first, c, c);
+			heap_push(&p->courts[v], first, c);
 	for (int64 i = 0; i < n; i++)
 		if (p->feeders_left[i] == 0)
 			make_available(p, i);
@@ -334,7 +405,7 @@ placement_done(Placement *p, int64 i)
 	{
 		TimetableSession *next = &tt->sessions[tt->succ[e]];
 
-		next->release = Max(next->release, s->end + tt->rest);
+		next->release = Max(next->release, s->start + tt->duration + tt->rest);
 		if (--p->feeders_left[tt->succ[e]] == 0)
 		{
 			make_available(p, tt->succ[e]);
@@ -343,7 +414,7 @@ placement_done(Placement *p, int64 i)
 	}
 	for (int k = 0; k < 2; k++)
 		if (s->players[k] >= 0)
-			tt->player_free[s->players[k]] = s->end + tt->rest;
+			tt->player_free[s->players[k]] = s->start + tt->duration + tt->rest;
 }
 
 /* Sessions of the available heap below `before` that are higher than `height`: count, earliest. */
@@ -410,8 +481,7 @@ place_one(Placement *p, int32 v, TimestampTz t, int64 *placed)
 	{
 		HeapItem	a = heap_pop(&p->available[v]);
 
-		heap_push(&p->ready[v], -tt->sessions[a.value].height,
-				  tt->sessions[a.value].session_id, a.value);
+		heap_push(&p->ready[v], -tt->sessions[a.value].height, a.value);
 	}
 	next = heap_pop(&p->ready[v]);
 	s = &tt->sessions[next.value];
@@ -427,22 +497,21 @@ place_one(Placement *p, int32 v, TimestampTz t, int64 *placed)
 	court = heap_pop(&p->courts[v]);
 	if ((start = wait_for_higher(p, v, t, s->height)) > t)
 	{
-		heap_push(&p->courts[v], start, court.tie, court.value);
-		heap_push(&p->ready[v], next.key, next.tie, next.value);
+		heap_push(&p->courts[v], start, court.value);
+		heap_push(&p->ready[v], next.key, next.value);
 		return;
 	}
 	start = timetable_fit(&tt->venues[v], (int32) court.value, t, tt->duration);
 	if (start != t)
 	{
 		if (start != DT_NOEND)
-			heap_push(&p->courts[v], start, court.tie, court.value);
-		heap_push(&p->ready[v], next.key, next.tie, next.value);
+			heap_push(&p->courts[v], start, court.value);
+		heap_push(&p->ready[v], next.key, next.value);
 		return;
 	}
 	s->court = (int32) court.value;
 	s->start = start;
-	s->end = start + tt->duration;
-	heap_push(&p->courts[v], s->end, court.tie, court.value);
+	heap_push(&p->courts[v], start + tt->duration, court.value);
 	(*placed)++;
 	placement_done(p, next.value);
 }
@@ -458,17 +527,14 @@ timetable_place(Timetable *tt, int64 *placed)
 
 	*placed = 0;
 	placement_init(&p, tt);
-	while (*placed < tt->nsessions && p.venues.count > 0)
+	while (*placed < tt->nsessions && p.venues.time[p.venues.heap[0]] != DT_NOEND)
 	{
-		HeapItem	e = heap_pop(&p.venues);
-		int32		v = (int32) e.tie;
+		int32		v = p.venues.heap[0];
 
-		if (e.value != p.version[v])
-			continue;			/* superseded */
-		p.now = e.key;
-		place_one(&p, v, e.key, placed);
+		p.now = p.venues.time[v];
+		place_one(&p, v, p.now, placed);
 		schedule_venue(&p, v);
-		if (p.venues.count % 1024 == 0)
+		if (*placed % 1024 == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	return *placed == tt->nsessions;
