@@ -670,63 +670,111 @@ earliest_release(const Timetable *tt, TimestampTz start)
  * neither scheduled nor played.  False when the hours run out first
  * (nothing written); else written and checked.
  */
-static bool
-place_sessions(const Tournament *t, int64 first, int64 last, ScheduleSummary *summary)
+/* What a placement leaves for its checks. */
+typedef struct PlaceResult
 {
-	PlaceLoad	l;
-	int64		placed;
-	int64	   *ids;
-	ScheduleChange change;
-	instr_time	start;
+	int64	   *ids;			/* placed, in the caller's memory (range placements only) */
+	int64		count;
+	TimestampTz from;			/* the earliest any of them could start */
 	double		load_ms;
 	double		place_ms;
 	double		write_ms;
+} PlaceResult;
+
+/*
+ * Load, place and write, in a memory context of its own that is gone
+ * before the checks run (a million sessions take some 150 MB here, and
+ * the checks' sorts and hashes want their work_mem).  False when the
+ * hours run out (nothing written).
+ */
+static bool
+place_and_write(const Tournament *t, int64 first, int64 last, ScheduleSummary *summary,
+				PlaceResult *result)
+{
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "tourney placement",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext caller = MemoryContextSwitchTo(cxt);
+	PlaceLoad	l;
+	int64		placed;
+	int64	   *ids;
+	instr_time	start;
+	bool		fits;
 
 	memset(&l, 0, sizeof(l));
-	memset(summary, 0, sizeof(*summary));
-	summary->ends_at = DT_NOBEGIN;
 	l.t = t;
 	l.start = t->schedule_starts_at;
 	l.rest = t->rest_minutes * USECS_PER_MINUTE;
 	INSTR_TIME_SET_CURRENT(start);
-	locks_take(LOCK_SCHEDULE, (uint64) t->id, 0, true, false, "the schedule");
-	locks_take_campuses(t->campus_ids, t->ncampuses, true, false);
 	load_sessions(&l, first, last);
 	number_players(&l);
 	link_sessions(&l);
 	hold_for_barriers(&l);
 	pfree(l.rows);
-	schedule_load_venues(t, earliest_release(&l.tt, l.start), NULL, &l.venues);
+	result->from = earliest_release(&l.tt, l.start);
+	schedule_load_venues(t, result->from, NULL, &l.venues);
 	l.tt.venues = l.venues.venues;
 	l.tt.nvenues = l.venues.nvenues;
 	l.tt.duration = t->match_minutes * USECS_PER_MINUTE;
 	l.tt.rest = l.rest;
-	load_ms = tourney_elapsed_ms(start);
+	result->load_ms = tourney_elapsed_ms(start);
 	INSTR_TIME_SET_CURRENT(start);
 	timetable_heights(&l.tt);
-	if (!timetable_place(&l.tt, &placed))
+	fits = timetable_place(&l.tt, &placed);
+	result->place_ms = tourney_elapsed_ms(start);
+	result->count = l.tt.nsessions;
+	if (fits)
+	{
+		summary->lower_bound = timetable_lower_bound(&l.tt, field_count(t->id),
+													 t->format->participants);
+		INSTR_TIME_SET_CURRENT(start);
+		ids = write_placements(&l, summary);
+		result->write_ms = tourney_elapsed_ms(start);
+		if (last != PG_INT64_MAX)
+		{
+			result->ids = MemoryContextAllocHuge(caller, sizeof(int64) * Max(l.tt.nsessions, 1));
+			memcpy(result->ids, ids, sizeof(int64) * l.tt.nsessions);
+		}
+	}
+	else
 	{
 		summary->sessions = placed;
 		summary->unscheduled = l.tt.nsessions - placed;
-		return false;
 	}
-	summary->lower_bound = timetable_lower_bound(&l.tt, field_count(t->id),
-												 t->format->participants);
-	place_ms = tourney_elapsed_ms(start);
-	INSTR_TIME_SET_CURRENT(start);
-	ids = write_placements(&l, summary);
-	write_ms = tourney_elapsed_ms(start);
+	MemoryContextSwitchTo(caller);
+	MemoryContextDelete(cxt);
+	return fits;
+}
+
+/*
+ * Place the tournament's sessions with ids in [first, last] that are
+ * neither scheduled nor played, under its schedule lock and its
+ * campuses' (waiting: see tourney/lifecycle.h).  False when the hours
+ * run out first (nothing written); else written and checked.
+ */
+static bool
+place_sessions(const Tournament *t, int64 first, int64 last, ScheduleSummary *summary)
+{
+	PlaceResult result = {0};
+	ScheduleChange change;
+	instr_time	start;
+
+	memset(summary, 0, sizeof(*summary));
+	summary->ends_at = DT_NOBEGIN;
+	locks_take(LOCK_SCHEDULE, (uint64) t->id, 0, true, false, "the schedule");
+	locks_take_campuses(t->campus_ids, t->ncampuses, true, false);
+	if (!place_and_write(t, first, last, summary, &result))
+		return false;
 	change.t = t;
-	change.whole = first <= 1 && last == PG_INT64_MAX;
-	change.ids = ids;
-	change.nids = l.tt.nsessions;
-	change.from = earliest_release(&l.tt, l.start);
+	change.whole = last == PG_INT64_MAX;
+	change.ids = result.ids;
+	change.nids = result.count;
+	change.from = result.from;
 	INSTR_TIME_SET_CURRENT(start);
-	if (l.tt.nsessions > 0)
+	if (result.count > 0)
 		schedule_check(&change);
 	elog(DEBUG1, "scheduled " INT64_FORMAT " sessions of tournament " INT64_FORMAT
-		 ": load %.1f ms, place %.1f ms, write %.1f ms, check %.1f ms", l.tt.nsessions, t->id,
-		 load_ms, place_ms, write_ms, tourney_elapsed_ms(start));
+		 ": load %.1f ms, place %.1f ms, write %.1f ms, check %.1f ms", result.count, t->id,
+		 result.load_ms, result.place_ms, result.write_ms, tourney_elapsed_ms(start));
 	return true;
 }
 
