@@ -519,7 +519,10 @@ schedule_check(const ScheduleChange *c)
 
 	/* a whole tournament is joined by hash or merge; a few sessions by index */
 	if (c->whole)
+	{
 		query_merge_join_settings();
+		query_work_mem("16MB");
+	}
 	else
 		query_lookup_settings();
 	initStringInfo(&costs);

@@ -37,6 +37,7 @@ extern Datum query_stage_labels(void);
 extern void query_bulk_settings(void);
 extern void query_merge_join_settings(void);
 extern void query_lookup_settings(void);
+extern void query_work_mem(const char *size);
 
 /* A tid column's value (PostgreSQL 15 has no DatumGetItemPointer). */
 #define DatumGetTid(d) (*(ItemPointer) DatumGetPointer(d))

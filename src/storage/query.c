@@ -230,6 +230,14 @@ query_merge_join_settings(void)
 							 GUC_ACTION_SAVE, true, 0, false);
 }
 
+/* The memory each sort or hash of the phase's queries may take. */
+void
+query_work_mem(const char *size)
+{
+	(void) set_config_option("work_mem", size, PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+}
+
 /*
  * The opposite, for a phase of point lookups that a caller's bulk phase
  * may run inside: nested loops over indexes.  Plans are built at their
