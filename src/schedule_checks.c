@@ -183,7 +183,7 @@ check_courts(const ScheduleChange *c)
 	}
 	if (t->ncampuses == 0)
 	{
-		scan_courts(t, schedule_venue_key(t, 0), t->schedule_courts, c->from);
+		scan_courts(t, tournament_venue_key(t, 0), t->schedule_courts, c->from);
 		return;
 	}
 	args[0] = query_int8_array(t->campus_ids, t->ncampuses);

@@ -118,6 +118,13 @@ tournament_campus_index(const Tournament *t, int64 campus_id)
 	return -1;
 }
 
+/* The key of a venue in tourney.bookings: its campus, or minus the tournament (0: its implicit venue). */
+int64
+tournament_venue_key(const Tournament *t, int64 campus_id)
+{
+	return campus_id != 0 ? campus_id : -t->id;
+}
+
 void
 tournament_require_state(const Tournament *t, TourneyStatus status, const char *action)
 {

@@ -66,6 +66,7 @@ typedef enum TournamentAccess
 extern Tournament *tournament_lock(int64 tournament_id, TournamentAccess access);
 extern int64 tournament_create(const Tournament *t, const char *name, int scoring);
 extern int32 tournament_campus_index(const Tournament *t, int64 campus_id);
+extern int64 tournament_venue_key(const Tournament *t, int64 campus_id);
 extern void tournament_require_state(const Tournament *t, TourneyStatus status,
 									 const char *action);
 extern void tournament_complete(int64 tournament_id);
@@ -161,13 +162,17 @@ extern void result_submit(int64 session_id, const Datum *scores, int nscores);
 extern Datum correction_apply(int64 session_id, const Datum *scores, int nscores,
 							  bool cascade);
 
-/* schedule.c: a time and a court for every session */
+/* venues.c: a tournament's campuses (or implicit venue) with what is booked there */
 typedef struct ScheduleVenues
 {
 	int32		nvenues;
 	TimetableVenue *venues;		/* the campuses in campus_ids order, or the implicit venue */
 } ScheduleVenues;
 
+extern void venues_load(const Tournament *t, TimestampTz from, const IdLookup *own,
+						ScheduleVenues *sv);
+
+/* schedule.c: a time and a court for every session */
 typedef struct ScheduleSummary
 {
 	int64		sessions;		/* placed */
@@ -180,10 +185,7 @@ extern void schedule_keep_settings(Tournament *t, TimestampTz starts_at, int32 m
 								   int32 rest_minutes, int32 courts);
 extern void schedule_sessions(const Tournament *t, ScheduleSummary *summary);
 extern void schedule_written(const Tournament *t, int64 first_id, int64 last_id);
-extern void schedule_load_venues(const Tournament *t, TimestampTz from, const IdLookup *own,
-								 ScheduleVenues *sv);
 extern TimestampTz schedule_barrier_end(const Tournament *t, uint32 stages, int32 round);
-extern int64 schedule_venue_key(const Tournament *t, int64 campus_id);
 
 /* schedule_checks.c: the invariants of a schedule, checked over the rows */
 typedef struct ScheduleChange
@@ -198,7 +200,7 @@ typedef struct ScheduleChange
 extern void schedule_check(const ScheduleChange *c);
 extern void schedule_check_campus(int64 campus_id);
 
-/* schedule_live.c: the live changes */
+/* moves.c, draw.c, closure.c: the live changes (what they share: tourney/live.h) */
 extern void live_move_session(int64 session_id, TimestampTz starts_at, int64 campus_id,
 							  int32 court, const pg_uuid_t *request_id);
 extern void live_swap_sessions(int64 session_a, int64 session_b, const pg_uuid_t *request_id);
