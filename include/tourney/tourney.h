@@ -9,10 +9,11 @@
  *    -> async (tasks, workers)   tourney/async.h
  *     -> lifecycle               tourney/lifecycle.h
  *      -> formats, rating        tourney/format.h, tourney/rating.h (pure)
+ *      -> timetable              tourney/timetable.h (pure: courts in time)
  *      -> storage                tourney/storage.h
  *
- * Formats and rating call nothing and reach no table; storage knows the
- * tables but no rule of a tournament.
+ * Formats, rating and timetable call nothing and reach no table; storage
+ * knows the tables but no rule of a tournament.
  */
 #ifndef TOURNEY_TOURNEY_H
 #define TOURNEY_TOURNEY_H
