@@ -130,6 +130,32 @@ load_closure(const Tournament *t, TimestampTz from, ClosureLoad *l)
 	l->repair.not_before = from;
 }
 
+/* A session with a result in the closure cannot leave it: refused before anything moves. */
+static void
+refuse_played_inside(int64 campus_id, TimestampTz from, TimestampTz to)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[3] = {INT8OID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		args[3] = {Int64GetDatum(campus_id), TimestampTzGetDatum(from),
+	TimestampTzGetDatum(to)};
+
+	query_prepare(&plan,
+				  "SELECT b.session_id FROM tourney.bookings b JOIN tourney.sessions s"
+				  "  ON s.tournament_id = b.tournament_id AND s.session_id = b.session_id"
+				  " WHERE b.venue = $1 AND b.starts_at < $3 AND b.ends_at > $2"
+				  " AND s.result_submitted LIMIT 1",
+				  3, argtypes);
+	query_exec_fresh(plan, args, NULL, 1);
+	if (SPI_processed > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot close campus " INT64_FORMAT ": session " INT64_FORMAT
+						" has a result in that time", campus_id,
+						query_int8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)),
+				 errdetail("A session with a result never moves."),
+				 errhint("Close the campus from a later time.")));
+}
+
 static void
 record_closure(const Tournament *t, int64 campus_id, TimestampTz from, TimestampTz to)
 {
@@ -246,6 +272,7 @@ live_close_campus(int64 tournament_id, int64 campus_id, TimestampTz from, Timest
 	if ((closed = tournament_campus_index(t, campus_id)) < 0)
 		live_require_venue(t, campus_id);
 	locks_take_campuses(t->campus_ids, t->ncampuses, true, true);
+	refuse_played_inside(campus_id, from, to);
 	record_closure(t, campus_id, from, to);
 	load_closure(t, from, &l);
 	for (int64 i = 0; i < l.repair.nsessions; i++)
