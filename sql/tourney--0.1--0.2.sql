@@ -417,3 +417,73 @@ REVOKE EXECUTE ON FUNCTION
 FROM PUBLIC;
 REVOKE ALL ON tourney.campus_hours, tourney.campus_closures, tourney.schedule_requests,
     tourney.bookings FROM PUBLIC;
+
+--------------------------------------------------------------------------
+-- Event-day realities: check-in, walkovers, withdrawals, cancellation.
+--------------------------------------------------------------------------
+
+ALTER TABLE tourney.enrollments
+    ADD COLUMN checked_in_at timestamptz,
+    ADD COLUMN withdrawn_at timestamptz;
+COMMENT ON COLUMN tourney.enrollments.checked_in_at IS 'when check_in saw the player at the event; drop_unchecked removes the enrolments without one';
+COMMENT ON COLUMN tourney.enrollments.withdrawn_at IS 'when withdraw_player took the player out: every session of theirs from then on is a walkover';
+
+ALTER TABLE tourney.sessions
+    ADD COLUMN walkover bool NOT NULL DEFAULT false,
+    ADD CONSTRAINT sessions_walkover_check CHECK (NOT walkover OR result_submitted);
+COMMENT ON COLUMN tourney.sessions.walkover IS 'decided without play (submit_walkover, or a withdrawal): no scores; winner_id NULL when both sides were withdrawn';
+
+ALTER TABLE tourney.tournaments
+    ADD COLUMN withdrawn_players int NOT NULL DEFAULT 0 CHECK (withdrawn_players >= 0);
+COMMENT ON COLUMN tourney.tournaments.withdrawn_players IS 'players withdrawn (withdraw_player): while 0, no session can wait for a player who will not come';
+
+CREATE FUNCTION tourney.check_in(tournament_id bigint, player_ids bigint[])
+RETURNS int
+AS 'MODULE_PATHNAME', 'tourney_check_in'
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.check_in(bigint, bigint[]) IS
+    'marks enrolled players of a draft tournament as present (checked_in_at; a second check-in keeps the first); returns how many of the listed players are checked in';
+
+CREATE FUNCTION tourney.drop_unchecked(tournament_id bigint)
+RETURNS int
+AS 'MODULE_PATHNAME', 'tourney_drop_unchecked'
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.drop_unchecked(bigint) IS
+    'removes the enrolments of a draft tournament without a check-in, closing up the seeds; returns how many';
+
+CREATE FUNCTION tourney.submit_walkover(session_id bigint, winner_slot int)
+RETURNS void
+AS 'MODULE_PATHNAME', 'tourney_submit_walkover'
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.submit_walkover(bigint, int) IS
+    'decides a session without play for the player of winner_slot, who advances as after a result';
+
+CREATE FUNCTION tourney.withdraw_player(tournament_id bigint, player_id bigint)
+RETURNS SETOF bigint
+AS 'MODULE_PATHNAME', 'tourney_withdraw_player'
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp ROWS 10;
+COMMENT ON FUNCTION tourney.withdraw_player(bigint, bigint) IS
+    'takes a player out of an in-progress tournament: every pending session of theirs, now and later, is a walkover; returns the sessions it decided';
+
+CREATE FUNCTION tourney.cancel_tournament(tournament_id bigint)
+RETURNS void
+AS 'MODULE_PATHNAME', 'tourney_cancel_tournament'
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.cancel_tournament(bigint) IS
+    'calls a draft or in-progress tournament off (status cancelled), with its pending generation; its rows stay readable, nothing changes them any more';
+
+CREATE FUNCTION tourney.cancel_task(task_id uuid)
+RETURNS tourney.tasks
+AS 'MODULE_PATHNAME', 'tourney_cancel_task'
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.cancel_task(uuid) IS
+    'cancels a queued generation at once, or stops a running one (its worker rolls back); the tournament stays draft';
+
+REVOKE EXECUTE ON FUNCTION
+    tourney.check_in(bigint, bigint[]),
+    tourney.drop_unchecked(bigint),
+    tourney.submit_walkover(bigint, int),
+    tourney.withdraw_player(bigint, bigint),
+    tourney.cancel_tournament(bigint),
+    tourney.cancel_task(uuid)
+FROM PUBLIC;

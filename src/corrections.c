@@ -47,15 +47,15 @@ advancement_dependents(int64 tournament_id, const ResultSession *s)
 	return query_result_ids();
 }
 
-/* Take the results off sessions, and the players they moved on. */
+/* Take the results off sessions (walkovers too), and the players they moved on. */
 static void
-advancement_reset(int64 tournament_id, Datum ids)
+advancement_reset(const Tournament *t, Datum ids)
 {
 	static SPIPlanPtr plan_moved = NULL;
 	static SPIPlanPtr plan_scores = NULL;
-	static SPIPlanPtr plan_sessions = NULL;
+	static SPIPlanPtr plans_sessions[2];
 	Oid			argtypes[2] = {INT8OID, INT8ARRAYOID};
-	Datum		args[2] = {Int64GetDatum(tournament_id), ids};
+	Datum		args[2] = {Int64GetDatum(t->id), ids};
 
 	query_prepare(&plan_moved,
 				  "DELETE FROM tourney.session_participants p USING tourney.sessions s"
@@ -70,12 +70,13 @@ advancement_reset(int64 tournament_id, Datum ids)
 				  " WHERE tournament_id = $1 AND session_id = ANY ($2)",
 				  2, argtypes);
 	query_exec(plan_scores, args, NULL, false, 0);
-	query_prepare(&plan_sessions,
-				  "UPDATE tourney.sessions SET winner_id = NULL, result_submitted = false,"
-				  " result_submitted_at = NULL"
-				  " WHERE tournament_id = $1 AND session_id = ANY ($2)",
+	query_prepare(&plans_sessions[t->event_day],
+				  psprintf("UPDATE tourney.sessions SET winner_id = NULL, result_submitted = false,"
+						   " result_submitted_at = NULL%s"
+						   " WHERE tournament_id = $1 AND session_id = ANY ($2)",
+						   t->event_day ? ", walkover = false" : ""),
 				  2, argtypes);
-	query_exec(plan_sessions, args, NULL, false, 0);
+	query_exec(plans_sessions[t->event_day], args, NULL, false, 0);
 }
 
 /* The new winner (and loser) take the places the old ones were moved to. */
@@ -137,7 +138,7 @@ undo_advancement(const Tournament *t, const LockedSession *ls, int winner, bool 
 
 	if (!cascade)
 		rounds_refuse_without_cascade(ls->s.session_id, affected);
-	advancement_reset(t->id, affected);
+	advancement_reset(t, affected);
 	advancement_replace(t->id, &ls->s, winner);
 	return affected;
 }
@@ -175,7 +176,7 @@ correction_apply(int64 session_id, const Datum *scores, int nscores, bool cascad
 	Datum		removed;
 
 	t = tournament_lock(session_tournament(session_id, NULL), TOURNAMENT_LOCK);
-	session_lock(session_id, &ls);
+	session_lock(t, session_id, &ls);
 	tournament_require_state(t, STATUS_IN_PROGRESS, "correct a result");
 	if (!ls.submitted)
 		ereport(ERROR,
@@ -183,10 +184,15 @@ correction_apply(int64 session_id, const Datum *scores, int nscores, bool cascad
 				 errmsg("session " INT64_FORMAT " has no result to correct", session_id),
 				 errhint("Use tourney.submit_result.")));
 	session_require_scorable(t, &ls, nscores, stored);
+	if (ls.walkover && ls.winner_id == 0 && nscores == 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("session " INT64_FORMAT " was decided for nobody", session_id),
+				 errdetail("Both of its players withdrew; it has no result to correct.")));
 	winner = result_place_scores(t, nscores, scores, placements);
 	result_check_outcome(t, &ls.s, nscores, winner);
 	for (int i = 0; i < nscores; i++)
-		same = same && tourney_numeric_cmp(scores[i], stored[i]) == 0;
+		same = same && !ls.walkover && tourney_numeric_cmp(scores[i], stored[i]) == 0;
 	if (same)
 		return affected;
 	winner_changed = (winner >= 0 ? ls.s.player_ids[winner] : 0) != ls.winner_id;
@@ -201,5 +207,6 @@ correction_apply(int64 session_id, const Datum *scores, int nscores, bool cascad
 	if (t->ranked)
 		drop_rankings(t->id);
 	rounds_after_result(t, &ls, winner);
+	walkovers_settle_fed(t, &ls.s);
 	return affected;
 }

@@ -395,3 +395,89 @@ field_write_pools(const Tournament *t, const SeededPlayer *seeded, int32 count)
 	pfree(ids);
 	pfree(pools);
 }
+
+/*
+ * Check players in (a draft tournament the caller has locked): each listed
+ * player must be enrolled; a second check-in keeps the first time.
+ * Returns how many of the listed players are checked in, the same count
+ * whenever the call is repeated.
+ */
+int32
+field_check_in(const Tournament *t, Datum player_ids)
+{
+	static SPIPlanPtr plan_missing = NULL;
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {INT8OID, INT8ARRAYOID};
+	Datum		args[2] = {Int64GetDatum(t->id), player_ids};
+
+	tournament_require_state(t, STATUS_DRAFT, "check players in");
+	query_prepare(&plan_missing,
+				  "SELECT u.id, EXISTS (SELECT 1 FROM tourney.players p WHERE p.player_id = u.id)"
+				  " FROM unnest($2) u(id) WHERE NOT EXISTS (SELECT 1 FROM tourney.enrollments e"
+				  "  WHERE e.tournament_id = $1 AND e.player_id = u.id) LIMIT 1",
+				  2, argtypes);
+	query_exec(plan_missing, args, NULL, false, 1);
+	if (SPI_processed > 0)
+	{
+		bool		isnull;
+		int64		player = query_int8(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+
+		if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull)))
+			ereport(ERROR,
+					(errcode(ERRCODE_NO_DATA_FOUND),
+					 errmsg("player " INT64_FORMAT " does not exist", player)));
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("player " INT64_FORMAT " is not enrolled in tournament " INT64_FORMAT,
+						player, t->id),
+				 errhint("Enrol the player first.")));
+	}
+	query_prepare(&plan,
+				  "WITH marked AS (UPDATE tourney.enrollments"
+				  "  SET checked_in_at = coalesce(checked_in_at, now())"
+				  "  WHERE tournament_id = $1 AND player_id = ANY ($2) RETURNING 1)"
+				  " SELECT count(*)::int FROM marked",
+				  2, argtypes);
+	query_exec(plan, args, NULL, false, 1);
+	return query_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+}
+
+/*
+ * Drop the enrolments without a check-in (a draft tournament the caller
+ * has locked) and close up the seeds of the others, in their order.  The
+ * seeds move up beyond every seed first and then down to 1, 2, ..., so
+ * that the unique (tournament_id, seed) never sees two rows share one.
+ */
+int32
+field_drop_unchecked(const Tournament *t)
+{
+	static SPIPlanPtr plan_drop = NULL;
+	static SPIPlanPtr plan_up = NULL;
+	static SPIPlanPtr plan_down = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(t->id)};
+	int32		dropped;
+
+	tournament_require_state(t, STATUS_DRAFT, "drop players who have not checked in");
+	query_prepare(&plan_drop,
+				  "DELETE FROM tourney.enrollments WHERE tournament_id = $1 AND checked_in_at IS NULL",
+				  1, argtypes);
+	query_exec(plan_drop, args, NULL, false, 0);
+	dropped = (int32) SPI_processed;
+	if (dropped == 0)
+		return 0;
+	query_prepare(&plan_up,
+				  "UPDATE tourney.enrollments SET seed = seed + (SELECT max(seed)"
+				  "  FROM tourney.enrollments WHERE tournament_id = $1)"
+				  " WHERE tournament_id = $1 AND seed IS NOT NULL",
+				  1, argtypes);
+	query_exec(plan_up, args, NULL, false, 0);
+	query_prepare(&plan_down,
+				  "UPDATE tourney.enrollments e SET seed = r.closed FROM"
+				  " (SELECT player_id, row_number() OVER (ORDER BY seed)::int AS closed"
+				  "  FROM tourney.enrollments WHERE tournament_id = $1 AND seed IS NOT NULL) r"
+				  " WHERE e.tournament_id = $1 AND e.player_id = r.player_id",
+				  1, argtypes);
+	query_exec(plan_down, args, NULL, false, 0);
+	return dropped;
+}

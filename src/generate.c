@@ -114,7 +114,7 @@ struct WaveWriter
 	PlanSink   *out;
 	CampusSpread *campus;
 	const WaveCounts *counts;
-	const Tournament *t;
+	Tournament *t;
 	int64		tournament_id;
 	int64		first_id;		/* of the sessions written */
 	int64		last_id;
@@ -184,7 +184,7 @@ wave_counts_init(WaveCounts *counts, int32 waves)
 
 /* A writer of the planned waves of counts (checked by generate_check). */
 WaveWriter *
-wave_writer_begin(const Tournament *t, const WaveCounts *counts, CampusSpread *campus)
+wave_writer_begin(Tournament *t, const WaveCounts *counts, CampusSpread *campus)
 {
 	WaveWriter *w = palloc0(sizeof(WaveWriter));
 
@@ -216,11 +216,15 @@ wave_writer_planned(const WaveWriter *w)
 	return w->planned;
 }
 
-/* Write what is left; in a tournament with a schedule, place what was written. */
+/*
+ * Write what is left; then, of what was written after results, settle the
+ * sessions of withdrawn players and place the rest in the schedule.
+ */
 void
 wave_writer_end(WaveWriter *w, GenerationTimings *timings)
 {
 	plan_writer_end(w->writer, timings);
+	walkovers_settle_written(w->t, w->first_id, w->last_id);
 	schedule_written(w->t, w->first_id, w->last_id);
 }
 

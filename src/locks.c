@@ -38,6 +38,26 @@ locks_take(TourneyLock lock, uint64 key, uint32 sub, bool exclusive, bool nowait
 				 errhint("Try again once the other change has committed.")));
 }
 
+/* Take a lock if no other transaction holds it (to the end of the transaction, or released). */
+bool
+locks_try(TourneyLock lock, uint64 key, uint32 sub, bool exclusive)
+{
+	LOCKTAG		tag;
+
+	set_tag(&tag, lock, key, sub);
+	return LockAcquire(&tag, exclusive ? ExclusiveLock : ShareLock, false, true) !=
+		LOCKACQUIRE_NOT_AVAIL;
+}
+
+void
+locks_release(TourneyLock lock, uint64 key, uint32 sub, bool exclusive)
+{
+	LOCKTAG		tag;
+
+	set_tag(&tag, lock, key, sub);
+	LockRelease(&tag, exclusive ? ExclusiveLock : ShareLock, false);
+}
+
 static int
 int64_cmp(const void *a, const void *b)
 {

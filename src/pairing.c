@@ -95,6 +95,58 @@ load_pairing_players(const Tournament *t, int32 rounds, int32 *count)
 	return players;
 }
 
+/*
+ * Take the withdrawn players out of the pairing (they are never paired
+ * again; their results stay in their opponents' points), renumbering the
+ * opponents; returns how many are left.
+ */
+static int32
+without_withdrawn(const Tournament *t, PairingPlayer *players, int32 count)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(t->id)};
+	int32	   *renumbered;
+	int32		kept = 0;
+	PlayerIndex *out;
+	int32		nout;
+
+	if (t->withdrawn_players == 0)
+		return count;
+	query_prepare(&plan,
+				  "SELECT player_id FROM tourney.enrollments"
+				  " WHERE tournament_id = $1 AND withdrawn_at IS NOT NULL",
+				  1, argtypes);
+	query_exec(plan, args, NULL, false, 0);
+	nout = (int32) SPI_processed;
+	out = palloc(sizeof(PlayerIndex) * Max(nout, 1));
+	for (int32 i = 0; i < nout; i++)
+		out[i].player_id = query_int8(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+	qsort(out, nout, sizeof(PlayerIndex), player_index_cmp);
+	renumbered = palloc(sizeof(int32) * Max(count, 1));
+	for (int32 i = 0; i < count; i++)
+	{
+		PlayerIndex key = {players[i].player_id, 0};
+
+		renumbered[i] = bsearch(&key, out, nout, sizeof(PlayerIndex), player_index_cmp) == NULL ?
+			kept++ : -1;
+	}
+	for (int32 i = 0; i < count; i++)
+	{
+		PairingPlayer *p = &players[renumbered[i] >= 0 ? renumbered[i] : i];
+		int32		n = 0;
+
+		if (renumbered[i] < 0)
+			continue;
+		*p = players[i];
+		for (int32 o = 0; o < p->nopponents; o++)
+			if (renumbered[p->opponents[o]] >= 0)
+				p->opponents[n++] = renumbered[p->opponents[o]];
+		p->nopponents = n;
+	}
+	return kept;
+}
+
 /* Whether round `round` is complete and the next one not yet paired. */
 static bool
 round_ready_for_pairing(const Tournament *t, int32 round)
@@ -197,8 +249,9 @@ pairing_after_round(Tournament *t, int32 round)
 
 	INSTR_TIME_SET_CURRENT(start);
 	players = load_pairing_players(t, t->number_of_rounds, &count);
+	count = without_withdrawn(t, players, count);
 	pairs = palloc(sizeof(PairedPlayers) * Max(count / 2, 1));
-	npairs = t->format->pair_next(players, count, pairs, &bye);
+	npairs = count < 2 ? -1 : t->format->pair_next(players, count, pairs, &bye);
 	if (npairs < 0)
 	{
 		end_early(t, round, count);

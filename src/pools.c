@@ -242,6 +242,7 @@ add_result_row(HeapTuple row, TupleDesc desc, void *arg)
 	MemoryContext old;
 	int16		pool = DatumGetInt16(SPI_getbinval(row, desc, 1, &isnull));
 	int64		session_id = DatumGetInt64(SPI_getbinval(row, desc, 2, &isnull));
+	Datum		score;
 
 	if (session_id != ps->session_id)
 	{
@@ -258,7 +259,9 @@ add_result_row(HeapTuple row, TupleDesc desc, void *arg)
 	ps->parts[ps->nparts] = member_index(&ps->pt, DatumGetInt64(SPI_getbinval(row, desc, 3, &isnull)));
 	/* kept with the group: the row goes with its batch */
 	old = MemoryContextSwitchTo(ps->pool_cxt);
-	ps->scores[ps->nparts] = DatumGetNumericCopy(SPI_getbinval(row, desc, 4, &isnull));
+	score = SPI_getbinval(row, desc, 4, &isnull);
+	/* a walkover has no scores to count */
+	ps->scores[ps->nparts] = isnull ? ps->zero : DatumGetNumericCopy(score);
 	MemoryContextSwitchTo(old);
 	ps->placements[ps->nparts] = DatumGetInt32(SPI_getbinval(row, desc, 5, &isnull));
 	ps->nparts++;

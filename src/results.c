@@ -17,6 +17,10 @@ struct ResultWriter
 	TidUpdate  *participants;	/* score and placement of stored participants */
 	BulkInsert *advance;		/* participants of the sessions players move to */
 	BulkInsert *final;			/* participants written with their result */
+	/* walkovers: decided without play, their courts freed */
+	int64	   *walkovers;
+	int64		nwalkovers;
+	int64		walkovers_allocated;
 };
 
 /*
@@ -56,8 +60,8 @@ result_check_outcome(const Tournament *t, const ResultSession *s, int n, int win
 				 errhint("Submit scores that name a winner.")));
 }
 
-static const char *const session_columns[3] = {"winner_id", "result_submitted",
-"result_submitted_at"};
+static const char *const session_columns[4] = {"winner_id", "result_submitted",
+"result_submitted_at", "?walkover"};
 static const char *const participant_columns[2] = {"score", "placement"};
 static const char *const final_participant_columns[6] = {"tournament_id", "session_id",
 "slot", "player_id", "score", "placement"};
@@ -73,7 +77,7 @@ result_writer_begin(const Tournament *t, bool one_result)
 	ResultWriter *w = palloc0(sizeof(ResultWriter));
 
 	w->t = t;
-	w->sessions = tid_update_begin("sessions", 3, session_columns);
+	w->sessions = tid_update_begin("sessions", 4, session_columns);
 	w->participants = tid_update_begin("session_participants", 2, participant_columns);
 	w->advance = plan_writer_participants_begin();
 	w->final = bulk_insert_begin("session_participants", 6, final_participant_columns);
@@ -88,27 +92,30 @@ result_writer_begin(const Tournament *t, bool one_result)
 }
 
 static void
-update_session(ResultWriter *w, const ResultSession *s, int winner)
+update_session(ResultWriter *w, const ResultSession *s, int winner, bool walkover)
 {
-	Datum		values[3];
-	bool		nulls[3] = {false};
+	Datum		values[4];
+	bool		nulls[4] = {false};
 
 	values[0] = Int64GetDatum(winner >= 0 ? s->player_ids[winner] : 0);
 	nulls[0] = winner < 0;
 	values[1] = BoolGetDatum(true);
 	values[2] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	values[3] = BoolGetDatum(walkover);
 	tid_update_row(w->sessions, (ItemPointer) &s->session_tid, values, nulls);
 }
 
+/* score (Datum) 0: none (a walkover); placement 0: none (nobody won it) */
 static void
 update_participant(ResultWriter *w, const ResultSession *s, int i, Datum score,
 				   int32 placement)
 {
 	Datum		values[2];
+	bool		nulls[2] = {score == (Datum) 0, placement == 0};
 
 	values[0] = score;
 	values[1] = Int32GetDatum(placement);
-	tid_update_row(w->participants, (ItemPointer) &s->participant_tids[i], values, NULL);
+	tid_update_row(w->participants, (ItemPointer) &s->participant_tids[i], values, nulls);
 }
 
 /* A participant not in the table yet, written once with its result. */
@@ -117,6 +124,7 @@ insert_final_participant(ResultWriter *w, int64 session_id, int16 slot, int64 pl
 						 Datum score, int32 placement)
 {
 	Datum		values[6];
+	bool		nulls[6] = {false, false, false, false, score == (Datum) 0, placement == 0};
 
 	values[0] = Int64GetDatum(w->t->id);
 	values[1] = Int64GetDatum(session_id);
@@ -124,7 +132,33 @@ insert_final_participant(ResultWriter *w, int64 session_id, int16 slot, int64 pl
 	values[3] = Int64GetDatum(player_id);
 	values[4] = score;
 	values[5] = Int32GetDatum(placement);
-	bulk_insert_add(w->final, values, NULL);
+	bulk_insert_add(w->final, values, nulls);
+}
+
+/* The participants' rows of a result, and the moves of winner and loser. */
+static void
+write_outcome(ResultWriter *w, const ResultSession *s, const Datum *scores,
+			  const int32 *placements, int winner, bool advance)
+{
+	for (int i = 0; i < s->nparticipants; i++)
+	{
+		Datum		score = scores != NULL ? scores[i] : (Datum) 0;
+
+		if (s->absent_slots & (1 << i))
+			continue;
+		if (s->unstored_slots & (1 << i))
+			insert_final_participant(w, s->session_id, i + 1, s->player_ids[i], score,
+									 placements[i]);
+		else
+			update_participant(w, s, i, score, placements[i]);
+	}
+	if (advance && winner >= 0 && s->next_session_id != 0)
+		plan_writer_participant_add(w->advance, w->t->id, s->next_session_id, s->next_slot,
+									s->player_ids[winner]);
+	if (advance && winner >= 0 && s->loser_next_session_id != 0 && s->nparticipants == 2 &&
+		!(s->absent_slots & (1 << (1 - winner))))
+		plan_writer_participant_add(w->advance, w->t->id, s->loser_next_session_id,
+									s->loser_next_slot, s->player_ids[1 - winner]);
 }
 
 /*
@@ -139,27 +173,59 @@ result_writer_add(ResultWriter *w, const ResultSession *s, const Datum *scores,
 				  bool advance)
 {
 	int32		placements[2];
-	int			n = s->nparticipants;
-	int			winner = result_place_scores(w->t, n, scores, placements);
+	int			winner = result_place_scores(w->t, s->nparticipants, scores, placements);
 
-	result_check_outcome(w->t, s, n, winner);
-	update_session(w, s, winner);
-	for (int i = 0; i < n; i++)
-	{
-		if (s->unstored_slots & (1 << i))
-			insert_final_participant(w, s->session_id, i + 1, s->player_ids[i],
-									 scores[i], placements[i]);
-		else
-			update_participant(w, s, i, scores[i], placements[i]);
-	}
-
-	if (advance && winner >= 0 && s->next_session_id != 0)
-		plan_writer_participant_add(w->advance, w->t->id, s->next_session_id, s->next_slot,
-						   s->player_ids[winner]);
-	if (advance && winner >= 0 && s->loser_next_session_id != 0)
-		plan_writer_participant_add(w->advance, w->t->id, s->loser_next_session_id,
-						   s->loser_next_slot, s->player_ids[1 - winner]);
+	result_check_outcome(w->t, s, s->nparticipants, winner);
+	update_session(w, s, winner, false);
+	write_outcome(w, s, scores, placements, winner, advance);
 	return winner;
+}
+
+/*
+ * A session decided without play for the participant with index winner
+ * (-1: for nobody, when both sides were withdrawn, or a one-player
+ * session a withdrawn player misses): no scores, placements 1 and 2 (none
+ * without a winner), and the moves as after a result.  Its court is freed
+ * when the writer ends.
+ */
+void
+result_writer_add_walkover(ResultWriter *w, const ResultSession *s, int winner, bool advance)
+{
+	int32		placements[2] = {0, 0};
+
+	if (winner >= 0)
+	{
+		placements[winner] = 1;
+		placements[1 - winner] = 2;
+	}
+	update_session(w, s, winner, true);
+	write_outcome(w, s, NULL, placements, winner, advance);
+	w->walkovers = tourney_grow(w->walkovers, w->nwalkovers, &w->walkovers_allocated,
+								sizeof(int64));
+	w->walkovers[w->nwalkovers++] = s->session_id;
+}
+
+/* Sessions decided without play keep no court: their times and bookings go. */
+static void
+free_walkover_courts(ResultWriter *w)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {INT8OID, INT8ARRAYOID};
+	Datum		args[2];
+
+	if (w->nwalkovers == 0 || !w->t->scheduled)
+		return;
+	args[0] = Int64GetDatum(w->t->id);
+	args[1] = query_int8_array(w->walkovers, (int) w->nwalkovers);
+	query_prepare(&plan,
+				  "WITH freed AS (UPDATE tourney.sessions"
+				  "  SET starts_at = NULL, ends_at = NULL, court = NULL"
+				  "  WHERE tournament_id = $1 AND session_id = ANY ($2) AND starts_at IS NOT NULL"
+				  "  RETURNING tournament_id, session_id)"
+				  " DELETE FROM tourney.bookings b USING freed f"
+				  " WHERE b.tournament_id = f.tournament_id AND b.session_id = f.session_id",
+				  2, argtypes);
+	query_exec(plan, args, NULL, false, 0);
 }
 
 void
@@ -169,6 +235,7 @@ result_writer_end(ResultWriter *w)
 	tid_update_end(w->participants);
 	bulk_insert_end(w->advance);
 	bulk_insert_end(w->final);
+	free_walkover_courts(w);
 }
 
 /* submit_result: record one session's result. */
@@ -190,14 +257,14 @@ result_submit(int64 session_id, const Datum *scores, int nscores)
 	 */
 	t = tournament_lock(tournament_id,
 						format_serial_results(format) ? TOURNAMENT_LOCK : TOURNAMENT_SHARE);
-	session_lock(session_id, &ls);
+	session_lock(t, session_id, &ls);
 	tournament_require_state(t, STATUS_IN_PROGRESS, "submit a result");
 	session_require_scorable(t, &ls, nscores, stored);
 
 	if (ls.submitted)
 	{
 		for (int i = 0; i < nscores; i++)
-			if (tourney_numeric_cmp(scores[i], stored[i]) != 0)
+			if (ls.walkover || tourney_numeric_cmp(scores[i], stored[i]) != 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 						 errmsg("session " INT64_FORMAT " already has a different result", session_id),
@@ -209,5 +276,6 @@ result_submit(int64 session_id, const Datum *scores, int nscores)
 	winner = result_writer_add(w, &ls.s, scores, true);
 	result_writer_end(w);
 	rounds_after_result(t, &ls, winner);
+	walkovers_settle_fed(t, &ls.s);
 }
 

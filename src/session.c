@@ -55,11 +55,14 @@ session_tournament(int64 session_id, const FormatRoutine **format)
 	return tournament_id;
 }
 
-/* A session as results need it, locked; unknown sessions are P0002. */
+/*
+ * A session of tournament t as results need it, locked; unknown sessions
+ * are P0002.
+ */
 void
-session_lock(int64 session_id, LockedSession *ls)
+session_lock(const Tournament *t, int64 session_id, LockedSession *ls)
 {
-	static SPIPlanPtr plan = NULL;
+	static SPIPlanPtr plans[2];
 	Oid			argtypes[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(session_id)};
 	HeapTuple	row;
@@ -68,14 +71,14 @@ session_lock(int64 session_id, LockedSession *ls)
 	ResultSession *s = &ls->s;
 
 	/* session_id > 0 names the partial index on session_id (see the schema) */
-	query_prepare(&plan,
-				  "SELECT tournament_id, next_session_id, next_slot,"
-				  " loser_next_session_id, loser_next_slot, result_submitted,"
-				  " round, winner_id, ctid, stage, match_number"
-				  " FROM tourney.sessions WHERE session_id = $1 AND session_id > 0"
-				  " FOR NO KEY UPDATE",
+	query_prepare(&plans[t->event_day],
+				  psprintf("SELECT tournament_id, next_session_id, next_slot,"
+						   " loser_next_session_id, loser_next_slot, result_submitted,"
+						   " round, winner_id, ctid, stage, match_number, %s"
+						   " FROM tourney.sessions WHERE session_id = $1 AND session_id > 0"
+						   " FOR NO KEY UPDATE", t->event_day ? "walkover" : "false"),
 				  1, argtypes);
-	query_exec(plan, args, NULL, false, 0);
+	query_exec(plans[t->event_day], args, NULL, false, 0);
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
@@ -101,6 +104,7 @@ session_lock(int64 session_id, LockedSession *ls)
 	s->session_tid = DatumGetTid(SPI_getbinval(row, desc, 9, &isnull));
 	s->stage = tourney_label_index(tourney_stage_names, SPI_getvalue(row, desc, 10));
 	ls->match_number = DatumGetInt32(SPI_getbinval(row, desc, 11, &isnull));
+	ls->walkover = DatumGetBool(SPI_getbinval(row, desc, 12, &isnull));
 }
 
 /*

@@ -228,10 +228,111 @@ carry_player(const OpenSessions *open, const OpenSession *from, int32 offset, in
 	seat_player(target, slot, player_id, NULL);
 }
 
+/* The players who withdrew, sorted: their sessions are walkovers. */
+typedef struct Withdrawn
+{
+	int64	   *ids;
+	int64		count;
+	IdLookup	lookup;
+} Withdrawn;
+
+static void
+load_withdrawn(const Tournament *t, Withdrawn *out)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(t->id)};
+
+	memset(out, 0, sizeof(*out));
+	if (t->withdrawn_players == 0)
+		return;
+	query_prepare(&plan,
+				  "SELECT player_id FROM tourney.enrollments"
+				  " WHERE tournament_id = $1 AND withdrawn_at IS NOT NULL ORDER BY player_id",
+				  1, argtypes);
+	query_exec(plan, args, NULL, false, 0);
+	out->count = (int64) SPI_processed;
+	out->ids = palloc(sizeof(int64) * Max(out->count, 1));
+	for (int64 i = 0; i < out->count; i++)
+		out->ids[i] = query_int8(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+	id_lookup_init(&out->lookup, out->ids, out->count, sizeof(int64));
+}
+
+/* The session as the writer takes it, from what simulate carried. */
+static void
+result_session_of(const OpenSession *os, int expected, ResultSession *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->session_id = os->session_id;
+	s->stage = os->stage;
+	s->nparticipants = expected;
+	for (int slot = 1; slot <= expected; slot++)
+	{
+		if (!(os->slots & OPEN_KNOWN(slot)))
+			s->absent_slots |= 1 << (slot - 1);
+		else if (!(os->slots & OPEN_STORED(slot)))
+			s->unstored_slots |= 1 << (slot - 1);
+	}
+	s->session_tid = os->tid;
+	for (int i = 0; i < expected; i++)
+	{
+		s->player_ids[i] = os->player_ids[i];
+		s->participant_tids[i] = os->participant_tids[i];
+	}
+}
+
+/* The winner (index) and loser of a decided session move on. */
+static void
+carry_players(const OpenSessions *open, const OpenSession *os, const ResultSession *s,
+			  int winner)
+{
+	if (winner < 0)
+		return;
+	carry_player(open, os, os->next_offset, (os->slots & OPEN_NEXT_2) ? 2 : 1,
+				 s->player_ids[winner]);
+	if (!(s->absent_slots & (1 << (1 - winner))))
+		carry_player(open, os, os->loser_next_offset, (os->slots & OPEN_LOSER_NEXT_2) ? 2 : 1,
+					 s->player_ids[1 - winner]);
+}
+
+/*
+ * A session a withdrawn player is in, or whose slot nobody will fill
+ * (every session that feeds it is decided by now, in id order): a
+ * walkover for the one player still in, or for nobody.  False when both
+ * are in and it is to be played.
+ */
+static bool
+decide_without_play(const Withdrawn *withdrawn, const OpenSessions *open, OpenSession *os,
+					int expected, ResultWriter *w)
+{
+	ResultSession s;
+	int			playing = 0;
+	int			winner = -1;
+
+	if (withdrawn->count == 0)
+		return false;
+	for (int slot = 1; slot <= expected; slot++)
+		if ((os->slots & OPEN_KNOWN(slot)) &&
+			id_lookup(&withdrawn->lookup, os->player_ids[slot - 1]) == NULL)
+		{
+			playing++;
+			winner = slot - 1;
+		}
+	if (playing == expected)
+		return false;
+	result_session_of(os, expected, &s);
+	if (playing == 0 || expected == 1)
+		winner = -1;
+	result_writer_add_walkover(w, &s, winner, false);
+	carry_players(open, os, &s, winner);
+	return true;
+}
+
 /* Decide one open session and hand its result to the writer. */
 static void
 simulate_open_session(const Tournament *t, const RatingIndex *ratings, int64 seed,
-					  const OpenSessions *open, OpenSession *os, ResultWriter *w)
+					  const Withdrawn *withdrawn, const OpenSessions *open, OpenSession *os,
+					  ResultWriter *w)
 {
 	int			expected = t->format->participants;
 	ResultSession s;
@@ -240,46 +341,34 @@ simulate_open_session(const Tournament *t, const RatingIndex *ratings, int64 see
 	Datum		scores[2];
 	int			winner;
 
+	if (decide_without_play(withdrawn, open, os, expected, w))
+		return;
 	if ((os->slots & (OPEN_KNOWN(1) | OPEN_KNOWN(2))) !=
 		(expected == 2 ? OPEN_KNOWN(1) | OPEN_KNOWN(2) : OPEN_KNOWN(1)))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("participants of session " INT64_FORMAT " are not known yet",
 						os->session_id)));
-	memset(&s, 0, sizeof(s));
-	s.session_id = os->session_id;
-	s.stage = os->stage;
-	s.nparticipants = expected;
-	for (int slot = 1; slot <= expected; slot++)
-		if (!(os->slots & OPEN_STORED(slot)))
-			s.unstored_slots |= 1 << (slot - 1);
-	s.session_tid = os->tid;
+	result_session_of(os, expected, &s);
 	for (int i = 0; i < expected; i++)
-	{
-		s.player_ids[i] = os->player_ids[i];
-		s.participant_tids[i] = os->participant_tids[i];
 		player_ratings[i] = rating_of(ratings, os->player_ids[i]);
-	}
 	match_seed(&rng, seed, os->stage, os->pool, os->round, os->match_number);
 	play(t, os->stage, &rng, expected, player_ratings, scores);
 	winner = result_writer_add(w, &s, scores, false);
-	if (winner < 0)
-		return;
-	carry_player(open, os, os->next_offset, (os->slots & OPEN_NEXT_2) ? 2 : 1,
-				 s.player_ids[winner]);
-	carry_player(open, os, os->loser_next_offset, (os->slots & OPEN_LOSER_NEXT_2) ? 2 : 1,
-				 s.player_ids[1 - winner]);
+	carry_players(open, os, &s, winner);
 }
 
 /* Every open session, in session_id order. */
 static int64
 simulate_open_sessions(const Tournament *t, const RatingIndex *ratings, int64 seed)
 {
+	Withdrawn	withdrawn;
 	OpenSessions open;
 	ResultWriter *w;
 	MemoryContext scorecxt;
 	MemoryContext old;
 
+	load_withdrawn(t, &withdrawn);
 	load_open_sessions(t, &open);
 	load_stored_participants(t->id, &open);
 
@@ -290,7 +379,7 @@ simulate_open_sessions(const Tournament *t, const RatingIndex *ratings, int64 se
 	for (int64 i = 0; i < open.count; i++)
 	{
 		old = MemoryContextSwitchTo(scorecxt);
-		simulate_open_session(t, ratings, seed, &open, &open.items[i], w);
+		simulate_open_session(t, ratings, seed, &withdrawn, &open, &open.items[i], w);
 		MemoryContextSwitchTo(old);
 		if ((i + 1) % 1024 == 0)
 		{

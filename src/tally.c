@@ -174,10 +174,13 @@ tally_add_session(Tally *tally, const TallySession *s)
 	{
 		RankedPlayer *p = &tally->rt.players[rs->players[i]];
 
-		p->score_for = tally_add(tally, p->score_for, s->scores[i]);
+		/* a walkover has no scores: it counts as a win and a loss, not in the sums */
+		if (s->scores[i] != NULL)
+			p->score_for = tally_add(tally, p->score_for, s->scores[i]);
 		if (rs->n < 2)
 			continue;
-		p->score_against = tally_add(tally, p->score_against, s->scores[1 - i]);
+		if (s->scores[1 - i] != NULL)
+			p->score_against = tally_add(tally, p->score_against, s->scores[1 - i]);
 		if (rs->placements[i] == 1 && firsts == 1)
 			p->wins++;
 		else if (rs->placements[i] == 1)
@@ -215,6 +218,7 @@ tally_result_row(HeapTuple row, TupleDesc desc, void *arg)
 	TallySession *current = &r->current;
 	bool		isnull;
 	int64		session_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
+	Datum		score;
 
 	RankSession *rs = &current->rank;
 
@@ -232,10 +236,11 @@ tally_result_row(HeapTuple row, TupleDesc desc, void *arg)
 	rs->players[rs->n] = tally_player(r->tally,
 									  DatumGetInt64(SPI_getbinval(row, desc, 4, &isnull))) -
 		r->tally->rt.players;
-	current->scores[rs->n] = DatumGetNumeric(SPI_getbinval(row, desc, 5, &isnull));
-	if (isnull)
-		elog(ERROR, "session " INT64_FORMAT " has a result without a score", session_id);
+	score = SPI_getbinval(row, desc, 5, &isnull);
+	current->scores[rs->n] = isnull ? NULL : DatumGetNumeric(score);	/* NULL: a walkover */
 	rs->placements[rs->n] = DatumGetInt32(SPI_getbinval(row, desc, 6, &isnull));
+	if (isnull)
+		rs->placements[rs->n] = 0;	/* nobody won it */
 	rs->n++;
 }
 
@@ -253,7 +258,8 @@ tally_batch_end(void *arg)
 	MemoryContext old = MemoryContextSwitchTo(carry);
 
 	for (int i = 0; i < r->current.rank.n; i++)
-		r->current.scores[i] = DatumGetNumericCopy(NumericGetDatum(r->current.scores[i]));
+		if (r->current.scores[i] != NULL)
+			r->current.scores[i] = DatumGetNumericCopy(NumericGetDatum(r->current.scores[i]));
 	MemoryContextSwitchTo(old);
 	if (r->carry != NULL)
 		MemoryContextDelete(r->carry);
@@ -337,8 +343,8 @@ tally_show_opponents(OpponentRead *r)
 {
 	RankTable  *rt = &r->tally->rt;
 
-	if (r->n != 2)
-		return;
+	if (r->n != 2 || r->placements[0] == 0 || r->placements[1] == 0)
+		return;					/* nobody won it: no outcome to show */
 	for (int i = 0; i < 2; i++)
 	{
 		int32		mine = r->placements[i];
@@ -368,6 +374,8 @@ tally_opponent_row(HeapTuple row, TupleDesc desc, void *arg)
 	r->players[r->n] = tally_player(r->tally, DatumGetInt64(SPI_getbinval(row, desc, 4, &isnull))) -
 		r->tally->rt.players;
 	r->placements[r->n] = DatumGetInt32(SPI_getbinval(row, desc, 6, &isnull));
+	if (isnull)
+		r->placements[r->n] = 0;
 	r->n++;
 }
 

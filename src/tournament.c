@@ -65,6 +65,9 @@ tournament_from_row(int64 tournament_id, HeapTuple row, TupleDesc desc)
 																	   SPI_fnumber(desc, "campus_ids"),
 																	   &isnull)),
 									  "campus_ids", &t->ncampuses);
+	value = optional_column(row, desc, "withdrawn_players", &isnull);
+	t->event_day = !isnull;
+	t->withdrawn_players = isnull ? 0 : DatumGetInt32(value);
 	value = optional_column(row, desc, "schedule_starts_at", &isnull);
 	t->scheduled = !isnull;
 	if (t->scheduled)
@@ -266,3 +269,47 @@ tournament_complete(int64 tournament_id)
 	query_exec(plan, args, NULL, false, 0);
 }
 
+
+/* A tournament that may still be called off: draft or in progress; else 55000. */
+void
+tournament_require_cancellable(const Tournament *t)
+{
+	if (t->status != STATUS_DRAFT && t->status != STATUS_IN_PROGRESS)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot cancel tournament " INT64_FORMAT ": it is %s", t->id,
+						tourney_status_names[t->status]),
+				 errdetail("Only a draft or in-progress tournament can be cancelled.")));
+}
+
+/*
+ * Call a tournament off (its generation tasks are cancelled first, by the
+ * caller): status cancelled, and the courts of the sessions it will not
+ * play freed; the rows stay.
+ */
+void
+tournament_cancel(int64 tournament_id)
+{
+	static SPIPlanPtr plan_status = NULL;
+	static SPIPlanPtr plan_free = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(tournament_id)};
+	Tournament *t = tournament_lock(tournament_id, TOURNAMENT_LOCK);
+
+	tournament_require_cancellable(t);
+	query_prepare(&plan_status,
+				  "UPDATE tourney.tournaments SET status = 'cancelled' WHERE tournament_id = $1",
+				  1, argtypes);
+	query_exec(plan_status, args, NULL, false, 0);
+	if (!t->scheduled)
+		return;
+	query_prepare(&plan_free,
+				  "WITH freed AS (UPDATE tourney.sessions"
+				  "  SET starts_at = NULL, ends_at = NULL, court = NULL"
+				  "  WHERE tournament_id = $1 AND starts_at IS NOT NULL AND NOT result_submitted"
+				  "  RETURNING tournament_id, session_id)"
+				  " DELETE FROM tourney.bookings b USING freed f"
+				  " WHERE b.tournament_id = f.tournament_id AND b.session_id = f.session_id",
+				  1, argtypes);
+	query_exec(plan_free, args, NULL, false, 0);
+}

@@ -58,6 +58,11 @@ extern List *tasks_recover(bool grace, MemoryContext cxt);
 extern bool tasks_need_recovery(void);
 extern void tasks_wake_waiters(void);
 extern Tournament *tasks_lock_idle(int64 tournament_id, const char *action);
+extern bool task_still_running(const pg_uuid_t *task_id);
+extern bool task_hold_uncancelled(const pg_uuid_t *task_id);
+extern void task_release_uncancelled(const pg_uuid_t *task_id);
+extern HeapTupleHeader task_cancel(const pg_uuid_t *task_id);
+extern void tasks_cancel_of_tournament(int64 tournament_id);
 
 /* dispatch.c: starting workers */
 extern bool dispatch_task(const pg_uuid_t *task_id, Oid database, Oid role);

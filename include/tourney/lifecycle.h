@@ -46,11 +46,14 @@ typedef enum TourneyLock
 	LOCK_SCHEDULE,
 	LOCK_CAMPUS,
 	LOCK_COURT,
-	LOCK_REQUEST
+	LOCK_REQUEST,
+	LOCK_TASK_CANCEL
 } TourneyLock;
 
 extern void locks_take(TourneyLock lock, uint64 key, uint32 sub, bool exclusive, bool nowait,
 					   const char *what);
+extern bool locks_try(TourneyLock lock, uint64 key, uint32 sub, bool exclusive);
+extern void locks_release(TourneyLock lock, uint64 key, uint32 sub, bool exclusive);
 extern void locks_take_campuses(const int64 *campus_ids, int n, bool exclusive, bool nowait);
 
 /* tournament.c */
@@ -70,6 +73,8 @@ extern int64 tournament_venue_key(const Tournament *t, int64 campus_id);
 extern void tournament_require_state(const Tournament *t, TourneyStatus status,
 									 const char *action);
 extern void tournament_complete(int64 tournament_id);
+extern void tournament_require_cancellable(const Tournament *t);
+extern void tournament_cancel(int64 tournament_id);
 
 /* field.c: the enrolled players */
 extern int32 field_enroll(const Tournament *t, const int64 *player_ids, const int32 *seeds,
@@ -78,6 +83,8 @@ extern int32 field_count(int64 tournament_id);
 extern SeededPlayer *field_seeded_players(int64 tournament_id, int32 *count);
 extern SeededPlayer *field_player_ratings(int64 tournament_id, int32 *count);
 extern void field_write_pools(const Tournament *t, const SeededPlayer *seeded, int32 count);
+extern int32 field_check_in(const Tournament *t, Datum player_ids);
+extern int32 field_drop_unchecked(const Tournament *t);
 
 /* session.c: a session as result entry reads and locks it */
 typedef struct ResultSession
@@ -91,6 +98,7 @@ typedef struct ResultSession
 	int			nparticipants;
 	int64		player_ids[2];
 	uint8		unstored_slots; /* bit i: slot i + 1 has no row yet */
+	uint8		absent_slots;	/* bit i: slot i + 1 will never have a player (a walkover) */
 	/* where the rows were read, in this transaction, under the lock */
 	ItemPointerData session_tid;
 	ItemPointerData participant_tids[2];
@@ -103,11 +111,12 @@ typedef struct LockedSession
 	int32		round;
 	int32		match_number;
 	bool		submitted;
+	bool		walkover;		/* decided without play */
 	int64		winner_id;		/* 0: none */
 } LockedSession;
 
 extern int64 session_tournament(int64 session_id, const FormatRoutine **format);
-extern void session_lock(int64 session_id, LockedSession *ls);
+extern void session_lock(const Tournament *t, int64 session_id, LockedSession *ls);
 extern int	session_read_participants(int64 tournament_id, ResultSession *s, Datum *stored);
 extern void session_require_scorable(const Tournament *t, LockedSession *ls, int nscores,
 									 Datum *stored);
@@ -123,7 +132,7 @@ extern void generate_check(const Tournament *t, int32 players, WaveCounts *count
 						   CampusSpread *campus);
 extern void generate_sessions(Tournament *t, GenerationTimings *timings);
 extern void wave_counts_init(WaveCounts *counts, int32 waves);
-extern WaveWriter *wave_writer_begin(const Tournament *t, const WaveCounts *counts,
+extern WaveWriter *wave_writer_begin(Tournament *t, const WaveCounts *counts,
 									 CampusSpread *campus);
 extern PlanSink *wave_writer_sink(WaveWriter *w);
 extern int64 wave_writer_planned(const WaveWriter *w);
@@ -155,6 +164,8 @@ extern void result_check_outcome(const Tournament *t, const ResultSession *s, in
 extern ResultWriter *result_writer_begin(const Tournament *t, bool one_result);
 extern int	result_writer_add(ResultWriter *w, const ResultSession *s, const Datum *scores,
 							  bool advance);
+extern void result_writer_add_walkover(ResultWriter *w, const ResultSession *s, int winner,
+									   bool advance);
 extern void result_writer_end(ResultWriter *w);
 extern void result_submit(int64 session_id, const Datum *scores, int nscores);
 
@@ -210,6 +221,12 @@ extern int32 live_delay_sessions(int64 tournament_id, TimestampTz from, int32 mi
 								 const pg_uuid_t *request_id);
 extern Datum live_close_campus(int64 tournament_id, int64 campus_id, TimestampTz from,
 							   TimestampTz to, const pg_uuid_t *request_id);
+
+/* walkovers.c: sessions decided without play */
+extern void walkover_submit(int64 session_id, int32 winner_slot);
+extern Datum withdrawal_apply(int64 tournament_id, int64 player_id);
+extern void walkovers_settle_fed(Tournament *t, const ResultSession *s);
+extern void walkovers_settle_written(Tournament *t, int64 first, int64 last);
 
 /* simulate.c */
 extern int64 simulate_tournament(int64 tournament_id, int64 seed);

@@ -97,6 +97,9 @@ typedef struct Tournament
 	int32		match_minutes;
 	int32		rest_minutes;
 	int32		schedule_courts;	/* the implicit venue's; 0 when NULL */
+	/* the event day (0.2): a schema of 0.1 has neither walkovers nor withdrawals */
+	bool		event_day;		/* the schema has sessions.walkover and the rest */
+	int32		withdrawn_players;
 } Tournament;
 
 /* An enrolled player in seeding order. */

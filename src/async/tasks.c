@@ -158,9 +158,13 @@ task_finish_done(const pg_uuid_t *task_id, const GenerationTimings *timings)
 				  "UPDATE tourney.tasks SET status = 'done', finished_at = clock_timestamp(),"
 				  " generation_ms = $2, db_write_ms = $3, session_count = $4,"
 				  " error = NULL, error_sqlstate = NULL"
-				  " WHERE task_id = $1",
+				  " WHERE task_id = $1 AND status = 'running'",
 				  4, argtypes);
 	query_exec(plan, args, NULL, false, 0);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_QUERY_CANCELED),
+				 errmsg("task %s was cancelled", task_uuid_text(task_id))));
 	task_notify(task_id);
 }
 
@@ -436,6 +440,133 @@ tasks_lock_idle(int64 tournament_id, const char *action)
 	t = tournament_lock(tournament_id, TOURNAMENT_LOCK);
 	require_no_pending_task(t, action);
 	return t;
+}
+
+/*
+ * The cancellation of a task: an advisory lock of its own that the
+ * canceller holds exclusive to its commit, and that the task's worker
+ * tests (without waiting) between the batches it writes and holds shared
+ * while it marks the task done.  So a worker stops within a batch of a
+ * cancellation, even before it commits, and never marks done a task being
+ * cancelled; and a canceller never waits for the tournament lock the
+ * worker holds while the worker waits for it.
+ */
+static void
+cancel_lock_key(const pg_uuid_t *task_id, uint64 *key, uint32 *sub)
+{
+	uint32		parts[2];
+
+	memcpy(key, task_id->data, sizeof(*key));
+	memcpy(parts, task_id->data + 8, sizeof(parts));
+	*sub = parts[0] ^ parts[1];
+}
+
+/* Whether the task is still running: a cancellation may have committed. */
+bool
+task_still_running(const pg_uuid_t *task_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {UUIDOID};
+	Datum		args[1] = {UUIDPGetDatum(task_id)};
+
+	query_prepare(&plan,
+				  "SELECT 1 FROM tourney.tasks WHERE task_id = $1 AND status = 'running'",
+				  1, argtypes);
+	query_exec_fresh(plan, args, NULL, 1);
+	return SPI_processed > 0;
+}
+
+/* In the worker: false when the task is being cancelled; else the lock is held shared. */
+bool
+task_hold_uncancelled(const pg_uuid_t *task_id)
+{
+	uint64		key;
+	uint32		sub;
+
+	cancel_lock_key(task_id, &key, &sub);
+	return locks_try(LOCK_TASK_CANCEL, key, sub, false);
+}
+
+void
+task_release_uncancelled(const pg_uuid_t *task_id)
+{
+	uint64		key;
+	uint32		sub;
+
+	cancel_lock_key(task_id, &key, &sub);
+	locks_release(LOCK_TASK_CANCEL, key, sub, false);
+}
+
+/* Mark a queued or running task cancelled, under its cancellation lock; false if it has ended. */
+static bool
+cancel_marked(const pg_uuid_t *task_id, const char *why)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {UUIDOID, TEXTOID};
+	Datum		args[2] = {UUIDPGetDatum(task_id), CStringGetTextDatum(why)};
+	uint64		key;
+	uint32		sub;
+
+	cancel_lock_key(task_id, &key, &sub);
+	locks_take(LOCK_TASK_CANCEL, key, sub, true, false,
+			   psprintf("task %s", task_uuid_text(task_id)));
+	query_prepare(&plan,
+				  "UPDATE tourney.tasks SET status = 'cancelled', finished_at = clock_timestamp(),"
+				  " error = $2 || current_user, error_sqlstate = '57014'"
+				  " WHERE task_id = $1 AND status IN ('queued', 'running')",
+				  2, argtypes);
+	query_exec(plan, args, NULL, false, 0);
+	if (SPI_processed == 0)
+		return false;
+	task_notify(task_id);
+	return true;
+}
+
+/*
+ * cancel_task: a queued or running task is marked cancelled; its worker
+ * (if it runs) sees the cancellation and rolls back.  P0002 for an unknown
+ * task, 55000 for one that has ended.  Returns the row.
+ */
+HeapTupleHeader
+task_cancel(const pg_uuid_t *task_id)
+{
+	if (!cancel_marked(task_id, "cancelled by "))
+	{
+		(void) task_row_or_error(task_id);
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot cancel task %s: it has ended", task_uuid_text(task_id)),
+				 errdetail("Only a queued or running task can be cancelled.")));
+	}
+	return task_row_or_error(task_id);
+}
+
+/* The tournament's queued and running tasks, cancelled (cancel_tournament). */
+void
+tasks_cancel_of_tournament(int64 tournament_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(tournament_id)};
+	uint64		n;
+	pg_uuid_t  *ids;
+
+	query_prepare(&plan,
+				  "SELECT task_id FROM tourney.tasks"
+				  " WHERE tournament_id = $1 AND status IN ('queued', 'running')",
+				  1, argtypes);
+	query_exec(plan, args, NULL, false, 0);
+	n = SPI_processed;
+	ids = palloc(sizeof(pg_uuid_t) * Max(n, 1));
+	for (uint64 i = 0; i < n; i++)
+	{
+		bool		isnull;
+
+		ids[i] = *DatumGetUUIDP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1,
+											  &isnull));
+	}
+	for (uint64 i = 0; i < n; i++)
+		(void) cancel_marked(&ids[i], "cancelled with its tournament by ");
 }
 
 /* A task id as text, for messages. */

@@ -200,7 +200,58 @@ report_progress(int64 tournament_id, const char *phase, int64 done, int64 total)
 	pgstat_report_activity(STATE_RUNNING, activity);
 }
 
-/* The generation and its "done" mark: one transaction. */
+/* Set when this worker stopped its task because it was being cancelled. */
+static bool cancel_seen = false;
+
+/*
+ * Stop (roll back) when cancel_task or cancel_tournament is cancelling the
+ * task; with hold, keep every cancellation off until this transaction ends.
+ */
+static void
+stop_if_cancelled(bool hold)
+{
+	if (task_hold_uncancelled(&current_task))
+	{
+		if (!hold)
+			task_release_uncancelled(&current_task);
+		return;
+	}
+	cancel_seen = true;
+	ereport(ERROR,
+			(errcode(ERRCODE_QUERY_CANCELED),
+			 errmsg("task %s is being cancelled", task_uuid_text(&current_task))));
+}
+
+/*
+ * Between the batches a generation writes: its progress, and whether to
+ * stop: a cancellation in flight (its lock), or committed (the task's
+ * status, read at most every 100 ms).
+ */
+static void
+progress_or_stop(int64 tournament_id, const char *phase, int64 done, int64 total)
+{
+	static TimestampTz last_look = 0;
+	TimestampTz now = GetCurrentTimestamp();
+
+	report_progress(tournament_id, phase, done, total);
+	stop_if_cancelled(false);
+	if (TimestampDifferenceExceeds(last_look, now, 100))
+	{
+		last_look = now;
+		if (!task_still_running(&current_task))
+		{
+			cancel_seen = true;
+			ereport(ERROR,
+					(errcode(ERRCODE_QUERY_CANCELED),
+					 errmsg("task %s was cancelled", task_uuid_text(&current_task))));
+		}
+	}
+}
+
+/*
+ * The generation and its "done" mark: one transaction, which holds off a
+ * cancellation from the mark to the commit (task_hold_uncancelled).
+ */
 static void
 run_generation(const ClaimedTask *c)
 {
@@ -211,9 +262,10 @@ run_generation(const ClaimedTask *c)
 	report_progress(c->tournament_id, "starting", 0, 0);
 	t = tournament_lock(c->tournament_id, TOURNAMENT_LOCK);
 	generate_require_draft(t);
-	generate_progress_hook = report_progress;
+	generate_progress_hook = progress_or_stop;
 	generate_sessions(t, &timings);
 	generate_progress_hook = NULL;
+	stop_if_cancelled(true);
 	task_finish_done(&current_task, &timings);
 	report_progress(c->tournament_id, "committing", timings.session_count,
 					timings.session_count);
@@ -229,8 +281,14 @@ record_failure(ErrorData *edata)
 	message = got_sigterm
 		? psprintf("worker terminated during the generation: %s", edata->message)
 		: edata->message;
+	/*
+	 * A cancellation that committed left the task cancelled, and this
+	 * changes nothing; one that rolled back leaves it running, and it is
+	 * queued again like an interrupted attempt.
+	 */
 	task_finish_failed(&current_task, message, unpack_sql_state(edata->sqlerrcode),
-					   got_sigterm);
+					   got_sigterm || cancel_seen);
+	cancel_seen = false;
 	step_end();
 }
 

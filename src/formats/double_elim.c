@@ -384,7 +384,19 @@ double_rank_session(RankTable *rt, const RankSession *s)
 	bool		decides;
 	int			winner;
 
-	if (s->n != 2 || s->placements[0] == s->placements[1])
+	if (s->n != 2)
+		return;
+	if (s->placements[0] == 0 && s->placements[1] == 0)
+	{
+		/* both withdrew: out where the loser would have gone down (or here) */
+		int32		round = s->stage == STAGE_WINNERS ? Max(1, 2 * s->round - 2) : s->round;
+
+		if (s->stage == STAGE_WINNERS || s->stage == STAGE_LOSERS)
+			for (int i = 0; i < 2; i++)
+				rt->players[s->players[i]].lost_round = round;
+		return;
+	}
+	if (s->placements[0] == s->placements[1])
 		return;
 	winner = s->placements[0] < s->placements[1] ? 0 : 1;
 	knockout_layout(&k, (int32) rt->count, false);

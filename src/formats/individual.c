@@ -3,7 +3,9 @@
  * and round.  Pure: no SPI, no catalog access.
  *
  * Ranking: competition ranks of the summed scores in the tournament's
- * direction; players without a result rank last.
+ * direction; players without a result rank last, and a withdrawn player
+ * ranks after every player who missed fewer sessions (those left without
+ * a score, lost_round counts them), then by the scores played.
  */
 #include "tourney/format.h"
 
@@ -52,11 +54,21 @@ individual_plan(const Tournament *t, int32 players, int64 first_id,
 	}
 }
 
+/* A session a withdrawn player left without a score. */
+static void
+individual_rank_session(RankTable *rt, const RankSession *s)
+{
+	if (s->n == 1 && s->placements[0] == 0)
+		rt->players[s->players[0]].lost_round++;
+}
+
 static int
 individual_rank_compare(const RankedPlayer *a, const RankedPlayer *b, const RankTable *rt)
 {
 	int			cmp;
 
+	if (a->lost_round != b->lost_round)
+		return a->lost_round < b->lost_round ? -1 : 1;
 	if ((a->score_for == NULL) != (b->score_for == NULL))
 		return a->score_for == NULL ? 1 : -1;
 	if (a->score_for == NULL)
@@ -81,6 +93,7 @@ const FormatRoutine individual_format = {
 	.check_options = individual_check_options,
 	.count_waves = individual_count_waves,
 	.plan = individual_plan,
+	.rank_session = individual_rank_session,
 	.rank_compare = individual_rank_compare,
 	.rank_points = individual_rank_points,
 	.rank_tiebreaks = format_no_tiebreaks,

@@ -17,10 +17,10 @@ struct PlanWriter
 	Datum		stages[TOURNEY_STAGE_COUNT];	/* the values of sessions.stage */
 };
 
-/* sessions.pool came with 0.2: a 0.1 schema has no groups */
-static const char *const session_columns[12] = {"tournament_id", "session_id",
+/* sessions.pool and walkover came with 0.2: a 0.1 schema has no groups or walkovers */
+static const char *const session_columns[13] = {"tournament_id", "session_id",
 	"stage", "round", "match_number", "campus_id", "next_session_id", "next_slot",
-"loser_next_session_id", "loser_next_slot", "result_submitted", "?pool"};
+"loser_next_session_id", "loser_next_slot", "result_submitted", "?pool", "?walkover"};
 
 static const char *const bye_columns[3] = {"tournament_id", "round", "player_id"};
 
@@ -28,8 +28,8 @@ static void
 sink_session(PlanSink *base, const PlannedSession *s)
 {
 	PlanWriter *w = (PlanWriter *) base;
-	Datum		values[12];
-	bool		nulls[12] = {false};
+	Datum		values[13];
+	bool		nulls[13] = {false};
 
 	values[0] = Int64GetDatum(w->tournament_id);
 	values[1] = Int64GetDatum(s->session_id);
@@ -48,6 +48,7 @@ sink_session(PlanSink *base, const PlannedSession *s)
 	nulls[9] = s->loser_next_session_id == 0;
 	values[10] = BoolGetDatum(false);
 	values[11] = Int16GetDatum(s->pool);
+	values[12] = BoolGetDatum(false);
 	bulk_insert_add(w->sessions, values, nulls);
 }
 
@@ -106,7 +107,7 @@ plan_writer_begin(int64 tournament_id)
 	w->tournament_id = tournament_id;
 	for (int i = 0; i < TOURNEY_STAGE_COUNT; i++)
 		w->stages[i] = CStringGetTextDatum(tourney_stage_names[i]);
-	w->sessions = bulk_insert_begin("sessions", 12, session_columns);
+	w->sessions = bulk_insert_begin("sessions", 13, session_columns);
 	w->participants = plan_writer_participants_begin();
 	w->byes = bulk_insert_begin("byes", 3, bye_columns);
 	return w;
