@@ -207,12 +207,13 @@ ALTER TABLE tourney.campuses
 COMMENT ON COLUMN tourney.campuses.courts IS 'courts (or pitches) at the campus: the sessions that can run there at the same time';
 COMMENT ON COLUMN tourney.campuses.capacity IS 'most sessions of one round this campus can host at generation; NULL means unlimited';
 
--- Singleton ranges stand for the campus id, so that GiST needs no
--- btree_gist for the equality part.
+-- A single-point range stands for the campus id, so that GiST needs no
+-- btree_gist for the equality part (numrange: an int8range of the
+-- largest bigint would overflow when it is made canonical).
 CREATE TABLE tourney.campus_hours (
     campus_id   bigint NOT NULL REFERENCES tourney.campuses ON DELETE CASCADE,
     open        tstzrange NOT NULL CHECK (NOT isempty(open)),
-    EXCLUDE USING gist (int8range(campus_id, campus_id, '[]') WITH &&, open WITH &&)
+    EXCLUDE USING gist (numrange(campus_id, campus_id, '[]') WITH &&, open WITH &&)
 );
 COMMENT ON TABLE tourney.campus_hours IS 'opening hours of campuses: a campus with rows here is open only inside them; none means always open; windows of one campus do not overlap';
 

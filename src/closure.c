@@ -156,6 +156,18 @@ refuse_played_inside(int64 campus_id, TimestampTz from, TimestampTz to)
 				 errhint("Close the campus from a later time.")));
 }
 
+/* The closure, as the repair sees it before it is recorded: no session shifts into it. */
+static void
+close_venue(TimetableVenue *v, TimestampTz from, TimestampTz to)
+{
+	TimetableSpan *closed = palloc(sizeof(TimetableSpan) * (v->nclosed + 1));
+
+	memcpy(closed, v->closed, sizeof(TimetableSpan) * v->nclosed);
+	closed[v->nclosed] = (TimetableSpan) {from, to};
+	v->closed = closed;
+	v->nclosed = timetable_merge_spans(closed, v->nclosed + 1);
+}
+
 static void
 record_closure(const Tournament *t, int64 campus_id, TimestampTz from, TimestampTz to)
 {
@@ -273,8 +285,8 @@ live_close_campus(int64 tournament_id, int64 campus_id, TimestampTz from, Timest
 		live_require_venue(t, campus_id);
 	locks_take_campuses(t->campus_ids, t->ncampuses, true, true);
 	refuse_played_inside(campus_id, from, to);
-	record_closure(t, campus_id, from, to);
 	load_closure(t, from, &l);
+	close_venue(&l.repair.venues[closed], from, to);
 	for (int64 i = 0; i < l.repair.nsessions; i++)
 	{
 		RepairSession *s = &l.repair.sessions[i];
@@ -288,6 +300,8 @@ live_close_campus(int64 tournament_id, int64 campus_id, TimestampTz from, Timest
 	venues.nvenues = l.repair.nvenues;
 	venues.venues = l.repair.venues;
 	lifted = write_repair(t, &l.repair, &venues, &nlifted, &kept);
+	/* recorded once its sessions are out of it: it may be checked at once */
+	record_closure(t, campus_id, from, to);
 	live_end(&r, kept);
 	return lifted;
 }

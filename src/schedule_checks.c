@@ -543,7 +543,9 @@ schedule_check(const ScheduleChange *c)
  * The guard of a campus whose courts, hours or closures changed: every
  * session scheduled there still has its court and fits.  Under the
  * campus's lock, so that no session is placed there meanwhile by hours
- * this transaction is changing.
+ * this transaction is changing; taken NOWAIT, as it comes at COMMIT,
+ * out of the lock order, where waiting could close a cycle with a
+ * transaction holding the lock and waiting for one of ours.
  */
 void
 schedule_check_campus(int64 campus_id)
@@ -553,7 +555,7 @@ schedule_check_campus(int64 campus_id)
 	Oid			argtypes[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(campus_id)};
 
-	locks_take(LOCK_CAMPUS, (uint64) campus_id, 0, true, false,
+	locks_take(LOCK_CAMPUS, (uint64) campus_id, 0, true, true,
 			   psprintf("the schedule of campus " INT64_FORMAT, campus_id));
 	query_prepare(&plan_courts,
 				  "SELECT b.session_id, b.court, c.courts FROM tourney.bookings b"

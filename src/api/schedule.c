@@ -123,6 +123,12 @@ tourney_move_session(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(3))
 		court = count_argument(fcinfo, 3, "court", 1, SCHEDULE_MAX_COURTS);
 
+	/* campus ids are identities from 1: 0 stands for "keep" below */
+	if (!PG_ARGISNULL(2) && PG_GETARG_INT64(2) <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("campus " INT64_FORMAT " does not exist", PG_GETARG_INT64(2))));
+
 	api_begin(0);
 	live_move_session(PG_GETARG_INT64(0), starts_at, PG_ARGISNULL(2) ? 0 : PG_GETARG_INT64(2),
 					  court, request_argument(fcinfo, 4));
