@@ -144,12 +144,15 @@ scan_courts(const Tournament *t, int64 venue, int32 courts, TimestampTz from)
 	bound = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (!isnull)
 		args[1] = bound;
+	/* court by court, so that the index goes straight to the time (not past bookings) */
 	query_prepare(&plan,
-				  "SELECT x.session_id, x.before_id, x.court FROM ("
-				  " SELECT b.session_id, b.court, b.starts_at,"
-				  "  lag(b.ends_at) OVER w AS before_end, lag(b.session_id) OVER w AS before_id"
-				  " FROM tourney.bookings b WHERE b.venue = $1 AND b.starts_at >= $2"
-				  " WINDOW w AS (PARTITION BY b.court ORDER BY b.starts_at)) x"
+				  "SELECT x.session_id, x.before_id, c.court"
+				  " FROM generate_series(1, $3) c(court), LATERAL ("
+				  "  SELECT b.session_id, b.starts_at,"
+				  "   lag(b.ends_at) OVER w AS before_end, lag(b.session_id) OVER w AS before_id"
+				  "  FROM tourney.bookings b"
+				  "  WHERE b.venue = $1 AND b.court = c.court AND b.starts_at >= $2"
+				  "  WINDOW w AS (ORDER BY b.starts_at)) x"
 				  " WHERE x.before_end > x.starts_at LIMIT 1",
 				  3, argtypes);
 	query_exec_fresh(plan, args, NULL, 1);
@@ -268,14 +271,16 @@ check_players(const ScheduleChange *c)
 
 	if (c->whole)
 	{
+		/* each side read once through its key, then hashed (see check_links) */
 		query_prepare(&plan_whole,
-					  "SELECT x.player_id, x.before_id, x.session_id, x.before_end > x.starts_at"
+					  "WITH s AS MATERIALIZED (SELECT session_id, starts_at, ends_at"
+					  "  FROM tourney.sessions WHERE tournament_id = $1 AND starts_at IS NOT NULL),"
+					  " p AS MATERIALIZED (SELECT session_id, player_id"
+					  "  FROM tourney.session_participants WHERE tournament_id = $1)"
+					  " SELECT x.player_id, x.before_id, x.session_id, x.before_end > x.starts_at"
 					  " FROM (SELECT p.player_id, s.session_id, s.starts_at,"
 					  "  lag(s.ends_at) OVER w AS before_end, lag(s.session_id) OVER w AS before_id"
-					  "  FROM tourney.session_participants p JOIN tourney.sessions s"
-					  "  ON s.tournament_id = p.tournament_id AND s.session_id = p.session_id"
-					  "  WHERE p.tournament_id = $1 AND s.tournament_id = $1"
-					  "  AND s.starts_at IS NOT NULL"
+					  "  FROM p JOIN s ON s.session_id = p.session_id"
 					  "  WINDOW w AS (PARTITION BY p.player_id ORDER BY s.starts_at, s.session_id)) x"
 					  " WHERE x.before_end + $2 > x.starts_at LIMIT 1",
 					  3, argtypes);
@@ -325,12 +330,25 @@ check_links(const ScheduleChange *c)
 
 	if (c->whole)
 	{
-		const char *whole = "f.tournament_id = $1 AND n.tournament_id = $1";
-
+		/*
+		 * The tournament's sessions read once through its key (OFFSET 0
+		 * keeps them so), then joined: with statistics that show one big
+		 * tournament, a merge join along the indexes on next_session_id
+		 * and session_id of the whole table looked cheaper, and read
+		 * every session of every tournament.
+		 */
 		query_prepare(&plan_whole,
-					  psprintf("(%s) UNION ALL (%s) LIMIT 1",
-							   psprintf(link, "next_session_id", whole),
-							   psprintf(link, "loser_next_session_id", whole)),
+					  "WITH s AS MATERIALIZED (SELECT session_id, next_session_id,"
+					  "  loser_next_session_id, starts_at, ends_at FROM tourney.sessions"
+					  "  WHERE tournament_id = $1 AND starts_at IS NOT NULL)"
+					  " (SELECT f.session_id, n.session_id FROM s f"
+					  "  JOIN s n ON n.session_id = f.next_session_id"
+					  "  WHERE n.starts_at < f.ends_at + $2)"
+					  " UNION ALL"
+					  " (SELECT f.session_id, n.session_id FROM s f"
+					  "  JOIN s n ON n.session_id = f.loser_next_session_id"
+					  "  WHERE n.starts_at < f.ends_at + $2)"
+					  " LIMIT 1",
 					  3, argtypes);
 		query_exec_fresh(plan_whole, args, "  n", 1);
 	}
