@@ -31,11 +31,19 @@ sub fmt {
 }
 sub mb { defined $_[0] ? fmt($_[0] / 1024, 0) : '–' }
 sub mill { defined $_[0] ? fmt($_[0] / 1e6, 1) : '–' }
+# Display width of a string of UTF-8 bytes (–, ≤, µ count once).
+sub dwidth { my $s = $_[0] // ''; return length($s) - (() = $s =~ /[\x80-\xBF]/g) }
 sub table {
     my ($head, @rows) = @_;
-    my @w = map { length } @$head;
-    for my $r (@rows) { $w[$_] = max($w[$_], length($r->[$_] // '')) for 0 .. $#$r; }
-    my $line = sub { join('  ', map { sprintf($_ == 0 ? "%-*s" : "%*s", $w[$_], $_[0][$_] // '') } 0 .. $#{$_[0]}) };
+    my @w = map { dwidth($_) } @$head;
+    for my $r (@rows) { $w[$_] = max($w[$_] // 0, dwidth($r->[$_])) for 0 .. $#$r; }
+    # the first column left-aligned, the others right-aligned; with
+    # $main::left_last, the last one (notes) left-aligned too
+    my $line = sub { my $r = $_[0];
+                     my $l = join('  ', map { my $v = $r->[$_] // ''; my $pad = ' ' x ($w[$_] - dwidth($v));
+                                              $_ == 0 || ($main::left_last && $_ == $#$head) ? "$v$pad" : "$pad$v" } 0 .. $#$r);
+                     $l =~ s/\s+$//;
+                     $l };
     print $line->($head), "\n", join('  ', map { '-' x $_ } @w), "\n";
     print $line->($_), "\n" for @rows;
     print "\n";
@@ -69,7 +77,9 @@ if ($csv) {
     for my $x (@m) {
         $n++;
         my @id = ($n, $x->{kind}, $x->{format} // '', $x->{players} // '',
-                  $x->{rounds} // '', join('/', grep { defined } $x->{mode}, $x->{order}, $x->{tournaments} && "x$x->{tournaments}"));
+                  $x->{rounds} // '', join('/', grep { defined } $x->{case}, $x->{mode}, $x->{order},
+                                 $x->{tournaments} && "x$x->{tournaments}",
+                                 $x->{kind} eq 'schedule' ? (($x->{warm} ? 'warm' : undef), ($x->{variant} || undef)) : ()));
         my $row = sub { my ($phase, $metric, $v) = @_;
                         return unless defined $v && !ref $v;
                         $v =~ s/"/""/g; $v = "\"$v\"" if $v =~ /[,"\n]/;
@@ -83,6 +93,10 @@ if ($csv) {
                 for my $k2 (sort keys %{ $x->{$k} }) {
                     my $v = $x->{$k}{$k2};
                     $v = $v ? 'true' : 'false' if JSON::PP::is_bool($v);
+                    if (ref $v eq 'HASH') {    # debug.scheduled, debug.checked
+                        $row->("$k.$k2", $_, $v->{$_}) for sort keys %$v;
+                        next;
+                    }
                     $row->($k, $k2, $v) unless ref $v;
                 }
             } else {
@@ -244,6 +258,122 @@ if (@st) {
     table(['database', 'results so far', 'ms'],
           map { [$_->{variant} || 'small', fmt($_->{results}, 0), fmt($_->{total_ms})] } @st);
 }
+# ---- schedule (issue 14)
+my (%sg, @sorder);
+for my $x (grep { $_->{kind} eq 'schedule' } @m) {
+    my $key = join('|', $x->{case}, $x->{players}, $x->{warm} ? 'warm' : '', $x->{variant} // '');
+    push @sorder, $key unless $sg{$key};
+    push @{ $sg{$key} }, $x;
+}
+sub smed {    # median of a field (code ref) over a schedule group
+    my ($key, $f) = @_;
+    return median(map { $f->($_) } @{ $sg{$key} || [] });
+}
+sub dbg { my ($x, $kind, $k) = @_; return $x->{debug} && $x->{debug}{$kind} ? $x->{debug}{$kind}{$k} : undef }
+my %slabel = (schedule_sessions => 'schedule_sessions', plain_update => 'plain UPDATE (PostgreSQL)',
+              move_session => 'move_session', swap_sessions => 'swap_sessions',
+              delay_sessions => 'delay_sessions', close_campus => 'close_campus');
+if (@sorder) {
+    print "== Schedule (issue 14): knockouts, 30-minute sessions, 15 minutes' rest; each case in a fresh connection\n";
+    print "   schedule_sessions on 16 campuses x 4 courts; ms = the call with its commit (median of n runs);\n";
+    print "   load/place/write/check = its phases, from its DEBUG1 line; checks = the database-enforced invariants\n";
+    print "   (the check phase); cold = first call of the backend, warm = a 16-player tournament scheduled first;\n";
+    print "   plain UPDATE = the same sessions' starts_at, ends_at, court in a copy of tourney.sessions (same\n";
+    print "   indexes, fillfactor), '+ bookings' = with an INSERT of the bookings rows (what schedule_sessions writes);\n";
+    print "   live changes: K calls by pgbench, one client, each its own transaction: ms = median per call, p95;\n";
+    print "   close_campus: 2,048-player knockout on 2 campuses x 1,024 courts, one campus closed for ~1,000 sessions\n";
+    print "   (tourney's library is not preloaded: a cold call includes loading it)\n"
+        if $settings && ($settings->{settings}{shared_preload_libraries} // '') !~ /tourney/;
+    my @rows;
+    for my $k (@sorder) {
+        my $x = $sg{$k}[0];
+        my $c = $x->{case};
+        my $n = scalar @{ $sg{$k} };
+        my $label = $slabel{$c} . ($x->{warm} ? ' (warm)' : $c =~ /^(schedule_sessions|close_campus)$/ ? ' (cold)' : '')
+                  . ($x->{variant} ? " ($x->{variant})" : '');
+        my ($ms, $p95, $load, $place, $write, $check, $share, $note);
+        if ($c eq 'schedule_sessions') {
+            $ms = smed($k, sub { $_[0]{ms} });
+            $load = smed($k, sub { dbg($_[0], 'scheduled', 'load_ms') });
+            $place = smed($k, sub { dbg($_[0], 'scheduled', 'place_ms') });
+            $write = smed($k, sub { dbg($_[0], 'scheduled', 'write_ms') });
+            $check = smed($k, sub { dbg($_[0], 'scheduled', 'check_ms') });
+            $share = smed($k, sub { my $v = dbg($_[0], 'scheduled', 'check_ms'); defined $v && $_[0]{ms} ? 100 * $v / $_[0]{ms} : undef });
+            my @bad = grep { ($_->{scheduled} // -1) != ($_->{sessions} // -2) || ($_->{bookings} // -1) != ($_->{sessions} // -2) } @{ $sg{$k} };
+            my @lb = grep { $_->{result} && $_->{result}{makespan_minutes} != $_->{result}{lower_bound_minutes} } @{ $sg{$k} };
+            $note = (@bad ? scalar(@bad) . ' runs NOT ALL SCHEDULED; ' : '')
+                  . (@lb ? 'makespan > bound in ' . scalar(@lb) . ' runs' : 'makespan = bound');
+        } elsif ($c eq 'plain_update') {
+            $ms = smed($k, sub { $_[0]{ms} });
+            $write = $ms;
+            $note = '+ bookings: ' . fmt(smed($k, sub { $_[0]{with_bookings_ms} }), 1) . ' ms';
+        } elsif ($c eq 'close_campus') {
+            $ms = smed($k, sub { $_[0]{ms} });
+            $check = smed($k, sub { dbg($_[0], 'checked', 'total_ms') });
+            $share = smed($k, sub { my $v = dbg($_[0], 'checked', 'total_ms'); defined $v && $_[0]{ms} ? 100 * $v / $_[0]{ms} : undef });
+            my %seen;
+            $note = 'moved/expected, others shifted: '
+                  . join(', ', grep { !$seen{$_}++ } map { ($_->{moved} // '?') . '/' . ($_->{expected} // '?') . ', '
+                                                           . ($_->{shifted} // '?') } @{ $sg{$k} })
+                  . ((grep { !$_->{ok} } @{ $sg{$k} }) ? ' CHECK FAILED' : ' (ok)');
+        } else {
+            $n = join('+', map { $_->{calls} } @{ $sg{$k} });
+            $ms = smed($k, sub { $_[0]{median_ms} });
+            $p95 = smed($k, sub { $_[0]{p95_ms} });
+            $check = smed($k, sub { $_[0]{debug} ? $_[0]{debug}{checked_median}{total_ms} : undef });
+            $share = defined $check && $ms ? 100 * $check / $ms : undef;
+            # the DEBUG line's parts have 0.1 ms resolution
+            ($check, $share) = ('< 0.1', undef) if defined $check && $check < 0.05;
+            $note = ($x->{sessions_changed} // '?') . (($x->{sessions_changed} // 0) == 1 ? ' session' : ' sessions')
+                  . ' a call; first call ' . fmt($x->{first_ms}, 1) . ' ms'
+                  . ((grep { !$_->{ok} } @{ $sg{$k} }) ? ' FAILED: ' . substr($x->{errors} // '', 0, 120) : '');
+        }
+        push @rows, [$label, fmt($x->{players}, 0), fmt(smed($k, sub { $_[0]{sessions} }), 0), $n,
+                     fmt($ms, 2), fmt($p95, 2), fmt($load), fmt($place), fmt($write),
+                     (defined $check && $check =~ /^</ ? $check : fmt($check)),
+                     defined $share ? fmt($share, 0) . '%' : '–',
+                     mb(smed($k, sub { $_[0]{peak_anon_kb} })), $note];
+    }
+    {
+        local $main::left_last = 1;
+        table(['case', 'players', 'sessions', 'n', 'ms', 'p95 ms', 'load', 'place', 'write', 'checks', 'checks %',
+               'private MB', 'notes'], @rows);
+    }
+
+    # what the checks cost, check by check, and PostgreSQL's own limit
+    my @crows;
+    for my $k (grep { /^(schedule_sessions|close_campus)\|/ } @sorder) {
+        my $x = $sg{$k}[0];
+        my @parts = qw(bookings courts players links rounds hours);
+        push @crows, [$slabel{$x->{case}} . ($x->{warm} ? ' (warm)' : ' (cold)') . ($x->{variant} ? " ($x->{variant})" : ''),
+                      fmt($x->{players}, 0),
+                      (map { my $p = $_; fmt(smed($k, sub { dbg($_[0], 'checked', "${p}_ms") })) } @parts),
+                      fmt(smed($k, sub { dbg($_[0], 'checked', 'total_ms') }))];
+    }
+    if (@crows) {
+        print "   the checks, one by one (ms, median; from the functions' DEBUG1 lines)\n";
+        table(['case', 'knockout of', 'bookings', 'courts', 'players', 'links', 'rounds', 'hours', 'total'], @crows);
+    }
+    my %players = map { $_->{players} => 1 } grep { $_->{kind} eq 'schedule' && $_->{case} eq 'schedule_sessions' } @m;
+    for my $p (sort { $a <=> $b } keys %players) {
+        for my $v ('', 'full db') {
+            my $sk = "schedule_sessions|$p||$v";
+            my $pk = "plain_update|$p||$v";
+            next unless $sg{$sk} && $sg{$pk};
+            my $t = smed($sk, sub { $_[0]{ms} });
+            my $w = smed($sk, sub { dbg($_[0], 'scheduled', 'write_ms') });
+            my $c = smed($sk, sub { dbg($_[0], 'scheduled', 'check_ms') });
+            my $u = smed($pk, sub { $_[0]{ms} });
+            my $ub = smed($pk, sub { $_[0]{with_bookings_ms} });
+            my $sec = sub { my $v = shift; return '–' unless defined $v; return $p >= 100000 ? fmt($v / 1000, 2) . ' s' : fmt($v, 1) . ' ms' };
+            printf "   %s: schedule_sessions writes %s rows in %s (cold, with its commit; write %s, checks %s),\n"
+                 . "      PostgreSQL updates them in %s (%s with the bookings rows): %s the plain UPDATE, %s with bookings\n",
+                   fmt($p, 0) . ($v ? " ($v)" : ''), fmt(smed($sk, sub { $_[0]{sessions} }), 0), $sec->($t), $sec->($w), $sec->($c),
+                   $sec->($u), $sec->($ub), ($u ? fmt($t / $u, 1) . 'x' : '–'), ($ub ? fmt($t / $ub, 1) . 'x' : '–');
+        }
+    }
+    print "\n";
+}
 my @err = grep { $_->{kind} eq 'error' } @m;
 if (@err) {
     print "== FAILED measurements: " . scalar(@err) . "\n";
@@ -330,6 +460,62 @@ if (@err) {
         print "== Targets of issue 13\n";
         table(['target', 'goal', 'measured', ''], @rows);
     }
+}
+
+# ---- targets (issue 14): scheduling
+if (%sg) {
+    my @rows;
+    my $t = sub { my ($what, $goal, $v, $ok) = @_; push @rows, [$what, $goal, $v // '–', !defined $ok ? '–' : $ok ? 'met' : 'MISSED'] };
+    my $runs = sub { my $k = shift; my $n = scalar @{ $sg{$k} || [] }; return $n > 1 ? " (median of $n)" : '' };
+    for my $v (['', ''], ['full db', ', after the big cases (full db)']) {
+        for my $w (['', 'cold'], ['warm', 'warm']) {
+            my $k = "schedule_sessions|1024|$w->[0]|$v->[0]";
+            next if $v->[0] && !$sg{$k};
+            my $ms = smed($k, sub { $_[0]{ms} });
+            $t->("schedule_sessions, 1,024-player knockout on 16 campuses, $w->[1]$v->[1]", '≤ 25 ms',
+                 defined $ms ? fmt($ms, 1) . ' ms' . $runs->($k) : undef, defined $ms ? $ms <= 25 : undef);
+        }
+    }
+    my $kb = 'schedule_sessions|1048576||';
+    my $big = smed($kb, sub { $_[0]{ms} });
+    $t->('schedule_sessions, 1,048,576-player knockout', '≤ 20 s', defined $big ? fmt($big / 1000, 2) . ' s' : undef,
+         defined $big ? $big <= 20000 : undef);
+    my $mem = smed($kb, sub { $_[0]{peak_anon_kb} });
+    $t->('schedule_sessions, 1,048,576 players, peak memory of the backend', '≤ 256 MB',
+         defined $mem ? mb($mem) . ' MB private (VmHWM ' . mb(smed($kb, sub { $_[0]{vmhwm_kb} })) . ' MB incl. shared buffers)' : undef,
+         defined $mem ? $mem <= 256 * 1024 : undef);
+    for my $c (qw(move_session swap_sessions delay_sessions)) {
+        my $k = "$c|1024||";
+        my $med = smed($k, sub { $_[0]{median_ms} });
+        my $x = $sg{$k} ? $sg{$k}[0] : undef;
+        $t->("live change uncontended: $c" . ($x ? " ($x->{sessions_changed} session" . ($x->{sessions_changed} == 1 ? '' : 's')
+                                                  . "), median of $x->{calls} calls" : ''), '≤ 5 ms',
+             defined $med ? fmt($med, 2) . ' ms (p95 ' . fmt(smed($k, sub { $_[0]{p95_ms} }), 2) . ' ms)' : undef,
+             defined $med && $x->{ok} ? $med <= 5 : defined $med ? 0 : undef);
+    }
+    for my $w (['', 'cold'], ['warm', 'warm']) {
+        my $k = "close_campus|2048|$w->[0]|";
+        my $ms = smed($k, sub { $_[0]{ms} });
+        my $moved = smed($k, sub { $_[0]{moved} });
+        my $ok = !grep { !$_->{ok} } @{ $sg{$k} || [] };
+        $t->("close_campus moving " . (defined $moved ? fmt($moved, 0) : '~1,000') . " sessions, $w->[1]", '≤ 100 ms',
+             defined $ms ? fmt($ms, 1) . ' ms' . $runs->($k) . ($ok ? '' : ', WRONG COUNT') : undef,
+             defined $ms ? $ms <= 100 && $ok : undef);
+    }
+    for my $p (1024, 1048576) {
+        my $sk = "schedule_sessions|$p||";
+        my $pk = "plain_update|$p||";
+        next unless $sg{$sk};
+        my $c = smed($sk, sub { dbg($_[0], 'scheduled', 'check_ms') });
+        my $ms = smed($sk, sub { $_[0]{ms} });
+        my $u = smed($pk, sub { $_[0]{ms} });
+        my $f = sub { my $v = shift; $p >= 100000 ? fmt($v / 1000, 2) . ' s' : fmt($v, 1) . ' ms' };
+        $t->('cost of the database-enforced invariants, ' . fmt($p, 0) . ' sessions', 'reported',
+             defined $c && $ms ? $f->($c) . ' of ' . $f->($ms) . ' (' . fmt(100 * $c / $ms, 0) . '%)'
+                 . (defined $u ? '; a plain UPDATE of the rows ' . $f->($u) : '') : undef, undef);
+    }
+    print "== Targets of issue 14\n";
+    table(['target', 'goal', 'measured', ''], @rows);
 }
 
 # ---- plot

@@ -14,6 +14,16 @@
 #   concurrency  several tournaments generated at once vs one at a time
 #   live         pgbench: 32 clients submit results while 4 read standings
 #                (and alone, without the readers)
+#   schedule     issue 14: schedule_sessions of a 1,024-player knockout on 16
+#                campuses of 4 courts (cold and warm backend) and of a
+#                1,048,576-player one (time, memory), with PostgreSQL's own
+#                limit for the same writes (a plain UPDATE of the three
+#                columns in bench_base.sessions, and the bookings INSERT);
+#                the cost of the checks from the functions' DEBUG1 lines;
+#                move_session, swap_sessions and delay_sessions called K
+#                times by pgbench (per-call latency); close_campus moving
+#                about 1,000 sessions of a 2,048-player knockout (3 runs,
+#                cold and warm backend)
 # Order: the small cases of every section first (a nearly empty database),
 # then the big cases, then a few small cases again ("full db": tens of
 # millions of rows around them).  A full run takes about 15 minutes and
@@ -21,7 +31,7 @@
 # Output: bench/results/<UTC timestamp>.jsonl (one JSON object per
 # measurement), .csv (one value per row: measurement, phase, metric), .png
 # (time per player against players), and tables on stdout, ending with the
-# targets of issue 5.
+# targets of issues 5, 13 and 14.
 #
 # Environment:
 #   TOURNEY_BENCH_QUICK=1      small sizes only (about 3 minutes)
@@ -31,15 +41,18 @@
 #   TOURNEY_BENCH_REPEAT=K     runs of each case that writes up to 100,000
 #                              sessions (default 3; the report shows medians)
 #   TOURNEY_BENCH_LIVE_SECONDS duration of the live load (default 20)
+#   TOURNEY_BENCH_CHANGES=K    calls of each live change in the schedule
+#                              section (default 200)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 quick=${TOURNEY_BENCH_QUICK:-0}
-only=${TOURNEY_BENCH_ONLY:-scale,baseline,async,concurrency,live}
+only=${TOURNEY_BENCH_ONLY:-scale,baseline,async,concurrency,live,schedule}
 repeat=${TOURNEY_BENCH_REPEAT:-3}
 ir_big=${TOURNEY_BENCH_IR_BIG:-1048576}
 live_seconds=${TOURNEY_BENCH_LIVE_SECONDS:-20}
+changes=${TOURNEY_BENCH_CHANGES:-200}
 db=tourney_bench
 seed=42
 PGBENCH=/usr/lib/postgresql/15/bin/pgbench
@@ -411,16 +424,148 @@ SQL
 )"
 }
 
+# Scheduling (issue 14).  Every tournament gets its own start, days apart
+# (sched_day: days after 2030-01-01 08:00 UTC, handed out in the order the
+# tournaments are scheduled), so that no two share a court at the same
+# time: placement loads every booking on its courts from its start on, and
+# a tournament placed after a later one would work around it.
+sched_day=0 day= wday=
+sched_days() {        # days of the next tournament (and its warm-up): sets wday, day
+    wday=$sched_day
+    day=$((sched_day + 30))
+    sched_day=$((day + ${1:-30}))
+}
+grid_campuses= close_campuses= close_a= sched_live_tid=
+sched_campuses() {
+    # 16 campuses of 4 courts; 2 of 1,024 courts (close_campus: the other
+    # campus takes every moved session at its own time, nothing shifts)
+    grid_campuses=$("${PSQL[@]}" <<'SQL'
+WITH c AS (INSERT INTO tourney.campuses (name, courts)
+           SELECT 'bench schedule grid ' || g, 4 FROM generate_series(1, 16) g RETURNING campus_id)
+SELECT '{' || string_agg(campus_id::text, ',' ORDER BY campus_id) || '}' FROM c;
+SQL
+)
+    close_campuses=$("${PSQL[@]}" <<'SQL'
+WITH c AS (INSERT INTO tourney.campuses (name, courts)
+           SELECT 'bench schedule close ' || g, 1024 FROM generate_series(1, 2) g RETURNING campus_id)
+SELECT '{' || string_agg(campus_id::text, ',' ORDER BY campus_id) || '}' FROM c;
+SQL
+)
+    close_a=$(echo "$close_campuses" | tr -d '{}' | cut -d, -f1)
+}
+# The untimed set-up of one measurement (bench/schedule_setup.sql); sets
+# s_tid s_warm s_copy s_from s_to s_expected s_wfrom s_wto.  A failure is
+# recorded and returns 1.
+s_tid= s_warm= s_copy= s_from= s_to= s_expected= s_wfrom= s_wto=
+sched_setup() {       # players campuses label warm copy schedule_now close_campus
+    local out
+    if ! out=$("${PSQL[@]}" "${VARS[@]}" -v players="$1" -v campuses="$2" -v label="$3" -v day="$day" \
+                   -v warm="$4" -v warm_day="$wday" -v copy="$5" -v schedule_now="$6" \
+                   -v close_campus="${7:-0}" -v close_target=1000 -f "$here/schedule_setup.sql" 2>&1); then
+        record "schedule set-up ($3): $out"
+        return 1
+    fi
+    IFS='|' read -r s_tid s_warm s_copy s_from s_to s_expected s_wfrom s_wto <<<"$(tail -1 <<<"$out")"
+}
+# A psql measurement whose stderr holds the DEBUG lines.
+sched_measure() {     # psql arguments...
+    "${PSQL[@]}" "${VARS[@]}" "$@" >"$work/sched.out" 2>"$work/sched.err" || true
+    record "$(perl "$here/sched_json.pl" --merge "$work/sched.out" --debug "$work/sched.err")"
+}
+# schedule_sessions of an N-player knockout on the 16 campuses, in a fresh
+# connection, cold or warm (a 16-player tournament scheduled first in the
+# same backend); with "plain", then PostgreSQL's limit for the same rows.
+sched_schedule() {    # players cold|warm [plain] [variant]
+    local n=$1 warm=false plain=false variant=${4:-}
+    [[ $2 == warm ]] && warm=true
+    [[ ${3:-} == plain ]] && plain=true
+    sched_days $((n > 100000 ? 400 : 30))
+    sched_setup "$n" "$grid_campuses" "$n $2${variant:+ $variant}" "$warm" "$plain" false || return 0
+    quiesce
+    log "schedule: schedule_sessions, knockout $n players on 16 campuses, $2${variant:+, $variant}"
+    sched_measure -v tid="$s_tid" -v players="$n" -v day="$day" -v warm="$warm" -v warm_tid="${s_warm:-0}" \
+        -v warm_day="$wday" -v variant="$variant" -f "$here/schedule.sql"
+    sched_live_tid=$s_tid
+    if $plain; then
+        quiesce
+        log "schedule: plain UPDATE of the same $n sessions (PostgreSQL's limit)"
+        sched_measure -v copy_tid="$s_copy" -v players="$n" -v courts=64 -v day="$day" -v variant="$variant" \
+            -f "$here/schedule_plain.sql"
+    fi
+}
+# One live change called K times by pgbench: one client, each call its own
+# transaction (autocommit), prepared; per-call latency from pgbench's log,
+# the checks' cost from the DEBUG lines (client_min_messages = debug1).
+sched_change() {      # case script sessions_changed pgbench -D arguments...
+    local case=$1 script=$2 changed=$3 rc=0
+    shift 3
+    quiesce
+    log "schedule: $case x $changes (pgbench, one client)"
+    rm -f "$work"/changelog.*
+    PGOPTIONS="-c client_min_messages=debug1" "$PGBENCH" -n -M prepared -c 1 -t "$changes" -f "$work/$script" \
+        "$@" -l --log-prefix="$work/changelog" "$db" >"$work/change.out" 2>"$work/change.err" || rc=$?
+    record "$(perl "$here/sched_json.pl" --pgbench "$work/changelog" --out "$work/change.out" --err "$work/change.err" \
+        --meta "{\"kind\": \"schedule\", \"case\": \"$case\", \"format\": \"knockout\", \"players\": 1024,
+                 \"tournament_id\": $sched_live_tid, \"sessions_changed\": $changed, \"expected_calls\": $changes,
+                 \"pgbench_rc\": $rc}")"
+}
+# move_session of the final back and forth between two free times on its
+# court (the next day, 2 hours apart: nothing follows the final, its
+# semi-finals end before); swap_sessions of the final and the third-place
+# match moved 4 hours apart; delay_sessions by 5 minutes of everything from
+# round 5 on (64 sessions).
+sched_changes() {
+    local ids
+    ids=$("${PSQL[@]}" -F ' ' -v tid="$sched_live_tid" <<'SQL'
+SELECT (SELECT session_id FROM tourney.sessions WHERE tournament_id = :tid AND stage = 'main'
+        ORDER BY round DESC LIMIT 1) AS final,
+       (SELECT session_id FROM tourney.sessions WHERE tournament_id = :tid AND stage = 'third_place') AS third,
+       extract(epoch FROM date_trunc('hour', max(ends_at)) + interval '1 day')::bigint AS t1,
+       (SELECT extract(epoch FROM min(starts_at))::bigint FROM tourney.sessions
+        WHERE tournament_id = :tid AND stage = 'main' AND round = 5) AS from_time,
+       (SELECT count(*) FROM tourney.sessions WHERE tournament_id = :tid
+        AND starts_at >= (SELECT min(starts_at) FROM tourney.sessions
+                          WHERE tournament_id = :tid AND stage = 'main' AND round = 5)) AS delayed
+FROM tourney.sessions WHERE tournament_id = :tid \gset
+SELECT tourney.move_session(:final, to_timestamp(:t1)) \g /dev/null
+SELECT tourney.move_session(:third, to_timestamp(:t1 + 4 * 3600)) \g /dev/null
+\echo :final :third :t1 :from_time :delayed
+SQL
+) || { record "schedule live changes set-up: $ids"; return 0; }
+    local final third t1 from delayed
+    read -r final third t1 from delayed <<<"$ids"
+    printf '%s\n' '\set p 1 - :p' 'SELECT tourney.move_session(:sid, to_timestamp(:t1 + :p * 7200));' >"$work/move.pgbench"
+    printf '%s\n' 'SELECT tourney.swap_sessions(:a, :b);' >"$work/swap.pgbench"
+    printf '%s\n' 'SELECT tourney.delay_sessions(:tid, to_timestamp(:from), 5);' >"$work/delay.pgbench"
+    sched_change move_session move.pgbench 1 -D p=0 -D sid="$final" -D t1="$t1"
+    sched_change swap_sessions swap.pgbench 2 -D a="$final" -D b="$third"
+    sched_change delay_sessions delay.pgbench "$delayed" -D tid="$sched_live_tid" -D from="$from"
+}
+# close_campus of the first of two campuses over the span that holds about
+# 1,000 of a 2,048-player knockout's pending sessions there, in a fresh
+# connection, cold or warm (a 16-player tournament's campus closed first).
+sched_close() {       # cold|warm
+    local warm=false
+    [[ $1 == warm ]] && warm=true
+    sched_days 30
+    sched_setup 2048 "$close_campuses" "close_campus $1" "$warm" false true "$close_a" || return 0
+    quiesce
+    log "schedule: close_campus of $s_expected sessions (knockout 2048 on 2 campuses), $1"
+    sched_measure -v tid="$s_tid" -v players=2048 -v campus="$close_a" -v from_time="$s_from" \
+        -v to_time="$s_to" -v expected="$s_expected" -v warm="$warm" -v warm_tid="${s_warm:-0}" \
+        -v warm_from="${s_wfrom:-}" -v warm_to="${s_wto:-}" -v variant= -f "$here/close_campus.sql"
+}
+
 # ---------------------------------------------------------------- cases
 if [[ $quick == 1 ]]; then
     ko_small=(256 1024 16384); base_small=(1024 16384); ir_small=(256 512 1024); rr_small=(256)
     swiss=(1024 10); ko_big=(65536); ir_bigs=(); rr_big=(); async_small=1024; async_big=16384
-    de_small=(1024); de_big=(65536)
+    de_small=(1024); de_big=(65536); sched_big=0
     live_seconds=${TOURNEY_BENCH_LIVE_SECONDS:-8}
 else
     ko_small=(256 1024 16384); base_small=(1024 16384); ir_small=(256 512 1024); rr_small=(256)
     swiss=(4096 12); ko_big=(262144 1048576); ir_bigs=("$ir_big"); rr_big=(2048)
-    de_small=(1024); de_big=(1048576)
+    de_small=(1024); de_big=(1048576); sched_big=1048576
     async_small=1024; async_big=262144
 fi
 
@@ -472,6 +617,16 @@ if want live; then
     done
     standings_once
 fi
+if want schedule; then
+    sched_campuses
+    for _ in $(runs_of 1024); do
+        sched_schedule 1024 cold plain
+        sched_schedule 1024 warm
+    done
+    sched_changes
+    for _ in 1 2 3; do sched_close cold; done
+    for _ in 1 2 3; do sched_close warm; done
+fi
 
 # 2. Big cases.
 if want scale || want baseline; then
@@ -486,6 +641,7 @@ if want scale; then
     for n in "${de_big[@]}"; do lifecycle double_elimination "$n" NULL; done
 fi
 if want async; then async_run "$async_big"; fi
+if want schedule && ((sched_big > 0)); then sched_schedule "$sched_big" cold plain; fi
 
 # 3. Small cases again, now that the tables hold every big case too.
 if want scale; then
@@ -496,6 +652,12 @@ if want async; then for _ in $(runs_of "$async_small"); do async_run "$async_sma
 if want live; then
     standings_once "full db"
     live_run "$(((live_seconds + 1) / 2))" 4 "full db"
+fi
+if want schedule && ((sched_big > 0)); then
+    for _ in $(runs_of 1024); do
+        sched_schedule 1024 cold plain "full db"
+        sched_schedule 1024 warm "" "full db"
+    done
 fi
 
 # ---------------------------------------------------------------- report
