@@ -302,8 +302,9 @@ COMMENT ON PROCEDURE test_support.reset() IS
 
 -- "table:rows:md5 of the rows" for every table of schema tourney; with a
 -- tournament, only its rows, in the tables that have a tournament_id.
+-- Times as text in UTC, whatever the caller's TimeZone.
 CREATE FUNCTION test_support.fingerprint(tournament_id bigint DEFAULT NULL) RETURNS text
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET TimeZone = 'UTC' SET DateStyle = 'ISO, MDY' AS $$
 DECLARE
     r record;
     part text;
@@ -777,7 +778,7 @@ COMMENT ON FUNCTION test_support.schedule_problems(bigint) IS
 -- time (session_id, campus_id, court, starts_at, ends_at, result) and
 -- every participant (session, slot, player), of one tournament or all.
 CREATE FUNCTION test_support.schedule_fingerprint(tournament_id bigint DEFAULT NULL) RETURNS text
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE SET TimeZone = 'UTC' SET DateStyle = 'ISO, MDY' AS $$
     SELECT md5(coalesce((SELECT string_agg(format('%s/%s/%s/%s/%s/%s/%s', s.tournament_id, s.session_id, s.campus_id,
                                                   s.court, s.starts_at, s.ends_at, s.result_submitted),
                                            ',' ORDER BY s.tournament_id, s.session_id)
