@@ -975,3 +975,17 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION test_support.play_in_order(bigint, text[], int, text[]) IS
     'submits results in schedule order (slot 1 wins, slot 2 in the stages of slot2_wins) to playable sessions; how many';
+
+-- The statement's SQLSTATE ('ok' without an error) and how long it took,
+-- in milliseconds: "SQLSTATE ms" (for the race scripts: failing fast).
+CREATE FUNCTION test_support.timed(statement text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    t0 timestamptz := clock_timestamp();
+    o test_support.outcome;
+BEGIN
+    o := test_support.capture(test_support.subst(statement));
+    RETURN o.sqlstate || ' ' || round(1000 * extract(epoch FROM clock_timestamp() - t0));
+END $$;
+COMMENT ON FUNCTION test_support.timed(text) IS
+    'runs the statement (with @key@ fixtures) in a subtransaction: its SQLSTATE or ''ok'', and the milliseconds it took';
