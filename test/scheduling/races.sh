@@ -136,8 +136,9 @@ tally() {
 	                 count(*) FILTER (WHERE sqlstate = '55P03'), count(*) FILTER (WHERE sqlstate = '40P01'),
 	                 count(*) FILTER (WHERE sqlstate NOT IN ('ok', '55P03', '40P01')))
 	   FROM public.swap_log WHERE who LIKE '$1 %'"
-	diag "$(q "SELECT string_agg(format('%s: %s ok of %s', who, count(*) FILTER (WHERE sqlstate = 'ok'), count(*)), ', ' ORDER BY who)
-	           FROM (SELECT * FROM public.swap_log WHERE who LIKE '$1 %') x GROUP BY true")" >&2
+	diag "$(q "SELECT string_agg(x, ', ' ORDER BY who) FROM (
+	               SELECT who, format('%s: %s ok of %s', who, count(*) FILTER (WHERE sqlstate = 'ok'), count(*)) AS x
+	               FROM public.swap_log WHERE who LIKE '$1 %' GROUP BY who) y")" >&2
 }
 # at_own P Q: 't' when P is at its place from before, 'f' when at Q's
 at_own() {
