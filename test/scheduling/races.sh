@@ -100,8 +100,8 @@ is "$(problems)" "" "b: no invariant is broken"
 #    courts), scheduled at the same time: T1's R1M1 (A) and R1M2 (B) and
 #    T2's R1M1 (X) all start at 09:00 on 4 January, on different courts,
 #    so every swap between them is valid.  Each connection runs a
-#    procedure that swaps LOOPS times, committing after each swap and
-#    recording how it ended.
+#    procedure that swaps LOOPS times, committing after each swap (and
+#    pausing up to 2 ms) and recording how it ended.
 # ---------------------------------------------------------------------------
 LOOPS=300
 read -r T1 T2 <<<"$(q "SELECT string_agg(test_support.tournament('knockout', n => 8, name => 'races swap ' || g, seeded => true,
@@ -123,6 +123,7 @@ q "CREATE PROCEDURE public.swap_loop(who text, a bigint, b bigint, n int)
            INSERT INTO public.swap_log
            VALUES (who, (test_support.capture(format('SELECT tourney.swap_sessions(%s, %s)', a, b))).sqlstate);
            COMMIT;
+           PERFORM pg_sleep(random() / 500);  -- up to 2 ms between transactions: both get turns
        END LOOP;
    END \$\$" >/dev/null
 
