@@ -10,12 +10,14 @@
 #   c. crossed swaps in a loop from two connections, each swap its own
 #      transaction: A<->X against X<->A across two tournaments, and A<->B
 #      against B<->A within one: no 40P01, nothing but ok and 55P03, and
-#      the places end where the number of swaps that succeeded says.
+#      the places end where the number of swaps that succeeded says;
+#   d. the deferred guards of opening hours and closures at COMMIT against
+#      a transaction holding another campus: no deadlock error.
 # After each, the SQL checker (test_support.schedule_violations) finds
 # nothing in any tournament.
 source "$(dirname "${BASH_SOURCE[0]}")/../support/tap.bash"
 
-plan 20
+plan 22
 
 N=20
 FAST_MS=3000   # a refused caller returns within this (it waits for nothing)
@@ -166,6 +168,44 @@ n_within=$(q "SELECT count(*) FROM public.swap_log WHERE who LIKE 'within %' AND
 b_own=$(at_own "$B")
 is "$b_own" "$( ((n_within % 2)) && echo f || echo t)" "c: B is where $n_within successful swaps with A put it"
 is "$(problems)" "" "c: no invariant is broken after the crossed swaps within a tournament"
+
+# ---------------------------------------------------------------------------
+# d. the guards of campus_hours and campus_closures take the campus's lock
+#    at COMMIT.  Connection A adds opening hours to campuses D1 and D2 (they
+#    hold every session: the guards accept them); connection B moves a
+#    session onto D2 (sharing D2's lock) and records a closure of D1 in
+#    2031 (harmless).  A commits first: its guard of D1 takes D1, its
+#    guard of D2 waits for B.  Then B commits, and its guard of D1 waits
+#    for A.  The first to commit may wait for the other, or be refused at
+#    once, but no deadlock error (40P01) may come of it.
+# ---------------------------------------------------------------------------
+read -r D1 D2 <<<"$(q "SELECT array_to_string(test_support.campuses(2, 'races guard', '{2}'), ' ')")"
+TD=$(q "SELECT test_support.tournament('knockout', n => 8, name => 'races guard', seeded => true, generate => true,
+                                       campus_ids => ARRAY[$D1, $D2]::bigint[])")
+q "SELECT tourney.schedule_sessions($TD, '2030-01-07 09:00+00', 30, 10)" >/dev/null
+FD=$(q "SELECT test_support.session_id($TD, 3, 1)")
+bg_start guard_a
+bg_start guard_b
+bg_run guard_a A_READY "BEGIN;" "INSERT INTO tourney.campus_hours VALUES ($D1, tstzrange('2029-01-01', '2031-01-01')),
+                                                                        ($D2, tstzrange('2029-01-01', '2031-01-01'));"
+bg_run guard_b B_READY "BEGIN;" "SELECT tourney.move_session($FD, '2030-01-08 10:00+00', $D2, 1);" \
+	"INSERT INTO tourney.campus_closures VALUES ($D1, tstzrange('2031-06-01', '2031-06-02'), 'races guard');"
+bg_send guard_a "COMMIT;"
+bg_send guard_a "\\echo A_DONE"
+sleep 0.5
+bg_send guard_b "COMMIT;"
+bg_send guard_b "\\echo B_DONE"
+bg_expect guard_a '^A_DONE' 20 && bg_expect guard_b '^B_DONE' 20
+out_a=$(bg_out guard_a)
+out_b=$(bg_out guard_b)
+bg_stop guard_a
+bg_stop guard_b
+commits=$(q "SELECT (SELECT count(*) FROM tourney.campus_hours WHERE campus_id IN ($D1, $D2)) || ' hours, ' ||
+                    (SELECT count(*) FROM tourney.campus_closures WHERE campus_id = $D1) || ' closure'")
+ok "$([[ $out_a$out_b != *40P01* ]] && echo t)" \
+	"d: a guard at COMMIT against a transaction holding another campus: no deadlock error (A: $(sqlstate "$out_a"), B: $(sqlstate "$out_b"); kept $commits)"
+[[ $out_a$out_b == *40P01* ]] && diag "A: $(grep -m1 ERROR <<<"$out_a")" "B: $(grep -m1 ERROR <<<"$out_b")"
+is "$(problems)" "" "d: no invariant is broken"
 
 quiesce
 is "$(q "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid()
