@@ -17,7 +17,7 @@
 BEGIN;
 SET LOCAL jit = off;
 
-SELECT plan(180);
+SELECT plan(181);
 
 ----------------------------------------------------------------------------
 -- Fixtures
@@ -121,7 +121,9 @@ INSERT INTO test_support.fixtures (key, id)
 SELECT 's6' || s.round || '_' || s.match_number, s.session_id FROM tourney.sessions s
 WHERE s.tournament_id = test_support.id('S6') AND s.round = 2;
 -- W: round 1 played at 09:00; round 2 (rest 40) would end after 11:00
+SET LOCAL client_min_messages = error;  -- the warning that round 2 found no room
 SELECT test_support.play_in_order(test_support.id('W'), most => 2) \g /dev/null
+RESET client_min_messages;
 INSERT INTO test_support.fixtures (key, id)
 SELECT 'w' || s.round || '_' || s.match_number, s.session_id FROM tourney.sessions s
 WHERE s.tournament_id = test_support.id('W') AND s.round = 2;
@@ -561,6 +563,15 @@ SELECT is((SELECT count(*)::int FROM tourney.campus_closures WHERE campus_id = t
            AND during = tstzrange('2030-01-01 17:45+00', '2030-01-01 18:45+00')), 1, 'one closure recorded');
 SELECT is(pg_temp.replay(format($$SELECT tourney.close_campus(@K@, @L2@, '2030-01-01 17:45+00', '2030-01-01 18:50+00', %L)$$, pg_temp.rid(6))),
           '22023, nothing changed', 'request 6 with another to_time: 22023');
+
+-- a transaction that made its constraints immediate (SET CONSTRAINTS ALL
+-- IMMEDIATE) can still close a campus: the closure's guard must see the
+-- sessions already moved (rolled back afterwards)
+SELECT is((test_support.capture(test_support.subst(
+              $$SET CONSTRAINTS ALL IMMEDIATE;
+                SELECT count(*) FROM tourney.close_campus(@K@, @L2@, '2030-01-01 16:45+00', '2030-01-01 17:45+00')$$),
+              rollback => true)).sqlstate, 'ok',
+          'close_campus after SET CONSTRAINTS ALL IMMEDIATE: the third place (17:00 at L2) moves, the closure is accepted');
 
 -- refused: nothing changes, no closure row
 SELECT pg_temp.change(what, q, want) FROM (VALUES
