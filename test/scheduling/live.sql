@@ -146,12 +146,15 @@ LANGUAGE plpgsql AS $$
 DECLARE
     stmt text := test_support.subst(q);
     before text := test_support.fingerprint();
+    before_schedule text := test_support.schedule_fingerprint();
     o test_support.outcome;
     problems text;
     changed boolean;
 BEGIN
     o := test_support.capture(stmt);
-    changed := test_support.fingerprint() <> before;
+    -- every table, and (the same, said explicitly) every session's campus,
+    -- court, times and participants
+    changed := test_support.fingerprint() <> before OR test_support.schedule_fingerprint() <> before_schedule;
     SELECT string_agg(v.kind || ' ' || v.session_id || coalesce('/' || v.other_id, ''), ', ') INTO problems
     FROM test_support.schedule_violations(NULL) v
     WHERE v.kind <> 'unscheduled' OR v.session_id NOT IN (test_support.id('w2_1'), test_support.id('w2_2'));
