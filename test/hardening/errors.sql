@@ -2,7 +2,10 @@
 -- create_tournament (with the options of double_elimination and
 -- groups_knockout), enroll, generate_sessions, simulate_results,
 -- calculate_rankings, complete_tournament, standings, group_tables and
--- generation_status.  submit_result's errors are in results.sql (draws of
+-- generation_status; schedule_sessions, move_session, swap_sessions,
+-- swap_players, delay_sessions, close_campus and the guards of
+-- campus_hours, campus_closures and campuses.courts (0.2; their effects
+-- are in scheduling/live.sql).  submit_result's errors are in results.sql (draws of
 -- the new formats in formats/double_elimination.sql and
 -- formats/groups_knockout.sql).
 \set ON_ERROR_STOP 1
@@ -12,7 +15,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(178);
+SELECT plan(264);
 
 INSERT INTO test_support.fixtures (key, ids) VALUES ('p', test_support.players(8, 'err', '1500 + g'));
 INSERT INTO tourney.campuses (name, capacity) VALUES ('err campus', NULL);
@@ -373,6 +376,191 @@ SELECT throws_ok($$DELETE FROM tourney.campuses WHERE name = 'err campus'$$,
                  '23503', NULL, 'deleting a campus a tournament uses is refused -> 23503');
 SELECT lives_ok(format('DELETE FROM tourney.players WHERE player_id = %s', (test_support.ids('p'))[8]),
                 'a player enrolled nowhere can be deleted');
+
+----------------------------------------------------------------------------
+-- scheduling (SPEC §3b): schedule_sessions, the live changes, the guards
+-- of campus_hours, campus_closures and campuses.courts.  Each call in a
+-- subtransaction rolled back afterwards; its SQLSTATE, and a message in
+-- PostgreSQL style (lower case, no full stop).
+----------------------------------------------------------------------------
+-- E1 (2 courts, open 08:00-20:00 on 1 January 2030, closed 15:00-16:00),
+-- E2 (2 courts), E3 (1 court); EK a knockout of 8 on E1 and E2 from 09:00
+-- (30 min, rest 10), its R1M1 with a result; ER a round robin of 4 on an
+-- implicit venue of 3 courts; ES a Swiss of 4 with round 1 played; EG a
+-- groups_knockout of 6; EU a knockout of 4 on E3 alone; ED a draft; EN
+-- generated, not scheduled; EX scheduled, then cancelled; EW a Swiss of 4
+-- on E3 whose round 2 found no room in its hours
+DO $fixtures$
+DECLARE
+    c bigint[] := test_support.campuses(4, 'err sched', '{2,2,1,2}');
+BEGIN
+    INSERT INTO test_support.fixtures (key, id) SELECT 'E' || i, c[i] FROM generate_series(1, 4) i;
+    INSERT INTO tourney.campus_hours VALUES (c[1], tstzrange('2030-01-01 08:00+00', '2030-01-01 20:00+00')),
+                                            (c[4], tstzrange('2030-01-01 09:00+00', '2030-01-01 10:00+00'));
+    INSERT INTO tourney.campus_closures VALUES (c[1], tstzrange('2030-01-01 15:00+00', '2030-01-01 16:00+00'), 'err lunch');
+    INSERT INTO test_support.fixtures (key, id) VALUES
+        ('EK', test_support.tournament('knockout', n => 8, name => 'err EK', seeded => true, generate => true, campus_ids => c[1:2])),
+        ('ER', test_support.tournament('round_robin', n => 4, name => 'err ER', seeded => true, generate => true)),
+        ('ES', test_support.tournament('swiss', n => 4, name => 'err ES', seeded => true, generate => true, number_of_rounds => 3)),
+        ('EG', test_support.tournament('groups_knockout', n => 6, name => 'err EG', seeded => true, generate => true, group_count => 2)),
+        ('EU', test_support.tournament('knockout', n => 4, name => 'err EU', seeded => true, generate => true, campus_ids => ARRAY[c[3]])),
+        ('ED', test_support.tournament('knockout', n => 4, name => 'err ED')),
+        ('EN', test_support.tournament('knockout', n => 4, name => 'err EN', generate => true)),
+        ('EX', test_support.tournament('knockout', n => 4, name => 'err EX', generate => true)),
+        ('EW', test_support.tournament('swiss', n => 4, name => 'err EW', seeded => true, generate => true, number_of_rounds => 2,
+                                       campus_ids => ARRAY[c[4]]));
+    PERFORM tourney.schedule_sessions(test_support.id('EK'), '2030-01-01 09:00+00', 30, 10);
+    PERFORM tourney.schedule_sessions(test_support.id('ER'), '2030-01-01 09:00+00', 30, 10, 3);
+    PERFORM tourney.schedule_sessions(test_support.id('ES'), '2030-01-01 09:00+00', 30, 10, 2);
+    PERFORM tourney.schedule_sessions(test_support.id('EG'), '2030-01-01 09:00+00', 30, 10, 2);
+    PERFORM tourney.schedule_sessions(test_support.id('EU'), '2030-01-01 09:00+00', 30, 10);
+    PERFORM tourney.schedule_sessions(test_support.id('EX'), '2030-01-01 09:00+00', 30, 10, 2);
+    UPDATE tourney.tournaments SET status = 'cancelled' WHERE tournament_id = test_support.id('EX');
+    PERFORM tourney.schedule_sessions(test_support.id('EW'), '2030-01-01 09:00+00', 30, 40);
+    INSERT INTO test_support.fixtures (key, id)
+    SELECT lower(f.key) || CASE WHEN s.stage = 'third_place' THEN 't' ELSE '' END || s.round || '_' || s.match_number, s.session_id
+    FROM test_support.fixtures f JOIN tourney.sessions s ON s.tournament_id = f.id
+    WHERE f.key IN ('EK', 'ER', 'ES', 'EU', 'EN', 'EX', 'EW');
+    INSERT INTO test_support.fixtures (key, id)
+    SELECT 'eg' || row_number() OVER (ORDER BY session_id), session_id FROM tourney.sessions
+    WHERE tournament_id = test_support.id('EG') AND round = 1;
+END $fixtures$;
+SELECT tourney.submit_result(test_support.id('ek1_1'), ARRAY[2, 1]) \g /dev/null
+SELECT test_support.play_in_order(test_support.id('ES'), most => 2) \g /dev/null
+SET LOCAL client_min_messages = error;  -- the warning that round 2 found no room
+SELECT test_support.play_in_order(test_support.id('EW'), most => 2) \g /dev/null
+RESET client_min_messages;
+INSERT INTO test_support.fixtures (key, id)
+SELECT lower(f.key) || s.round || '_' || s.match_number, s.session_id
+FROM test_support.fixtures f JOIN tourney.sessions s ON s.tournament_id = f.id
+WHERE f.key IN ('ES', 'EW') AND s.round = 2;
+INSERT INTO test_support.fixtures (key, value) VALUES
+    -- a free court of E1 at 17:00 (nothing is scheduled there after 12:00)
+    ('FREE', $$'2030-01-01 17:00+00', @E1@, 1$$);
+
+-- The deferred guards fire at COMMIT: here at a SET CONSTRAINTS ...
+-- IMMEDIATE after the statement, inside the subtransaction.
+CREATE FUNCTION pg_temp.sched_error(q text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    o test_support.outcome := test_support.capture(
+        test_support.subst(test_support.subst(q))
+        || '; SET CONSTRAINTS tourney.campus_hours_guard, tourney.campus_closures_guard, tourney.campuses_courts_guard IMMEDIATE',
+        rollback => true);
+BEGIN
+    RETURN o.sqlstate || CASE WHEN o.sqlstate <> 'ok' AND (o.message ~ '\.$' OR o.message ~ '^[A-Z][a-z]')
+                              THEN ' (message not in PostgreSQL style: ' || o.message || ')' ELSE '' END;
+END $$;
+SELECT is(pg_temp.sched_error(q), want, format('%s -> %s', what, want))
+FROM (VALUES
+    -- schedule_sessions
+    ('schedule_sessions: NULL tournament', $$SELECT tourney.schedule_sessions(NULL, '2030-01-01', 30)$$, '22004'),
+    ('schedule_sessions: NULL starts_at', $$SELECT tourney.schedule_sessions(@EN@, NULL, 30, 0, 2)$$, '22004'),
+    ('schedule_sessions: NULL match_minutes', $$SELECT tourney.schedule_sessions(@EN@, '2030-01-01', NULL, 0, 2)$$, '22004'),
+    ('schedule_sessions: NULL rest_minutes', $$SELECT tourney.schedule_sessions(@EN@, '2030-01-01', 30, NULL, 2)$$, '22004'),
+    ('schedule_sessions: courts NULL, no campuses', $$SELECT tourney.schedule_sessions(@EN@, '2030-01-01', 30)$$, '22004'),
+    ('schedule_sessions: courts given, campuses', $$SELECT tourney.schedule_sessions(@EU@, '2030-01-01', 30, 0, 2)$$, '22023'),
+    ('schedule_sessions: match_minutes 0', $$SELECT tourney.schedule_sessions(@EN@, '2030-01-01', 0, 0, 2)$$, '22023'),
+    ('schedule_sessions: match_minutes 527041', $$SELECT tourney.schedule_sessions(@EN@, '2030-01-01', 527041, 0, 2)$$, '22023'),
+    ('schedule_sessions: match_minutes 527040 (a leap year)', $$SELECT tourney.schedule_sessions(@EN@, '2030-01-01', 527040, 0, 2)$$, 'ok'),
+    ('schedule_sessions: rest_minutes -1', $$SELECT tourney.schedule_sessions(@EN@, '2030-01-01', 30, -1, 2)$$, '22023'),
+    ('schedule_sessions: courts 0', $$SELECT tourney.schedule_sessions(@EN@, '2030-01-01', 30, 0, 0)$$, '22023'),
+    ('schedule_sessions: starts_at infinity', $$SELECT tourney.schedule_sessions(@EN@, 'infinity', 30, 0, 2)$$, '22023'),
+    ('schedule_sessions: unknown tournament', $$SELECT tourney.schedule_sessions(9223372036854775807, '2030-01-01', 30, 0, 2)$$, 'P0002'),
+    ('schedule_sessions: a draft (before generation)', $$SELECT tourney.schedule_sessions(@ED@, '2030-01-01', 30, 0, 2)$$, '55000'),
+    ('schedule_sessions: a cancelled tournament', $$SELECT tourney.schedule_sessions(@EX@, '2030-01-01', 30, 0, 2)$$, '55000'),
+    ('schedule_sessions: the hours run out (E4 open one hour, round 2 waits 40 min)',
+     $$SELECT tourney.schedule_sessions(@EW@, '2030-01-01 09:00+00', 30, 40)$$, '55000'),
+    ('schedule_sessions: again, nothing left to place', $$SELECT tourney.schedule_sessions(@EK@, '2030-01-01 09:00+00', 30, 10)$$, 'ok'),
+    -- move_session
+    ('move_session: onto a court and time taken', $$SELECT tourney.move_session(@ek1_2@, s.starts_at, s.campus_id, s.court)
+                                                   FROM tourney.sessions s WHERE s.session_id = @ek1_3@ AND s.starts_at =
+                                                   (SELECT starts_at FROM tourney.sessions WHERE session_id = @ek1_2@)$$, '23P01'),
+    ('move_session: a player in two sessions at once', $$SELECT tourney.move_session(@er2_1@, (SELECT o.starts_at FROM tourney.sessions o
+        JOIN tourney.session_participants op USING (tournament_id, session_id) JOIN tourney.session_participants me
+          ON me.tournament_id = op.tournament_id AND me.player_id = op.player_id AND me.slot = 1
+        WHERE me.session_id = @er2_1@ AND o.round = 1), court => 3)$$, '23P01'),
+    ('move_session: rest too short', $$SELECT tourney.move_session(@er2_1@, (SELECT o.ends_at + interval '5 min' FROM tourney.sessions o
+        JOIN tourney.session_participants op USING (tournament_id, session_id) JOIN tourney.session_participants me
+          ON me.tournament_id = op.tournament_id AND me.player_id = op.player_id AND me.slot = 1
+        WHERE me.session_id = @er2_1@ AND o.round = 1), court => 3)$$, '23514'),
+    ('move_session: less than rest after what feeds it ends', $$SELECT tourney.move_session(@ek3_1@, f.ends_at + interval '5 min', f.campus_id, f.court)
+                                                 FROM tourney.sessions f WHERE f.next_session_id = @ek3_1@ ORDER BY f.ends_at DESC LIMIT 1$$, '23514'),
+    ('move_session: a Swiss round 2 session before round 1 ends', $$SELECT tourney.move_session(@es2_1@, '2030-01-01 08:00+00')$$, '23514'),
+    ('move_session: outside the opening hours', $$SELECT tourney.move_session(@ekt3_1@, '2030-01-01 20:00+00', @E1@, 1)$$, '22023'),
+    ('move_session: in a closure', $$SELECT tourney.move_session(@ekt3_1@, '2030-01-01 15:15+00', @E1@, 1)$$, '22023'),
+    ('move_session: a campus not of the tournament', $$SELECT tourney.move_session(@ekt3_1@, '2030-01-01 17:00+00', @E3@, 1)$$, '22023'),
+    ('move_session: a court that does not exist', $$SELECT tourney.move_session(@ekt3_1@, '2030-01-01 17:00+00', @E1@, 3)$$, '22023'),
+    ('move_session: court 0', $$SELECT tourney.move_session(@ekt3_1@, '2030-01-01 17:00+00', @E1@, 0)$$, '22023'),
+    ('move_session: starts_at -infinity', $$SELECT tourney.move_session(@ekt3_1@, '-infinity')$$, '22023'),
+    ('move_session: a session with a result', $$SELECT tourney.move_session(@ek1_1@, @FREE@)$$, '55000'),
+    ('move_session: a session not scheduled (EW round 2)', $$SELECT tourney.move_session(@ew2_1@, '2030-01-01 09:30+00')$$, '55000'),
+    ('move_session: a tournament without a schedule', $$SELECT tourney.move_session(@en1_1@, '2030-01-01 17:00+00', court => 1)$$, '55000'),
+    ('move_session: a cancelled tournament', $$SELECT tourney.move_session(@ex1_1@, '2030-01-01 17:00+00')$$, '55000'),
+    ('move_session: unknown session', $$SELECT tourney.move_session(9223372036854775807, @FREE@)$$, 'P0002'),
+    ('move_session: unknown campus', $$SELECT tourney.move_session(@ekt3_1@, '2030-01-01 17:00+00', 9223372036854775807, 1)$$, 'P0002'),
+    ('move_session: NULL session', $$SELECT tourney.move_session(NULL, @FREE@)$$, '22004'),
+    ('move_session: to a free court', $$SELECT tourney.move_session(@ekt3_1@, @FREE@)$$, 'ok'),
+    ('move_session: a request_id used for another call',
+     $$SELECT tourney.move_session(@ekt3_1@, @FREE@, request_id => '7e000000-0000-0000-0000-0000000000e1');
+       SELECT tourney.move_session(@ekt3_1@, '2030-01-01 17:30+00', request_id => '7e000000-0000-0000-0000-0000000000e1')$$, '22023'),
+    ('move_session: the same request_id and arguments twice',
+     $$SELECT tourney.move_session(@ekt3_1@, @FREE@, request_id => '7e000000-0000-0000-0000-0000000000e1');
+       SELECT tourney.move_session(@ekt3_1@, @FREE@, request_id => '7e000000-0000-0000-0000-0000000000e1')$$, 'ok'),
+    -- swap_sessions
+    ('swap_sessions: a session with itself', $$SELECT tourney.swap_sessions(@ek1_2@, @ek1_2@)$$, '22023'),
+    ('swap_sessions: a session with a result', $$SELECT tourney.swap_sessions(@ek1_1@, @ek1_2@)$$, '55000'),
+    ('swap_sessions: breaking precedence', $$SELECT tourney.swap_sessions(@ek1_2@, @ek3_1@)$$, '23514'),
+    ('swap_sessions: unknown session', $$SELECT tourney.swap_sessions(@ek1_2@, 9223372036854775807)$$, 'P0002'),
+    ('swap_sessions: NULL session', $$SELECT tourney.swap_sessions(@ek1_2@, NULL)$$, '22004'),
+    ('swap_sessions: final and third place', $$SELECT tourney.swap_sessions(@ek3_1@, @ekt3_1@)$$, 'ok'),
+    -- swap_players
+    ('swap_players: round robin', $$SELECT tourney.swap_players(@er1_1@, 1, @er1_2@, 1)$$, '22023'),
+    ('swap_players: group stage', $$SELECT tourney.swap_players(@eg1@, 1, @eg2@, 1)$$, '22023'),
+    ('swap_players: a slot filled from another session', $$SELECT tourney.swap_players(@ek2_1@, 1, @ek2_2@, 1)$$, '22023'),
+    ('swap_players: a Swiss rematch', $$SELECT tourney.swap_players(@es2_1@, 2, @es2_2@, 1)$$, '22023'),
+    ('swap_players: a session with a result', $$SELECT tourney.swap_players(@ek1_1@, 1, @ek1_2@, 1)$$, '55000'),
+    ('swap_players: sessions of different rounds', $$SELECT tourney.swap_players(@ek1_2@, 1, @ek2_1@, 2)$$, '22023'),
+    ('swap_players: within one session', $$SELECT tourney.swap_players(@ek1_2@, 1, @ek1_2@, 2)$$, '22023'),
+    ('swap_players: slot 3', $$SELECT tourney.swap_players(@ek1_2@, 3, @ek1_3@, 1)$$, '22023'),
+    ('swap_players: unknown session', $$SELECT tourney.swap_players(@ek1_2@, 1, 9223372036854775807, 1)$$, 'P0002'),
+    ('swap_players: NULL slot', $$SELECT tourney.swap_players(@ek1_2@, NULL, @ek1_3@, 1)$$, '22004'),
+    ('swap_players: a draw fixed in round 1', $$SELECT tourney.swap_players(@ek1_2@, 1, @ek1_3@, 2)$$, 'ok'),
+    -- delay_sessions
+    ('delay_sessions: 0 minutes', $$SELECT tourney.delay_sessions(@EK@, '2030-01-01 09:00+00', 0)$$, '22023'),
+    ('delay_sessions: -1 minutes', $$SELECT tourney.delay_sessions(@EK@, '2030-01-01 09:00+00', -1)$$, '22023'),
+    ('delay_sessions: into the closure', $$SELECT tourney.delay_sessions(@EK@, '2030-01-01 09:00+00', 360)$$, '22023'),
+    ('delay_sessions: past closing time', $$SELECT tourney.delay_sessions(@EK@, '2030-01-01 09:00+00', 600)$$, '22023'),
+    ('delay_sessions: without a schedule', $$SELECT tourney.delay_sessions(@EN@, '2030-01-01 09:00+00', 10)$$, '55000'),
+    ('delay_sessions: unknown tournament', $$SELECT tourney.delay_sessions(9223372036854775807, '2030-01-01 09:00+00', 10)$$, 'P0002'),
+    ('delay_sessions: NULL minutes', $$SELECT tourney.delay_sessions(@EK@, '2030-01-01 09:00+00', NULL)$$, '22004'),
+    ('delay_sessions: 20 minutes', $$SELECT tourney.delay_sessions(@EK@, '2030-01-01 09:00+00', 20)$$, 'ok'),
+    -- close_campus
+    ('close_campus: from = to', $$SELECT tourney.close_campus(@EK@, @E1@, '2030-01-01 10:00+00', '2030-01-01 10:00+00')$$, '22023'),
+    ('close_campus: no other campus', $$SELECT tourney.close_campus(@EU@, @E3@, '2030-01-01 09:00+00', '2030-01-01 12:00+00')$$, '55000'),
+    ('close_campus: a campus not of the tournament', $$SELECT tourney.close_campus(@EK@, @E3@, '2030-01-01 09:00+00', '2030-01-01 12:00+00')$$, '22023'),
+    ('close_campus: unknown campus', $$SELECT tourney.close_campus(@EK@, 9223372036854775807, '2030-01-01 09:00+00', '2030-01-01 12:00+00')$$, 'P0002'),
+    ('close_campus: unknown tournament', $$SELECT tourney.close_campus(9223372036854775807, @E1@, '2030-01-01 09:00+00', '2030-01-01 12:00+00')$$, 'P0002'),
+    ('close_campus: without a schedule', $$SELECT tourney.close_campus(@EN@, @E1@, '2030-01-01 09:00+00', '2030-01-01 12:00+00')$$, '55000'),
+    ('close_campus: NULL to_time', $$SELECT tourney.close_campus(@EK@, @E1@, '2030-01-01 09:00+00', NULL)$$, '22004'),
+    ('close_campus: E2 after 10:00, its sessions to E1', $$SELECT tourney.close_campus(@EK@, @E2@, '2030-01-01 10:00+00', '2030-01-01 14:00+00')$$, 'ok'),
+    -- the guards
+    ('campus_hours: the window EK plays in deleted', $$DELETE FROM tourney.campus_hours WHERE campus_id = @E1@$$, 'ok'),
+    ('campus_hours: shortened to end before EK''s final', $$UPDATE tourney.campus_hours SET open = tstzrange('2030-01-01 08:00+00', '2030-01-01 10:00+00') WHERE campus_id = @E1@$$, '22023'),
+    ('campus_hours: E2 (always open) given hours without EK''s sessions', $$INSERT INTO tourney.campus_hours VALUES (@E2@, tstzrange('2030-01-02', '2030-01-03'))$$, '22023'),
+    ('campus_hours: a window overlapping another of E1', $$INSERT INTO tourney.campus_hours VALUES (@E1@, tstzrange('2030-01-01 19:00+00', '2030-01-01 22:00+00'))$$, '23P01'),
+    ('campus_hours: an empty window', $$INSERT INTO tourney.campus_hours VALUES (@E2@, 'empty')$$, '23514'),
+    ('campus_hours: a NULL window', $$INSERT INTO tourney.campus_hours VALUES (@E2@, NULL)$$, '23502'),
+    ('campus_hours: an unknown campus', $$INSERT INTO tourney.campus_hours VALUES (-1, tstzrange('2030-01-02', '2030-01-03'))$$, '23503'),
+    ('campus_closures: an unknown campus', $$INSERT INTO tourney.campus_closures VALUES (-1, tstzrange('2030-01-02', '2030-01-03'), 'x')$$, '23503'),
+    ('campus_closures: over EK''s sessions', $$INSERT INTO tourney.campus_closures VALUES (@E2@, tstzrange('2030-01-01 09:00+00', '2030-01-01 09:05+00'), 'x')$$, '22023'),
+    ('campus_closures: moved over EK''s sessions', $$UPDATE tourney.campus_closures SET during = tstzrange('2030-01-01 09:00+00', '2030-01-01 16:00+00') WHERE campus_id = @E1@$$, '22023'),
+    ('campus_closures: an empty closure', $$INSERT INTO tourney.campus_closures VALUES (@E2@, 'empty', 'x')$$, '23514'),
+    ('campus_closures: another day', $$INSERT INTO tourney.campus_closures VALUES (@E2@, tstzrange('2030-02-01', '2030-02-02'), 'x')$$, 'ok'),
+    ('campuses.courts: lowered below a court in use', $$UPDATE tourney.campuses SET courts = 1 WHERE campus_id = @E1@$$, '22023'),
+    ('campuses.courts: 0', $$UPDATE tourney.campuses SET courts = 0 WHERE campus_id = @E1@$$, '23514'),
+    ('campuses.courts: raised', $$UPDATE tourney.campuses SET courts = 3 WHERE campus_id = @E1@$$, 'ok')
+) v(what, q, want);
 
 ----------------------------------------------------------------------------
 -- privileges: state-changing functions and table writes are not PUBLIC

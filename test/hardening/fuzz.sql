@@ -1,5 +1,7 @@
--- Table-driven fuzz test of every public function (SPEC §4, issues 6 and
--- 13; the options of double_elimination and groups_knockout, group_tables):
+-- Table-driven fuzz test of every public function (SPEC §4, issues 6, 13
+-- and 14; the options of double_elimination and groups_knockout,
+-- group_tables; schedule_sessions, the live changes of a schedule and the
+-- tables of opening hours, closures and courts):
 -- NULL, 0, -1, 2^31-1, -2^31, 2^63-1, -2^63, empty, huge, NULL-holding and
 -- multi-dimensional arrays, unknown ids, ids of other tournaments, bad and
 -- case-variant enum text, NaN / Infinity / huge numerics, and every wrong
@@ -18,7 +20,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(484);
+SELECT plan(719);
 
 CREATE TEMP TABLE cases (
     n serial PRIMARY KEY,
@@ -158,6 +160,37 @@ BEGIN
                     ' WHERE session_id = ' || test_support.id('sQ11') || ')'),
         ('Q11FLIP', '(SELECT array_agg(score ORDER BY slot DESC) FROM tourney.session_participants'
                     ' WHERE session_id = ' || test_support.id('sQ11') || ')');
+END $fixtures$;
+
+-- scheduled tournaments (SPEC §3b): SK a knockout of p1..p8 on c1 and c2
+-- (one court each) from 1 January 2030 09:00, 30 min, rest 10; SV a
+-- knockout of p1..p4 on an implicit venue of 2 courts; RR and SW (above)
+-- scheduled on implicit venues of 2 courts
+DO $fixtures$
+DECLARE
+    id bigint;
+BEGIN
+    id := test_support.tournament('knockout', ARRAY(SELECT test_support.id('p' || i) FROM generate_series(1, 8) i), 'fuzz SK',
+                                  seeded => true, generate => true, campus_ids => ARRAY[test_support.id('c1'), test_support.id('c2')]);
+    PERFORM tourney.schedule_sessions(id, '2030-01-01 09:00+00', 30, 10);
+    INSERT INTO test_support.fixtures (key, id) VALUES
+        ('SK', id), ('sSK1', test_support.session_id(id, 1, 1)), ('sSK2', test_support.session_id(id, 1, 2)),
+        ('sSK21', test_support.session_id(id, 2, 1)), ('sSKF', test_support.session_id(id, 3, 1)),
+        ('sSKT', test_support.session_id(id, 'third_place', 3, 1));
+    id := test_support.tournament('knockout', ARRAY(SELECT test_support.id('p' || i) FROM generate_series(1, 4) i), 'fuzz SV',
+                                  seeded => true, generate => true);
+    PERFORM tourney.schedule_sessions(id, '2030-01-01 09:00+00', 30, 10, 2);
+    INSERT INTO test_support.fixtures (key, id) VALUES
+        ('SV', id), ('sSV1', test_support.session_id(id, 1, 1)), ('sSV2', test_support.session_id(id, 1, 2));
+    PERFORM tourney.schedule_sessions(test_support.id('RR'), '2030-01-01 09:00+00', 30, 10, 2);
+    PERFORM tourney.schedule_sessions(test_support.id('SW'), '2030-01-01 09:00+00', 30, 10, 2);
+    INSERT INTO test_support.fixtures (key, id) VALUES
+        ('sRR2', test_support.session_id(test_support.id('RR'), 1, 2)), ('sSW2', test_support.session_id(test_support.id('SW'), 1, 2));
+    INSERT INTO test_support.fixtures (key, value) VALUES
+        ('T0', '''2030-01-02 09:00+00''::timestamptz'),
+        ('TMAX', '''294276-12-31 23:00+00''::timestamptz'),
+        ('TMIN', '''4713-11-24 00:00+00 BC''::timestamptz'),
+        ('GUARDS', 'SET CONSTRAINTS tourney.campus_hours_guard, tourney.campus_closures_guard, tourney.campuses_courts_guard IMMEDIATE');
 END $fixtures$;
 
 ----------------------------------------------------------------------------
@@ -698,6 +731,226 @@ INSERT INTO cases (call, expect, msg) VALUES
 -- third_place_playoff
 ($$SELECT tourney.run_scenario(4, third_place_playoff => NULL)$$, '{ok}', NULL),
 ($$SELECT tourney.run_scenario(4, third_place_playoff => false)$$, '{ok}', NULL);
+
+-- scheduling (SPEC §3b): schedule_sessions, the live changes, the tables
+-- of hours and closures and campuses.courts (their guards made immediate:
+-- they fire at COMMIT otherwise); 22008 is PostgreSQL's own "timestamp out
+-- of range", for a schedule that would run past the timestamps' end
+INSERT INTO cases (call, expect, msg) VALUES
+-- schedule_sessions
+($$SELECT tourney.schedule_sessions(NULL, @T0@, 30)$$, '{22004}', 'tournament_id'),
+($$SELECT tourney.schedule_sessions(@P@, NULL, 30, 0, 2)$$, '{22004}', 'starts_at'),
+($$SELECT tourney.schedule_sessions(@P@, @T0@, NULL, 0, 2)$$, '{22004}', 'match_minutes'),
+($$SELECT tourney.schedule_sessions(@P@, @T0@, 30, NULL, 2)$$, '{22004}', 'rest_minutes'),
+($$SELECT tourney.schedule_sessions(@P@, @T0@, 30)$$, '{22004}', 'courts'),
+($$SELECT tourney.schedule_sessions(@P@, @T0@, 30, 0, 2)$$, '{ok}', NULL),
+($$SELECT tourney.schedule_sessions(@P@, @T0@, 1, 0, 1)$$, '{ok}', NULL),
+($$SELECT tourney.schedule_sessions(@P@, @T0@, 527040, 527040, 100000)$$, '{ok}', NULL),
+($$SELECT tourney.schedule_sessions(@P@, 'infinity', 30, 0, 2)$$, '{22023}', 'finite'),
+($$SELECT tourney.schedule_sessions(@P@, '-infinity', 30, 0, 2)$$, '{22023}', 'finite'),
+($$SELECT tourney.schedule_sessions(@P@, @TMAX@, 30, 0, 2)$$, '{22008}', NULL),
+($$SELECT tourney.schedule_sessions(@P@, @TMIN@, 30, 0, 2)$$, '{ok}', NULL),
+($$SELECT tourney.schedule_sessions(@P@, @T0@, 0, 0, 2)$$, '{22023}', 'match_minutes'),
+($$SELECT tourney.schedule_sessions(@P@, @T0@, -1, 0, 2)$$, '{22023}', NULL),
+($$SELECT tourney.schedule_sessions(@P@, @T0@, 527041, 0, 2)$$, '{22023}', NULL),
+($$SELECT tourney.schedule_sessions(@P@, @T0@, @MAX4@, 0, 2)$$, '{22023}', NULL),
+($$SELECT tourney.schedule_sessions(@P@, @T0@, @MIN4@, 0, 2)$$, '{22023}', NULL),
+($$SELECT tourney.schedule_sessions(@P@, @T0@, 30, -1, 2)$$, '{22023}', 'rest_minutes'),
+($$SELECT tourney.schedule_sessions(@P@, @T0@, 30, @MAX4@, 2)$$, '{22023}', NULL),
+($$SELECT tourney.schedule_sessions(@P@, @T0@, 30, @MIN4@, 2)$$, '{22023}', NULL),
+($$SELECT tourney.schedule_sessions(@P@, @T0@, 30, 0, 0)$$, '{22023}', 'courts'),
+($$SELECT tourney.schedule_sessions(@P@, @T0@, 30, 0, -1)$$, '{22023}', NULL),
+($$SELECT tourney.schedule_sessions(@P@, @T0@, 30, 0, @MAX4@)$$, '{22023}', NULL),
+($$SELECT tourney.schedule_sessions(@P@, @T0@, 30, 0, @MIN4@)$$, '{22023}', NULL),
+($$SELECT tourney.schedule_sessions(0, @T0@, 30, 0, 2)$$, '{P0002}', 'tournament 0 does not exist'),
+($$SELECT tourney.schedule_sessions(@MAX8@, @T0@, 30, 0, 2)$$, '{P0002}', NULL),
+($$SELECT tourney.schedule_sessions(@MIN8@, @T0@, 30, 0, 2)$$, '{P0002}', NULL),
+($$SELECT tourney.schedule_sessions(@D@, @T0@, 30, 0, 2)$$, '{55000}', NULL),
+($$SELECT tourney.schedule_sessions(@D0@, @T0@, 30, 0, 2)$$, '{55000}', NULL),
+($$SELECT tourney.schedule_sessions(@DC@, @T0@, 30, 0)$$, '{55000}', NULL),
+($$SELECT tourney.schedule_sessions(@A@, @T0@, 30, 0, 2)$$, '{55000}', NULL),
+($$SELECT tourney.schedule_sessions(@X@, @T0@, 30, 0, 2)$$, '{55000}', NULL),
+($$SELECT tourney.schedule_sessions(@XP@, @T0@, 30, 0, 2)$$, '{55000}', NULL),
+($$SELECT tourney.schedule_sessions(@SK@, @T0@, 30, 0, 2)$$, '{22023}', 'courts'),
+($$SELECT tourney.schedule_sessions(@SK@, @T0@, 30, 0)$$, '{ok}', NULL),
+($$SELECT tourney.schedule_sessions(@I@, @T0@, 30, 10, 1)$$, '{ok}', NULL),
+($$SELECT tourney.schedule_sessions(@DE@, @T0@, 30, 10, 3)$$, '{ok}', NULL),
+($$SELECT tourney.schedule_sessions(@GK@, @T0@, 30, 10, 3)$$, '{ok}', NULL),
+($$SELECT tourney.schedule_sessions(@Q@, @T0@, 30, 10, 3)$$, '{ok,55000}', NULL),
+($$SELECT tourney.schedule_sessions(@C@, @T0@, 30, 10, 3)$$, '{ok,55000}', NULL),
+-- move_session
+($$SELECT tourney.move_session(NULL, @T0@)$$, '{22004}', 'session_id'),
+($$SELECT tourney.move_session(@sSKF@, NULL)$$, '{22004}', 'starts_at'),
+($$SELECT tourney.move_session(0, @T0@)$$, '{P0002}', 'session 0 does not exist'),
+($$SELECT tourney.move_session(@MAX8@, @T0@)$$, '{P0002}', NULL),
+($$SELECT tourney.move_session(@MIN8@, @T0@)$$, '{P0002}', NULL),
+($$SELECT tourney.move_session(@sSKF@, @T0@)$$, '{ok}', NULL),
+($$SELECT tourney.move_session(@sSKF@, @T0@, NULL, NULL, NULL)$$, '{ok}', NULL),
+($$SELECT tourney.move_session(@sSKF@, @T0@, request_id => @NOUUID@)$$, '{ok}', NULL),
+($$SELECT tourney.move_session(@sSKF@, @T0@, request_id => @FFUUID@)$$, '{ok}', NULL),
+($$SELECT tourney.move_session(@sSKF@, 'infinity')$$, '{22023}', 'finite'),
+($$SELECT tourney.move_session(@sSKF@, '-infinity')$$, '{22023}', NULL),
+($$SELECT tourney.move_session(@sSKF@, @TMAX@)$$, '{ok}', NULL),
+($$SELECT tourney.move_session(@sSKF@, @TMAX@ + interval '45 min')$$, '{22008,22023}', NULL),
+($$SELECT tourney.move_session(@sSKF@, @TMIN@)$$, '{23514}', NULL),
+($$SELECT tourney.move_session(@sSKF@, @T0@, 0)$$, '{P0002}', 'campus 0'),
+($$SELECT tourney.move_session(@sSKF@, @T0@, -1)$$, '{P0002}', NULL),
+($$SELECT tourney.move_session(@sSKF@, @T0@, @MAX8@)$$, '{P0002}', NULL),
+($$SELECT tourney.move_session(@sSKF@, @T0@, @MIN8@)$$, '{P0002}', NULL),
+($$SELECT tourney.move_session(@sSKF@, @T0@, @csmall@)$$, '{22023}', NULL),
+($$SELECT tourney.move_session(@sSKF@, @T0@, @c2@, 1)$$, '{ok}', NULL),
+($$SELECT tourney.move_session(@sSKF@, @T0@, @c2@, 2)$$, '{22023}', 'court 2'),
+($$SELECT tourney.move_session(@sSKF@, @T0@, court => 0)$$, '{22023}', 'court'),
+($$SELECT tourney.move_session(@sSKF@, @T0@, court => -1)$$, '{22023}', NULL),
+($$SELECT tourney.move_session(@sSKF@, @T0@, court => @MAX4@)$$, '{22023}', NULL),
+($$SELECT tourney.move_session(@sSKF@, @T0@, court => @MIN4@)$$, '{22023}', NULL),
+($$SELECT tourney.move_session(@sSV1@, @T0@, @c1@, 1)$$, '{22023}', NULL),
+($$SELECT tourney.move_session(@sSV1@, @T0@, court => 3)$$, '{22023}', NULL),
+($$SELECT tourney.move_session(@sSK1@, @T0@)$$, '{23514}', NULL),
+($$SELECT tourney.move_session(@sP11@, @T0@)$$, '{55000}', NULL),
+($$SELECT tourney.move_session(@sPF@, @T0@)$$, '{55000}', 'schedule'),
+($$SELECT tourney.move_session(@sQ11@, @T0@)$$, '{55000}', NULL),
+($$SELECT tourney.move_session(@sC@, @T0@)$$, '{55000}', NULL),
+($$SELECT tourney.move_session(@sXP@, @T0@)$$, '{55000}', NULL),
+($$SELECT tourney.move_session(@sDEL@, @T0@)$$, '{55000}', NULL),
+-- swap_sessions
+($$SELECT tourney.swap_sessions(NULL, @sSK1@)$$, '{22004}', 'session_a'),
+($$SELECT tourney.swap_sessions(@sSK1@, NULL)$$, '{22004}', 'session_b'),
+($$SELECT tourney.swap_sessions(@sSK1@, @sSK1@)$$, '{22023}', 'itself'),
+($$SELECT tourney.swap_sessions(0, @sSK1@)$$, '{P0002}', NULL),
+($$SELECT tourney.swap_sessions(@sSK1@, 0)$$, '{P0002}', NULL),
+($$SELECT tourney.swap_sessions(@MAX8@, @MIN8@)$$, '{P0002}', NULL),
+($$SELECT tourney.swap_sessions(@sSK1@, @sSK2@)$$, '{ok}', NULL),
+($$SELECT tourney.swap_sessions(@sSKF@, @sSKT@, @NOUUID@)$$, '{ok}', NULL),
+($$SELECT tourney.swap_sessions(@sSK1@, @sSKF@)$$, '{23514}', NULL),
+($$SELECT tourney.swap_sessions(@sSV1@, @sSV2@)$$, '{ok}', NULL),
+($$SELECT tourney.swap_sessions(@sSK1@, @sSV1@)$$, '{22023}', NULL),
+($$SELECT tourney.swap_sessions(@sSK1@, @sRR@)$$, '{22023,23P01,23514}', NULL),
+($$SELECT tourney.swap_sessions(@sP11@, @sP12@)$$, '{55000}', NULL),
+($$SELECT tourney.swap_sessions(@sSKF@, @sC@)$$, '{55000}', NULL),
+-- swap_players
+($$SELECT tourney.swap_players(NULL, 1, @sSK2@, 1)$$, '{22004}', 'session_a'),
+($$SELECT tourney.swap_players(@sSK1@, NULL, @sSK2@, 1)$$, '{22004}', 'slot_a'),
+($$SELECT tourney.swap_players(@sSK1@, 1, NULL, 1)$$, '{22004}', 'session_b'),
+($$SELECT tourney.swap_players(@sSK1@, 1, @sSK2@, NULL)$$, '{22004}', 'slot_b'),
+($$SELECT tourney.swap_players(@sSK1@, 0, @sSK2@, 1)$$, '{22023}', 'slot_a'),
+($$SELECT tourney.swap_players(@sSK1@, 1, @sSK2@, 3)$$, '{22023}', 'slot_b'),
+($$SELECT tourney.swap_players(@sSK1@, @MAX4@, @sSK2@, 1)$$, '{22023}', NULL),
+($$SELECT tourney.swap_players(@sSK1@, @MIN4@, @sSK2@, 1)$$, '{22023}', NULL),
+($$SELECT tourney.swap_players(0, 1, @sSK2@, 1)$$, '{P0002}', NULL),
+($$SELECT tourney.swap_players(@sSK1@, 1, @MAX8@, 1)$$, '{P0002}', NULL),
+($$SELECT tourney.swap_players(@sSK1@, 1, @sSK2@, 2)$$, '{ok}', NULL),
+($$SELECT tourney.swap_players(@sSK1@, 1, @sSK2@, 2, @FFUUID@)$$, '{ok}', NULL),
+($$SELECT tourney.swap_players(@sSK1@, 1, @sSK1@, 2)$$, '{22023}', NULL),
+($$SELECT tourney.swap_players(@sSK1@, 1, @sSK21@, 1)$$, '{22023}', NULL),
+($$SELECT tourney.swap_players(@sSK21@, 1, @sSKF@, 1)$$, '{22023}', NULL),
+($$SELECT tourney.swap_players(@sRR@, 1, @sRR2@, 1)$$, '{22023}', 'round_robin'),
+($$SELECT tourney.swap_players(@sSW@, 1, @sSW2@, 1)$$, '{ok}', NULL),
+($$SELECT tourney.swap_players(@sI@, 2, @sI@, 1)$$, '{22023}', NULL),
+($$SELECT tourney.swap_players(@sDEL@, 1, @sDE@, 1)$$, '{22023}', NULL),
+($$SELECT tourney.swap_players(@sGK@, 1, @sGK@, 2)$$, '{22023}', NULL),
+($$SELECT tourney.swap_players(@sP11@, 1, @sP12@, 1)$$, '{55000}', NULL),
+($$SELECT tourney.swap_players(@sP12@, 1, @sSK1@, 1)$$, '{22023}', NULL),
+($$SELECT tourney.swap_players(@sC@, 1, @sC@, 2)$$, '{22023,55000}', NULL),
+-- delay_sessions
+($$SELECT tourney.delay_sessions(NULL, @T0@, 10)$$, '{22004}', 'tournament_id'),
+($$SELECT tourney.delay_sessions(@SK@, NULL, 10)$$, '{22004}', 'from_time'),
+($$SELECT tourney.delay_sessions(@SK@, @T0@, NULL)$$, '{22004}', 'minutes'),
+($$SELECT tourney.delay_sessions(@SK@, @T0@, 0)$$, '{22023}', 'minutes'),
+($$SELECT tourney.delay_sessions(@SK@, @T0@, -1)$$, '{22023}', NULL),
+($$SELECT tourney.delay_sessions(@SK@, @T0@, 527041)$$, '{22023}', NULL),
+($$SELECT tourney.delay_sessions(@SK@, @T0@, @MAX4@)$$, '{22023}', NULL),
+($$SELECT tourney.delay_sessions(@SK@, @T0@, @MIN4@)$$, '{22023}', NULL),
+($$SELECT tourney.delay_sessions(@SK@, 'infinity', 10)$$, '{22023}', NULL),
+($$SELECT tourney.delay_sessions(@SK@, '-infinity', 10)$$, '{22023}', NULL),
+($$SELECT tourney.delay_sessions(@SK@, @TMIN@, 10)$$, '{ok}', NULL),
+($$SELECT tourney.delay_sessions(@SK@, @TMIN@, 527040)$$, '{ok}', NULL),
+($$SELECT tourney.delay_sessions(@SK@, @TMAX@, 10)$$, '{ok}', NULL),
+($$SELECT tourney.delay_sessions(@SK@, @T0@, 10, @NOUUID@)$$, '{ok}', NULL),
+($$SELECT tourney.delay_sessions(@SV@, '2030-01-01 09:30+00', 5)$$, '{ok}', NULL),
+($$SELECT tourney.delay_sessions(0, @T0@, 10)$$, '{P0002}', NULL),
+($$SELECT tourney.delay_sessions(@MAX8@, @T0@, 10)$$, '{P0002}', NULL),
+($$SELECT tourney.delay_sessions(@MIN8@, @T0@, 10)$$, '{P0002}', NULL),
+($$SELECT tourney.delay_sessions(@D@, @T0@, 10)$$, '{55000}', NULL),
+($$SELECT tourney.delay_sessions(@P@, @T0@, 10)$$, '{55000}', 'schedule'),
+($$SELECT tourney.delay_sessions(@C@, @T0@, 10)$$, '{55000}', NULL),
+($$SELECT tourney.delay_sessions(@XP@, @T0@, 10)$$, '{55000}', NULL),
+-- close_campus
+($$SELECT * FROM tourney.close_campus(NULL, @c1@, @T0@, @T0@ + interval '1 hour')$$, '{22004}', 'tournament_id'),
+($$SELECT * FROM tourney.close_campus(@SK@, NULL, @T0@, @T0@ + interval '1 hour')$$, '{22004}', 'campus_id'),
+($$SELECT * FROM tourney.close_campus(@SK@, @c1@, NULL, @T0@)$$, '{22004}', 'from_time'),
+($$SELECT * FROM tourney.close_campus(@SK@, @c1@, @T0@, NULL)$$, '{22004}', 'to_time'),
+($$SELECT * FROM tourney.close_campus(@SK@, @c1@, @T0@, @T0@)$$, '{22023}', NULL),
+($$SELECT * FROM tourney.close_campus(@SK@, @c1@, @T0@ + interval '1 hour', @T0@)$$, '{22023}', NULL),
+($$SELECT * FROM tourney.close_campus(@SK@, @c1@, '-infinity', @T0@)$$, '{22023}', NULL),
+($$SELECT * FROM tourney.close_campus(@SK@, @c1@, @T0@, 'infinity')$$, '{22023}', NULL),
+($$SELECT * FROM tourney.close_campus(@SK@, @c1@, @TMIN@, @TMAX@)$$, '{ok,55000}', NULL),
+($$SELECT * FROM tourney.close_campus(@SK@, @c1@, '2030-01-01 00:00+00', '2030-01-02 00:00+00')$$, '{ok}', NULL),
+($$SELECT * FROM tourney.close_campus(@SK@, @c1@, '2030-01-01 00:00+00', '2030-01-02 00:00+00', @FFUUID@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.close_campus(@SK@, 0, @T0@, @T0@ + interval '1 hour')$$, '{P0002}', 'campus 0'),
+($$SELECT * FROM tourney.close_campus(@SK@, @MAX8@, @T0@, @T0@ + interval '1 hour')$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.close_campus(@SK@, @MIN8@, @T0@, @T0@ + interval '1 hour')$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.close_campus(@SK@, @csmall@, @T0@, @T0@ + interval '1 hour')$$, '{22023}', NULL),
+($$SELECT * FROM tourney.close_campus(0, @c1@, @T0@, @T0@ + interval '1 hour')$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.close_campus(@MAX8@, @c1@, @T0@, @T0@ + interval '1 hour')$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.close_campus(@P@, @c1@, @T0@, @T0@ + interval '1 hour')$$, '{22023,55000}', NULL),
+($$SELECT * FROM tourney.close_campus(@SV@, @c1@, @T0@, @T0@ + interval '1 hour')$$, '{22023}', NULL),
+($$SELECT * FROM tourney.close_campus(@C@, @c1@, @T0@, @T0@ + interval '1 hour')$$, '{22023,55000}', NULL),
+($$SELECT * FROM tourney.close_campus(@D@, @c1@, @T0@, @T0@ + interval '1 hour')$$, '{22023,55000}', NULL),
+-- the tables that shape a schedule
+($$INSERT INTO tourney.campus_hours VALUES (@c1@, tstzrange('2030-01-01 08:00+00', '2030-01-02 00:00+00')); @GUARDS@$$, '{ok}', NULL),
+($$INSERT INTO tourney.campus_hours VALUES (@c1@, tstzrange('2030-01-01 10:00+00', '2030-01-02 00:00+00')); @GUARDS@$$, '{22023}', 'opening hours'),
+($$INSERT INTO tourney.campus_hours VALUES (@c1@, '(,)'); @GUARDS@$$, '{ok}', NULL),
+($$INSERT INTO tourney.campus_hours VALUES (@c1@, 'empty'); @GUARDS@$$, '{23514}', NULL),
+($$INSERT INTO tourney.campus_hours VALUES (@c1@, NULL); @GUARDS@$$, '{23502}', NULL),
+($$INSERT INTO tourney.campus_hours VALUES (NULL, '(,)'); @GUARDS@$$, '{23502}', NULL),
+($$INSERT INTO tourney.campus_hours VALUES (-1, '(,)'); @GUARDS@$$, '{23503}', NULL),
+($$INSERT INTO tourney.campus_hours VALUES (@MAX8@, '(,)'); @GUARDS@$$, '{23503}', NULL),
+($$INSERT INTO tourney.campus_hours VALUES (@MIN8@, '(,)'); @GUARDS@$$, '{23503}', NULL),
+($$INSERT INTO tourney.campus_hours VALUES (@c1@, '(,)'), (@c1@, '[2030-01-01,2030-01-02)'); @GUARDS@$$, '{23P01}', NULL),
+($$INSERT INTO tourney.campus_closures VALUES (@c1@, '[2030-01-01 09:00+00,2030-01-01 09:01+00)', NULL); @GUARDS@$$, '{22023}', 'closure'),
+($$INSERT INTO tourney.campus_closures VALUES (@c1@, '(,)', 'all of time'); @GUARDS@$$, '{22023}', NULL),
+($$INSERT INTO tourney.campus_closures VALUES (@c1@, '[2031-01-01,2031-01-02)', repeat('r', 100000)); @GUARDS@$$, '{ok}', NULL),
+($$INSERT INTO tourney.campus_closures VALUES (@c1@, 'empty', 'x'); @GUARDS@$$, '{23514}', NULL),
+($$INSERT INTO tourney.campus_closures VALUES (@c1@, NULL, 'x'); @GUARDS@$$, '{23502}', NULL),
+($$INSERT INTO tourney.campus_closures VALUES (-1, '(,)', 'x'); @GUARDS@$$, '{23503}', NULL),
+($$UPDATE tourney.campuses SET courts = 0 WHERE campus_id = @c1@; @GUARDS@$$, '{23514}', NULL),
+($$UPDATE tourney.campuses SET courts = -1 WHERE campus_id = @c1@; @GUARDS@$$, '{23514}', NULL),
+($$UPDATE tourney.campuses SET courts = NULL WHERE campus_id = @c1@; @GUARDS@$$, '{23502}', NULL),
+($$UPDATE tourney.campuses SET courts = @MAX4@ WHERE campus_id = @c1@; @GUARDS@$$, '{ok}', NULL),
+($$UPDATE tourney.campuses SET courts = courts WHERE campus_id = @c1@; @GUARDS@$$, '{ok}', NULL);
+
+-- random calls of the six (setseed): ids of scheduled, unscheduled,
+-- played and unknown sessions and tournaments, NULLs, times in and out of
+-- range, minutes, courts and slots of every sign; only the SQLSTATEs
+-- above, never a crash
+SELECT setseed(0.1414);
+INSERT INTO cases (call, expect, msg)
+SELECT CASE f
+         WHEN 1 THEN format('SELECT tourney.move_session((%s)::bigint, (%s)::timestamptz, (%s)::bigint, (%s)::int)', sid, tm, campus, num)
+         WHEN 2 THEN format('SELECT tourney.swap_sessions((%s)::bigint, (%s)::bigint)', sid, sid2)
+         WHEN 3 THEN format('SELECT tourney.swap_players((%s)::bigint, (%s)::int, (%s)::bigint, (%s)::int)', sid, num, sid2, num2)
+         WHEN 4 THEN format('SELECT tourney.delay_sessions((%s)::bigint, (%s)::timestamptz, (%s)::int)', tid, tm, num)
+         WHEN 5 THEN format('SELECT count(*) FROM tourney.close_campus((%s)::bigint, (%s)::bigint, (%s)::timestamptz, (%s)::timestamptz)',
+                            tid, campus, tm, tm2)
+         ELSE format('SELECT tourney.schedule_sessions((%s)::bigint, (%s)::timestamptz, (%s)::int, (%s)::int, (%s)::int)',
+                     tid, tm, num, num2, courts) END,
+       '{ok,22004,22023,P0002,55000,23P01,23514,22008}', NULL
+FROM (SELECT g, 1 + floor(random() * 6)::int AS f,
+             (ARRAY['@sSK1@', '@sSKF@', '@sSKT@', '@sSK21@', '@sSV1@', '@sSV2@', '@sP11@', '@sPF@', '@sC@', '@sRR@', '@sSW@',
+                    '@sDEL@', '0', '-1', '@MAX8@', 'NULL'])[1 + floor(random() * 16)::int] AS sid,
+             (ARRAY['@sSK2@', '@sSKF@', '@sSV2@', '@sRR2@', '@sSW2@', '@sP12@', '0', '@MIN8@', 'NULL'])[1 + floor(random() * 9)::int] AS sid2,
+             (ARRAY['@SK@', '@SV@', '@RR@', '@SW@', '@P@', '@D@', '@C@', '@XP@', '0', '@MAX8@', 'NULL'])[1 + floor(random() * 11)::int] AS tid,
+             (ARRAY['@T0@', '@TMIN@', '@TMAX@', '''infinity''', 'NULL', '''2030-01-01 09:40+00''', '''2030-01-01 08:00+00'''])
+                 [1 + floor(random() * 7)::int] AS tm,
+             (ARRAY['@T0@ + interval ''3 hours''', '@TMIN@', '@TMAX@', '''infinity''', 'NULL', '''2030-01-01 12:00+00'''])
+                 [1 + floor(random() * 6)::int] AS tm2,
+             (ARRAY['NULL', '@c1@', '@c2@', '@csmall@', '-1', '@MAX8@'])[1 + floor(random() * 6)::int] AS campus,
+             (ARRAY['NULL', '1', '2', '3', '0', '-1', '30', '527040', '@MAX4@', '@MIN4@'])[1 + floor(random() * 10)::int] AS num,
+             (ARRAY['NULL', '1', '2', '0', '10', '-5', '@MAX4@'])[1 + floor(random() * 7)::int] AS num2,
+             (ARRAY['NULL', '1', '2', '100000', '0', '-3'])[1 + floor(random() * 6)::int] AS courts
+      FROM generate_series(1, 60) g) r
+ORDER BY g;
 
 SELECT cmp_ok((SELECT count(*)::int FROM cases), '>=', 200, 'at least 200 fuzz cases');
 SELECT pg_temp.run_case(n) FROM cases ORDER BY n;

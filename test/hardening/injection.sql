@@ -1,5 +1,6 @@
--- SQL injection and hostile text (SPEC §6, issues 6 and 13): tournament
--- names (of every format), player names (standings, group_tables) and
+-- SQL injection and hostile text (SPEC §6, issues 6, 13 and 14): tournament
+-- names (of every format), player names (standings, group_tables), campus
+-- names and closure reasons (a schedule and its live changes), and
 -- enum text arguments (grand_final and group_tiebreak too) holding quotes, semicolons,
 -- backslashes, dollar quotes, statement terminators, printf directives and
 -- unicode are data.  Names are stored and read back verbatim; enum text is
@@ -12,7 +13,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(203);
+SELECT plan(249);
 
 CREATE TEMP TABLE payloads (i int PRIMARY KEY, s text NOT NULL);
 INSERT INTO payloads VALUES
@@ -146,18 +147,75 @@ CROSS JOIN (VALUES (1, 'format'), (2, 'scoring_type'), (3, 'ranking_direction'),
 CROSS JOIN LATERAL pg_temp.try_enum(w.which, p.s) r
 ORDER BY w.o, p.i;
 
+-- campuses named after the payloads, with closures whose reasons are the
+-- payloads, and a tournament of the hostile players on them, scheduled and
+-- changed live (SPEC §3b): names and reasons are data, stored and read
+-- back verbatim, and the schedule holds
+CREATE TEMP TABLE hostile_campuses AS
+    WITH ins AS (
+        INSERT INTO tourney.campuses (name, courts)
+        SELECT s, 1 + i % 3 FROM payloads ORDER BY i
+        RETURNING campus_id, name)
+    SELECT p.i, ins.campus_id FROM ins JOIN payloads p ON p.s = ins.name;
+INSERT INTO tourney.campus_closures (campus_id, during, reason)
+SELECT h.campus_id, tstzrange('2031-01-01', '2031-01-02'), p.s FROM hostile_campuses h JOIN payloads p USING (i);
+INSERT INTO tourney.campus_hours (campus_id, open)
+SELECT campus_id, tstzrange('2030-01-01 08:00+00', '2030-01-03 20:00+00') FROM hostile_campuses;
+CREATE TEMP TABLE field AS
+    SELECT tourney.create_tournament((SELECT s FROM payloads WHERE i = 13), 'knockout',
+                                     campus_ids => ARRAY(SELECT campus_id FROM hostile_campuses ORDER BY i)) AS tournament_id;
+SELECT is(tourney.enroll((SELECT tournament_id FROM field), ARRAY(SELECT player_id FROM hostile ORDER BY i)), 16,
+          'the hostile players are enrolled in a knockout on the 16 hostile campuses');
+SELECT isnt(tourney.generate_sessions((SELECT tournament_id FROM field), async => false), NULL, 'generated');
+SELECT is((tourney.schedule_sessions((SELECT tournament_id FROM field), '2030-01-01 09:00+00', 30, 10) ->> 'sessions')::int, 16,
+          'and scheduled: 16 sessions');
+SELECT is(test_support.schedule_problems((SELECT tournament_id FROM field)), '', 'the schedule on the hostile campuses is sound');
+-- the live changes, each as it would be called by an application
+CREATE FUNCTION pg_temp.field_session(r int, m int) RETURNS bigint
+LANGUAGE sql STABLE AS $$ SELECT test_support.session_id((SELECT tournament_id FROM field), r, m) $$;
+SELECT lives_ok(format('SELECT tourney.move_session(%s, %L)', pg_temp.field_session(4, 1), '2030-01-02 10:00+00'),
+                'move_session on a hostile campus');
+SELECT lives_ok(format('SELECT tourney.swap_sessions(%s, %s)', pg_temp.field_session(1, 1), pg_temp.field_session(1, 2)),
+                'swap_sessions between hostile campuses');
+SELECT lives_ok(format('SELECT tourney.swap_players(%s, 1, %s, 2)', pg_temp.field_session(1, 3), pg_temp.field_session(1, 4)),
+                'swap_players between hostile players');
+SELECT lives_ok(format('SELECT tourney.delay_sessions(%s, %L, 15)', (SELECT tournament_id FROM field), '2030-01-01 09:30+00'),
+                'delay_sessions');
+SELECT cmp_ok((SELECT count(*)::int FROM tourney.close_campus((SELECT tournament_id FROM field),
+                                                             (SELECT campus_id FROM hostile_campuses WHERE i = 2),
+                                                             '2030-01-01 09:00+00', '2030-01-03 20:00+00')), '>', 0,
+              'close_campus of the campus named after payload 2 moves its sessions');
+SELECT is(test_support.schedule_problems((SELECT tournament_id FROM field)), '', 'the schedule is still sound');
+SELECT is(c.name, p.s, format('campus name %s is stored verbatim', p.i))
+FROM payloads p JOIN hostile_campuses h USING (i) JOIN tourney.campuses c USING (campus_id)
+ORDER BY p.i;
+SELECT is((SELECT array_agg(k.reason ORDER BY k.during) FROM tourney.campus_closures k WHERE k.campus_id = h.campus_id),
+          CASE WHEN p.i = 2 THEN ARRAY['close_campus for tournament ' || (SELECT tournament_id FROM field), p.s]
+               ELSE ARRAY[p.s] END,
+          format('closure reason %s is stored verbatim%s', p.i, CASE WHEN p.i = 2 THEN ', next to close_campus''s own' ELSE '' END))
+FROM payloads p JOIN hostile_campuses h USING (i)
+ORDER BY p.i;
+-- a guard's refusal names the campus by id, and quotes none of its text
+SELECT is(test_support.sqlstate_of(format(
+              'INSERT INTO tourney.campus_closures VALUES (%s, tstzrange(%L, %L), %L); '
+              'SET CONSTRAINTS tourney.campus_closures_guard IMMEDIATE',
+              (SELECT campus_id FROM hostile_campuses WHERE i = 4), '2030-01-01 08:00+00', '2030-01-03 20:00+00',
+              (SELECT s FROM payloads WHERE i = 4))), '22023',
+          'a closure with a hostile reason over scheduled sessions is refused by the guard (22023), as data');
+
 -- nothing was executed
 SELECT has_table('tourney', t, format('table tourney.%s still exists', t))
 FROM unnest(ARRAY['campuses', 'players', 'tournaments', 'enrollments', 'sessions',
-                  'session_participants', 'byes', 'rankings', 'tasks']) t;
+                  'session_participants', 'byes', 'rankings', 'tasks', 'campus_hours', 'campus_closures',
+                  'schedule_requests']) t;
 SELECT is(to_regclass('public.injected'), NULL, 'no table public.injected was created');
 SELECT is((SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE n.nspname = 'tourney'), (SELECT relations FROM before),
           'schema tourney has the same relations as before');
 SELECT is((SELECT count(*) FROM tourney.players), (SELECT players + 16 FROM before),
           'players: only the 16 inserted ones were added');
-SELECT is((SELECT count(*) FROM tourney.tournaments), (SELECT tournaments + 19 FROM before),
-          'tournaments: only the 19 created ones were added');
+SELECT is((SELECT count(*) FROM tourney.tournaments), (SELECT tournaments + 20 FROM before),
+          'tournaments: only the 20 created ones were added');
 SELECT is((SELECT count(*) FROM tourney.tournaments t JOIN named n USING (tournament_id)
            WHERE t.status <> 'draft'), 0::bigint,
           'the payload-named tournaments are all still drafts');

@@ -1,4 +1,7 @@
--- Permissions (SPEC §6, README "Security and grants", issues 6 and 13).
+-- Permissions (SPEC §6, README "Security and grants", issues 6, 13 and 14:
+-- the application role schedules, changes schedules and writes opening
+-- hours and closures; nobody else writes them, nobody writes
+-- schedule_requests).
 -- 1. The three group roles of the README, made with the README's GRANT
 --    statements (names suffixed with this backend's pid: roles are
 --    cluster-wide), plus a role with no grants at all and one with only
@@ -18,7 +21,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(434);
+SELECT plan(554);
 
 SELECT 'tperm_app_' || pg_backend_pid() AS app,
        'tperm_operator_' || pg_backend_pid() AS operator,
@@ -37,6 +40,7 @@ CREATE ROLE :"app" NOLOGIN;
 GRANT USAGE ON SCHEMA tourney TO :"app";
 GRANT SELECT ON ALL TABLES IN SCHEMA tourney TO :"app";
 GRANT INSERT, UPDATE ON tourney.players, tourney.campuses TO :"app";
+GRANT INSERT, UPDATE, DELETE ON tourney.campus_hours, tourney.campus_closures TO :"app";
 GRANT USAGE ON SEQUENCE tourney.players_player_id_seq,
                         tourney.campuses_campus_id_seq TO :"app";
 GRANT EXECUTE ON FUNCTION
@@ -49,7 +53,13 @@ GRANT EXECUTE ON FUNCTION
     tourney.generation_status(uuid),
     tourney.wait_for_task(uuid, interval),
     tourney.standings(bigint),
-    tourney.group_tables(bigint)
+    tourney.group_tables(bigint),
+    tourney.schedule_sessions(bigint, timestamptz, int, int, int),
+    tourney.move_session(bigint, timestamptz, bigint, int, uuid),
+    tourney.swap_sessions(bigint, bigint, uuid),
+    tourney.swap_players(bigint, int, bigint, int, uuid),
+    tourney.delay_sessions(bigint, timestamptz, int, uuid),
+    tourney.close_campus(bigint, bigint, timestamptz, timestamptz, uuid)
   TO :"app";
 
 -- operator: everything of tourney_app, plus synthetic scenarios and simulation
@@ -106,6 +116,17 @@ BEGIN
     INSERT INTO test_support.fixtures (key, id) VALUES ('GKQ', id);
     INSERT INTO test_support.fixtures (key, id)
     VALUES ('GKD', test_support.tournament('groups_knockout', n => 6, name => 'perm GKD', group_count => 3, advance_per_group => 1));
+    -- scheduling (0.2): SK a knockout of 8 on campuses cA and cB, scheduled
+    INSERT INTO test_support.fixtures (key, ids) VALUES ('cAB', test_support.campuses(2, 'perm sched', '{2}'));
+    INSERT INTO test_support.fixtures (key, id) VALUES ('cA', (test_support.ids('cAB'))[1]), ('cB', (test_support.ids('cAB'))[2]);
+    id := test_support.tournament('knockout', n => 8, name => 'perm SK', seeded => true, generate => true,
+                                  campus_ids => test_support.ids('cAB'));
+    PERFORM tourney.schedule_sessions(id, '2030-01-01 09:00+00', 30, 10);
+    INSERT INTO test_support.fixtures (key, id) VALUES
+        ('SK', id), ('sSK1', test_support.session_id(id, 1, 1)), ('sSK2', test_support.session_id(id, 1, 2)),
+        ('sSKF', test_support.session_id(id, 3, 1)), ('sSKT', test_support.session_id(id, 'third_place', 3, 1));
+    INSERT INTO tourney.campus_hours VALUES (test_support.id('cA'), tstzrange('2030-01-01 08:00+00', '2030-01-02 20:00+00'));
+    INSERT INTO tourney.campus_closures VALUES (test_support.id('cA'), tstzrange('2031-01-01', '2031-01-02'), 'perm');
 END $fixtures$;
 
 ----------------------------------------------------------------------------
@@ -149,6 +170,25 @@ INSERT INTO actions (what, call, allowed) VALUES
 ('players_restrict()', $$SELECT tourney.players_restrict()$$, '{}'),
 ('campuses_restrict()', $$SELECT tourney.campuses_restrict()$$, '{}'),
 ('tournaments_delete_cascade()', $$SELECT tourney.tournaments_delete_cascade()$$, '{}'),
+-- scheduling (0.2): the application role schedules and changes schedules
+('schedule_sessions', $$SELECT tourney.schedule_sessions(@P@, '2030-01-01 09:00+00', 30, 10, 2)$$, '{app,operator}'),
+('move_session', $$SELECT tourney.move_session(@sSKF@, '2030-01-02 09:00+00')$$, '{app,operator}'),
+('swap_sessions', $$SELECT tourney.swap_sessions(@sSKF@, @sSKT@)$$, '{app,operator}'),
+('swap_players', $$SELECT tourney.swap_players(@sSK1@, 1, @sSK2@, 2)$$, '{app,operator}'),
+('delay_sessions', $$SELECT tourney.delay_sessions(@SK@, '2030-01-01 09:00+00', 10)$$, '{app,operator}'),
+('close_campus', $$SELECT count(*) FROM tourney.close_campus(@SK@, @cA@, '2030-01-01 09:00+00', '2030-01-01 12:00+00')$$, '{app,operator}'),
+('campus_schedule_guard()', $$SELECT tourney.campus_schedule_guard()$$, '{}'),
+('INSERT campus_hours', $$INSERT INTO tourney.campus_hours VALUES (@cB@, tstzrange('2030-01-01 08:00+00', '2030-01-02 20:00+00'))$$, '{app,operator}'),
+('UPDATE campus_hours', $$UPDATE tourney.campus_hours SET open = tstzrange('2030-01-01 07:00+00', '2030-01-02 20:00+00') WHERE campus_id = @cA@$$, '{app,operator}'),
+('DELETE campus_hours', $$DELETE FROM tourney.campus_hours WHERE campus_id = @cA@$$, '{app,operator}'),
+('TRUNCATE campus_hours', $$TRUNCATE tourney.campus_hours$$, '{}'),
+('INSERT campus_closures', $$INSERT INTO tourney.campus_closures VALUES (@cB@, tstzrange('2031-02-01', '2031-02-02'), 'perm')$$, '{app,operator}'),
+('UPDATE campus_closures', $$UPDATE tourney.campus_closures SET reason = 'perm moved' WHERE campus_id = @cA@$$, '{app,operator}'),
+('DELETE campus_closures', $$DELETE FROM tourney.campus_closures WHERE campus_id = @cA@$$, '{app,operator}'),
+('TRUNCATE campus_closures', $$TRUNCATE tourney.campus_closures$$, '{}'),
+('SELECT campus_hours', $$SELECT count(*) FROM tourney.campus_hours$$, '{app,operator,readonly}'),
+('SELECT campus_closures', $$SELECT count(*) FROM tourney.campus_closures$$, '{app,operator,readonly}'),
+('UPDATE campuses courts', $$UPDATE tourney.campuses SET courts = 3 WHERE campus_id = @cB@$$, '{app,operator}'),
 -- writable tables of the application
 ('INSERT players', $$INSERT INTO tourney.players (name) VALUES ('perm new player')$$, '{app,operator}'),
 ('UPDATE players', $$UPDATE tourney.players SET rating = rating + 1 WHERE player_id = @p12@$$, '{app,operator}'),
@@ -164,7 +204,7 @@ INSERT INTO actions (what, call, allowed) VALUES
 INSERT INTO actions (what, call, allowed)
 SELECT format('%s %s', op, t), format(q, t), allowed
 FROM unnest(ARRAY['campuses', 'players', 'tournaments', 'enrollments', 'sessions',
-                  'session_participants', 'byes', 'rankings', 'tasks']) WITH ORDINALITY tt(t, tord)
+                  'session_participants', 'byes', 'rankings', 'tasks', 'schedule_requests']) WITH ORDINALITY tt(t, tord)
 CROSS JOIN (VALUES
     (1, 'SELECT', 'SELECT count(*) FROM tourney.%I', '{app,operator,readonly}'::text[]),
     (2, 'INSERT', 'INSERT INTO tourney.%1$I SELECT * FROM tourney.%1$I WHERE false', '{}'),
@@ -208,7 +248,7 @@ BEGIN
 END $$;
 
 SELECT pg_temp.run_case(n) FROM cases ORDER BY n;
-SELECT is((SELECT count(*)::int FROM cases), 318 + 14 * 5, 'the matrix has 388 cells');
+SELECT is((SELECT count(*)::int FROM cases), 318 + 14 * 5 + 18 * 5 + 5 * 5, 'the matrix has 503 cells');
 
 ----------------------------------------------------------------------------
 -- 2. SECURITY DEFINER functions pin search_path; nothing public
@@ -308,7 +348,10 @@ SELECT step, k, test_support.subst(q) FROM (VALUES
     (10, 'submit unknown session', $$SELECT tourney.submit_result(0, ARRAY[3, 1])$$),
     (11, 'submit E R1M1', $$SELECT tourney.submit_result((SELECT min(session_id) FROM tourney.sessions WHERE tournament_id = @E@ AND stage = 'main' AND round = 1 AND match_number = 1), ARRAY[3, 1])$$),
     (12, 'create_tournament bad format', $$SELECT tourney.create_tournament('evil', 'nope')$$),
-    (13, 'create_tournament', $$SELECT tourney.create_tournament('perm evil made', 'knockout')$$)) v(step, k, q);
+    (13, 'create_tournament', $$SELECT tourney.create_tournament('perm evil made', 'knockout')$$),
+    (14, 'schedule E', $$SELECT tourney.schedule_sessions(@E@, '2030-01-01 09:00+00', 30, 10, 2)$$),
+    (15, 'move E final', $$SELECT tourney.move_session((SELECT session_id FROM tourney.sessions WHERE tournament_id = @E@ AND stage = 'main' AND round = 2), '2030-01-01 12:00+00')$$),
+    (16, 'move E final onto the third place', $$SELECT tourney.move_session((SELECT session_id FROM tourney.sessions WHERE tournament_id = @E@ AND stage = 'main' AND round = 2), starts_at, court => court) FROM tourney.sessions WHERE tournament_id = @E@ AND stage = 'third_place'$$)) v(step, k, q);
 
 -- the state the hostile caller must not disturb
 CREATE TEMP TABLE others_before AS
@@ -345,7 +388,7 @@ INSERT INTO pg_temp.evil_results VALUES
     ('sanity =', (1::bigint = 2::bigint)::text),
     ('sanity = uuid', ('00000000-0000-0000-0000-000000000000'::uuid = gen_random_uuid())::text),
     ('sanity unnest', (SELECT count(*) FROM unnest(ARRAY[7]::bigint[]))::text);
-CALL pg_temp.run_steps(1, 13);
+CALL pg_temp.run_steps(1, 16);
 RESET search_path;
 RESET ROLE;
 
@@ -407,6 +450,12 @@ SELECT is((SELECT array_agg(format('%s/%s/%s/%s', s.tournament_id, s.sessions, s
 SELECT is((SELECT array_agg(u.tournament_id ORDER BY u.tournament_id) FROM untouched_before u
            WHERE test_support.fingerprint(u.tournament_id) IS DISTINCT FROM u.fingerprint),
           NULL, 'no row of a tournament the steps do not name changed (enrolments, sessions, results, rankings, tasks)');
+SELECT is(pg_temp.evil('schedule E'), 'ok', 'schedule_sessions works under the hostile search_path');
+SELECT is(pg_temp.evil('move E final'), 'ok', 'move_session works');
+SELECT is(pg_temp.evil('move E final onto the third place'), '23P01', 'a move onto a taken court is still 23P01 (the hostile = does not match every row)');
+SELECT is(test_support.schedule_problems(test_support.id('E')), '', 'E''s schedule is sound');
+SELECT is((SELECT count(*)::int FROM tourney.sessions WHERE tournament_id = test_support.id('E') AND starts_at = '2030-01-01 12:00+00'
+             AND stage = 'main' AND round = 2), 1, 'the final is at 12:00, where it was moved');
 SELECT is(pg_temp.evil('create_tournament bad format'), '22023', 'a bad format is still 22023');
 SELECT is(pg_temp.evil('create_tournament'), 'ok', 'create_tournament works');
 SELECT is((SELECT created_at FROM tourney.tournaments WHERE name = 'perm evil made'), now(),

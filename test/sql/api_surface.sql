@@ -20,6 +20,37 @@ FROM pg_class c
 WHERE c.relnamespace = 'tourney'::regnamespace AND c.relkind = 'r'
 ORDER BY 1;
 
+-- the indexes, and the triggers (the deferred guards of the tables that
+-- shape a schedule among them)
+SELECT c.relname AS table_name, i.relname AS index_name,
+       regexp_replace(pg_get_indexdef(i.oid), '^.* USING ', '') AS definition
+FROM pg_index x
+JOIN pg_class i ON i.oid = x.indexrelid
+JOIN pg_class c ON c.oid = x.indrelid
+WHERE c.relnamespace = 'tourney'::regnamespace
+ORDER BY 1, 2;
+
+SELECT tgrelid::regclass AS table_name, tgname AS trigger_name, tgfoid::regproc AS function,
+       tgconstraint <> 0 AS constraint_trigger, tgdeferrable AS deferrable, tginitdeferred AS initially_deferred
+FROM pg_trigger
+WHERE NOT tgisinternal AND tgrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'tourney'::regnamespace)
+ORDER BY tgrelid::regclass::text, tgname;
+
+-- the columns of the scheduling tables, and those scheduling added to
+-- campuses, tournaments and sessions
+SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS type,
+       a.attnotnull AS not_null, pg_get_expr(d.adbin, d.adrelid) AS "default"
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE c.relnamespace = 'tourney'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped
+  AND (c.relname IN ('campus_hours', 'campus_closures', 'schedule_requests')
+       OR (c.relname, a.attname) IN (('campuses', 'courts'), ('tournaments', 'schedule_starts_at'),
+                                     ('tournaments', 'match_minutes'), ('tournaments', 'rest_minutes'),
+                                     ('tournaments', 'schedule_courts'), ('sessions', 'starts_at'),
+                                     ('sessions', 'ends_at'), ('sessions', 'court')))
+ORDER BY c.relname, a.attnum;
+
 SELECT t.typname AS enum_type, array_agg(e.enumlabel ORDER BY e.enumsortorder) AS labels
 FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
 WHERE t.typnamespace = 'tourney'::regnamespace
@@ -85,6 +116,36 @@ SELECT session_id AS r2m2 FROM places WHERE stage = 'main' AND round = 2 AND mat
 SELECT session_id AS final FROM places WHERE stage = 'main' AND round = 3 AND match_number = 1 \gset
 SELECT session_id AS third FROM places WHERE stage = 'third_place' AND round = 3 AND match_number = 1 \gset
 
+-- a time and a court for every session: one venue of two courts, 30
+-- minutes a session, 10 minutes' rest; lowest round first
+SELECT tourney.schedule_sessions(:tid, '2030-05-01 09:00+00', 30, 10);
+SELECT tourney.schedule_sessions(:tid, '2030-05-01 09:00+00', 30, 10, 2);
+CREATE TEMP VIEW timetable AS
+SELECT s.stage, s.round, s.match_number AS match, s.court,
+       to_char(s.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS starts,
+       to_char(s.ends_at AT TIME ZONE 'UTC', 'HH24:MI') AS ends
+FROM tourney.sessions s
+WHERE s.tournament_id = :tid
+ORDER BY s.starts_at, s.court;
+SELECT * FROM timetable;
+
+-- live changes: refused with a message, or made
+SELECT tourney.move_session(:r1, '2030-05-01 09:00+00', court => 2);
+SELECT tourney.move_session(:final, '2030-05-01 09:30+00');
+SELECT tourney.move_session(:final, '2030-05-01 11:00+00', campus_id => 1);
+SELECT tourney.swap_sessions(:final, :final);
+SELECT tourney.swap_players(:r1, 1, :r2m2, 1);
+SELECT tourney.delay_sessions(:tid, '2030-05-01 09:00+00', 0);
+SELECT * FROM tourney.close_campus(:tid, 1, '2030-05-01 09:00+00', '2030-05-01 12:00+00');
+SELECT tourney.move_session(:third, '2030-05-01 12:00+00', court => 1,
+                            request_id => '00000000-0000-4000-8000-000000000001');
+SELECT tourney.move_session(:third, '2030-05-01 12:00+00', court => 1,
+                            request_id => '00000000-0000-4000-8000-000000000001');
+SELECT tourney.move_session(:third, '2030-05-01 12:30+00', court => 1,
+                            request_id => '00000000-0000-4000-8000-000000000001');
+SELECT tourney.delay_sessions(:tid, '2030-05-01 10:00+00', 15) AS delayed;
+SELECT * FROM timetable;
+
 -- Ada's opponent is not known yet
 SELECT tourney.submit_result(:r2m1, ARRAY[2, 0]);
 -- a knockout has no draws, and a session of two takes two scores
@@ -128,7 +189,9 @@ SELECT (SELECT count(*) FROM tourney.sessions WHERE tournament_id = :tid) AS ses
        (SELECT count(*) FROM tourney.session_participants WHERE tournament_id = :tid) AS participants,
        (SELECT count(*) FROM tourney.enrollments WHERE tournament_id = :tid) AS enrollments,
        (SELECT count(*) FROM tourney.rankings WHERE tournament_id = :tid) AS rankings,
-       (SELECT count(*) FROM tourney.tasks WHERE tournament_id = :tid) AS tasks;
+       (SELECT count(*) FROM tourney.tasks WHERE tournament_id = :tid) AS tasks,
+       (SELECT count(*) FROM tourney.schedule_requests WHERE tournament_id = :tid) AS requests;
 
+DROP VIEW timetable;
 DROP VIEW places;
 DROP VIEW bracket;

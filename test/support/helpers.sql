@@ -302,8 +302,9 @@ COMMENT ON PROCEDURE test_support.reset() IS
 
 -- "table:rows:md5 of the rows" for every table of schema tourney; with a
 -- tournament, only its rows, in the tables that have a tournament_id.
+-- Times as text in UTC, whatever the caller's TimeZone.
 CREATE FUNCTION test_support.fingerprint(tournament_id bigint DEFAULT NULL) RETURNS text
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET TimeZone = 'UTC' SET DateStyle = 'ISO, MDY' AS $$
 DECLARE
     r record;
     part text;
@@ -633,3 +634,358 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION test_support.play_random(bigint, float8, int, text[]) IS
     'submits random results (draws only in group sessions) to playable sessions in a random order; how many';
+
+----------------------------------------------------------------------------
+-- Schedules (SPEC §3b): checks over the rows, written here without the C
+-- code's queries, and the figures the scheduling tests compare
+----------------------------------------------------------------------------
+
+-- Every broken invariant of the scheduled sessions, one row each (none
+-- for a sound schedule), of one tournament (pairs across tournaments
+-- where one of the two is its) or, with NULL, of every tournament:
+--   court overlap    two sessions on one campus court whose times overlap,
+--                    across tournaments; on an implicit venue (no campus)
+--                    within the tournament
+--   player overlap   a player in two sessions whose times overlap
+--   rest             a player's two sessions less than rest_minutes apart
+--   precedence       a session starting less than rest_minutes after the
+--                    end of a session whose next_session_id or
+--                    loser_next_session_id it is
+--   swiss round      a Swiss session of round r > 1 starting less than
+--                    rest after the last end of round r - 1
+--   after groups     a knockout session (groups_knockout) starting less
+--                    than rest after the last end of the group stage
+--   after final      a grand_final_reset starting less than rest after
+--                    the grand final ends
+--   hours            a session at a campus with hours, inside no one
+--                    opening window
+--   closure          a session overlapping a closure of its campus
+--   court number     court < 1 or beyond the campus's courts (or the
+--                    implicit venue's schedule_courts)
+--   campus           at a campus not of the tournament, or at a campus
+--                    when the tournament has none
+--   length           ends_at - starts_at other than match_minutes
+--   before start     starts_at before the tournament's schedule_starts_at
+--   half scheduled   starts_at, ends_at, court not all set or all NULL
+--   unscheduled      a session without a result and without a time in a
+--                    tournament with a schedule
+CREATE FUNCTION test_support.schedule_violations(tournament_id bigint DEFAULT NULL)
+RETURNS TABLE (kind text, session_id bigint, other_id bigint)
+LANGUAGE sql STABLE AS $$
+    WITH s AS (
+        SELECT s.*, tstzrange(s.starts_at, s.ends_at) AS span, t.format, t.campus_ids, t.schedule_starts_at,
+               t.match_minutes, t.rest_minutes, t.schedule_courts,
+               make_interval(mins => coalesce(t.rest_minutes, 0)) AS rest
+        FROM tourney.sessions s JOIN tourney.tournaments t ON t.tournament_id = s.tournament_id
+        WHERE $1 IS NULL OR s.tournament_id = $1 OR s.campus_id IN (
+            SELECT x.campus_id FROM tourney.sessions x WHERE x.tournament_id = $1)),
+    timed AS (SELECT * FROM s WHERE s.starts_at IS NOT NULL AND s.ends_at IS NOT NULL),
+    mine AS (SELECT * FROM s WHERE $1 IS NULL OR s.tournament_id = $1),
+    mine_timed AS (SELECT * FROM timed WHERE $1 IS NULL OR timed.tournament_id = $1),
+    seats AS (
+        SELECT m.*, p.player_id FROM mine_timed m
+        JOIN tourney.session_participants p ON p.tournament_id = m.tournament_id AND p.session_id = m.session_id)
+    SELECT 'court overlap', a.session_id, b.session_id
+    FROM timed a JOIN timed b
+      ON b.court = a.court AND b.span && a.span
+     AND (a.tournament_id, a.session_id) < (b.tournament_id, b.session_id)
+     AND ((a.campus_id IS NOT NULL AND b.campus_id = a.campus_id)
+          OR (a.campus_id IS NULL AND b.campus_id IS NULL AND b.tournament_id = a.tournament_id))
+    WHERE $1 IS NULL OR $1 IN (a.tournament_id, b.tournament_id)
+    UNION ALL
+    SELECT CASE WHEN a.span && b.span THEN 'player overlap' ELSE 'rest' END, a.session_id, b.session_id
+    FROM seats a JOIN seats b
+      ON b.tournament_id = a.tournament_id AND b.player_id = a.player_id AND b.session_id > a.session_id
+    WHERE a.span && b.span
+       OR (b.starts_at >= a.ends_at AND b.starts_at < a.ends_at + a.rest)
+       OR (a.starts_at >= b.ends_at AND a.starts_at < b.ends_at + a.rest)
+    UNION ALL
+    SELECT 'precedence', f.session_id, n.session_id
+    FROM mine_timed f JOIN mine_timed n
+      ON n.tournament_id = f.tournament_id AND n.session_id IN (f.next_session_id, f.loser_next_session_id)
+    WHERE n.starts_at < f.ends_at + f.rest
+    UNION ALL
+    SELECT 'swiss round', n.session_id, NULL
+    FROM mine_timed n
+    WHERE n.format = 'swiss' AND n.round > 1
+      AND n.starts_at < (SELECT max(p.ends_at) FROM timed p
+                         WHERE p.tournament_id = n.tournament_id AND p.round = n.round - 1) + n.rest
+    UNION ALL
+    SELECT 'after groups', n.session_id, NULL
+    FROM mine_timed n
+    WHERE n.format = 'groups_knockout' AND n.stage <> 'group'
+      AND n.starts_at < (SELECT max(p.ends_at) FROM timed p
+                         WHERE p.tournament_id = n.tournament_id AND p.stage = 'group') + n.rest
+    UNION ALL
+    SELECT 'after final', n.session_id, NULL
+    FROM mine_timed n
+    WHERE n.stage = 'grand_final_reset'
+      AND n.starts_at < (SELECT max(p.ends_at) FROM timed p
+                         WHERE p.tournament_id = n.tournament_id AND p.stage = 'grand_final') + n.rest
+    UNION ALL
+    SELECT 'hours', m.session_id, NULL
+    FROM mine_timed m
+    WHERE m.campus_id IS NOT NULL
+      AND EXISTS (SELECT FROM tourney.campus_hours h WHERE h.campus_id = m.campus_id)
+      AND NOT EXISTS (SELECT FROM tourney.campus_hours h WHERE h.campus_id = m.campus_id AND h.open @> m.span)
+    UNION ALL
+    SELECT 'closure', m.session_id, NULL
+    FROM mine_timed m
+    WHERE EXISTS (SELECT FROM tourney.campus_closures k WHERE k.campus_id = m.campus_id AND k.during && m.span)
+    UNION ALL
+    SELECT 'court number', m.session_id, NULL
+    FROM mine_timed m LEFT JOIN tourney.campuses c ON c.campus_id = m.campus_id
+    WHERE m.court IS NULL OR m.court < 1
+       OR m.court > CASE WHEN m.campus_id IS NULL THEN m.schedule_courts ELSE c.courts END
+       OR (m.campus_id IS NULL AND m.schedule_courts IS NULL)
+    UNION ALL
+    SELECT 'campus', m.session_id, NULL
+    FROM mine_timed m
+    WHERE CASE WHEN cardinality(m.campus_ids) = 0 THEN m.campus_id IS NOT NULL
+               ELSE m.campus_id IS NULL OR m.campus_id <> ALL (m.campus_ids) END
+    UNION ALL
+    SELECT 'length', m.session_id, NULL
+    FROM mine_timed m
+    WHERE m.match_minutes IS NULL OR m.ends_at - m.starts_at <> make_interval(mins => m.match_minutes)
+    UNION ALL
+    SELECT 'before start', m.session_id, NULL
+    FROM mine_timed m
+    WHERE m.schedule_starts_at IS NULL OR m.starts_at < m.schedule_starts_at
+    UNION ALL
+    SELECT 'half scheduled', m.session_id, NULL
+    FROM mine m
+    WHERE NOT ((m.starts_at IS NULL AND m.ends_at IS NULL AND m.court IS NULL)
+               OR (m.starts_at IS NOT NULL AND m.ends_at IS NOT NULL AND m.court IS NOT NULL))
+    UNION ALL
+    SELECT 'unscheduled', m.session_id, NULL
+    FROM mine m
+    WHERE m.schedule_starts_at IS NOT NULL AND m.starts_at IS NULL AND NOT m.result_submitted
+$$;
+COMMENT ON FUNCTION test_support.schedule_violations(bigint) IS
+    'every broken schedule invariant (court/player overlap, rest, precedence, rounds, hours, closures, courts, length, start) of the tournament (NULL: all)';
+
+-- The violations as one sorted text ('' for none), to compare with is().
+CREATE FUNCTION test_support.schedule_problems(tournament_id bigint DEFAULT NULL) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(string_agg(v.kind || ' ' || v.session_id || coalesce('/' || v.other_id, ''), ', '
+                               ORDER BY v.kind, v.session_id, v.other_id), '')
+    FROM test_support.schedule_violations($1) v
+$$;
+COMMENT ON FUNCTION test_support.schedule_problems(bigint) IS
+    'the schedule violations of the tournament (NULL: all) as one text, '''' for a sound schedule';
+
+-- What a live change may touch, as one md5: every session's place and
+-- time (session_id, campus_id, court, starts_at, ends_at, result) and
+-- every participant (session, slot, player), of one tournament or all.
+CREATE FUNCTION test_support.schedule_fingerprint(tournament_id bigint DEFAULT NULL) RETURNS text
+LANGUAGE sql STABLE SET TimeZone = 'UTC' SET DateStyle = 'ISO, MDY' AS $$
+    SELECT md5(coalesce((SELECT string_agg(format('%s/%s/%s/%s/%s/%s/%s', s.tournament_id, s.session_id, s.campus_id,
+                                                  s.court, s.starts_at, s.ends_at, s.result_submitted),
+                                           ',' ORDER BY s.tournament_id, s.session_id)
+                         FROM tourney.sessions s WHERE $1 IS NULL OR s.tournament_id = $1), '')
+               || '|' ||
+               coalesce((SELECT string_agg(format('%s/%s/%s/%s', p.tournament_id, p.session_id, p.slot, p.player_id),
+                                           ',' ORDER BY p.tournament_id, p.session_id, p.slot)
+                         FROM tourney.session_participants p WHERE $1 IS NULL OR p.tournament_id = $1), ''))
+$$;
+COMMENT ON FUNCTION test_support.schedule_fingerprint(bigint) IS
+    'md5 of every session''s (id, campus, court, starts_at, ends_at, result) and participant (session, slot, player) of the tournament (NULL: all)';
+
+-- Minutes from the tournament's schedule_starts_at to its last scheduled end.
+CREATE FUNCTION test_support.makespan(tournament_id bigint) RETURNS numeric
+LANGUAGE sql STABLE AS $$
+    SELECT trim_scale(extract(epoch FROM max(s.ends_at) - t.schedule_starts_at) / 60)
+    FROM tourney.tournaments t JOIN tourney.sessions s ON s.tournament_id = t.tournament_id
+    WHERE t.tournament_id = $1 AND s.starts_at IS NOT NULL
+    GROUP BY t.schedule_starts_at
+$$;
+COMMENT ON FUNCTION test_support.makespan(bigint) IS
+    'minutes from schedule_starts_at to the end of the tournament''s last scheduled session';
+
+-- The courts a tournament schedules on: its campuses' courts summed, or
+-- the implicit venue's schedule_courts.
+CREATE FUNCTION test_support.schedule_courts(tournament_id bigint) RETURNS int
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN cardinality(t.campus_ids) = 0 THEN t.schedule_courts
+                ELSE (SELECT sum(c.courts)::int FROM tourney.campuses c WHERE c.campus_id = ANY (t.campus_ids)) END
+    FROM tourney.tournaments t WHERE t.tournament_id = $1
+$$;
+COMMENT ON FUNCTION test_support.schedule_courts(bigint) IS
+    'the courts of the tournament: its campuses'' courts summed, or schedule_courts without campuses';
+
+-- SPEC §3b's knockout bound, in minutes: max over rounds r of
+-- ceil(sessions in rounds <= r / courts) * d + (R - r) * (d + rest),
+-- R the tournament's last round, with its match_minutes and rest_minutes;
+-- over every session and court of the tournament, or (campus_id given)
+-- over the sessions at that campus and its courts only (a session keeps
+-- its campus, and what follows it still follows it elsewhere).
+CREATE FUNCTION test_support.lb_rounds(tournament_id bigint, campus_id bigint DEFAULT NULL) RETURNS numeric
+LANGUAGE sql STABLE AS $$
+    WITH t AS (SELECT t.match_minutes AS d, t.rest_minutes AS rest,
+                      CASE WHEN $2 IS NULL THEN test_support.schedule_courts($1)
+                           ELSE (SELECT c.courts FROM tourney.campuses c WHERE c.campus_id = $2) END AS m,
+                      (SELECT max(s.round) FROM tourney.sessions s WHERE s.tournament_id = $1) AS last
+               FROM tourney.tournaments t WHERE t.tournament_id = $1),
+    r AS (SELECT s.round, count(*) AS n FROM tourney.sessions s
+          WHERE s.tournament_id = $1 AND ($2 IS NULL OR s.campus_id = $2) GROUP BY s.round),
+    cum AS (SELECT r.round, sum(r.n) OVER (ORDER BY r.round) AS upto FROM r)
+    SELECT max(ceil(cum.upto::numeric / t.m) * t.d + (t.last - cum.round) * (t.d + t.rest)) FROM cum, t
+$$;
+COMMENT ON FUNCTION test_support.lb_rounds(bigint, bigint) IS
+    'SPEC 3b''s knockout lower bound in minutes, max over rounds r of ceil(M<=r / m) d + (R - r)(d + rest): all courts, or one campus''s';
+
+-- The greatest of lb_rounds over all courts and over each campus of the
+-- tournament.
+CREATE FUNCTION test_support.lb_knockout(tournament_id bigint) RETURNS numeric
+LANGUAGE sql STABLE AS $$
+    SELECT greatest(test_support.lb_rounds($1),
+                    (SELECT max(test_support.lb_rounds($1, c)) FROM tourney.tournaments t, unnest(t.campus_ids) c
+                     WHERE t.tournament_id = $1))
+$$;
+COMMENT ON FUNCTION test_support.lb_knockout(bigint) IS
+    'the knockout bound over all courts and over each campus''s own sessions and courts, the greatest';
+
+-- The height of every session: the sessions on the longest chain of
+-- next_session_id / loser_next_session_id links from it to the end,
+-- itself included.
+CREATE FUNCTION test_support.heights(tournament_id bigint)
+RETURNS TABLE (session_id bigint, height int)
+LANGUAGE sql STABLE AS $$
+    WITH RECURSIVE up (session_id, height) AS (
+        SELECT s.session_id, 1 FROM tourney.sessions s WHERE s.tournament_id = $1
+        UNION
+        SELECT f.session_id, u.height + 1
+        FROM up u JOIN tourney.sessions f
+          ON f.tournament_id = $1 AND u.session_id IN (f.next_session_id, f.loser_next_session_id))
+    SELECT up.session_id, max(up.height)::int FROM up GROUP BY up.session_id
+$$;
+COMMENT ON FUNCTION test_support.heights(bigint) IS
+    'the height of every session: sessions on the longest chain of winner/loser links from it to the end';
+
+-- The same bound with levels by height (level = H - height + 1, H the
+-- greatest height) instead of rounds, for a double elimination, whose
+-- two brackets' rounds do not line up; all courts, or one campus's.
+CREATE FUNCTION test_support.lb_levels(tournament_id bigint, campus_id bigint DEFAULT NULL) RETURNS numeric
+LANGUAGE sql STABLE AS $$
+    WITH h AS (SELECT h.height, s.campus_id FROM test_support.heights($1) h
+               JOIN tourney.sessions s ON s.tournament_id = $1 AND s.session_id = h.session_id),
+    t AS (SELECT t.match_minutes AS d, t.rest_minutes AS rest,
+                 CASE WHEN $2 IS NULL THEN test_support.schedule_courts($1)
+                      ELSE (SELECT c.courts FROM tourney.campuses c WHERE c.campus_id = $2) END AS m,
+                 (SELECT max(h.height) FROM h) AS last
+          FROM tourney.tournaments t WHERE t.tournament_id = $1),
+    l AS (SELECT t.last - h.height + 1 AS level, count(*) AS n FROM h, t
+          WHERE $2 IS NULL OR h.campus_id = $2 GROUP BY 1),
+    cum AS (SELECT l.level, sum(l.n) OVER (ORDER BY l.level) AS upto FROM l)
+    SELECT max(ceil(cum.upto::numeric / t.m) * t.d + (t.last - cum.level) * (t.d + t.rest)) FROM cum, t
+$$;
+COMMENT ON FUNCTION test_support.lb_levels(bigint, bigint) IS
+    'the knockout bound with levels by height: max over levels l of ceil(M<=l / m) d + (L - l)(d + rest), all courts or one campus''s';
+
+-- The greatest of lb_levels over all courts and over each campus.
+CREATE FUNCTION test_support.lb_chains(tournament_id bigint) RETURNS numeric
+LANGUAGE sql STABLE AS $$
+    SELECT greatest(test_support.lb_levels($1),
+                    (SELECT max(test_support.lb_levels($1, c)) FROM tourney.tournaments t, unnest(t.campus_ids) c
+                     WHERE t.tournament_id = $1))
+$$;
+COMMENT ON FUNCTION test_support.lb_chains(bigint) IS
+    'the bound by levels (heights) over all courts and over each campus''s own sessions and courts, the greatest';
+
+-- LB_RR of ../shared/research/scheduling.md §2, in minutes, for a round
+-- robin of the tournament's sessions and players:
+-- max(ceil(M / min(m, floor(N / 2))) d, (N - 1) d + (N - 2) rest), with
+-- (N - 1) the sessions of a player (one cycle).
+CREATE FUNCTION test_support.lb_round_robin(tournament_id bigint) RETURNS numeric
+LANGUAGE sql STABLE AS $$
+    WITH t AS (SELECT t.match_minutes AS d, t.rest_minutes AS rest, test_support.schedule_courts($1) AS m,
+                      (SELECT count(*) FROM tourney.enrollments e WHERE e.tournament_id = $1) AS n,
+                      (SELECT count(*) FROM tourney.sessions s WHERE s.tournament_id = $1) AS sessions
+               FROM tourney.tournaments t WHERE t.tournament_id = $1),
+    k AS (SELECT max(c) AS most FROM (SELECT count(*) AS c FROM tourney.session_participants p
+                                      WHERE p.tournament_id = $1 GROUP BY p.player_id) x)
+    SELECT greatest(ceil(t.sessions::numeric / least(t.m, floor(t.n / 2))) * t.d,
+                    k.most * t.d + (k.most - 1) * t.rest)
+    FROM t, k
+$$;
+COMMENT ON FUNCTION test_support.lb_round_robin(bigint) IS
+    'LB_RR in minutes: max(ceil(M / min(m, N/2)) d, k d + (k - 1) rest), k the most sessions of a player';
+
+-- A tournament's schedule as comparable text: per session (stage, pool,
+-- round, match_number, the campus by its place in campus_ids, court,
+-- minutes from schedule_starts_at), in that order.
+CREATE FUNCTION test_support.schedule_shape(tournament_id bigint) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT string_agg(format('%s/%s/%s/%s@%s:%s+%s', s.stage, s.pool, s.round, s.match_number,
+                             array_position(t.campus_ids, s.campus_id), s.court,
+                             extract(epoch FROM s.starts_at - t.schedule_starts_at) / 60),
+                      ' ' ORDER BY s.stage, s.pool, s.round, s.match_number)
+    FROM tourney.sessions s JOIN tourney.tournaments t ON t.tournament_id = s.tournament_id
+    WHERE s.tournament_id = $1
+$$;
+COMMENT ON FUNCTION test_support.schedule_shape(bigint) IS
+    'the schedule as text: stage/pool/round/match@campus place:court+minutes from the start, per session';
+
+-- n campuses '<prefix> 1' .. '<prefix> n' with the given courts each (the
+-- last element repeats); their ids, ascending.
+CREATE FUNCTION test_support.campuses(n int, prefix text, courts int[] DEFAULT '{1}') RETURNS bigint[]
+LANGUAGE sql AS $$
+    WITH ins AS (INSERT INTO tourney.campuses (name, courts)
+                 SELECT $2 || ' ' || g, coalesce($3[g], $3[cardinality($3)]) FROM generate_series(1, $1) g
+                 RETURNING campus_id)
+    SELECT coalesce(array_agg(campus_id ORDER BY campus_id), '{}') FROM ins
+$$;
+COMMENT ON FUNCTION test_support.campuses(int, text, int[]) IS
+    'n new campuses ''<prefix> i'' with courts[i] courts (the last repeats); their ids';
+
+-- Play in schedule order: again and again, the playable session (its
+-- participants all known, no result) of the given stages (all if NULL)
+-- that starts first (then the lowest session_id; unscheduled ones last)
+-- gets a result by submit_result: slot 1 wins 1:0, or slot 2 wins 0:1
+-- in the stages of slot2_wins; a session of one participant gets a score
+-- 1.  Stops when none is left or `most` results are in; how many.
+CREATE FUNCTION test_support.play_in_order(tournament_id bigint, slot2_wins text[] DEFAULT '{}',
+                                           most int DEFAULT NULL, stages text[] DEFAULT NULL)
+RETURNS int
+LANGUAGE plpgsql AS $$
+DECLARE
+    s record;
+    played int := 0;
+BEGIN
+    WHILE most IS NULL OR played < most LOOP
+        SELECT x.session_id, x.stage,
+               (SELECT count(*) FROM tourney.session_participants p
+                WHERE p.tournament_id = $1 AND p.session_id = x.session_id) AS n
+        INTO s FROM tourney.sessions x
+        WHERE x.tournament_id = $1 AND NOT x.result_submitted
+          AND (stages IS NULL OR x.stage = ANY (stages))
+          AND (SELECT count(*) FROM tourney.session_participants p
+               WHERE p.tournament_id = $1 AND p.session_id = x.session_id)
+              = CASE WHEN (SELECT t.format FROM tourney.tournaments t WHERE t.tournament_id = $1)
+                          = 'individual_ranking' THEN 1 ELSE 2 END
+        ORDER BY x.starts_at NULLS LAST, x.session_id LIMIT 1;
+        EXIT WHEN NOT FOUND;
+        PERFORM tourney.submit_result(s.session_id,
+                                      CASE WHEN s.n = 1 THEN ARRAY[1]::numeric[]
+                                           WHEN s.stage = ANY (slot2_wins) THEN ARRAY[0, 1]::numeric[]
+                                           ELSE ARRAY[1, 0]::numeric[] END);
+        played := played + 1;
+    END LOOP;
+    RETURN played;
+END $$;
+COMMENT ON FUNCTION test_support.play_in_order(bigint, text[], int, text[]) IS
+    'submits results in schedule order (slot 1 wins, slot 2 in the stages of slot2_wins) to playable sessions; how many';
+
+-- The statement's SQLSTATE ('ok' without an error) and how long it took,
+-- in milliseconds: "SQLSTATE ms" (for the race scripts: failing fast).
+CREATE FUNCTION test_support.timed(statement text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    t0 timestamptz := clock_timestamp();
+    o test_support.outcome;
+BEGIN
+    o := test_support.capture(test_support.subst(statement));
+    RETURN o.sqlstate || ' ' || round(1000 * extract(epoch FROM clock_timestamp() - t0));
+END $$;
+COMMENT ON FUNCTION test_support.timed(text) IS
+    'runs the statement (with @key@ fixtures) in a subtransaction: its SQLSTATE or ''ok'', and the milliseconds it took';
