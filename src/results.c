@@ -209,23 +209,8 @@ result_writer_add_walkover(ResultWriter *w, const ResultSession *s, int winner, 
 static void
 free_walkover_courts(ResultWriter *w)
 {
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[2] = {INT8OID, INT8ARRAYOID};
-	Datum		args[2];
-
-	if (w->nwalkovers == 0 || !w->t->scheduled)
-		return;
-	args[0] = Int64GetDatum(w->t->id);
-	args[1] = query_int8_array(w->walkovers, (int) w->nwalkovers);
-	query_prepare(&plan,
-				  "WITH freed AS (UPDATE tourney.sessions"
-				  "  SET starts_at = NULL, ends_at = NULL, court = NULL"
-				  "  WHERE tournament_id = $1 AND session_id = ANY ($2) AND starts_at IS NOT NULL"
-				  "  RETURNING tournament_id, session_id)"
-				  " DELETE FROM tourney.bookings b USING freed f"
-				  " WHERE b.tournament_id = f.tournament_id AND b.session_id = f.session_id",
-				  2, argtypes);
-	query_exec(plan, args, NULL, false, 0);
+	if (w->nwalkovers > 0)
+		schedule_free(w->t, query_int8_array(w->walkovers, (int) w->nwalkovers));
 }
 
 void

@@ -64,8 +64,73 @@ typedef struct PlaceLoad
 } PlaceLoad;
 
 /*
+ * Take times and courts off sessions that will not be played as
+ * scheduled: those of ids (bigint[]; walkovers), or with ids (Datum) 0
+ * every session of the tournament without a result (a cancellation, new
+ * parameters); their bookings go with them.
+ */
+void
+schedule_free(const Tournament *t, Datum ids)
+{
+	static SPIPlanPtr plans[2];
+	Oid			argtypes[2] = {INT8OID, INT8ARRAYOID};
+	Datum		args[2] = {Int64GetDatum(t->id), ids};
+	bool		listed = ids != (Datum) 0;
+
+	if (!t->scheduled)
+		return;
+	query_prepare(&plans[listed],
+				  psprintf("WITH freed AS (UPDATE tourney.sessions"
+						   "  SET starts_at = NULL, ends_at = NULL, court = NULL"
+						   "  WHERE tournament_id = $1 AND starts_at IS NOT NULL AND %s"
+						   "  RETURNING tournament_id, session_id)"
+						   " DELETE FROM tourney.bookings b USING freed f"
+						   " WHERE b.tournament_id = f.tournament_id AND b.session_id = f.session_id",
+						   listed ? "session_id = ANY ($2)" : "NOT result_submitted"),
+				  2, argtypes);
+	query_exec(plans[listed], args, listed ? NULL : " n", false, 0);
+}
+
+/*
+ * New parameters for a tournament scheduled before: its sessions without
+ * a result lose their times (and bookings), to be placed again with
+ * them; the played ones stay, and the implicit venue keeps the courts
+ * they were played on.
+ */
+static void
+unschedule_pending(const Tournament *t, int32 courts)
+{
+	static SPIPlanPtr plan_court = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(t->id)};
+	bool		isnull;
+	Datum		used;
+
+	locks_take(LOCK_SCHEDULE, (uint64) t->id, 0, true, false, "the schedule");
+	locks_take_campuses(t->campus_ids, t->ncampuses, true, false);
+	if (t->ncampuses == 0)
+	{
+		query_prepare(&plan_court,
+					  "SELECT max(court) FROM tourney.sessions WHERE tournament_id = $1"
+					  " AND result_submitted AND starts_at IS NOT NULL",
+					  1, argtypes);
+		query_exec(plan_court, args, NULL, false, 1);
+		used = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		if (!isnull && DatumGetInt32(used) > courts)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("courts must be at least %d for tournament " INT64_FORMAT,
+							DatumGetInt32(used), t->id),
+					 errdetail("A session with a result was played on court %d.",
+							   DatumGetInt32(used))));
+	}
+	schedule_free(t, (Datum) 0);
+}
+
+/*
  * Keep schedule_sessions' parameters on the tournament, checked against
- * its venue: courts only for a tournament without campuses.
+ * its venue: courts only for a tournament without campuses.  Other
+ * parameters than those kept place every session without a result anew.
  */
 void
 schedule_keep_settings(Tournament *t, TimestampTz starts_at, int32 match_minutes,
@@ -89,6 +154,10 @@ schedule_keep_settings(Tournament *t, TimestampTz starts_at, int32 match_minutes
 				 errmsg("courts must not be null for tournament " INT64_FORMAT ", which has no campuses",
 						t->id),
 				 errdetail("A tournament without campuses plays at one venue with that many courts.")));
+	if (t->scheduled &&
+		(t->schedule_starts_at != starts_at || t->match_minutes != match_minutes ||
+		 t->rest_minutes != rest_minutes || t->schedule_courts != Max(courts, 0)))
+		unschedule_pending(t, courts);
 	query_prepare(&plan,
 				  "UPDATE tourney.tournaments SET schedule_starts_at = $2, match_minutes = $3,"
 				  " rest_minutes = $4, schedule_courts = $5 WHERE tournament_id = $1",

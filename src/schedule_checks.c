@@ -15,7 +15,9 @@
  *      campus has hours, and in none of its closures.
  * The fifth, that a session with a result never moves, is kept by the
  * writers: they change only rows without a result, under the row lock
- * that result entry takes too.
+ * that result entry takes too.  Two sessions that were both played are
+ * not held to rest and precedence again: they were checked when they were
+ * placed, and a later schedule_sessions with more rest cannot move them.
  *
  * Courts are checked over tourney.bookings, which holds every scheduled
  * session's place and time again, indexed by court and time; the others
@@ -273,16 +275,18 @@ check_players(const ScheduleChange *c)
 	{
 		/* each side read once through its key, then hashed (see check_links) */
 		query_prepare(&plan_whole,
-					  "WITH s AS MATERIALIZED (SELECT session_id, starts_at, ends_at"
+					  "WITH s AS MATERIALIZED (SELECT session_id, starts_at, ends_at, result_submitted"
 					  "  FROM tourney.sessions WHERE tournament_id = $1 AND starts_at IS NOT NULL),"
 					  " p AS MATERIALIZED (SELECT session_id, player_id"
 					  "  FROM tourney.session_participants WHERE tournament_id = $1)"
 					  " SELECT x.player_id, x.before_id, x.session_id, x.before_end > x.starts_at"
-					  " FROM (SELECT p.player_id, s.session_id, s.starts_at,"
-					  "  lag(s.ends_at) OVER w AS before_end, lag(s.session_id) OVER w AS before_id"
+					  " FROM (SELECT p.player_id, s.session_id, s.starts_at, s.result_submitted,"
+					  "  lag(s.ends_at) OVER w AS before_end, lag(s.session_id) OVER w AS before_id,"
+					  "  lag(s.result_submitted) OVER w AS before_played"
 					  "  FROM p JOIN s ON s.session_id = p.session_id"
 					  "  WINDOW w AS (PARTITION BY p.player_id ORDER BY s.starts_at, s.session_id)) x"
-					  " WHERE x.before_end + $2 > x.starts_at LIMIT 1",
+					  " WHERE x.before_end + $2 > x.starts_at"
+					  " AND NOT (x.result_submitted AND x.before_played) LIMIT 1",
 					  3, argtypes);
 		query_exec_fresh(plan_whole, args, "  n", 1);
 	}
@@ -339,15 +343,17 @@ check_links(const ScheduleChange *c)
 		 */
 		query_prepare(&plan_whole,
 					  "WITH s AS MATERIALIZED (SELECT session_id, next_session_id,"
-					  "  loser_next_session_id, starts_at, ends_at FROM tourney.sessions"
-					  "  WHERE tournament_id = $1 AND starts_at IS NOT NULL)"
+					  "  loser_next_session_id, starts_at, ends_at, result_submitted"
+					  "  FROM tourney.sessions WHERE tournament_id = $1 AND starts_at IS NOT NULL)"
 					  " (SELECT f.session_id, n.session_id FROM s f"
 					  "  JOIN s n ON n.session_id = f.next_session_id"
-					  "  WHERE n.starts_at < f.ends_at + $2)"
+					  "  WHERE n.starts_at < f.ends_at + $2"
+					  "  AND NOT (f.result_submitted AND n.result_submitted))"
 					  " UNION ALL"
 					  " (SELECT f.session_id, n.session_id FROM s f"
 					  "  JOIN s n ON n.session_id = f.loser_next_session_id"
-					  "  WHERE n.starts_at < f.ends_at + $2)"
+					  "  WHERE n.starts_at < f.ends_at + $2"
+					  "  AND NOT (f.result_submitted AND n.result_submitted))"
 					  " LIMIT 1",
 					  3, argtypes);
 		query_exec_fresh(plan_whole, args, "  n", 1);

@@ -291,7 +291,6 @@ void
 tournament_cancel(int64 tournament_id)
 {
 	static SPIPlanPtr plan_status = NULL;
-	static SPIPlanPtr plan_free = NULL;
 	Oid			argtypes[1] = {INT8OID};
 	Datum		args[1] = {Int64GetDatum(tournament_id)};
 	Tournament *t = tournament_lock(tournament_id, TOURNAMENT_LOCK);
@@ -301,15 +300,5 @@ tournament_cancel(int64 tournament_id)
 				  "UPDATE tourney.tournaments SET status = 'cancelled' WHERE tournament_id = $1",
 				  1, argtypes);
 	query_exec(plan_status, args, NULL, false, 0);
-	if (!t->scheduled)
-		return;
-	query_prepare(&plan_free,
-				  "WITH freed AS (UPDATE tourney.sessions"
-				  "  SET starts_at = NULL, ends_at = NULL, court = NULL"
-				  "  WHERE tournament_id = $1 AND starts_at IS NOT NULL AND NOT result_submitted"
-				  "  RETURNING tournament_id, session_id)"
-				  " DELETE FROM tourney.bookings b USING freed f"
-				  " WHERE b.tournament_id = f.tournament_id AND b.session_id = f.session_id",
-				  1, argtypes);
-	query_exec(plan_free, args, NULL, false, 0);
+	schedule_free(t, (Datum) 0);
 }

@@ -196,6 +196,7 @@ extern void schedule_keep_settings(Tournament *t, TimestampTz starts_at, int32 m
 								   int32 rest_minutes, int32 courts);
 extern void schedule_sessions(const Tournament *t, ScheduleSummary *summary);
 extern void schedule_written(const Tournament *t, int64 first_id, int64 last_id);
+extern void schedule_free(const Tournament *t, Datum ids);
 extern TimestampTz schedule_barrier_end(const Tournament *t, uint32 stages, int32 round);
 
 /* schedule_checks.c: the invariants of a schedule, checked over the rows */
