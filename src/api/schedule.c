@@ -48,6 +48,16 @@ count_argument(FunctionCallInfo fcinfo, int argno, const char *name, int32 low, 
 	return n;
 }
 
+/* Campus ids are identities from 1: below, 0 stands for none. */
+static void
+require_campus_id(int64 campus_id)
+{
+	if (campus_id <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("campus " INT64_FORMAT " does not exist", campus_id)));
+}
+
 static const pg_uuid_t *
 request_argument(FunctionCallInfo fcinfo, int argno)
 {
@@ -123,11 +133,8 @@ tourney_move_session(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(3))
 		court = count_argument(fcinfo, 3, "court", 1, SCHEDULE_MAX_COURTS);
 
-	/* campus ids are identities from 1: 0 stands for "keep" below */
-	if (!PG_ARGISNULL(2) && PG_GETARG_INT64(2) <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("campus " INT64_FORMAT " does not exist", PG_GETARG_INT64(2))));
+	if (!PG_ARGISNULL(2))
+		require_campus_id(PG_GETARG_INT64(2));
 
 	api_begin(0);
 	live_move_session(PG_GETARG_INT64(0), starts_at, PG_ARGISNULL(2) ? 0 : PG_GETARG_INT64(2),
@@ -196,6 +203,7 @@ tourney_close_campus(PG_FUNCTION_ARGS)
 
 	api_require_arg(fcinfo, 0, "tournament_id");
 	api_require_arg(fcinfo, 1, "campus_id");
+	require_campus_id(PG_GETARG_INT64(1));
 	from = time_argument(fcinfo, 2, "from_time");
 	to = time_argument(fcinfo, 3, "to_time");
 	if (from >= to)

@@ -469,6 +469,7 @@ BEGIN
     FROM tourney.tournaments WHERE tournament_id = t;
     BEGIN
         UPDATE tourney.sessions SET starts_at = NULL, ends_at = NULL, court = NULL WHERE tournament_id = t;
+        DELETE FROM tourney.bookings WHERE tournament_id = t;
         PERFORM tourney.schedule_sessions(t, start, d, rest, courts);
         again := test_support.schedule_shape(t);
         RAISE SQLSTATE 'TZ0RB';
