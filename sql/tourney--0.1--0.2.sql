@@ -182,15 +182,6 @@ END $$;
 
 DROP TABLE tourney_kept_grants;
 
--- Read-only, with the caller's rights, like standings: EXECUTE stays with PUBLIC.
-CREATE FUNCTION tourney.group_tables(tournament_id bigint)
-RETURNS TABLE (pool int, pool_rank int, player_id bigint, name text, played int, wins int,
-               draws int, losses int, score_for numeric, score_against numeric, points numeric)
-AS 'MODULE_PATHNAME', 'tourney_group_tables'
-LANGUAGE C STABLE SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION tourney.group_tables(bigint) IS
-    'the live group tables of a groups_knockout tournament (3 points a win, 1 a draw, ordered by its group_tiebreak), by group and place; read-only, with the caller''s rights';
-
 --------------------------------------------------------------------------
 -- Scheduling: a time and a court for every session, and live changes.
 -- The invariants (no court or player double-booked, rest, precedence,
@@ -488,3 +479,100 @@ REVOKE EXECUTE ON FUNCTION
     tourney.cancel_tournament(bigint),
     tourney.cancel_task(uuid)
 FROM PUBLIC;
+
+--------------------------------------------------------------------------
+-- Live load: standings read like stored rows.  Each player's tally of
+-- results is kept by result entry, in the same transaction, in a row of
+-- its own (two results of different players never wait for each other),
+-- with the key the format ranks by; standings and group_tables are SQL
+-- functions the planner inlines, so that a LIMIT reads a few rows of the
+-- rank index and nothing else.
+--------------------------------------------------------------------------
+
+CREATE TABLE tourney.tallies (
+    tournament_id       bigint NOT NULL,
+    player_id           bigint NOT NULL,
+    wins                int NOT NULL,
+    draws               int NOT NULL,
+    losses              int NOT NULL,
+    score_for           numeric,
+    score_against       numeric,
+    lost_round          int NOT NULL,
+    mark                smallint NOT NULL,
+    had_bye             bool NOT NULL,
+    points              numeric NOT NULL,
+    rank_key            numeric[] NOT NULL,
+    fixed_rank          int CHECK (fixed_rank >= 1),
+    pool                smallint CHECK (pool >= 1),
+    pool_place          int,
+    pool_played         int,
+    pool_wins           int,
+    pool_draws          int,
+    pool_losses         int,
+    pool_score_for      numeric,
+    pool_score_against  numeric,
+    pool_points         int,
+    PRIMARY KEY (tournament_id, player_id)
+) WITH (fillfactor = 50);
+CREATE INDEX tallies_rank_idx ON tourney.tallies (tournament_id, rank_key, player_id);
+CREATE INDEX tallies_pool_idx ON tourney.tallies (tournament_id, pool, pool_place, player_id)
+    WHERE pool IS NOT NULL;
+COMMENT ON TABLE tourney.tallies IS 'each enrolled player''s results so far, kept by result entry: what standings and group_tables read; written only by tourney functions';
+COMMENT ON COLUMN tourney.tallies.rank_key IS 'the format''s order of the players: ascending is better; equal keys share a rank';
+COMMENT ON COLUMN tourney.tallies.fixed_rank IS 'a bracket''s rank of the player (the ladder), where the format sets ranks instead of counting them';
+SELECT pg_catalog.pg_extension_config_dump('tourney.tallies', '');
+REVOKE ALL ON tourney.tallies FROM PUBLIC;
+
+-- P0002 for an unknown tournament, 22004 for NULL: the one check the SQL
+-- functions below make, once per call (a one-time filter).
+CREATE FUNCTION tourney.tournament_exists(tournament_id bigint)
+RETURNS bool
+AS 'MODULE_PATHNAME', 'tourney_tournament_exists'
+LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.tournament_exists(bigint) IS
+    'true for a tournament that exists; P0002 otherwise (used by standings and group_tables)';
+
+-- Read-only, with the caller's rights: EXECUTE stays with PUBLIC.  No SET
+-- clause, or the planner could not inline them: every name and operator
+-- is qualified instead.
+CREATE OR REPLACE FUNCTION tourney.standings(tournament_id bigint)
+RETURNS TABLE (rank int, player_id bigint, name text, points numeric, wins int,
+               draws int, losses int, score_for numeric, score_against numeric)
+LANGUAGE sql STABLE
+AS $$
+SELECT COALESCE(y.fixed_rank, (pg_catalog.rank() OVER (ORDER BY y.rank_key))::int),
+       y.player_id, p.name, y.points, y.wins, y.draws, y.losses,
+       COALESCE(y.score_for, 0::numeric), COALESCE(y.score_against, 0::numeric)
+FROM tourney.tallies y
+JOIN tourney.players p ON p.player_id OPERATOR(pg_catalog.=) y.player_id
+WHERE y.tournament_id OPERATOR(pg_catalog.=) $1 AND tourney.tournament_exists($1)
+ORDER BY y.rank_key, y.player_id
+$$;
+COMMENT ON FUNCTION tourney.standings(bigint) IS
+    'provisional standings from the results so far, by the rules of calculate_rankings, read from the tallies result entry keeps; read-only, with the caller''s rights';
+
+CREATE FUNCTION tourney.group_tables(tournament_id bigint)
+RETURNS TABLE (pool int, pool_rank int, player_id bigint, name text, played int, wins int,
+               draws int, losses int, score_for numeric, score_against numeric, points numeric)
+LANGUAGE sql STABLE
+AS $$
+SELECT y.pool::int, y.pool_place, y.player_id, p.name, y.pool_played, y.pool_wins, y.pool_draws,
+       y.pool_losses, y.pool_score_for, y.pool_score_against, y.pool_points::numeric
+FROM tourney.tallies y
+JOIN tourney.players p ON p.player_id OPERATOR(pg_catalog.=) y.player_id
+WHERE y.tournament_id OPERATOR(pg_catalog.=) $1 AND y.pool IS NOT NULL
+  AND tourney.tournament_exists($1)
+ORDER BY y.pool, y.pool_place, y.player_id
+$$;
+COMMENT ON FUNCTION tourney.group_tables(bigint) IS
+    'the live group tables of a groups_knockout tournament (3 points a win, 1 a draw, ordered by its group_tiebreak), by group and place; read-only, with the caller''s rights';
+
+-- The tallies of the tournaments made before 0.2.
+CREATE FUNCTION tourney.tallies_rebuild(tournament_id bigint)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'tourney_tallies_rebuild'
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.tallies_rebuild(bigint) IS
+    'computes a tournament''s tallies again from its results (the update to 0.2 runs it for every tournament); returns the rows written';
+REVOKE EXECUTE ON FUNCTION tourney.tallies_rebuild(bigint) FROM PUBLIC;
+SELECT pg_catalog.count(tourney.tallies_rebuild(tournament_id)) FROM tourney.tournaments;

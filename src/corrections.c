@@ -208,5 +208,6 @@ correction_apply(int64 session_id, const Datum *scores, int nscores, bool cascad
 		drop_rankings(t->id);
 	rounds_after_result(t, &ls, winner);
 	walkovers_settle_fed(t, &ls.s);
+	(void) tally_rebuild(t);
 	return affected;
 }

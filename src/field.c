@@ -135,6 +135,16 @@ check_enrol_references(int64 tournament_id, Datum player_array, Datum seed_array
 						tournament_id)));
 }
 
+static int64 *
+player_ids_of(const EnrolRow *rows, int n)
+{
+	int64	   *ids = palloc(sizeof(int64) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		ids[i] = rows[i].player_id;
+	return ids;
+}
+
 /* The enrolment rows, in player_id order; enrolled_at is now(). */
 static void
 enrol_write(int64 tournament_id, const EnrolRow *rows, int n)
@@ -209,6 +219,7 @@ field_enroll(const Tournament *t, const int64 *player_ids, const int32 *seeds,
 	check_enrol_references(tournament_id, args[1], args[2]);
 
 	enrol_write(tournament_id, rows, n);
+	standings_enrolled(t, player_ids_of(rows, n), n);
 	return n;
 }
 
@@ -460,7 +471,10 @@ field_drop_unchecked(const Tournament *t)
 
 	tournament_require_state(t, STATUS_DRAFT, "drop players who have not checked in");
 	query_prepare(&plan_drop,
-				  "DELETE FROM tourney.enrollments WHERE tournament_id = $1 AND checked_in_at IS NULL",
+				  "WITH dropped AS (DELETE FROM tourney.enrollments"
+				  "  WHERE tournament_id = $1 AND checked_in_at IS NULL RETURNING player_id)"
+				  " DELETE FROM tourney.tallies y USING dropped d"
+				  " WHERE y.tournament_id = $1 AND y.player_id = d.player_id",
 				  1, argtypes);
 	query_exec(plan_drop, args, NULL, false, 0);
 	dropped = (int32) SPI_processed;

@@ -270,5 +270,8 @@ generate_sessions(Tournament *t, GenerationTimings *timings)
 				  " WHERE tournament_id = $1",
 				  2, argtypes);
 	query_exec(plan_status, args, NULL, false, 0);
+	/* groups drawn, or a bye in the first round: the standings move */
+	if (t->format->has_pools || t->format->has_byes)
+		(void) tally_rebuild(t);
 	timings->generation_ms = tourney_elapsed_ms(start) - timings->db_write_ms;
 }

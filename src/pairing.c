@@ -230,6 +230,8 @@ write_round(Tournament *t, int32 round, const PairingPlayer *players,
 	if (bye >= 0)
 		sink->bye(sink, round, players[bye].player_id);
 	wave_writer_end(writer, timings);
+	if (bye >= 0)
+		(void) tally_rebuild(t);	/* a bye's point counts in Buchholz too */
 }
 
 /* Pair the round after `round` once that is complete; true if written. */

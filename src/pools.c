@@ -21,6 +21,7 @@ typedef struct FieldMember
 typedef struct PoolScan
 {
 	const Tournament *t;
+	int16		only;			/* the group to scan; 0: every group */
 	bool		read_only;
 	PoolTableFn fn;
 	void	   *arg;
@@ -76,16 +77,16 @@ static void
 load_members(PoolScan *ps)
 {
 	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		args[1] = {Int64GetDatum(ps->t->id)};
+	Oid			argtypes[2] = {INT8OID, INT2OID};
+	Datum		args[2] = {Int64GetDatum(ps->t->id), Int16GetDatum(ps->only)};
 	int32		count;
 	SeededPlayer *seeded = field_seeded_players(ps->t->id, &count);
 	SeedOf	   *by_id = palloc(sizeof(SeedOf) * Max(count, 1));
 
 	query_prepare(&plan,
 				  "SELECT pool, player_id FROM tourney.enrollments WHERE tournament_id = $1"
-				  " ORDER BY pool, player_id",
-				  1, argtypes);
+				  " AND ($2 = 0 OR pool = $2) ORDER BY pool, player_id",
+				  2, argtypes);
 	query_scan(plan, args, ps->read_only, add_member, NULL, ps);
 	for (int32 i = 0; i < count; i++)
 	{
@@ -272,16 +273,17 @@ add_result_row(HeapTuple row, TupleDesc desc, void *arg)
  * record and place, and the group's results.  What fn keeps it copies:
  * the table is freed after the call.
  */
-void
-pools_scan(const Tournament *t, bool read_only, PoolTableFn fn, void *arg)
+static void
+scan_pools(const Tournament *t, int16 only, bool read_only, PoolTableFn fn, void *arg)
 {
 	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		args[1] = {Int64GetDatum(t->id)};
+	Oid			argtypes[2] = {INT8OID, INT2OID};
+	Datum		args[2] = {Int64GetDatum(t->id), Int16GetDatum(only)};
 	PoolScan	ps;
 
 	memset(&ps, 0, sizeof(ps));
 	ps.t = t;
+	ps.only = only;
 	ps.read_only = read_only;
 	ps.fn = fn;
 	ps.arg = arg;
@@ -297,9 +299,9 @@ pools_scan(const Tournament *t, bool read_only, PoolTableFn fn, void *arg)
 				  " FROM tourney.sessions s JOIN tourney.session_participants p"
 				  " ON p.tournament_id = s.tournament_id AND p.session_id = s.session_id"
 				  " WHERE s.tournament_id = $1 AND p.tournament_id = $1"
-				  " AND s.stage = 'group' AND s.result_submitted"
+				  " AND s.stage = 'group' AND s.result_submitted AND ($2 = 0 OR s.pool = $2)"
 				  " ORDER BY s.pool, s.session_id, p.slot",
-				  1, argtypes);
+				  2, argtypes);
 	query_scan(plan, args, read_only, add_result_row, NULL, &ps);
 	result_end(&ps);
 	pools_up_to(&ps, PG_INT16_MAX);
@@ -307,4 +309,18 @@ pools_scan(const Tournament *t, bool read_only, PoolTableFn fn, void *arg)
 		pool_end(&ps);			/* a group numbered PG_INT16_MAX */
 	MemoryContextDelete(ps.pool_cxt);
 	pfree(ps.members);
+}
+
+void
+pools_scan(const Tournament *t, bool read_only, PoolTableFn fn, void *arg)
+{
+	scan_pools(t, 0, read_only, fn, arg);
+}
+
+/* The same for one group (a result of its own changed its table). */
+void
+pools_scan_pool(const Tournament *t, int16 pool, PoolTableFn fn, void *arg)
+{
+	if (pool > 0)
+		scan_pools(t, pool, false, fn, arg);
 }

@@ -234,6 +234,7 @@ result_submit(int64 session_id, const Datum *scores, int nscores)
 	const FormatRoutine *format;
 	int64		tournament_id = session_tournament(session_id, &format);
 	int			winner;
+	int32		placements[2];
 
 	/*
 	 * Tournament first, then the session.  Where a round's last results
@@ -260,6 +261,9 @@ result_submit(int64 session_id, const Datum *scores, int nscores)
 	w = result_writer_begin(t, true);
 	winner = result_writer_add(w, &ls.s, scores, true);
 	result_writer_end(w);
+	(void) result_place_scores(t, nscores, scores, placements);
+	standings_after_result(t, ls.s.stage, ls.round, nscores, ls.s.player_ids, scores,
+						   placements);
 	rounds_after_result(t, &ls, winner);
 	walkovers_settle_fed(t, &ls.s);
 }

@@ -129,6 +129,7 @@ knockout_after_groups(Tournament *t)
 						  id_mint("session_id_seq", wave_writer_planned(writer)),
 						  seeded, wave_writer_sink(writer));
 	wave_writer_end(writer, &timings);
+	(void) tally_rebuild(t);	/* the qualifiers now rank by the knockout's ladder */
 	return true;
 }
 

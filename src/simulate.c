@@ -408,6 +408,8 @@ simulate_tournament(int64 tournament_id, int64 seed)
 	{
 		total += simulate_open_sessions(t, &ratings, seed);
 		if (!rounds_after_results(t))
-			return total;
+			break;
 	}
+	(void) tally_rebuild(t);
+	return total;
 }

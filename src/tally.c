@@ -412,6 +412,11 @@ keep_pool_places(PoolTable *pt, void *arg)
 		pp->points = m->points;
 		pp->difference = DatumGetNumericCopy(NumericGetDatum(m->difference));
 		pp->score_for = DatumGetNumericCopy(NumericGetDatum(m->score_for));
+		pp->score_against = DatumGetNumericCopy(NumericGetDatum(m->score_against));
+		pp->played = m->played;
+		pp->wins = m->wins;
+		pp->draws = m->draws;
+		pp->losses = m->losses;
 	}
 	tally->groups_complete = tally->groups_complete && pt->complete;
 	MemoryContextSwitchTo(old);
@@ -434,6 +439,7 @@ tally_read_pools(Tally *tally)
 		places[i].player_id = tally->rt.players[i].player_id;
 		places[i].difference = tally->rt.zero;
 		places[i].score_for = tally->rt.zero;
+		places[i].score_against = tally->rt.zero;
 	}
 	tally->rt.pools = places;
 	tally->groups_complete = true;
@@ -461,6 +467,7 @@ tally_begin(Tally *tally, const Tournament *t, bool read_only)
 										   ALLOCSET_DEFAULT_SIZES);
 	tally->rt.zero = int64_to_numeric(0);
 	tally_load_players(tally);
+	tally->rt.field = tally->rt.count;
 	tally_read_results(tally);
 	if (tally->format->has_byes)
 		tally_read_byes(tally);
@@ -570,6 +577,105 @@ tally_write(const Tally *tally)
 	}
 	bulk_insert_end(out);
 	MemoryContextDelete(rowcxt);
+}
+
+/* The columns of a tallies row, in tally_row_values' order. */
+const char *const tally_columns[TALLY_COLUMNS] = {"tournament_id", "player_id", "wins",
+	"draws", "losses", "score_for", "score_against", "lost_round", "mark", "had_bye",
+	"points", "rank_key", "fixed_rank", "pool", "pool_place", "pool_played", "pool_wins",
+"pool_draws", "pool_losses", "pool_score_for", "pool_score_against", "pool_points"};
+
+/*
+ * A player's tallies row (rank_prepare has run on rt): what was played,
+ * the format's points and its rank key; the group table's row where the
+ * format has groups.
+ */
+void
+tally_row_values(const RankTable *rt, const RankedPlayer *p, Datum *values, bool *nulls)
+{
+	const PoolPlace *pp = rt->pools != NULL ? &rt->pools[p - rt->players] : NULL;
+	int32		fixed_rank;
+
+	memset(nulls, 0, sizeof(bool) * TALLY_COLUMNS);
+	values[0] = Int64GetDatum(rt->t->id);
+	values[1] = Int64GetDatum(p->player_id);
+	values[2] = Int32GetDatum(p->wins);
+	values[3] = Int32GetDatum(p->draws);
+	values[4] = Int32GetDatum(p->losses);
+	values[5] = NumericGetDatum(p->score_for);
+	nulls[5] = p->score_for == NULL;
+	values[6] = NumericGetDatum(p->score_against);
+	nulls[6] = p->score_against == NULL;
+	values[7] = Int32GetDatum(p->lost_round);
+	values[8] = Int16GetDatum(p->mark);
+	values[9] = BoolGetDatum(p->had_bye);
+	values[10] = rt->t->format->rank_points(p, rt);
+	values[11] = rt->t->format->rank_key(p, rt, &fixed_rank);
+	values[12] = Int32GetDatum(fixed_rank);
+	nulls[12] = fixed_rank == 0;
+	for (int c = 13; c < TALLY_COLUMNS; c++)
+		nulls[c] = pp == NULL || pp->pool == 0;
+	if (pp == NULL || pp->pool == 0)
+		return;
+	values[13] = Int16GetDatum(pp->pool);
+	values[14] = Int32GetDatum(pp->place);
+	values[15] = Int32GetDatum(pp->played);
+	values[16] = Int32GetDatum(pp->wins);
+	values[17] = Int32GetDatum(pp->draws);
+	values[18] = Int32GetDatum(pp->losses);
+	values[19] = NumericGetDatum(pp->score_for);
+	values[20] = NumericGetDatum(pp->score_against);
+	values[21] = Int32GetDatum(pp->points);
+}
+
+/* Every player's tallies row (the old ones removed by the caller). */
+static void
+tally_write_tallies(const Tally *tally)
+{
+	const RankTable *rt = &tally->rt;
+	BulkInsert *out = bulk_insert_begin("tallies", TALLY_COLUMNS, tally_columns);
+	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext, "tourney tally row",
+												 ALLOCSET_SMALL_SIZES);
+
+	for (int64 i = 0; i < rt->count; i++)
+	{
+		MemoryContext old = MemoryContextSwitchTo(rowcxt);
+		Datum		values[TALLY_COLUMNS];
+		bool		nulls[TALLY_COLUMNS];
+
+		tally_row_values(rt, &rt->players[i], values, nulls);
+		bulk_insert_add(out, values, nulls);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(rowcxt);
+	}
+	bulk_insert_end(out);
+	MemoryContextDelete(rowcxt);
+}
+
+/*
+ * Count every player's tallies again from the results (after what changes
+ * many at once: generation, corrections, simulation, a stage written from
+ * the groups, a Swiss round's bye, enrolment).  Returns the rows written.
+ */
+int64
+tally_rebuild(const Tournament *t)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(t->id)};
+	Tally		tally;
+	int64		written;
+
+	if (!t->event_day)
+		return 0;				/* a schema of 0.1 keeps no tallies */
+	query_prepare(&plan, "DELETE FROM tourney.tallies WHERE tournament_id = $1", 1, argtypes);
+	query_exec(plan, args, NULL, false, 0);
+	tally_begin(&tally, t, false);
+	(void) tally_rank(&tally, false);
+	tally_write_tallies(&tally);
+	written = tally.rt.count;
+	tally_end(&tally);
+	return written;
 }
 
 /*

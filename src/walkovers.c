@@ -86,10 +86,18 @@ static void
 write_walkover(Tournament *t, LockedSession *ls, int winner)
 {
 	ResultWriter *w = result_writer_begin(t, true);
+	int32		placements[2] = {0, 0};
 
 	result_writer_add_walkover(w, &ls->s, winner, true);
 	result_writer_end(w);
 	note_decided(ls->s.session_id);
+	if (winner >= 0)
+	{
+		placements[winner] = 1;
+		placements[1 - winner] = 2;
+	}
+	standings_after_result(t, ls->s.stage, ls->round, ls->s.nparticipants, ls->s.player_ids,
+						   NULL, placements);
 	rounds_after_result(t, ls, winner);
 }
 

@@ -168,6 +168,12 @@ typedef struct PoolPlace
 	int32		points;
 	Numeric		difference;
 	Numeric		score_for;
+	/* the rest of the group table's row */
+	int32		played;
+	int32		wins;
+	int32		draws;
+	int32		losses;
+	Numeric		score_against;
 } PoolPlace;
 
 /*
@@ -194,6 +200,7 @@ typedef struct RankTable
 	const Tournament *t;
 	RankedPlayer *players;
 	int64		count;
+	int64		field;			/* players of the tournament: count, or more in a partial table */
 	Numeric		zero;
 	const PoolPlace *pools;		/* by player, when the format has groups */
 	bool		later_stage;	/* the stage written after the groups exists */
@@ -278,6 +285,15 @@ typedef struct FormatRoutine
 								 const RankTable *rt);
 	Datum		(*rank_points) (const RankedPlayer *p, const RankTable *rt);
 	Datum		(*rank_tiebreaks) (const RankedPlayer *p, const RankTable *rt);
+
+	/*
+	 * The player's place in the order of rank_compare as a numeric[] key,
+	 * ascending is better and equal keys share a rank (what standings
+	 * reads by index); after rank_prepare, of a table that may hold only
+	 * some players (field says how many the tournament has).  *fixed_rank
+	 * gets a rank the format sets instead of counting (a ladder), else 0.
+	 */
+	Datum		(*rank_key) (const RankedPlayer *p, const RankTable *rt, int32 *fixed_rank);
 } FormatRoutine;
 
 #define FORMAT_STAGE_BIT(stage) (1u << (stage))
@@ -318,6 +334,9 @@ extern Datum format_tiebreaks(Numeric first, Numeric second);
 extern Datum format_wins_as_points(const RankedPlayer *p, const RankTable *rt);
 extern int	format_rank_by_ladder(const RankedPlayer *a, const RankedPlayer *b,
 								  const RankTable *rt);
+extern Numeric format_negate(Numeric x);
+extern Datum format_rank_key(int n, const Numeric *parts);
+extern Datum format_ladder_key(const RankedPlayer *p, const RankTable *rt, int32 *fixed_rank);
 
 /* the formats */
 extern const FormatRoutine knockout_format;

@@ -142,6 +142,7 @@ extern void wave_writer_end(WaveWriter *w, GenerationTimings *timings);
 typedef void (*PoolTableFn) (PoolTable *pt, void *arg);
 
 extern void pools_scan(const Tournament *t, bool read_only, PoolTableFn fn, void *arg);
+extern void pools_scan_pool(const Tournament *t, int16 pool, PoolTableFn fn, void *arg);
 
 /* pairing.c: the next round of a paired format */
 extern bool pairing_after_round(Tournament *t, int32 round);
@@ -235,8 +236,18 @@ extern int64 simulate_tournament(int64 tournament_id, int64 seed);
 /* rankings.c, tally.c */
 extern int64 rankings_calculate(int64 tournament_id);
 extern void rankings_standings(int64 tournament_id, ReturnSetInfo *rsinfo);
-extern void rankings_group_tables(int64 tournament_id, ReturnSetInfo *rsinfo);
 extern int64 tally_calculate(const Tournament *t);
+/* standings.c: the tallies standings read, kept by result entry */
+extern void standings_after_result(const Tournament *t, TourneyStage stage, int32 round, int n,
+								   const int64 *player_ids, const Datum *scores,
+								   const int32 *placements);
+extern void standings_enrolled(const Tournament *t, const int64 *player_ids, int n);
+
+#define TALLY_COLUMNS 22
+extern const char *const tally_columns[TALLY_COLUMNS];
+extern void tally_row_values(const RankTable *rt, const RankedPlayer *p, Datum *values,
+							 bool *nulls);
+extern int64 tally_rebuild(const Tournament *t);
 extern void tally_standings(const Tournament *t, ReturnSetInfo *rsinfo);
 
 #endif							/* TOURNEY_LIFECYCLE_H */

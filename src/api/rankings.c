@@ -1,11 +1,14 @@
 /*
- * rankings.c: calculate_rankings, standings and group_tables.
+ * rankings.c: calculate_rankings, standings (0.1: the 0.2 standings is a
+ * SQL function over tourney.tallies), tallies_rebuild and
+ * tournament_exists.
  */
 #include "tourney/api.h"
 
 PG_FUNCTION_INFO_V1(tourney_calculate_rankings);
 PG_FUNCTION_INFO_V1(tourney_standings);
-PG_FUNCTION_INFO_V1(tourney_group_tables);
+PG_FUNCTION_INFO_V1(tourney_tallies_rebuild);
+PG_FUNCTION_INFO_V1(tourney_tournament_exists);
 
 Datum
 tourney_calculate_rankings(PG_FUNCTION_ARGS)
@@ -34,14 +37,29 @@ tourney_standings(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* Read-only like standings. */
+/* The tallies of one tournament counted again from its results. */
 Datum
-tourney_group_tables(PG_FUNCTION_ARGS)
+tourney_tallies_rebuild(PG_FUNCTION_ARGS)
+{
+	int64		written;
+
+	api_require_arg(fcinfo, 0, "tournament_id");
+	api_begin(API_BULK);
+	written = tally_rebuild(tournament_lock(PG_GETARG_INT64(0), TOURNAMENT_LOCK));
+	api_end();
+	PG_RETURN_INT64(written);
+}
+
+/*
+ * What the SQL functions over the tallies check once per call: the
+ * tournament exists (P0002), which they cannot say themselves.
+ */
+Datum
+tourney_tournament_exists(PG_FUNCTION_ARGS)
 {
 	api_require_arg(fcinfo, 0, "tournament_id");
-	InitMaterializedSRF(fcinfo, 0);
 	api_begin(0);
-	rankings_group_tables(PG_GETARG_INT64(0), (ReturnSetInfo *) fcinfo->resultinfo);
+	(void) tournament_lock(PG_GETARG_INT64(0), TOURNAMENT_SNAPSHOT);
 	api_end();
-	return (Datum) 0;
+	PG_RETURN_BOOL(true);
 }

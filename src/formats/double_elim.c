@@ -399,7 +399,7 @@ double_rank_session(RankTable *rt, const RankSession *s)
 	if (s->placements[0] == s->placements[1])
 		return;
 	winner = s->placements[0] < s->placements[1] ? 0 : 1;
-	knockout_layout(&k, (int32) rt->count, false);
+	knockout_layout(&k, (int32) rt->field, false);
 	switch (s->stage)
 	{
 		case STAGE_LOSERS:
@@ -441,9 +441,9 @@ double_rank_prepare(RankTable *rt)
 	int32		rank_of[2 * 24 - 1] = {0};
 	int32		later = 0;
 
-	if (rt->count >= 3)
+	if (rt->field >= 3)
 	{
-		double_layout(&d, (int32) rt->count, rt->t->grand_final);
+		double_layout(&d, (int32) rt->field, rt->t->grand_final);
 		for (int32 m = d.lb_rounds; m >= 1; m--)
 		{
 			rank_of[m] = 3 + later;
@@ -456,7 +456,7 @@ double_rank_prepare(RankTable *rt)
 
 		if (p->mark != 0)
 			p->rank = p->mark;
-		else if (p->lost_round > 0 && rt->count >= 3)
+		else if (p->lost_round > 0 && rt->field >= 3)
 			p->rank = rank_of[p->lost_round];
 		else
 			p->rank = 1;
@@ -480,4 +480,5 @@ const FormatRoutine double_elimination_format = {
 	.rank_compare = format_rank_by_ladder,
 	.rank_points = format_wins_as_points,
 	.rank_tiebreaks = format_no_tiebreaks,
+	.rank_key = format_ladder_key,
 };

@@ -521,6 +521,33 @@ groups_rank_tiebreaks(const RankedPlayer *p, const RankTable *rt)
 	return PointerGetDatum(construct_array(items, 3, NUMERICOID, -1, false, TYPALIGN_INT));
 }
 
+/*
+ * The knockout's qualifiers by its ladder (their rank set), before every
+ * player eliminated in the groups: [0, ladder rank], or [1, group place,
+ * -points, -difference, -score for] as eliminee_compare orders them.
+ */
+static Datum
+groups_rank_key(const RankedPlayer *p, const RankTable *rt, int32 *fixed_rank)
+{
+	const PoolPlace *pp = &rt->pools[p - rt->players];
+	Numeric		parts[5];
+
+	if (rt->later_stage && pp->place >= 1 && pp->place <= rt->t->advance_per_group)
+	{
+		*fixed_rank = p->rank;
+		parts[0] = int64_to_numeric(0);
+		parts[1] = int64_to_numeric(p->rank);
+		return format_rank_key(2, parts);
+	}
+	*fixed_rank = 0;
+	parts[0] = int64_to_numeric(1);
+	parts[1] = int64_to_numeric(pp->place);
+	parts[2] = int64_to_numeric(-(int64) pp->points);
+	parts[3] = format_negate(pp->difference);
+	parts[4] = format_negate(pp->score_for);
+	return format_rank_key(5, parts);
+}
+
 const FormatRoutine groups_knockout_format = {
 	.name = "groups_knockout",
 	.min_players = 4,
@@ -539,4 +566,5 @@ const FormatRoutine groups_knockout_format = {
 	.rank_compare = format_rank_by_ladder,
 	.rank_points = groups_rank_points,
 	.rank_tiebreaks = groups_rank_tiebreaks,
+	.rank_key = groups_rank_key,
 };

@@ -84,6 +84,20 @@ individual_rank_points(const RankedPlayer *p, const RankTable *rt)
 	return NumericGetDatum(format_or_zero(rt, p->score_for));
 }
 
+/* [sessions missed, no score yet, the total in the direction that wins] */
+static Datum
+individual_rank_key(const RankedPlayer *p, const RankTable *rt, int32 *fixed_rank)
+{
+	Numeric		parts[3];
+
+	*fixed_rank = 0;
+	parts[0] = int64_to_numeric(p->lost_round);
+	parts[1] = int64_to_numeric(p->score_for == NULL ? 1 : 0);
+	parts[2] = p->score_for == NULL ? rt->zero :
+		rt->t->higher_wins ? format_negate(p->score_for) : p->score_for;
+	return format_rank_key(3, parts);
+}
+
 const FormatRoutine individual_format = {
 	.name = "individual_ranking",
 	.min_players = 1,
@@ -97,4 +111,5 @@ const FormatRoutine individual_format = {
 	.rank_compare = individual_rank_compare,
 	.rank_points = individual_rank_points,
 	.rank_tiebreaks = format_no_tiebreaks,
+	.rank_key = individual_rank_key,
 };

@@ -283,9 +283,9 @@ knockout_rank_prepare(RankTable *rt)
 	KnockoutLayout k;
 	int32		rounds = 0;
 
-	if (rt->count >= 2)
+	if (rt->field >= 2)
 	{
-		knockout_layout(&k, (int32) rt->count, false);
+		knockout_layout(&k, (int32) rt->field, false);
 		rounds = k.rounds;
 	}
 	for (int64 i = 0; i < rt->count; i++)
@@ -308,4 +308,5 @@ const FormatRoutine knockout_format = {
 	.rank_compare = format_rank_by_ladder,
 	.rank_points = format_wins_as_points,
 	.rank_tiebreaks = format_no_tiebreaks,
+	.rank_key = format_ladder_key,
 };

@@ -183,3 +183,32 @@ format_rank_by_ladder(const RankedPlayer *a, const RankedPlayer *b, const RankTa
 {
 	return (a->rank > b->rank) - (a->rank < b->rank);
 }
+
+/* -x, for keys where more is better. */
+Numeric
+format_negate(Numeric x)
+{
+	return DatumGetNumeric(DirectFunctionCall1(numeric_uminus, NumericGetDatum(x)));
+}
+
+/* A rank key of n parts. */
+Datum
+format_rank_key(int n, const Numeric *parts)
+{
+	Datum		items[5];
+
+	Assert(n <= lengthof(items));
+	for (int i = 0; i < n; i++)
+		items[i] = NumericGetDatum(parts[i]);
+	return PointerGetDatum(construct_array(items, n, NUMERICOID, -1, false, TYPALIGN_INT));
+}
+
+/* A ladder's key: the rank rank_prepare set, which is also the rank shown. */
+Datum
+format_ladder_key(const RankedPlayer *p, const RankTable *rt, int32 *fixed_rank)
+{
+	Numeric		rank = int64_to_numeric(p->rank);
+
+	*fixed_rank = p->rank;
+	return format_rank_key(1, &rank);
+}

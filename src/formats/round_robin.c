@@ -158,6 +158,19 @@ round_robin_rank_tiebreaks(const RankedPlayer *p, const RankTable *rt)
 	return format_tiebreaks(difference(rt, p), format_or_zero(rt, p->score_for));
 }
 
+/* [-points, -difference, -score for] */
+static Datum
+round_robin_rank_key(const RankedPlayer *p, const RankTable *rt, int32 *fixed_rank)
+{
+	Numeric		parts[3];
+
+	*fixed_rank = 0;
+	parts[0] = int64_to_numeric(-(3 * (int64) p->wins + p->draws));
+	parts[1] = format_negate(difference(rt, p));
+	parts[2] = format_negate(format_or_zero(rt, p->score_for));
+	return format_rank_key(3, parts);
+}
+
 const FormatRoutine round_robin_format = {
 	.name = "round_robin",
 	.min_players = 2,
@@ -172,4 +185,5 @@ const FormatRoutine round_robin_format = {
 	.rank_compare = round_robin_rank_compare,
 	.rank_points = round_robin_rank_points,
 	.rank_tiebreaks = round_robin_rank_tiebreaks,
+	.rank_key = round_robin_rank_key,
 };

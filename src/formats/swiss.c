@@ -344,6 +344,20 @@ swiss_rank_tiebreaks(const RankedPlayer *p, const RankTable *rt)
 							int64_to_numeric(0), weighted);
 }
 
+/* [-points, -Buchholz, -Sonneborn-Berger], in halves and quarters */
+static Datum
+swiss_rank_key(const RankedPlayer *p, const RankTable *rt, int32 *fixed_rank)
+{
+	const SwissTiebreaks *tb = tiebreaks_of(p, rt);
+	Numeric		parts[3];
+
+	*fixed_rank = 0;
+	parts[0] = int64_to_numeric(-points2(p));
+	parts[1] = int64_to_numeric(-tb->buchholz2);
+	parts[2] = int64_to_numeric(-tb->weighted4);
+	return format_rank_key(3, parts);
+}
+
 const FormatRoutine swiss_format = {
 	.name = "swiss",
 	.min_players = 2,
@@ -360,4 +374,5 @@ const FormatRoutine swiss_format = {
 	.rank_compare = swiss_rank_compare,
 	.rank_points = swiss_rank_points,
 	.rank_tiebreaks = swiss_rank_tiebreaks,
+	.rank_key = swiss_rank_key,
 };

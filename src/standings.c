@@ -1,0 +1,393 @@
+/*
+ * standings.c: the tallies that standings and group_tables read, kept
+ * current by result entry in the result's own transaction.
+ *
+ * A result changes the rows of its players only, and of the players whose
+ * rank key depends on theirs: in a Swiss the opponents of both (their
+ * Buchholz and Sonneborn-Berger count the points of who they met), in a
+ * group stage the whole group (its table's places move).  Those rows are
+ * read under their row locks (in player_id order, so that two results
+ * never wait for each other in a cycle), brought up to date in memory by
+ * the same routines that tally a whole tournament (the format's
+ * rank_session, rank_prepare, rank_opponent and rank_key) and written
+ * back by TID.  Two results of different sessions with different players
+ * touch different rows and do not wait for each other.  What changes many
+ * players at once (generation with groups or byes, corrections,
+ * simulate_results, the knockout written from the groups, a Swiss round
+ * with a bye) counts every tally again instead (tally_rebuild).
+ */
+#include "tourney/lifecycle.h"
+
+#include "utils/builtins.h"
+
+/* Tallies rows read for an update: players by id, with where they are. */
+typedef struct TallyRows
+{
+	RankTable	rt;
+	PoolPlace  *pools;
+	ItemPointerData *tids;
+	bool	   *write;			/* by player: the row is to be written back */
+} TallyRows;
+
+static int32
+field_of(const Tournament *t)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(t->id)};
+
+	query_prepare(&plan,
+				  "SELECT count(*)::int FROM tourney.tallies WHERE tournament_id = $1",
+				  1, argtypes);
+	query_exec(plan, args, NULL, false, 1);
+	return query_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+}
+
+static Numeric
+numeric_column(HeapTuple row, TupleDesc desc, int column, Numeric none)
+{
+	bool		isnull;
+	Datum		value = SPI_getbinval(row, desc, column, &isnull);
+
+	return isnull ? none : DatumGetNumericCopy(value);
+}
+
+/* One tallies row into the table, at index i. */
+static void
+read_row(TallyRows *r, int64 i, HeapTuple row, TupleDesc desc)
+{
+	RankedPlayer *p = &r->rt.players[i];
+	PoolPlace  *pp = &r->pools[i];
+	bool		isnull;
+
+	memset(p, 0, sizeof(*p));
+	p->player_id = query_int8(row, desc, 1);
+	p->wins = query_int4(row, desc, 2);
+	p->draws = query_int4(row, desc, 3);
+	p->losses = query_int4(row, desc, 4);
+	p->score_for = numeric_column(row, desc, 5, NULL);
+	p->score_against = numeric_column(row, desc, 6, NULL);
+	p->lost_round = query_int4(row, desc, 7);
+	p->mark = (int8) DatumGetInt16(SPI_getbinval(row, desc, 8, &isnull));
+	p->had_bye = DatumGetBool(SPI_getbinval(row, desc, 9, &isnull));
+	memset(pp, 0, sizeof(*pp));
+	pp->player_id = p->player_id;
+	pp->pool = DatumGetInt16(SPI_getbinval(row, desc, 10, &isnull));
+	if (isnull)
+		pp->pool = 0;
+	pp->place = query_int4(row, desc, 11);
+	pp->played = query_int4(row, desc, 12);
+	pp->wins = query_int4(row, desc, 13);
+	pp->draws = query_int4(row, desc, 14);
+	pp->losses = query_int4(row, desc, 15);
+	pp->score_for = numeric_column(row, desc, 16, r->rt.zero);
+	pp->score_against = numeric_column(row, desc, 17, r->rt.zero);
+	pp->points = query_int4(row, desc, 18);
+	pp->difference = numeric_sub_opt_error(pp->score_for, pp->score_against, NULL);
+	r->tids[i] = DatumGetTid(SPI_getbinval(row, desc, 19, &isnull));
+}
+
+/*
+ * The tallies rows of these players (bigint[]), locked, in player_id
+ * order; with lock, for update.
+ */
+static void
+load_rows(const Tournament *t, Datum players, TallyRows *r)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {INT8OID, INT8ARRAYOID};
+	Datum		args[2] = {Int64GetDatum(t->id), players};
+
+	query_prepare(&plan,
+				  "SELECT player_id, wins, draws, losses, score_for, score_against, lost_round,"
+				  " mark, had_bye, pool, pool_place, pool_played, pool_wins, pool_draws,"
+				  " pool_losses, pool_score_for, pool_score_against, pool_points, ctid"
+				  " FROM tourney.tallies WHERE tournament_id = $1 AND player_id = ANY ($2)"
+				  " ORDER BY player_id FOR UPDATE",
+				  2, argtypes);
+	query_exec(plan, args, NULL, false, 0);
+	memset(r, 0, sizeof(*r));
+	r->rt.t = t;
+	r->rt.zero = int64_to_numeric(0);
+	r->rt.count = (int64) SPI_processed;
+	r->rt.players = palloc0(sizeof(RankedPlayer) * Max(r->rt.count, 1));
+	r->pools = palloc0(sizeof(PoolPlace) * Max(r->rt.count, 1));
+	r->tids = palloc(sizeof(ItemPointerData) * Max(r->rt.count, 1));
+	r->write = palloc0(sizeof(bool) * Max(r->rt.count, 1));
+	for (int64 i = 0; i < r->rt.count; i++)
+		read_row(r, i, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
+	r->rt.pools = t->format->has_pools ? r->pools : NULL;
+}
+
+static int64
+index_of(const TallyRows *r, int64 player_id)
+{
+	for (int64 i = 0; i < r->rt.count; i++)
+		if (r->rt.players[i].player_id == player_id)
+			return i;
+	elog(ERROR, "player " INT64_FORMAT " of tournament " INT64_FORMAT " has no tallies",
+		 player_id, r->rt.t->id);
+	return -1;
+}
+
+static Numeric
+plus(Numeric sum, Datum score)
+{
+	return sum == NULL ? DatumGetNumericCopy(score) :
+		numeric_add_opt_error(sum, DatumGetNumeric(score), NULL);
+}
+
+/*
+ * One result added to its players (scores NULL: a walkover), as tally.c
+ * adds it: wins, draws and losses of two-player sessions, the score sums,
+ * and what the format marks (rank_session).
+ */
+static void
+add_result(TallyRows *r, const RankSession *rs, const Datum *scores)
+{
+	int			firsts = 0;
+
+	for (int i = 0; i < rs->n; i++)
+		firsts += rs->placements[i] == 1;
+	for (int i = 0; i < rs->n; i++)
+	{
+		RankedPlayer *p = &r->rt.players[rs->players[i]];
+
+		r->write[rs->players[i]] = true;
+		if (scores != NULL)
+			p->score_for = plus(p->score_for, scores[i]);
+		if (rs->n < 2)
+			continue;
+		if (scores != NULL)
+			p->score_against = plus(p->score_against, scores[1 - i]);
+		if (rs->placements[i] == 1 && firsts == 1)
+			p->wins++;
+		else if (rs->placements[i] == 1)
+			p->draws++;
+		else
+			p->losses++;
+	}
+	if (r->rt.t->format->rank_session != NULL)
+		r->rt.t->format->rank_session(&r->rt, rs);
+}
+
+/* The group of a group-stage result again: its table and places (pools.c). */
+static void
+take_pool_table(PoolTable *pt, void *arg)
+{
+	TallyRows  *r = arg;
+
+	for (int32 m = 0; m < pt->nmembers; m++)
+	{
+		const PoolMember *pm = &pt->members[m];
+		int64		i = index_of(r, pm->player_id);
+		PoolPlace  *pp = &r->pools[i];
+
+		pp->pool = pt->pool;
+		pp->place = pm->place;
+		pp->points = pm->points;
+		pp->played = pm->played;
+		pp->wins = pm->wins;
+		pp->draws = pm->draws;
+		pp->losses = pm->losses;
+		pp->score_for = DatumGetNumericCopy(NumericGetDatum(pm->score_for));
+		pp->score_against = DatumGetNumericCopy(NumericGetDatum(pm->score_against));
+		pp->difference = DatumGetNumericCopy(NumericGetDatum(pm->difference));
+		r->write[i] = true;
+	}
+}
+
+/* Who a player met, and how it went: the Swiss tie-breaks of the players to write. */
+static void
+swiss_opponents(TallyRows *r, Datum players)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {INT8OID, INT8ARRAYOID};
+	Datum		args[2] = {Int64GetDatum(r->rt.t->id), players};
+
+	query_prepare(&plan,
+				  "SELECT me.player_id, op.player_id, me.placement, op.placement"
+				  " FROM tourney.session_participants me"
+				  " JOIN tourney.session_participants op ON op.tournament_id = me.tournament_id"
+				  "  AND op.session_id = me.session_id AND op.slot <> me.slot"
+				  " JOIN tourney.sessions s ON s.tournament_id = me.tournament_id"
+				  "  AND s.session_id = me.session_id AND s.result_submitted"
+				  " WHERE me.tournament_id = $1 AND me.player_id = ANY ($2)"
+				  " ORDER BY me.session_id, me.slot",
+				  2, argtypes);
+	query_exec(plan, args, NULL, false, 0);
+	for (uint64 k = 0; k < SPI_processed; k++)
+	{
+		HeapTuple	row = SPI_tuptable->vals[k];
+		int32		mine = query_int4(row, SPI_tuptable->tupdesc, 3);
+		int32		theirs = query_int4(row, SPI_tuptable->tupdesc, 4);
+		int64		me = index_of(r, query_int8(row, SPI_tuptable->tupdesc, 1));
+
+		if (!r->write[me] || mine == 0 || theirs == 0)
+			continue;
+		r->rt.t->format->rank_opponent(&r->rt, me,
+									   index_of(r, query_int8(row, SPI_tuptable->tupdesc, 2)),
+									   mine < theirs ? RANK_WIN :
+									   mine == theirs ? RANK_DRAW : RANK_LOSS);
+	}
+}
+
+/* The rows marked to write, back where they were read. */
+static void
+write_rows(TallyRows *r)
+{
+	TidUpdate  *u = tid_update_begin("tallies", TALLY_COLUMNS - 2, tally_columns + 2);
+
+	tid_update_keep_checks(u);
+	for (int64 i = 0; i < r->rt.count; i++)
+	{
+		Datum		values[TALLY_COLUMNS];
+		bool		nulls[TALLY_COLUMNS];
+
+		if (!r->write[i])
+			continue;
+		tally_row_values(&r->rt, &r->rt.players[i], values, nulls);
+		tid_update_row(u, &r->tids[i], values + 2, nulls + 2);
+	}
+	tid_update_end(u);
+}
+
+/*
+ * The players whose rows a result of these players changes: its own, its
+ * group's, or in a Swiss its own and its opponents' (their tie-breaks);
+ * into *written.  Returned: those and, in a Swiss, the opponents of the
+ * opponents too, whose points the tie-breaks count.
+ */
+static Datum
+players_to_read(const Tournament *t, TourneyStage stage, int n, const int64 *player_ids,
+				Datum *written)
+{
+	static SPIPlanPtr plan_pool = NULL;
+	static SPIPlanPtr plan_swiss = NULL;
+	Oid			argtypes[2] = {INT8OID, INT8ARRAYOID};
+	Datum		args[2] = {Int64GetDatum(t->id), query_int8_array(player_ids, n)};
+	bool		isnull;
+
+	*written = args[1];
+	if (t->format->has_pools && stage == STAGE_GROUP)
+	{
+		query_prepare(&plan_pool,
+					  "SELECT array_agg(m.player_id) FROM tourney.tallies m"
+					  " WHERE m.tournament_id = $1 AND m.pool = (SELECT y.pool FROM tourney.tallies y"
+					  "  WHERE y.tournament_id = $1 AND y.player_id = ($2)[1])",
+					  2, argtypes);
+		query_exec(plan_pool, args, NULL, false, 1);
+		*written = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+												   1, &isnull), false, -1);
+		return *written;
+	}
+	if (t->format->rank_opponent == NULL)
+		return args[1];
+	query_prepare(&plan_swiss,
+				  "WITH RECURSIVE met(player_id, depth) AS ("
+				  " SELECT unnest($2), 0"
+				  " UNION"
+				  " SELECT op.player_id, m.depth + 1 FROM met m"
+				  " JOIN tourney.session_participants me ON me.tournament_id = $1"
+				  "  AND me.player_id = m.player_id"
+				  " JOIN tourney.session_participants op ON op.tournament_id = $1"
+				  "  AND op.session_id = me.session_id AND op.slot <> me.slot"
+				  " WHERE m.depth < 2)"
+				  " SELECT array_agg(DISTINCT player_id),"
+				  " array_agg(DISTINCT player_id) FILTER (WHERE depth <= 1) FROM met",
+				  2, argtypes);
+	query_exec(plan_swiss, args, NULL, false, 1);
+	*written = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2,
+											   &isnull), false, -1);
+	return SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
+										   &isnull), false, -1);
+}
+
+/* Mark the rows of the players (bigint[]) to be written. */
+static void
+mark_written(TallyRows *r, Datum players)
+{
+	int			n;
+	int64	   *ids = query_int8_values(DatumGetArrayTypeP(players), "players", &n);
+
+	for (int i = 0; i < n; i++)
+		r->write[index_of(r, ids[i])] = true;
+}
+
+/*
+ * After one result (scores NULL: a walkover) of a session of the
+ * players given (in slot order), with its placements: their tallies, and
+ * those that depend on them, brought up to date.
+ */
+void
+standings_after_result(const Tournament *t, TourneyStage stage, int32 round, int n,
+					   const int64 *player_ids, const Datum *scores, const int32 *placements)
+{
+	TallyRows	r;
+	RankSession rs;
+	Datum		written;
+
+	if (!t->event_day || n == 0)
+		return;
+	load_rows(t, players_to_read(t, stage, n, player_ids, &written), &r);
+	mark_written(&r, written);
+	r.rt.field = field_of(t);
+	r.rt.later_stage = t->format->has_pools && stage != STAGE_GROUP;
+	memset(&rs, 0, sizeof(rs));
+	rs.stage = stage;
+	rs.round = round;
+	rs.n = n;
+	for (int i = 0; i < n; i++)
+	{
+		rs.players[i] = index_of(&r, player_ids[i]);
+		rs.placements[i] = placements[i];
+	}
+	add_result(&r, &rs, scores);
+	if (t->format->has_pools && stage == STAGE_GROUP)
+		pools_scan_pool(t, r.pools[rs.players[0]].pool, take_pool_table, &r);
+	if (t->format->rank_prepare != NULL)
+		t->format->rank_prepare(&r.rt);
+	if (t->format->rank_opponent != NULL)
+		swiss_opponents(&r, written);
+	write_rows(&r);
+}
+
+/* New players (bigint[]) of a draft tournament: rows with nothing played yet. */
+void
+standings_enrolled(const Tournament *t, const int64 *player_ids, int n)
+{
+	BulkInsert *out;
+	RankTable	rt;
+	RankedPlayer *players;
+	PoolPlace  *pools;
+
+	if (!t->event_day || n == 0)
+		return;
+	players = palloc0(sizeof(RankedPlayer) * n);
+	pools = palloc0(sizeof(PoolPlace) * n);
+	memset(&rt, 0, sizeof(rt));
+	rt.t = t;
+	rt.players = players;
+	rt.count = n;
+	rt.field = n;
+	rt.zero = int64_to_numeric(0);
+	rt.pools = t->format->has_pools ? pools : NULL;
+	for (int i = 0; i < n; i++)
+	{
+		players[i].player_id = player_ids[i];
+		pools[i].player_id = player_ids[i];
+		pools[i].difference = pools[i].score_for = pools[i].score_against = rt.zero;
+	}
+	if (t->format->rank_prepare != NULL)
+		t->format->rank_prepare(&rt);
+	out = bulk_insert_begin("tallies", TALLY_COLUMNS, tally_columns);
+	for (int i = 0; i < n; i++)
+	{
+		Datum		values[TALLY_COLUMNS];
+		bool		nulls[TALLY_COLUMNS];
+
+		tally_row_values(&rt, &players[i], values, nulls);
+		bulk_insert_add(out, values, nulls);
+	}
+	bulk_insert_end(out);
+}
