@@ -280,7 +280,7 @@ SELECT pg_catalog.pg_extension_config_dump('tourney.campus_closures', '');
 SELECT pg_catalog.pg_extension_config_dump('tourney.schedule_requests', '');
 SELECT pg_catalog.pg_extension_config_dump('tourney.bookings', '');
 
--- Deleting a tournament removes its bookings too.
+-- Deleting a tournament removes its bookings, tallies and counts too.
 CREATE OR REPLACE FUNCTION tourney.tournaments_delete_cascade() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
@@ -296,6 +296,10 @@ BEGIN
         WHERE b.tournament_id = o.tournament_id;
     DELETE FROM tourney.enrollments e USING old_rows o
         WHERE e.tournament_id = o.tournament_id;
+    DELETE FROM tourney.tallies y USING old_rows o
+        WHERE y.tournament_id = o.tournament_id;
+    DELETE FROM tourney.progress c USING old_rows o
+        WHERE c.tournament_id = o.tournament_id;
     RETURN NULL;
 END $$;
 
@@ -523,14 +527,17 @@ COMMENT ON COLUMN tourney.tallies.fixed_rank IS 'a bracket''s rank of the player
 SELECT pg_catalog.pg_extension_config_dump('tourney.tallies', '');
 REVOKE ALL ON tourney.tallies FROM PUBLIC;
 
--- P0002 for an unknown tournament, 22004 for NULL: the one check the SQL
--- functions below make, once per call (a one-time filter).
-CREATE FUNCTION tourney.tournament_exists(tournament_id bigint)
-RETURNS bool
-AS 'MODULE_PATHNAME', 'tourney_tournament_exists'
-LANGUAGE C STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION tourney.tournament_exists(bigint) IS
-    'true for a tournament that exists; P0002 otherwise (used by standings and group_tables)';
+-- The one check the SQL functions below make, once per call: the id back
+-- for a tournament that exists, P0002 for an unknown one, 22004 for NULL.
+-- Not STRICT and not a constant, so that a NULL reaches it: "tournament_id
+-- = NULL" alone would make the planner drop the scan, and the error with
+-- it.  Caller's rights, as the functions that use it.
+CREATE FUNCTION tourney.tournament_checked(tournament_id bigint)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'tourney_tournament_checked'
+LANGUAGE C STABLE;
+COMMENT ON FUNCTION tourney.tournament_checked(bigint) IS
+    'the tournament_id of a tournament that exists; P0002 for an unknown one, 22004 for NULL (used by standings and group_tables)';
 
 -- Read-only, with the caller's rights: EXECUTE stays with PUBLIC.  No SET
 -- clause, or the planner could not inline them: every name and operator
@@ -545,7 +552,7 @@ SELECT COALESCE(y.fixed_rank, (pg_catalog.rank() OVER (ORDER BY y.rank_key))::in
        COALESCE(y.score_for, 0::numeric), COALESCE(y.score_against, 0::numeric)
 FROM tourney.tallies y
 JOIN tourney.players p ON p.player_id OPERATOR(pg_catalog.=) y.player_id
-WHERE y.tournament_id OPERATOR(pg_catalog.=) $1 AND tourney.tournament_exists($1)
+WHERE y.tournament_id OPERATOR(pg_catalog.=) tourney.tournament_checked($1)
 ORDER BY y.rank_key, y.player_id
 $$;
 COMMENT ON FUNCTION tourney.standings(bigint) IS
@@ -560,8 +567,8 @@ SELECT y.pool::int, y.pool_place, y.player_id, p.name, y.pool_played, y.pool_win
        y.pool_losses, y.pool_score_for, y.pool_score_against, y.pool_points::numeric
 FROM tourney.tallies y
 JOIN tourney.players p ON p.player_id OPERATOR(pg_catalog.=) y.player_id
-WHERE y.tournament_id OPERATOR(pg_catalog.=) $1 AND y.pool IS NOT NULL
-  AND tourney.tournament_exists($1)
+WHERE y.tournament_id OPERATOR(pg_catalog.=) tourney.tournament_checked($1)
+  AND y.pool IS NOT NULL
 ORDER BY y.pool, y.pool_place, y.player_id
 $$;
 COMMENT ON FUNCTION tourney.group_tables(bigint) IS
@@ -573,6 +580,81 @@ RETURNS bigint
 AS 'MODULE_PATHNAME', 'tourney_tallies_rebuild'
 LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION tourney.tallies_rebuild(bigint) IS
-    'computes a tournament''s tallies again from its results (the update to 0.2 runs it for every tournament); returns the rows written';
+    'computes a tournament''s tallies (and the counts of tourney.overview) again from its results (the update to 0.2 runs it for every tournament); returns the tallies written';
 REVOKE EXECUTE ON FUNCTION tourney.tallies_rebuild(bigint) FROM PUBLIC;
+
+--------------------------------------------------------------------------
+-- The live monitor (SPEC section 3c)
+--------------------------------------------------------------------------
+
+-- The players, sessions and results of each tournament, as sums over a
+-- few rows: each backend adds its own transactions' changes to a row of
+-- its own (backend = its BackendId; no two running transactions share
+-- one), so no two results wait for each other on a counter.  Writers that
+-- hold a tournament alone count it again into backend 0.
+CREATE TABLE tourney.progress (
+    tournament_id   bigint NOT NULL,
+    backend         int NOT NULL CHECK (backend >= 0),
+    players         bigint NOT NULL DEFAULT 0,
+    sessions        bigint NOT NULL DEFAULT 0,
+    results         bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (tournament_id, backend)
+) WITH (fillfactor = 50);
+COMMENT ON TABLE tourney.progress IS 'each tournament''s enrolled players, sessions and sessions with a result, as changes summed over rows (one per backend that wrote them): what tourney.overview adds up; written only by tourney functions';
+SELECT pg_catalog.pg_extension_config_dump('tourney.progress', '');
+REVOKE ALL ON tourney.progress FROM PUBLIC;
+
 SELECT pg_catalog.count(tourney.tallies_rebuild(tournament_id)) FROM tourney.tournaments;
+
+-- The overview reads the live tournaments only, and the next start of
+-- each by one index probe.
+CREATE INDEX tournaments_live_idx ON tourney.tournaments (tournament_id)
+    WHERE status NOT IN ('completed', 'cancelled');
+CREATE INDEX bookings_starts_idx ON tourney.bookings (tournament_id, starts_at);
+
+-- The percent done of a running task, from what its worker reports in
+-- pg_stat_activity (which the read-only role may not read).
+CREATE FUNCTION tourney.task_percent(task_id uuid)
+RETURNS numeric
+AS 'MODULE_PATHNAME', 'tourney_task_percent'
+LANGUAGE C STABLE;
+COMMENT ON FUNCTION tourney.task_percent(uuid) IS
+    'how far the worker running the task is, in percent of the sessions it writes; NULL when no worker runs it';
+
+CREATE VIEW tourney.overview AS
+SELECT t.tournament_id, t.name, t.format, t.status,
+       c.players, c.sessions, c.results AS sessions_with_result,
+       round(100 * c.results / NULLIF(c.sessions, 0)::numeric, 1) AS percent,
+       k.status AS task_status,
+       CASE k.status
+           WHEN 'done' THEN 100::numeric
+           WHEN 'queued' THEN 0::numeric
+           WHEN 'running' THEN COALESCE(tourney.task_percent(k.task_id), 0::numeric)
+       END AS task_percent,
+       n.starts_at AS next_start
+FROM tourney.tournaments t
+CROSS JOIN LATERAL (
+    SELECT COALESCE(sum(p.players), 0)::bigint AS players,
+           COALESCE(sum(p.sessions), 0)::bigint AS sessions,
+           COALESCE(sum(p.results), 0)::bigint AS results
+    FROM tourney.progress p WHERE p.tournament_id = t.tournament_id) c
+LEFT JOIN LATERAL (
+    SELECT g.task_id, g.status FROM tourney.tasks g
+    WHERE g.tournament_id = t.tournament_id AND g.kind = 'generate'
+    ORDER BY g.queued_at DESC, g.task_id LIMIT 1) k ON true
+LEFT JOIN LATERAL (
+    SELECT b.starts_at FROM tourney.bookings b
+    JOIN tourney.sessions s ON s.tournament_id = b.tournament_id AND s.session_id = b.session_id
+    WHERE b.tournament_id = t.tournament_id AND b.starts_at >= pg_catalog.now()
+      AND NOT s.result_submitted
+    ORDER BY b.starts_at LIMIT 1) n ON true
+WHERE t.status NOT IN ('completed', 'cancelled');
+COMMENT ON VIEW tourney.overview IS 'the live monitor: one row per tournament not completed or cancelled, with its players, sessions, results so far, its generation task and its next scheduled start (\watch 1 in psql)';
+COMMENT ON COLUMN tourney.overview.players IS 'players enrolled (withdrawn ones included, those dropped at check-in not)';
+COMMENT ON COLUMN tourney.overview.sessions IS 'sessions written so far (a Swiss writes a round at a time, a group stage its knockout after the groups)';
+COMMENT ON COLUMN tourney.overview.sessions_with_result IS 'of those, sessions with a result (walkovers included)';
+COMMENT ON COLUMN tourney.overview.percent IS 'sessions_with_result in percent of sessions, to one decimal; NULL before generation';
+COMMENT ON COLUMN tourney.overview.task_status IS 'the status of the tournament''s latest generation task, NULL for none';
+COMMENT ON COLUMN tourney.overview.task_percent IS 'how far that task is: 0 queued, 100 done, the worker''s progress while running, NULL after an error or cancellation';
+COMMENT ON COLUMN tourney.overview.next_start IS 'the earliest start, from now on, of a scheduled session without a result; NULL when none is left';
+REVOKE ALL ON tourney.overview FROM PUBLIC;

@@ -209,5 +209,6 @@ correction_apply(int64 session_id, const Datum *scores, int nscores, bool cascad
 	rounds_after_result(t, &ls, winner);
 	walkovers_settle_fed(t, &ls.s);
 	(void) tally_rebuild(t);
+	progress_recount(t->id);	/* a session rewritten, others reset or gone */
 	return affected;
 }

@@ -21,6 +21,7 @@ struct ResultWriter
 	int64	   *walkovers;
 	int64		nwalkovers;
 	int64		walkovers_allocated;
+	int64		decided;		/* sessions given a result */
 };
 
 /*
@@ -103,6 +104,7 @@ update_session(ResultWriter *w, const ResultSession *s, int winner, bool walkove
 	values[2] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 	values[3] = BoolGetDatum(walkover);
 	tid_update_row(w->sessions, (ItemPointer) &s->session_tid, values, nulls);
+	w->decided++;
 }
 
 /* score (Datum) 0: none (a walkover); placement 0: none (nobody won it) */
@@ -221,6 +223,7 @@ result_writer_end(ResultWriter *w)
 	bulk_insert_end(w->advance);
 	bulk_insert_end(w->final);
 	free_walkover_courts(w);
+	progress_add(w->t->id, 0, 0, w->decided);
 }
 
 /* submit_result: record one session's result. */

@@ -29,20 +29,6 @@ typedef struct TallyRows
 	bool	   *write;			/* by player: the row is to be written back */
 } TallyRows;
 
-static int32
-field_of(const Tournament *t)
-{
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		args[1] = {Int64GetDatum(t->id)};
-
-	query_prepare(&plan,
-				  "SELECT count(*)::int FROM tourney.tallies WHERE tournament_id = $1",
-				  1, argtypes);
-	query_exec(plan, args, NULL, false, 1);
-	return query_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-}
-
 static Numeric
 numeric_column(HeapTuple row, TupleDesc desc, int column, Numeric none)
 {
@@ -331,7 +317,7 @@ standings_after_result(const Tournament *t, TourneyStage stage, int32 round, int
 		return;
 	load_rows(t, players_to_read(t, stage, n, player_ids, &written), &r);
 	mark_written(&r, written);
-	r.rt.field = field_of(t);
+	r.rt.field = progress_players(t->id);
 	r.rt.later_stage = t->format->has_pools && stage != STAGE_GROUP;
 	memset(&rs, 0, sizeof(rs));
 	rs.stage = stage;

@@ -71,6 +71,9 @@ extern bool dispatch_recovery(Oid database, pid_t notify_pid,
 							  BackgroundWorkerHandle **handle);
 extern void dispatch_recover_if_needed(void);
 
+/* worker.c */
+extern bool task_worker_percent(const pg_uuid_t *task_id, double *percent);
+
 /* launcher.c */
 extern void launcher_register(void);
 

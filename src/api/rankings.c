@@ -1,14 +1,14 @@
 /*
  * rankings.c: calculate_rankings, standings (0.1: the 0.2 standings is a
  * SQL function over tourney.tallies), tallies_rebuild and
- * tournament_exists.
+ * tournament_checked.
  */
 #include "tourney/api.h"
 
 PG_FUNCTION_INFO_V1(tourney_calculate_rankings);
 PG_FUNCTION_INFO_V1(tourney_standings);
 PG_FUNCTION_INFO_V1(tourney_tallies_rebuild);
-PG_FUNCTION_INFO_V1(tourney_tournament_exists);
+PG_FUNCTION_INFO_V1(tourney_tournament_checked);
 
 Datum
 tourney_calculate_rankings(PG_FUNCTION_ARGS)
@@ -46,6 +46,7 @@ tourney_tallies_rebuild(PG_FUNCTION_ARGS)
 	api_require_arg(fcinfo, 0, "tournament_id");
 	api_begin(API_BULK);
 	written = tally_rebuild(tournament_lock(PG_GETARG_INT64(0), TOURNAMENT_LOCK));
+	progress_recount(PG_GETARG_INT64(0));
 	api_end();
 	PG_RETURN_INT64(written);
 }
@@ -55,11 +56,14 @@ tourney_tallies_rebuild(PG_FUNCTION_ARGS)
  * tournament exists (P0002), which they cannot say themselves.
  */
 Datum
-tourney_tournament_exists(PG_FUNCTION_ARGS)
+tourney_tournament_checked(PG_FUNCTION_ARGS)
 {
+	int64		tournament_id;
+
 	api_require_arg(fcinfo, 0, "tournament_id");
+	tournament_id = PG_GETARG_INT64(0);
 	api_begin(0);
-	(void) tournament_lock(PG_GETARG_INT64(0), TOURNAMENT_SNAPSHOT);
+	(void) tournament_lock(tournament_id, TOURNAMENT_SNAPSHOT);
 	api_end();
-	PG_RETURN_BOOL(true);
+	PG_RETURN_INT64(tournament_id);
 }

@@ -1,14 +1,16 @@
 /*
- * tasks.c: generation_status and wait_for_task.
+ * tasks.c: generation_status, wait_for_task and task_percent.
  */
 #include "tourney/api.h"
 
 #include "storage/latch.h"
+#include "utils/builtins.h"
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
 PG_FUNCTION_INFO_V1(tourney_generation_status);
 PG_FUNCTION_INFO_V1(tourney_wait_for_task);
+PG_FUNCTION_INFO_V1(tourney_task_percent);
 
 /* How long wait_for_task sleeps when no worker wakes it (a dead one cannot). */
 #define TASK_WAIT_FALLBACK_MS 1000
@@ -76,4 +78,19 @@ tourney_wait_for_task(PG_FUNCTION_ARGS)
 	row = task_row_or_error(task_id);
 	api_end();
 	PG_RETURN_HEAPTUPLEHEADER(row);
+}
+
+/* Read-only and lock-free, for the overview: NULL when no worker runs it. */
+Datum
+tourney_task_percent(PG_FUNCTION_ARGS)
+{
+	double		percent;
+
+	api_require_arg(fcinfo, 0, "task_id");
+	if (!task_worker_percent(PG_GETARG_UUID_P(0), &percent))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(DirectFunctionCall2(numeric_round,
+										DirectFunctionCall1(float8_numeric,
+															Float8GetDatum(percent)),
+										Int32GetDatum(1)));
 }

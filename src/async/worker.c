@@ -200,6 +200,42 @@ report_progress(int64 tournament_id, const char *phase, int64 done, int64 total)
 	pgstat_report_activity(STATE_RUNNING, activity);
 }
 
+/*
+ * How far the worker running a task is, in percent, from what it reports
+ * above; false when no backend reports on that task.  pg_stat_activity
+ * shows other roles' reports only to privileged roles, so this reads the
+ * backends' status itself and gives away no more than the percent.
+ */
+bool
+task_worker_percent(const pg_uuid_t *task_id, double *percent)
+{
+	char	   *prefix = psprintf("tourney task %s tournament ", task_uuid_text(task_id));
+	size_t		prefix_len = strlen(prefix);
+	int			backends = pgstat_fetch_stat_numbackends();
+
+	for (int i = 1; i <= backends; i++)
+	{
+		LocalPgBackendStatus *local = pgstat_fetch_stat_local_beentry(i);
+		const char *activity;
+		const char *phase;
+		long long	done;
+		long long	total;
+
+		if (local == NULL || local->backendStatus.st_activity_raw == NULL)
+			continue;
+		activity = local->backendStatus.st_activity_raw;
+		if (strncmp(activity, prefix, prefix_len) != 0 ||
+			(phase = strstr(activity + prefix_len, ": ")) == NULL)
+			continue;
+		phase = strchr(phase + 2, ' ');
+		if (phase == NULL || sscanf(phase, " %lld/%lld", &done, &total) != 2)
+			continue;
+		*percent = total > 0 ? Min(100.0, 100.0 * (double) done / (double) total) : 0.0;
+		return true;
+	}
+	return false;
+}
+
 /* Set when this worker stopped its task because it was being cancelled. */
 static bool cancel_seen = false;
 

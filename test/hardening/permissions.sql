@@ -271,22 +271,29 @@ SELECT is((SELECT array_agg(fn || ': ' || search_path ORDER BY fn) FROM definer
               OR (string_to_array(replace(replace(search_path, '"', ''), ' ', ''), ','))
                   [cardinality(string_to_array(search_path, ','))] <> 'pg_temp'),
           NULL, 'their search_path holds only pg_catalog (and tourney), with pg_temp last');
--- what PUBLIC may execute: the read-only standings and group_tables, which
--- run with the caller's rights (so they need SELECT on the tables) and pin
--- search_path all the same
+-- what PUBLIC may execute: the read-only standings and group_tables, the
+-- tournament check they make and the task progress the overview shows, all
+-- with the caller's rights (so the readers need SELECT on the tables)
 SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text)
            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
            WHERE n.nspname = 'tourney'
              AND (p.proacl IS NULL OR EXISTS (SELECT FROM aclexplode(p.proacl) a
                                               WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE'))),
-          ARRAY['tourney.group_tables(bigint)', 'tourney.standings(bigint)'],
-          'PUBLIC may execute group_tables and standings, nothing else');
-SELECT is((SELECT array_agg(format('%s %s %s', p.proname, p.prosecdef, p.provolatile) ORDER BY p.proname)
+          ARRAY['tourney.group_tables(bigint)', 'tourney.standings(bigint)',
+                'tourney.task_percent(uuid)', 'tourney.tournament_checked(bigint)'],
+          'PUBLIC may execute group_tables, standings and their read-only helpers, nothing else');
+-- standings and group_tables are SQL the planner inlines into the query
+-- that calls them (so LIMIT reaches the index): no SET clause, which would
+-- stop the inlining; every name and operator in them is qualified instead
+SELECT is((SELECT array_agg(format('%s %s %s %s', p.proname, l.lanname, p.prosecdef, p.provolatile)
+                            ORDER BY p.proname)
            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+           JOIN pg_language l ON l.oid = p.prolang
            WHERE n.nspname = 'tourney' AND p.proname IN ('group_tables', 'standings')
-             AND EXISTS (SELECT FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%pg_temp')),
-          ARRAY['group_tables f s', 'standings f s'],
-          'group_tables and standings: caller''s rights, STABLE, search_path pinned');
+             AND p.proconfig IS NULL
+             AND p.prosrc !~ '(FROM|JOIN)\s+(?!tourney\.)[a-z_]+\s'),
+          ARRAY['group_tables sql f s', 'standings sql f s'],
+          'group_tables and standings: inlinable SQL with the caller''s rights, STABLE, every table qualified');
 SELECT is((SELECT array_agg(fn ORDER BY fn) FROM definer
            WHERE proacl IS NULL
               OR EXISTS (SELECT FROM aclexplode(proacl) a
