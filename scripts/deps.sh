@@ -11,6 +11,7 @@ packages=(
     libtap-parser-sourcehandler-pgtap-perl  # pg_prove
     make gcc libc6-dev                      # building (libc6-dev is only a gcc Recommends)
     perl                                    # pg_prove, prove
+    pgbouncer                               # make bench: the pooler in front of the cluster
 )
 
 missing=()
