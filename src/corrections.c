@@ -70,13 +70,13 @@ advancement_reset(const Tournament *t, Datum ids)
 				  " WHERE tournament_id = $1 AND session_id = ANY ($2)",
 				  2, argtypes);
 	query_exec(plan_scores, args, NULL, false, 0);
-	query_prepare(&plans_sessions[t->event_day],
+	query_prepare(&plans_sessions[t->schema_0_2],
 				  psprintf("UPDATE tourney.sessions SET winner_id = NULL, result_submitted = false,"
 						   " result_submitted_at = NULL%s"
 						   " WHERE tournament_id = $1 AND session_id = ANY ($2)",
-						   t->event_day ? ", walkover = false" : ""),
+						   t->schema_0_2 ? ", walkover = false" : ""),
 				  2, argtypes);
-	query_exec(plans_sessions[t->event_day], args, NULL, false, 0);
+	query_exec(plans_sessions[t->schema_0_2], args, NULL, false, 0);
 }
 
 /* The new winner (and loser) take the places the old ones were moved to. */
@@ -209,6 +209,6 @@ correction_apply(int64 session_id, const Datum *scores, int nscores, bool cascad
 	rounds_after_result(t, &ls, winner);
 	walkovers_settle_fed(t, &ls.s);
 	(void) tally_rebuild(t);
-	progress_recount(t->id);	/* a session rewritten, others reset or gone */
+	progress_recount(t);	/* a session rewritten, others reset or gone */
 	return affected;
 }

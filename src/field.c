@@ -220,7 +220,7 @@ field_enroll(const Tournament *t, const int64 *player_ids, const int32 *seeds,
 
 	enrol_write(tournament_id, rows, n);
 	standings_enrolled(t, player_ids_of(rows, n), n);
-	progress_add(t->id, n, 0, 0);
+	progress_add(t, n, 0, 0);
 	return n;
 }
 
@@ -481,7 +481,7 @@ field_drop_unchecked(const Tournament *t)
 	dropped = (int32) SPI_processed;
 	if (dropped == 0)
 		return 0;
-	progress_add(t->id, -dropped, 0, 0);
+	progress_add(t, -dropped, 0, 0);
 	query_prepare(&plan_up,
 				  "UPDATE tourney.enrollments SET seed = seed + (SELECT max(seed)"
 				  "  FROM tourney.enrollments WHERE tournament_id = $1)"

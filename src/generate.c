@@ -224,7 +224,7 @@ void
 wave_writer_end(WaveWriter *w, GenerationTimings *timings)
 {
 	plan_writer_end(w->writer, timings);
-	progress_add(w->tournament_id, 0, timings->session_count, 0);
+	progress_add(w->t, 0, timings->session_count, 0);
 	walkovers_settle_written(w->t, w->first_id, w->last_id);
 	schedule_written(w->t, w->first_id, w->last_id);
 }

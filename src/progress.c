@@ -15,17 +15,17 @@
 
 #include "storage/backendid.h"
 
-/* Add the changes of this transaction to its backend's counts. */
+/* Add the changes of this transaction to its backend's counts (0.2 schema). */
 void
-progress_add(int64 tournament_id, int64 players, int64 sessions, int64 results)
+progress_add(const Tournament *t, int64 players, int64 sessions, int64 results)
 {
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[5] = {INT8OID, INT4OID, INT8OID, INT8OID, INT8OID};
 	Datum		args[5];
 
-	if (players == 0 && sessions == 0 && results == 0)
+	if (!t->schema_0_2 || (players == 0 && sessions == 0 && results == 0))
 		return;
-	args[0] = Int64GetDatum(tournament_id);
+	args[0] = Int64GetDatum(t->id);
 	args[1] = Int32GetDatum(MyBackendId);
 	args[2] = Int64GetDatum(players);
 	args[3] = Int64GetDatum(sessions);
@@ -48,12 +48,15 @@ progress_add(int64 tournament_id, int64 players, int64 sessions, int64 results)
  * counts, so the rows of every backend can go.
  */
 void
-progress_recount(int64 tournament_id)
+progress_recount(const Tournament *t)
 {
 	static SPIPlanPtr plan_clear = NULL;
 	static SPIPlanPtr plan_count = NULL;
 	Oid			argtypes[1] = {INT8OID};
-	Datum		args[1] = {Int64GetDatum(tournament_id)};
+	Datum		args[1] = {Int64GetDatum(t->id)};
+
+	if (!t->schema_0_2)
+		return;
 
 	query_prepare(&plan_clear, "DELETE FROM tourney.progress WHERE tournament_id = $1",
 				  1, argtypes);
@@ -68,13 +71,13 @@ progress_recount(int64 tournament_id)
 	query_exec(plan_count, args, NULL, false, 0);
 }
 
-/* The players enrolled in a tournament, by its counts. */
+/* The players enrolled in a tournament of the 0.2 schema, by its counts. */
 int32
-progress_players(int64 tournament_id)
+progress_players(const Tournament *t)
 {
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[1] = {INT8OID};
-	Datum		args[1] = {Int64GetDatum(tournament_id)};
+	Datum		args[1] = {Int64GetDatum(t->id)};
 
 	query_prepare(&plan,
 				  "SELECT coalesce(sum(players), 0)::int FROM tourney.progress"

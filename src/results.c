@@ -223,7 +223,7 @@ result_writer_end(ResultWriter *w)
 	bulk_insert_end(w->advance);
 	bulk_insert_end(w->final);
 	free_walkover_courts(w);
-	progress_add(w->t->id, 0, 0, w->decided);
+	progress_add(w->t, 0, 0, w->decided);
 }
 
 /* submit_result: record one session's result. */

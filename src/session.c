@@ -71,14 +71,14 @@ session_lock(const Tournament *t, int64 session_id, LockedSession *ls)
 	ResultSession *s = &ls->s;
 
 	/* session_id > 0 names the partial index on session_id (see the schema) */
-	query_prepare(&plans[t->event_day],
+	query_prepare(&plans[t->schema_0_2],
 				  psprintf("SELECT tournament_id, next_session_id, next_slot,"
 						   " loser_next_session_id, loser_next_slot, result_submitted,"
 						   " round, winner_id, ctid, stage, match_number, %s"
 						   " FROM tourney.sessions WHERE session_id = $1 AND session_id > 0"
-						   " FOR NO KEY UPDATE", t->event_day ? "walkover" : "false"),
+						   " FOR NO KEY UPDATE", t->schema_0_2 ? "walkover" : "false"),
 				  1, argtypes);
-	query_exec(plans[t->event_day], args, NULL, false, 0);
+	query_exec(plans[t->schema_0_2], args, NULL, false, 0);
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),

@@ -313,11 +313,11 @@ standings_after_result(const Tournament *t, TourneyStage stage, int32 round, int
 	RankSession rs;
 	Datum		written;
 
-	if (!t->event_day || n == 0)
+	if (!t->schema_0_2 || n == 0)
 		return;
 	load_rows(t, players_to_read(t, stage, n, player_ids, &written), &r);
 	mark_written(&r, written);
-	r.rt.field = progress_players(t->id);
+	r.rt.field = progress_players(t);
 	r.rt.later_stage = t->format->has_pools && stage != STAGE_GROUP;
 	memset(&rs, 0, sizeof(rs));
 	rs.stage = stage;
@@ -347,7 +347,7 @@ standings_enrolled(const Tournament *t, const int64 *player_ids, int n)
 	RankedPlayer *players;
 	PoolPlace  *pools;
 
-	if (!t->event_day || n == 0)
+	if (!t->schema_0_2 || n == 0)
 		return;
 	players = palloc0(sizeof(RankedPlayer) * n);
 	pools = palloc0(sizeof(PoolPlace) * n);

@@ -666,7 +666,7 @@ tally_rebuild(const Tournament *t)
 	Tally		tally;
 	int64		written;
 
-	if (!t->event_day)
+	if (!t->schema_0_2)
 		return 0;				/* a schema of 0.1 keeps no tallies */
 	query_prepare(&plan, "DELETE FROM tourney.tallies WHERE tournament_id = $1", 1, argtypes);
 	query_exec(plan, args, NULL, false, 0);

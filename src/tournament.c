@@ -66,7 +66,7 @@ tournament_from_row(int64 tournament_id, HeapTuple row, TupleDesc desc)
 																	   &isnull)),
 									  "campus_ids", &t->ncampuses);
 	value = optional_column(row, desc, "withdrawn_players", &isnull);
-	t->event_day = !isnull;
+	t->schema_0_2 = !isnull;
 	t->withdrawn_players = isnull ? 0 : DatumGetInt32(value);
 	value = optional_column(row, desc, "schedule_starts_at", &isnull);
 	t->scheduled = !isnull;

@@ -244,9 +244,9 @@ extern void standings_after_result(const Tournament *t, TourneyStage stage, int3
 extern void standings_enrolled(const Tournament *t, const int64 *player_ids, int n);
 
 /* progress.c: the counts tourney.overview shows */
-extern void progress_add(int64 tournament_id, int64 players, int64 sessions, int64 results);
-extern void progress_recount(int64 tournament_id);
-extern int32 progress_players(int64 tournament_id);
+extern void progress_add(const Tournament *t, int64 players, int64 sessions, int64 results);
+extern void progress_recount(const Tournament *t);
+extern int32 progress_players(const Tournament *t);
 
 #define TALLY_COLUMNS 22
 extern const char *const tally_columns[TALLY_COLUMNS];

@@ -97,8 +97,8 @@ typedef struct Tournament
 	int32		match_minutes;
 	int32		rest_minutes;
 	int32		schedule_courts;	/* the implicit venue's; 0 when NULL */
-	/* the event day (0.2): a schema of 0.1 has neither walkovers nor withdrawals */
-	bool		event_day;		/* the schema has sessions.walkover and the rest */
+	/* a catalog of 0.1 not yet updated has no walkovers, withdrawals, tallies or counts */
+	bool		schema_0_2;		/* the schema is 0.2's: sessions.walkover, tallies, progress, ... */
 	int32		withdrawn_players;
 } Tournament;
 

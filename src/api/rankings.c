@@ -41,12 +41,14 @@ tourney_standings(PG_FUNCTION_ARGS)
 Datum
 tourney_tallies_rebuild(PG_FUNCTION_ARGS)
 {
+	Tournament *t;
 	int64		written;
 
 	api_require_arg(fcinfo, 0, "tournament_id");
 	api_begin(API_BULK);
-	written = tally_rebuild(tournament_lock(PG_GETARG_INT64(0), TOURNAMENT_LOCK));
-	progress_recount(PG_GETARG_INT64(0));
+	t = tournament_lock(PG_GETARG_INT64(0), TOURNAMENT_LOCK);
+	written = tally_rebuild(t);
+	progress_recount(t);
 	api_end();
 	PG_RETURN_INT64(written);
 }
