@@ -94,7 +94,7 @@ cleanup() {
 }
 at_exit cleanup
 
-plan 36
+plan 37
 
 # --- the frozen 0.1 script and the install path -------------------------------
 sharedir=$("${PG_CONFIG:-pg_config}" --sharedir)/extension
@@ -222,6 +222,12 @@ is "$(grep -cxF -e "acl function tourney.submit_result(bigint,numeric[]): $app=E
 	"4" "the description shows the README roles' grants"
 same "$tmp/updated.txt" "$tmp/fresh.txt" "updated from 0.1" "fresh 0.2" \
 	"the updated database has exactly the catalog of a fresh install ($(wc -l <"$tmp/fresh.txt") lines)"
+# the update counted the tournaments of 0.1 for the live monitor
+is "$(q "$db_old" -c "SELECT string_agg(format('%s %s: %s players, %s of %s, %s%%', o.format, o.status,
+	o.players, o.sessions_with_result, o.sessions, o.percent), '; ' ORDER BY o.tournament_id)
+	FROM tourney.overview o WHERE o.tournament_id IN (${ko:-0}, ${sw:-0})")" \
+	"knockout in_progress: 8 players, 4 of 8, 50.0%; swiss in_progress: 5 players, 2 of 4, 50.0%" \
+	"the overview counts the tournaments of 0.1 after the UPDATE"
 
 # --- the tournaments carry on; every role can do what it was given ---------
 play_open="SELECT count(*) FROM (
