@@ -341,12 +341,17 @@ SELECT is((SELECT array_agg(DISTINCT c.label) FROM cases c JOIN tourney.sessions
           NULL, 'a winners'' round 1 loser enters losers'' round 2 only where losers'' round 1 has no session feeding it');
 
 -- the whole graph against the model
+-- (each case's seeding once: as a lateral join beside the participants it
+-- was called again for every participant row)
+CREATE TEMP TABLE case_seeds AS
+SELECT c.tid, sd.player_id, sd.seed FROM cases c CROSS JOIN LATERAL test_support.seeding(c.tid) sd;
+ANALYZE case_seeds;
 CREATE TEMP TABLE graph AS
 SELECT c.tid, s.stage, s.round, s.match_number AS match, p.slot::int AS slot, 'seed ' || sd.seed AS source
 FROM cases c
 JOIN tourney.sessions s ON s.tournament_id = c.tid
 JOIN tourney.session_participants p ON p.tournament_id = c.tid AND p.session_id = s.session_id
-JOIN LATERAL test_support.seeding(c.tid) sd ON sd.player_id = p.player_id
+JOIN case_seeds sd ON sd.tid = c.tid AND sd.player_id = p.player_id
 UNION ALL
 SELECT c.tid, t.stage, t.round, t.match_number, f.next_slot, format('W %s/%s/%s', f.stage, f.round, f.match_number)
 FROM cases c JOIN tourney.sessions f ON f.tournament_id = c.tid
