@@ -1,9 +1,9 @@
 # tourney: PostgreSQL 15 extension, built with PGXS.
 
-EXTENSION    = tourney
+EXTENSION    = tourney tourney_proxy
 MODULE_big   = tourney
 OBJS         = $(patsubst %.c,%.o,$(wildcard src/*.c src/*/*.c))
-DATA         = $(wildcard sql/tourney--*.sql)
+DATA         = $(wildcard sql/tourney--*.sql sql/tourney_proxy--*.sql)
 PG_CPPFLAGS  = -I$(srcdir)/include
 # PostgreSQL 15's own headers trip -Wunused-parameter and -Wsign-compare
 # (ilist.h, bufpage.h, array.h), so those two are left out of -Wextra.

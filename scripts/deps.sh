@@ -12,6 +12,7 @@ packages=(
     make gcc libc6-dev                      # building (libc6-dev is only a gcc Recommends)
     perl                                    # pg_prove, prove
     pgbouncer                               # make bench: the pooler in front of the cluster
+    postgresql-15-plproxy                   # the proxy of the sharded deployment (tourney_proxy)
 )
 
 missing=()

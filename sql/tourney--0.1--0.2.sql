@@ -658,3 +658,162 @@ COMMENT ON COLUMN tourney.overview.task_status IS 'the status of the tournament'
 COMMENT ON COLUMN tourney.overview.task_percent IS 'how far that task is: 0 queued, 100 done, the worker''s progress while running, NULL after an error or cancellation';
 COMMENT ON COLUMN tourney.overview.next_start IS 'the earliest start, from now on, of a scheduled session without a result; NULL when none is left';
 REVOKE ALL ON tourney.overview FROM PUBLIC;
+
+--------------------------------------------------------------------------
+-- Beyond one machine (SPEC section 8): what a data node behind the
+-- tourney_proxy extension needs.  A proxy mints the ids of tournaments,
+-- players and campuses, so that a tournament lives on the node its id
+-- routes to and the global rows have one id on every node.
+--------------------------------------------------------------------------
+
+CREATE FUNCTION tourney.create_tournament_with_id(
+    tournament_id bigint,
+    name text,
+    format text,
+    scoring_type text DEFAULT 'score_based',
+    ranking_direction text DEFAULT NULL,
+    number_of_rounds int DEFAULT NULL,
+    third_place_playoff bool DEFAULT NULL,
+    campus_ids bigint[] DEFAULT '{}',
+    grand_final text DEFAULT NULL,
+    group_count int DEFAULT NULL,
+    advance_per_group int DEFAULT NULL,
+    group_tiebreak text DEFAULT NULL)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'tourney_create_tournament_with_id'
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION tourney.create_tournament_with_id(bigint, text, text, text, text, int, bool, bigint[], text, int, int, text) IS
+    'create_tournament with an id given by the caller (a proxy), stamped with this node''s tourney.node_id; returns it';
+REVOKE EXECUTE ON FUNCTION
+    tourney.create_tournament_with_id(bigint, text, text, text, text, int, bool, bigint[], text, int, int, text)
+    FROM PUBLIC;
+
+-- The batches of global rows written here, by the digest of their
+-- content: a proxy that repeats a batch some node did not get finds its
+-- ids here and writes the same rows again.
+CREATE TABLE tourney.global_batches (
+    kind        text NOT NULL CHECK (kind IN ('players', 'campuses')),
+    first_id    bigint NOT NULL,
+    digest      bytea NOT NULL,
+    ids         bigint[] NOT NULL,
+    written_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (kind, first_id)
+);
+CREATE INDEX global_batches_digest_idx ON tourney.global_batches (kind, digest);
+COMMENT ON TABLE tourney.global_batches IS 'batches of players and campuses a proxy wrote to every node (put_players, put_campuses), by the digest of their content';
+SELECT pg_catalog.pg_extension_config_dump('tourney.global_batches', '');
+REVOKE ALL ON tourney.global_batches FROM PUBLIC;
+
+-- The checks put_players and put_campuses share: ids and names given,
+-- one-dimensional, of one length (the optional arrays too), ids positive
+-- and distinct, names not empty.
+CREATE FUNCTION tourney.global_rows_check(ids_name text, ids bigint[], names text[],
+                                          n_first int, n_second int)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF ids IS NULL THEN
+        RAISE EXCEPTION '% must not be null', ids_name USING ERRCODE = '22004';
+    ELSIF names IS NULL THEN
+        RAISE EXCEPTION 'names must not be null' USING ERRCODE = '22004';
+    ELSIF pg_catalog.array_ndims(ids) > 1 OR pg_catalog.array_ndims(names) > 1 THEN
+        RAISE EXCEPTION '% and names must be one-dimensional', ids_name USING ERRCODE = '22023';
+    ELSIF pg_catalog.cardinality(ids) <> pg_catalog.cardinality(names)
+          OR n_first <> pg_catalog.cardinality(ids) OR n_second <> pg_catalog.cardinality(ids) THEN
+        RAISE EXCEPTION 'the arrays must have one length: % has %, names %', ids_name,
+            pg_catalog.cardinality(ids), pg_catalog.cardinality(names) USING ERRCODE = '22023';
+    ELSIF EXISTS (SELECT FROM pg_catalog.unnest(ids) i WHERE i IS NULL OR i <= 0) THEN
+        RAISE EXCEPTION '% must be positive', ids_name USING ERRCODE = '22023';
+    ELSIF (SELECT pg_catalog.count(DISTINCT i) FROM pg_catalog.unnest(ids) i) <> pg_catalog.cardinality(ids) THEN
+        RAISE EXCEPTION '% must not repeat an id', ids_name USING ERRCODE = '22023';
+    ELSIF EXISTS (SELECT FROM pg_catalog.unnest(names) m WHERE m IS NULL OR m = '') THEN
+        RAISE EXCEPTION 'names must not be null or empty' USING ERRCODE = '22023';
+    END IF;
+END $$;
+COMMENT ON FUNCTION tourney.global_rows_check(text, bigint[], text[], int, int) IS
+    'the argument checks of put_players and put_campuses (22004, 22023)';
+REVOKE EXECUTE ON FUNCTION tourney.global_rows_check(text, bigint[], text[], int, int) FROM PUBLIC;
+
+-- What put_players and put_campuses end with: the batch recorded by its
+-- digest (when the proxy gave one), the ids in the order given.
+CREATE FUNCTION tourney.global_rows_written(kind text, ids bigint[], batch bytea)
+RETURNS SETOF bigint
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF batch IS NOT NULL AND cardinality(ids) > 0 THEN
+        INSERT INTO tourney.global_batches (kind, first_id, digest, ids)
+        VALUES (kind, ids[1], batch, ids) ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN QUERY SELECT g.id FROM unnest(ids) WITH ORDINALITY g(id, i) ORDER BY g.i;
+END $$;
+COMMENT ON FUNCTION tourney.global_rows_written(text, bigint[], bytea) IS
+    'records a batch of global rows by its digest; returns its ids in order';
+REVOKE EXECUTE ON FUNCTION tourney.global_rows_written(text, bigint[], bytea) FROM PUBLIC;
+
+CREATE FUNCTION tourney.put_players(player_ids bigint[], names text[], ratings float8[] DEFAULT NULL,
+                                    emails text[] DEFAULT NULL, batch bytea DEFAULT NULL)
+RETURNS SETOF bigint
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    clash bigint;
+BEGIN
+    PERFORM tourney.global_rows_check('player_ids', player_ids, names,
+                                      pg_catalog.cardinality(ratings), pg_catalog.cardinality(emails));
+    IF EXISTS (SELECT FROM pg_catalog.unnest(ratings) r
+               WHERE r OPERATOR(pg_catalog.=) ANY (ARRAY['Infinity', '-Infinity', 'NaN']::float8[])) THEN
+        RAISE EXCEPTION 'ratings must be finite numbers' USING ERRCODE = '22023';
+    END IF;
+    SELECT p.player_id INTO clash
+    FROM unnest(player_ids, names, ratings, emails) g(id, name, rating, email)
+    JOIN tourney.players p ON p.player_id OPERATOR(pg_catalog.=) g.id
+    WHERE (p.name, p.email, p.rating) IS DISTINCT FROM (g.name, g.email, COALESCE(g.rating, 1500))
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'player % exists on this node with other values', clash USING ERRCODE = '23505';
+    END IF;
+    INSERT INTO tourney.players (player_id, name, email, rating)
+    SELECT g.id, g.name, g.email, COALESCE(g.rating, 1500)
+    FROM unnest(player_ids, names, ratings, emails) g(id, name, rating, email)
+    ORDER BY g.id
+    ON CONFLICT (player_id) DO NOTHING;
+    RETURN QUERY SELECT tourney.global_rows_written('players', player_ids, batch);
+END $$;
+COMMENT ON FUNCTION tourney.put_players(bigint[], text[], float8[], text[], bytea) IS
+    'writes players with the ids given (a proxy''s create_players); a player already here with the same values is kept: repeating a batch is harmless; returns the ids';
+REVOKE EXECUTE ON FUNCTION tourney.put_players(bigint[], text[], float8[], text[], bytea) FROM PUBLIC;
+
+CREATE FUNCTION tourney.put_campuses(campus_ids bigint[], names text[], capacities int[] DEFAULT NULL,
+                                     courts int[] DEFAULT NULL, batch bytea DEFAULT NULL)
+RETURNS SETOF bigint
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    clash bigint;
+BEGIN
+    PERFORM tourney.global_rows_check('campus_ids', campus_ids, names,
+                                      pg_catalog.cardinality(capacities), pg_catalog.cardinality(courts));
+    IF EXISTS (SELECT FROM pg_catalog.unnest(capacities) c WHERE c OPERATOR(pg_catalog.<=) 0)
+       OR EXISTS (SELECT FROM pg_catalog.unnest(courts) c WHERE c IS NULL OR c OPERATOR(pg_catalog.<=) 0) THEN
+        RAISE EXCEPTION 'capacities and courts must be positive' USING ERRCODE = '22023';
+    END IF;
+    SELECT c.campus_id INTO clash
+    FROM unnest(campus_ids, names, capacities, courts) g(id, name, capacity, courts)
+    JOIN tourney.campuses c ON c.campus_id OPERATOR(pg_catalog.=) g.id
+    WHERE (c.name, c.capacity, c.courts) IS DISTINCT FROM (g.name, g.capacity, COALESCE(g.courts, 1))
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'campus % exists on this node with other values', clash USING ERRCODE = '23505';
+    END IF;
+    INSERT INTO tourney.campuses (campus_id, name, capacity, courts)
+    SELECT g.id, g.name, g.capacity, COALESCE(g.courts, 1)
+    FROM unnest(campus_ids, names, capacities, courts) g(id, name, capacity, courts)
+    ORDER BY g.id
+    ON CONFLICT (campus_id) DO NOTHING;
+    RETURN QUERY SELECT tourney.global_rows_written('campuses', campus_ids, batch);
+END $$;
+COMMENT ON FUNCTION tourney.put_campuses(bigint[], text[], int[], int[], bytea) IS
+    'writes campuses with the ids given (a proxy''s create_campuses); a campus already here with the same values is kept: repeating a batch is harmless; returns the ids';
+REVOKE EXECUTE ON FUNCTION tourney.put_campuses(bigint[], text[], int[], int[], bytea) FROM PUBLIC;

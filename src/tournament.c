@@ -195,10 +195,27 @@ check_campuses(const int64 *campus_ids, int n)
 	}
 }
 
+/* A given id (create_tournament_with_id) must not name a tournament yet. */
+static void
+require_new_tournament_id(int64 id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		args[1] = {Int64GetDatum(id)};
+
+	query_prepare(&plan, "SELECT FROM tourney.tournaments WHERE tournament_id = $1", 1, argtypes);
+	query_exec(plan, args, NULL, false, 1);
+	if (SPI_processed > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNIQUE_VIOLATION),
+				 errmsg("tournament " INT64_FORMAT " exists already", id)));
+}
+
 /*
  * Insert a draft tournament with the settings of t (checked by its
- * format).  The 0.2 settings are written only where the format has them,
- * so that a 0.1 schema takes the 0.1 formats as before.
+ * format); its id is t->id, or minted when that is 0.  The 0.2 settings
+ * are written only where the format has them, so that a 0.1 schema takes
+ * the 0.1 formats as before.
  */
 int64
 tournament_create(const Tournament *t, const char *name, int scoring)
@@ -218,7 +235,9 @@ tournament_create(const Tournament *t, const char *name, int scoring)
 				 errmsg("tournament name must not be empty")));
 	check_campuses(t->campus_ids, t->ncampuses);
 
-	id = id_mint("tournament_id_seq", 1);
+	id = t->id != 0 ? t->id : id_mint("tournament_id_seq", 1);
+	if (t->id != 0)
+		require_new_tournament_id(id);
 	args[0] = Int64GetDatum(id);
 	args[1] = CStringGetTextDatum(name);
 	args[2] = CStringGetTextDatum(t->format->name);

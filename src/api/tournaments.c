@@ -1,15 +1,19 @@
 /*
- * tournaments.c: create_tournament, enroll, generate_sessions and
- * complete_tournament.  generate_sessions makes the sync/async choice: a
- * generation runs in the caller's transaction, or is queued for a
- * background worker that starts once the caller has committed.
+ * tournaments.c: create_tournament (and create_tournament_with_id), enroll,
+ * generate_sessions and complete_tournament.  generate_sessions makes the
+ * sync/async choice: a generation runs in the caller's transaction, or is
+ * queued for a background worker that starts once the caller has
+ * committed.
  */
 #include "tourney/api.h"
 
 #include "utils/builtins.h"
 
+static int64 api_given_tournament_id(FunctionCallInfo fcinfo, int argno);
+
 PG_FUNCTION_INFO_V1(tourney_create_tournament);
 PG_FUNCTION_INFO_V1(tourney_create_tournament_0_2);
+PG_FUNCTION_INFO_V1(tourney_create_tournament_with_id);
 PG_FUNCTION_INFO_V1(tourney_enroll);
 PG_FUNCTION_INFO_V1(tourney_generate_sessions);
 PG_FUNCTION_INFO_V1(tourney_complete_tournament);
@@ -17,40 +21,44 @@ PG_FUNCTION_INFO_V1(tourney_complete_tournament);
 /*
  * create_tournament: 0.2 (options = 7: grand_final, group_count,
  * advance_per_group, group_tiebreak) and 0.1 (options = -1, and
- * third_place_playoff not null).
+ * third_place_playoff not null); with base = 1, create_tournament_with_id,
+ * whose arguments are those of 0.2 after the id.
  */
 static int64
-create_tournament(FunctionCallInfo fcinfo, int options)
+create_tournament(FunctionCallInfo fcinfo, int options, int base)
 {
 	Tournament	settings;
 	const FormatRoutine *format;
 	int			scoring;
 	int64		id;
 
-	api_require_arg(fcinfo, 0, "name");
-	api_require_arg(fcinfo, 1, "format");
-	api_require_arg(fcinfo, 2, "scoring_type");
+	api_require_arg(fcinfo, base, "name");
+	api_require_arg(fcinfo, base + 1, "format");
+	api_require_arg(fcinfo, base + 2, "scoring_type");
 	if (options < 0)
-		api_require_arg(fcinfo, 5, "third_place_playoff");
-	api_require_arg(fcinfo, 6, "campus_ids");
+		api_require_arg(fcinfo, base + 5, "third_place_playoff");
+	api_require_arg(fcinfo, base + 6, "campus_ids");
 
-	format = api_parse_format(PG_GETARG_TEXT_PP(1));
-	scoring = api_parse_enum(PG_GETARG_TEXT_PP(2), tourney_scoring_names, "scoring type");
-	api_tournament_settings(fcinfo, format, 4, 5, options, &settings);
-	if (PG_ARGISNULL(3))
+	format = api_parse_format(PG_GETARG_TEXT_PP(base + 1));
+	scoring = api_parse_enum(PG_GETARG_TEXT_PP(base + 2), tourney_scoring_names, "scoring type");
+	api_tournament_settings(fcinfo, format, base + 4, base + 5,
+							options < 0 ? options : base + options, &settings);
+	if (PG_ARGISNULL(base + 3))
 		settings.higher_wins = strcmp(tourney_scoring_names[scoring], "time_based") != 0;
 	else
 	{
 		const char *const directions[] = {"asc", "desc", NULL};
 
-		settings.higher_wins = api_parse_enum(PG_GETARG_TEXT_PP(3), directions,
+		settings.higher_wins = api_parse_enum(PG_GETARG_TEXT_PP(base + 3), directions,
 											  "ranking direction") == 1;
 	}
-	settings.campus_ids = query_int8_values(PG_GETARG_ARRAYTYPE_P(6), "campus_ids",
+	settings.campus_ids = query_int8_values(PG_GETARG_ARRAYTYPE_P(base + 6), "campus_ids",
 											&settings.ncampuses);
+	if (base > 0)
+		settings.id = api_given_tournament_id(fcinfo, 0);
 
 	api_begin(API_RECOVER);
-	id = tournament_create(&settings, text_to_cstring(PG_GETARG_TEXT_PP(0)), scoring);
+	id = tournament_create(&settings, text_to_cstring(PG_GETARG_TEXT_PP(base)), scoring);
 	api_end();
 	return id;
 }
@@ -58,14 +66,48 @@ create_tournament(FunctionCallInfo fcinfo, int options)
 Datum
 tourney_create_tournament_0_2(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64(create_tournament(fcinfo, 7));
+	PG_RETURN_INT64(create_tournament(fcinfo, 7, 0));
 }
 
 /* tourney 0.1's create_tournament(name, format, ..., campus_ids) */
 Datum
 tourney_create_tournament(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64(create_tournament(fcinfo, -1));
+	PG_RETURN_INT64(create_tournament(fcinfo, -1, 0));
+}
+
+/*
+ * create_tournament_with_id: the id comes from the caller (a proxy that
+ * routes by it), stamped with this node's id.
+ */
+Datum
+tourney_create_tournament_with_id(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(create_tournament(fcinfo, 7, 1));
+}
+
+/*
+ * An id given for a new tournament: positive, and minted for this node,
+ * as id_mint would have: its node stamp is tourney.node_id.
+ */
+static int64
+api_given_tournament_id(FunctionCallInfo fcinfo, int argno)
+{
+	int64		id;
+
+	api_require_arg(fcinfo, argno, "tournament_id");
+	id = PG_GETARG_INT64(argno);
+	if (id <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("tournament_id must be positive")));
+	if ((id >> 48) != tourney_node_id)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("tournament_id " INT64_FORMAT " is stamped for node " INT64_FORMAT
+						", and this is node %d", id, id >> 48, tourney_node_id),
+				 errhint("A tournament lives on the node its id names: route the call by it.")));
+	return id;
 }
 
 /* Enrolment in a tournament that no generation is working on. */
