@@ -13,122 +13,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/../support/tap.bash"
 
 plan 27
 
-PGBIN=/usr/lib/postgresql/${PGVERSION:-15}/bin
-base=$T_DIR/shards
-mkdir -p "$base"
-pw="pw_${RANDOM}_${RANDOM}_$$"
-declare -A PORT=()
-
-as_pg() {
-	if ((EUID == 0)); then runuser -u postgres -- "$@"; else "$@"; fi
-}
-((EUID == 0)) && chown postgres "$base" "$T_DIR"
-
-free_port() {  # a port nothing listens on
-	local p used
-	used=$(ss -Htln 2>/dev/null | awk '{ n = split($4, a, ":"); print a[n] }')
-	for p in $(shuf -i 20000-60000 -n 200); do
-		grep -qx "$p" <<<"$used" && continue
-		(echo >/dev/tcp/127.0.0.1/"$p") 2>/dev/null || { echo "$p"; return; }
-	done
-}
-
-# on NAME PSQL-ARGS...: psql to a cluster of this script, as its superuser
-# (or as $ROLE with the one password of this script).
-on() {
-	local name=$1
-	shift
-	PGPASSWORD=$pw PGHOST=127.0.0.1 PGPORT=${PORT[$name]} PGUSER=${ROLE:-postgres} PGDATABASE=tourney \
-		PGOPTIONS="-c statement_timeout=60s -c client_min_messages=warning" \
-		timeout 90 psql -X -q -A -t -v ON_ERROR_STOP=1 -v VERBOSITY=verbose "$@"
-}
-# ctl NAME start|stop [MODE]
-ctl() {
-	local name=$1 action=$2 mode=${3:-fast}
-	if [[ $action == start ]]; then
-		# the server's libpq (PL/Proxy's connections) must see none of this
-		# script's connection settings, only the password file
-		as_pg env -u PGPASSWORD -u PGUSER -u PGHOST -u PGPORT -u PGDATABASE -u PGOPTIONS \
-			PGPASSFILE="$base/pgpass" "$PGBIN/pg_ctl" -D "$base/$name" -l "$base/$name.log" -w -t 60 start >/dev/null
-	else
-		as_pg "$PGBIN/pg_ctl" -D "$base/$name" -m "$mode" -w -t 60 stop >/dev/null
-	fi
-}
-
-# A cluster: scram passwords over TCP on 127.0.0.1, function call counts on.
-make_cluster() {
-	local name=$1 node_id=$2
-	PORT[$name]=$(free_port)
-	echo "$pw" >"$base/pwfile"
-	((EUID == 0)) && chown postgres "$base/pwfile"
-	as_pg "$PGBIN/initdb" -D "$base/$name" -U postgres --pwfile="$base/pwfile" -A scram-sha-256 \
-		-E UTF8 --locale=C.UTF-8 >"$base/$name.initdb" 2>&1 || { diag "initdb $name failed: $(cat "$base/$name.initdb")"; return 1; }
-	cat >>"$base/$name/postgresql.conf" <<-EOF
-		listen_addresses = '127.0.0.1'
-		unix_socket_directories = '$base'
-		fsync = off
-		shared_buffers = 64MB
-		max_connections = 40
-		max_worker_processes = 12
-		track_functions = all
-		tourney.node_id = $node_id
-		include_if_exists = 'port.conf'
-	EOF
-	# a port taken between the look and the start: another one
-	for _ in 1 2 3; do
-		echo "port = ${PORT[$name]}" >"$base/$name/port.conf"
-		ctl "$name" start && break
-		PORT[$name]=$(free_port)
-	done
-	[[ -f $base/$name/postmaster.pid ]] || { diag "cannot start $name: $(tail -5 "$base/$name.log")"; return 1; }
-	on "$name" -d postgres -c "CREATE DATABASE tourney" >/dev/null
-}
-stop_all() {
-	local n
-	for n in proxy node1 node2; do
-		[[ -f $base/$n/postmaster.pid ]] && ctl "$n" stop immediate
-	done
-}
-at_exit stop_all
-
-# The proxy connects to the nodes as the calling role, with its password
-# from this file (the proxy server's PGPASSFILE).
-: >"$base/pgpass"
-chmod 600 "$base/pgpass"
-((EUID == 0)) && chown postgres "$base/pgpass"
-
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-readme_block() {  # the sql block after heading $1 of the README, for this run's login role
-	awk -v h="$1" 'index($0, h) == 1 { s = 1 } s && /^```sql/ { f = 1; next } f && /^```/ { exit } f' \
-		"$root/README.md" | sed -E "s/\<my_login_role\>/shard_app/g"
-}
-
-ready=t
-for spec in node1:1 node2:2 proxy:0; do
-	make_cluster "${spec%%:*}" "${spec##*:}" || ready=f
-done
-for n in node1 node2; do
-	echo "127.0.0.1:${PORT[$n]}:*:*:$pw" >>"$base/pgpass"
-done
-ok "$ready" "three clusters up: proxy on ${PORT[proxy]}, node 1 on ${PORT[node1]}, node 2 on ${PORT[node2]}"
-
-roles="CREATE ROLE shard_app LOGIN PASSWORD '$pw'; CREATE ROLE shard_op LOGIN PASSWORD '$pw';
-       CREATE ROLE shard_ro LOGIN PASSWORD '$pw'; CREATE ROLE shard_nobody LOGIN PASSWORD '$pw';"
-setup_ok=t
-for n in node1 node2; do
-	{ on "$n" -c "CREATE EXTENSION tourney" -c "$roles" &&
-		readme_block '## Security and grants' | on "$n" &&
-		on "$n" -c "GRANT tourney_operator TO shard_op" -c "GRANT tourney_readonly TO shard_ro"; } >/dev/null ||
-		setup_ok=f
-done
-{ on proxy -c "CREATE EXTENSION plproxy" -c "CREATE EXTENSION tourney_proxy" -c "$roles" &&
-	readme_block '### The proxy'"'"'s grants' | on proxy &&
-	on proxy -c "GRANT tourney_operator TO shard_op" -c "GRANT tourney_readonly TO shard_ro"; } >/dev/null ||
-	setup_ok=f
-conf=$(on proxy -c "SELECT string_agg(format('%s:%s', partition, node_id), ' ' ORDER BY partition)
-	FROM tourney.proxy_configure(ARRAY['host=127.0.0.1 port=${PORT[node1]} dbname=tourney connect_timeout=5',
-	                                   'host=127.0.0.1 port=${PORT[node2]} dbname=tourney connect_timeout=5'])" 2>&1)
-is "$setup_ok $conf" "t 0:1 1:2" \
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/shards.bash"
+((EUID == 0)) && chown postgres "$T_DIR"
+at_exit shards_down
+shards_up "$T_DIR/shards" >"$T_DIR/up.log" 2>&1
+ok "$([[ $? == 0 ]] && echo t)" "three clusters up: proxy on ${PORT[proxy]}, node 1 on ${PORT[node1]}, node 2 on ${PORT[node2]}"
+[[ -s $T_DIR/up.log ]] && diag "$(cat "$T_DIR/up.log")"
+is "$(shards_setup)" "0:1 1:2" \
 	"tourney on the nodes, tourney_proxy on the proxy, the README's grants on all three; partition 0 is node 1, partition 1 node 2"
 
 app() { ROLE=shard_app on proxy "$@"; }
@@ -288,7 +179,7 @@ up_t=${TID[$( for f in $formats; do (( (TID[$f] >> 48) == 1 )) && echo "$f" && b
 tq=$(app -c "SELECT t FROM (SELECT tourney.create_tournament('shard queued ' || g, 'knockout') AS t FROM generate_series(1, 8) g) x WHERE t >> 48 = 2 LIMIT 1")
 app -c "SELECT tourney.enroll($tq, $P)" >/dev/null
 qtask=$(app -c "SELECT tourney.generate_sessions($tq, true)")
-ctl node2 stop immediate
+shards_ctl node2 stop immediate
 start=$(date +%s%N)
 err=$(ROLE=shard_ro on proxy -c "SELECT count(*) FROM tourney.standings($down_t)" 2>&1)
 ms=$((($(date +%s%N) - start) / 1000000))
@@ -297,7 +188,7 @@ like "$err" "ERROR: .*(connect|Connection refused|could not|closed)" \
 ok "$( ((ms < 10000)) && echo t)" "... at once: in $ms ms, not after a timeout"
 is "$(ROLE=shard_ro on proxy -c "SELECT count(*) FROM tourney.standings($up_t)" 2>&1)" "16" \
 	"node 1's tournaments go on while node 2 is down"
-ctl node2 start
+shards_ctl node2 start
 back=""
 for _ in 1 2 3; do
 	back=$(ROLE=shard_ro on proxy -c "SELECT count(*) FROM tourney.standings($down_t)" 2>&1) && break
