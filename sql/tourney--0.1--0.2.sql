@@ -639,9 +639,11 @@ CROSS JOIN LATERAL (
            COALESCE(sum(p.results), 0)::bigint AS results
     FROM tourney.progress p WHERE p.tournament_id = t.tournament_id) c
 LEFT JOIN LATERAL (
+    -- the generation that counts (at most one is queued, running or done:
+    -- tasks_one_generation_idx), else the latest that failed or was cancelled
     SELECT g.task_id, g.status FROM tourney.tasks g
     WHERE g.tournament_id = t.tournament_id AND g.kind = 'generate'
-    ORDER BY g.queued_at DESC, g.task_id LIMIT 1) k ON true
+    ORDER BY g.status IN ('queued', 'running', 'done') DESC, g.queued_at DESC, g.task_id LIMIT 1) k ON true
 LEFT JOIN LATERAL (
     SELECT b.starts_at FROM tourney.bookings b
     JOIN tourney.sessions s ON s.tournament_id = b.tournament_id AND s.session_id = b.session_id
@@ -654,7 +656,7 @@ COMMENT ON COLUMN tourney.overview.players IS 'players enrolled (withdrawn ones 
 COMMENT ON COLUMN tourney.overview.sessions IS 'sessions written so far (a Swiss writes a round at a time, a group stage its knockout after the groups)';
 COMMENT ON COLUMN tourney.overview.sessions_with_result IS 'of those, sessions with a result (walkovers included)';
 COMMENT ON COLUMN tourney.overview.percent IS 'sessions_with_result in percent of sessions, to one decimal; NULL before generation';
-COMMENT ON COLUMN tourney.overview.task_status IS 'the status of the tournament''s latest generation task, NULL for none';
+COMMENT ON COLUMN tourney.overview.task_status IS 'the status of the tournament''s generation task (the queued, running or done one, else the latest), NULL for none';
 COMMENT ON COLUMN tourney.overview.task_percent IS 'how far that task is: 0 queued, 100 done, the worker''s progress while running, NULL after an error or cancellation';
 COMMENT ON COLUMN tourney.overview.next_start IS 'the earliest start, from now on, of a scheduled session without a result; NULL when none is left';
 REVOKE ALL ON tourney.overview FROM PUBLIC;
