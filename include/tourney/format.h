@@ -335,6 +335,7 @@ extern Datum format_wins_as_points(const RankedPlayer *p, const RankTable *rt);
 extern int	format_rank_by_ladder(const RankedPlayer *a, const RankedPlayer *b,
 								  const RankTable *rt);
 extern Numeric format_negate(Numeric x);
+extern bool format_session_won(const RankSession *s, int i);
 extern Datum format_rank_key(int n, const Numeric *parts);
 extern Datum format_ladder_key(const RankedPlayer *p, const RankTable *rt, int32 *fixed_rank);
 

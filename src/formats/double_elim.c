@@ -375,35 +375,57 @@ double_count_waves(const Tournament *t, int32 players, WaveCounts *counts)
 	counts->number_of_rounds = 0;
 }
 
-/* Marks: the losers' round of the second loss; who won what decides. */
+/*
+ * A session decided for nobody (its players, one or two, withdrew): they
+ * are out where its loser would have gone down (or here, in the losers'
+ * bracket); in a grand final both lost it.
+ */
+static void
+double_rank_nobody(RankTable *rt, const RankSession *s)
+{
+	int32		round = s->stage == STAGE_WINNERS ? Max(1, 2 * s->round - 2) : s->round;
+
+	for (int i = 0; i < s->n; i++)
+	{
+		RankedPlayer *p = &rt->players[s->players[i]];
+
+		if (s->stage == STAGE_WINNERS || s->stage == STAGE_LOSERS)
+			p->lost_round = round;
+		else if (s->stage == STAGE_GRAND_FINAL || s->stage == STAGE_GRAND_FINAL_RESET)
+			p->mark = 2;
+	}
+}
+
+/*
+ * Marks: the losers' round of the second loss; who won what decides.  A
+ * one-player session (the other side never came) was won by its player.
+ */
 static void
 double_rank_session(RankTable *rt, const RankSession *s)
 {
 	GrandFinal gf = rt->t->grand_final;
 	KnockoutLayout k;
 	bool		decides;
-	int			winner;
+	int			winner = -1;
+	int			loser;
 
-	if (s->n != 2)
-		return;
-	if (s->placements[0] == 0 && s->placements[1] == 0)
+	for (int i = 0; i < s->n; i++)
+		if (format_session_won(s, i))
+			winner = i;
+	if (s->n > 0 && winner < 0 && s->placements[0] == 0)
 	{
-		/* both withdrew: out where the loser would have gone down (or here) */
-		int32		round = s->stage == STAGE_WINNERS ? Max(1, 2 * s->round - 2) : s->round;
-
-		if (s->stage == STAGE_WINNERS || s->stage == STAGE_LOSERS)
-			for (int i = 0; i < 2; i++)
-				rt->players[s->players[i]].lost_round = round;
+		double_rank_nobody(rt, s);
 		return;
 	}
-	if (s->placements[0] == s->placements[1])
+	if (winner < 0)
 		return;
-	winner = s->placements[0] < s->placements[1] ? 0 : 1;
+	loser = s->n == 2 ? 1 - winner : -1;
 	knockout_layout(&k, (int32) rt->field, false);
 	switch (s->stage)
 	{
 		case STAGE_LOSERS:
-			rt->players[s->players[1 - winner]].lost_round = s->round;
+			if (loser >= 0)
+				rt->players[s->players[loser]].lost_round = s->round;
 			decides = gf == GRAND_FINAL_NONE && s->round == 2 * k.rounds - 2;
 			if (decides)
 				rt->players[s->players[winner]].mark = 2;
@@ -414,8 +436,8 @@ double_rank_session(RankTable *rt, const RankSession *s)
 				rt->players[s->players[winner]].mark = 1;
 			return;
 		case STAGE_GRAND_FINAL:
-			/* with a reset to come the final decides only if slot 1 won */
-			decides = gf == GRAND_FINAL_SIMPLE || winner == 0;
+			/* with a reset to come the final decides only if slot 1 won (or alone) */
+			decides = gf == GRAND_FINAL_SIMPLE || winner == 0 || s->n == 1;
 			break;
 		case STAGE_GRAND_FINAL_RESET:
 			decides = true;
@@ -426,7 +448,8 @@ double_rank_session(RankTable *rt, const RankSession *s)
 	if (decides)
 	{
 		rt->players[s->players[winner]].mark = 1;
-		rt->players[s->players[1 - winner]].mark = 2;
+		if (loser >= 0)
+			rt->players[s->players[loser]].mark = 2;
 	}
 }
 

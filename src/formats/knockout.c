@@ -242,16 +242,20 @@ knockout_count_waves(const Tournament *t, int32 players, WaveCounts *counts)
 	counts->number_of_rounds = 0;
 }
 
-/* A bracket's marks: the first main-stage loss, the third-place match. */
+/*
+ * A bracket's marks: the first main-stage loss, the third-place match.  A
+ * player left alone in a session decided for nobody lost it: in the final,
+ * nobody is first.
+ */
 void
 knockout_rank_session(RankTable *rt, const RankSession *s)
 {
-	if (s->n != 2 || (s->stage != STAGE_MAIN && s->stage != STAGE_THIRD_PLACE))
+	if (s->stage != STAGE_MAIN && s->stage != STAGE_THIRD_PLACE)
 		return;
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < s->n; i++)
 	{
 		RankedPlayer *p = &rt->players[s->players[i]];
-		bool		won = s->placements[i] < s->placements[1 - i];
+		bool		won = format_session_won(s, i);
 
 		if (s->stage == STAGE_THIRD_PLACE)
 			p->mark = won ? 1 : 2;

@@ -212,3 +212,17 @@ format_ladder_key(const RankedPlayer *p, const RankTable *rt, int32 *fixed_rank)
 	*fixed_rank = p->rank;
 	return format_rank_key(1, &rank);
 }
+
+/*
+ * Whether participant i won a decided session: the better placement of two,
+ * or placement 1 alone (a walkover against a side that never came).  A
+ * session decided for nobody (its players withdrew) has placement 0 for
+ * everyone: all lost it.
+ */
+bool
+format_session_won(const RankSession *s, int i)
+{
+	if (s->placements[i] == 0)
+		return false;
+	return s->n == 2 ? s->placements[i] < s->placements[1 - i] : s->placements[i] == 1;
+}
