@@ -257,8 +257,9 @@ ratings_read_games(RatingsPeriod *rp)
 }
 
 /*
- * Every player's values after the period; absurd values before it (a
- * deviation of 1e300) can give no finite ones.
+ * Every player's values after the period.  Absurd values before it (a
+ * deviation of 1e300), or a tau so large that the volatility falls to 0,
+ * can give values players cannot hold: refused, naming them.
  */
 static void
 ratings_conclude(RatingsPeriod *rp, const RatingSettings *settings)
@@ -267,14 +268,18 @@ ratings_conclude(RatingsPeriod *rp, const RatingSettings *settings)
 	{
 		RatingsPlayer *p = &rp->players[i];
 		const RatingValues *b = &p->rated.before;
+		const RatingValues *a = &p->after;
 
 		if (!rp->method->conclude(&p->rated, settings, &p->after))
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("the %s rating of player " INT64_FORMAT " would not be finite",
+					 errmsg("the %s update of player " INT64_FORMAT " is out of range",
 							rp->method->name, p->player_id),
-					 errdetail("Before tournament " INT64_FORMAT " the player has rating %g, deviation %g and volatility %g.",
-							   rp->t->id, b->rating, b->deviation, b->volatility)));
+					 errdetail("From rating %g, deviation %g and volatility %g it gives rating %g, deviation %g and volatility %g; a rating must be finite, a deviation and a volatility positive and finite.",
+							   b->rating, b->deviation, b->volatility,
+							   a->rating, a->deviation, a->volatility),
+					 a->volatility > 0 ? 0 :
+					 errhint("A smaller tau keeps the volatility from falling to 0; Glickman suggests 0.3 to 1.2.")));
 		if (i % TOURNEY_BATCH_ROWS == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
