@@ -22,6 +22,17 @@
  *      sessions written later, close_campus, delay_sessions, the guards
  *      of hours and closures), shared by moves onto single courts;
  *   6. courts, in (campus, court) order (LOCK_COURT): a move onto one.
+ * update_ratings, after 2 (exclusive) and instead of 3-6:
+ *   7. the ratings (LOCK_RATINGS, one key, exclusive): one rating period
+ *      at a time, so that a tournament sharing players with one being
+ *      rated waits, then reads the ratings that one wrote instead of
+ *      overwriting them;
+ *   8. the players' rows, in player_id order, as their new ratings are
+ *      written (by TID, after the read): even without 7, two rating
+ *      updates of tournaments that share players would meet in the same
+ *      order and never wait for each other in a cycle.  A player's row
+ *      that something else changed between update_ratings' read and its
+ *      write is a serialization failure (40001), never a lost update.
  * The live changes (move, swap, delay, close) take their row locks after
  * 4-6 and take everything NOWAIT: refused at once with 55P03 when another
  * transaction holds it, they never wait, so no cycle of waits runs through
@@ -47,7 +58,8 @@ typedef enum TourneyLock
 	LOCK_CAMPUS,
 	LOCK_COURT,
 	LOCK_REQUEST,
-	LOCK_TASK_CANCEL
+	LOCK_TASK_CANCEL,
+	LOCK_RATINGS
 } TourneyLock;
 
 extern void locks_take(TourneyLock lock, uint64 key, uint32 sub, bool exclusive, bool nowait,
@@ -242,6 +254,10 @@ extern void standings_after_result(const Tournament *t, TourneyStage stage, int3
 								   const int64 *player_ids, const Datum *scores,
 								   const int32 *placements);
 extern void standings_enrolled(const Tournament *t, const int64 *player_ids, int n);
+
+/* ratings.c: a completed tournament as one rating period */
+extern int64 ratings_update(int64 tournament_id, const RatingMethod *method,
+							const RatingSettings *settings);
 
 /* progress.c: the counts tourney.overview shows */
 extern void progress_add(const Tournament *t, int64 players, int64 sessions, int64 results);

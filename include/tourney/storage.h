@@ -118,10 +118,13 @@ typedef struct PlayerColumn
 } PlayerColumn;
 
 typedef void (*PlayerValueFn) (void *player, Datum value, bool isnull, void *arg);
+typedef void (*PlayerRowFn) (void *player, HeapTuple row, TupleDesc desc, void *arg);
 
 extern int64 players_merge(PlayerColumn *pc, void *base, int64 count, size_t size,
 						   bool read_only, PlayerValueFn fn, void *arg);
 extern void players_merge_enrolled(PlayerColumn *pc, void *base, int64 count, size_t size,
 								   bool read_only, PlayerValueFn fn, void *arg);
+extern void players_merge_enrolled_rows(PlayerColumn *pc, void *base, int64 count, size_t size,
+										bool read_only, PlayerRowFn fn, void *arg);
 
 #endif							/* TOURNEY_STORAGE_H */

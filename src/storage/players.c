@@ -1,6 +1,7 @@
 /*
- * players.c: a column of tourney.players merged into an array of players
- * in ascending player_id order, without an index probe per player.
+ * players.c: a column (or a few) of tourney.players merged into an array
+ * of players in ascending player_id order, without an index probe per
+ * player.
  */
 #include "tourney/storage.h"
 
@@ -12,7 +13,8 @@ typedef struct PlayerMerge
 	size_t		size;
 	int64		next;			/* merge position */
 	int64		matched;
-	PlayerValueFn fn;
+	PlayerValueFn fn;			/* the column's value, or */
+	PlayerRowFn row_fn;			/* the row (several columns) */
 	void	   *arg;
 } PlayerMerge;
 
@@ -28,24 +30,25 @@ merge_player_row(HeapTuple row, TupleDesc desc, void *arg)
 		m->next++;
 	if (m->next == m->count || *(int64 *) (m->base + m->next * m->size) != player_id)
 		return;
-	value = SPI_getbinval(row, desc, 2, &isnull);
-	m->fn(m->base + m->next * m->size, value, isnull, m->arg);
+	if (m->row_fn != NULL)
+		m->row_fn(m->base + m->next * m->size, row, desc, m->arg);
+	else
+	{
+		value = SPI_getbinval(row, desc, 2, &isnull);
+		m->fn(m->base + m->next * m->size, value, isnull, m->arg);
+	}
 	m->next++;
 	m->matched++;
 }
 
 /*
- * Call fn with each listed player's column value (valid during the call)
- * and return how many of them exist.  The players are read in player_id
- * order by id range when their ids are mostly contiguous (players created
- * together), else by id list; either way no player costs an index probe of
- * its own.
+ * The players of m in player_id order, by id range when their ids are
+ * mostly contiguous (players created together), else by id list; either
+ * way no player costs an index probe of its own.  Returns how many exist.
  */
-int64
-players_merge(PlayerColumn *pc, void *base, int64 count, size_t size,
-			  bool read_only, PlayerValueFn fn, void *arg)
+static int64
+merge_players(PlayerColumn *pc, PlayerMerge m, bool read_only)
 {
-	PlayerMerge m = {base, count, size, 0, 0, fn, arg};
 	Oid			range_types[2] = {INT8OID, INT8OID};
 	Oid			listed_types[1] = {INT8ARRAYOID};
 	Datum		args[2];
@@ -54,11 +57,11 @@ players_merge(PlayerColumn *pc, void *base, int64 count, size_t size,
 	bool		by_range;
 	SPIPlanPtr	plan;
 
-	if (count == 0)
+	if (m.count == 0)
 		return 0;
-	first = *(int64 *) base;
-	last = *(int64 *) (m.base + (count - 1) * size);
-	by_range = (uint64) last - (uint64) first < 2 * (uint64) count;	/* no signed overflow */
+	first = *(int64 *) m.base;
+	last = *(int64 *) (m.base + (m.count - 1) * m.size);
+	by_range = (uint64) last - (uint64) first < 2 * (uint64) m.count;	/* no signed overflow */
 	if (by_range)
 	{
 		args[0] = Int64GetDatum(first);
@@ -66,11 +69,11 @@ players_merge(PlayerColumn *pc, void *base, int64 count, size_t size,
 	}
 	else
 	{
-		int64	   *ids = palloc_extended(sizeof(int64) * count, MCXT_ALLOC_HUGE);
+		int64	   *ids = palloc_extended(sizeof(int64) * m.count, MCXT_ALLOC_HUGE);
 
-		for (int64 i = 0; i < count; i++)
-			ids[i] = *(int64 *) (m.base + i * size);
-		args[0] = query_int8_array(ids, (int) count);
+		for (int64 i = 0; i < m.count; i++)
+			ids[i] = *(int64 *) (m.base + i * m.size);
+		args[0] = query_int8_array(ids, (int) m.count);
 		pfree(ids);
 	}
 	plan = query_prepare(by_range ? &pc->range : &pc->listed,
@@ -82,15 +85,44 @@ players_merge(PlayerColumn *pc, void *base, int64 count, size_t size,
 	return m.matched;
 }
 
+/*
+ * Call fn with each listed player's column value (valid during the call)
+ * and return how many of them exist.
+ */
+int64
+players_merge(PlayerColumn *pc, void *base, int64 count, size_t size,
+			  bool read_only, PlayerValueFn fn, void *arg)
+{
+	PlayerMerge m = {base, count, size, 0, 0, fn, NULL, arg};
+
+	return merge_players(pc, m, read_only);
+}
+
+/* enrolled players cannot be deleted (see the schema's trigger) */
+static void
+require_all(int64 count, int64 matched)
+{
+	if (matched != count)
+		elog(ERROR, INT64_FORMAT " enrolled players have no players row", count - matched);
+}
+
 /* The same for players that must exist: tourney's enrolled players. */
 void
 players_merge_enrolled(PlayerColumn *pc, void *base, int64 count, size_t size,
 					   bool read_only, PlayerValueFn fn, void *arg)
 {
-	int64		missing = count - players_merge(pc, base, count, size, read_only,
-														fn, arg);
+	require_all(count, players_merge(pc, base, count, size, read_only, fn, arg));
+}
 
-	/* enrolled players cannot be deleted (see the schema's trigger) */
-	if (missing != 0)
-		elog(ERROR, INT64_FORMAT " enrolled players have no players row", missing);
+/*
+ * The same with several columns (pc->column a list of them): fn gets each
+ * player's row, whose first column is player_id.
+ */
+void
+players_merge_enrolled_rows(PlayerColumn *pc, void *base, int64 count, size_t size,
+							bool read_only, PlayerRowFn fn, void *arg)
+{
+	PlayerMerge m = {base, count, size, 0, 0, NULL, fn, arg};
+
+	require_all(count, merge_players(pc, m, read_only));
 }

@@ -1,8 +1,9 @@
 -- Argument checks, state checks and their SQLSTATEs (SPEC §4), for
 -- create_tournament (with the options of double_elimination and
 -- groups_knockout), enroll, generate_sessions, simulate_results,
--- calculate_rankings, complete_tournament, standings, group_tables and
--- generation_status; schedule_sessions, move_session, swap_sessions,
+-- calculate_rankings, complete_tournament, standings, group_tables,
+-- generation_status and update_ratings (0.2; its effects are in
+-- lifecycle/ratings.sql); schedule_sessions, move_session, swap_sessions,
 -- swap_players, delay_sessions, close_campus and the guards of
 -- campus_hours, campus_closures and campuses.courts (0.2; their effects
 -- are in scheduling/live.sql).  submit_result's errors are in results.sql (draws of
@@ -15,7 +16,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(264);
+SELECT plan(275);
 
 INSERT INTO test_support.fixtures (key, ids) VALUES ('p', test_support.players(8, 'err', '1500 + g'));
 INSERT INTO tourney.campuses (name, capacity) VALUES ('err campus', NULL);
@@ -216,6 +217,8 @@ SELECT throws_ok(format('SELECT tourney.calculate_rankings(%s)', test_support.id
                  '55000', NULL, 'calculate_rankings before generation -> 55000');
 SELECT throws_ok(format('SELECT tourney.complete_tournament(%s)', test_support.id('ko')),
                  '55000', NULL, 'complete_tournament of a draft -> 55000');
+SELECT throws_ok(format('SELECT tourney.update_ratings(%s)', test_support.id('ko')),
+                 '55000', NULL, 'update_ratings of a draft -> 55000');
 
 ----------------------------------------------------------------------------
 -- generate_sessions
@@ -306,10 +309,17 @@ SELECT throws_ok(format('SELECT tourney.complete_tournament(%s)', test_support.i
 SELECT is(tourney.simulate_results(test_support.id('ko')), 4, 'simulate_results');
 SELECT throws_ok(format('SELECT tourney.complete_tournament(%s)', test_support.id('ko')),
                  '55000', NULL, 'complete_tournament with all results but no rankings -> 55000');
+SELECT throws_ok(format('SELECT tourney.update_ratings(%s)', test_support.id('ko')),
+                 '55000', NULL, 'update_ratings with all results, not completed -> 55000');
 SELECT is(tourney.calculate_rankings(test_support.id('ko')), 4, 'calculate_rankings');
 SELECT lives_ok(format('SELECT tourney.complete_tournament(%s)', test_support.id('ko')), 'complete_tournament');
 SELECT is((SELECT status::text FROM tourney.tournaments WHERE tournament_id = test_support.id('ko')),
           'completed', 'completed');
+SELECT is(tourney.update_ratings(test_support.id('ko')), 4, 'update_ratings of the completed tournament: 4 players');
+SELECT throws_ok(format('SELECT tourney.update_ratings(%s)', test_support.id('ko')),
+                 '55000', NULL, 'update_ratings twice -> 55000');
+SELECT throws_ok(format('SELECT tourney.update_ratings(%s, %L)', test_support.id('ko'), 'elo'),
+                 '55000', NULL, 'update_ratings twice, by another method -> 55000');
 
 ----------------------------------------------------------------------------
 -- unknown ids, NULLs, extreme ids: P0002 / 22004 / 22023, never a crash
@@ -322,6 +332,10 @@ SELECT throws_ok('SELECT tourney.complete_tournament(2147483647)', 'P0002', NULL
                  'complete_tournament: unknown tournament -> P0002');
 SELECT throws_ok('SELECT * FROM tourney.standings(2147483647)', 'P0002', NULL,
                  'standings: unknown tournament -> P0002');
+SELECT throws_ok('SELECT tourney.update_ratings(2147483647)', 'P0002', NULL,
+                 'update_ratings: unknown tournament -> P0002');
+SELECT throws_ok('SELECT tourney.update_ratings(NULL)', '22004', NULL,
+                 'update_ratings: NULL tournament -> 22004');
 SELECT throws_ok('SELECT tourney.simulate_results(NULL)', '22004', NULL,
                  'simulate_results: NULL tournament -> 22004');
 SELECT throws_ok('SELECT tourney.calculate_rankings(NULL)', '22004', NULL,
@@ -344,6 +358,7 @@ FROM unnest(ARRAY[
         'SELECT tourney.calculate_rankings(%s)',
         'SELECT tourney.complete_tournament(%s)',
         'SELECT * FROM tourney.standings(%s)',
+        'SELECT tourney.update_ratings(%s)',
         'SELECT tourney.submit_result(%s, ''{1,2}'')']) AS q,
      unnest(ARRAY['-1', '-2147483648', '-9223372036854775808', '9223372036854775807']) AS id
 ORDER BY q, id;

@@ -1,7 +1,7 @@
 -- Table-driven fuzz test of every public function (SPEC §4, issues 6, 13
 -- and 14; the options of double_elimination and groups_knockout,
 -- group_tables; schedule_sessions, the live changes of a schedule and the
--- tables of opening hours, closures and courts):
+-- tables of opening hours, closures and courts; update_ratings):
 -- NULL, 0, -1, 2^31-1, -2^31, 2^63-1, -2^63, empty, huge, NULL-holding and
 -- multi-dimensional arrays, unknown ids, ids of other tournaments, bad and
 -- case-variant enum text, NaN / Infinity / huge numerics, and every wrong
@@ -20,7 +20,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(719);
+SELECT plan(777);
 
 CREATE TEMP TABLE cases (
     n serial PRIMARY KEY,
@@ -919,6 +919,100 @@ INSERT INTO cases (call, expect, msg) VALUES
 ($$UPDATE tourney.campuses SET courts = NULL WHERE campus_id = @c1@; @GUARDS@$$, '{23502}', NULL),
 ($$UPDATE tourney.campuses SET courts = @MAX4@ WHERE campus_id = @c1@; @GUARDS@$$, '{ok}', NULL),
 ($$UPDATE tourney.campuses SET courts = courts WHERE campus_id = @c1@; @GUARDS@$$, '{ok}', NULL);
+
+-- update_ratings (SPEC §3d): CR completed and rated already, CI a
+-- completed individual ranking, CE a completed knockout of two players
+-- with absurd values (ratings of 1e300, deviations of 1e300: Glicko-2
+-- cannot give finite ones, 22003; Elo can)
+DO $fixtures$
+DECLARE
+    id bigint;
+BEGIN
+    id := test_support.tournament('knockout', test_support.players(4, 'fuzz rated'), 'fuzz CR', generate => true);
+    PERFORM tourney.simulate_results(id);
+    PERFORM tourney.calculate_rankings(id);
+    PERFORM tourney.complete_tournament(id);
+    PERFORM tourney.update_ratings(id);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('CR', id);
+    id := test_support.tournament('individual_ranking', test_support.players(2, 'fuzz individual'), 'fuzz CI', generate => true);
+    PERFORM tourney.simulate_results(id);
+    PERFORM tourney.calculate_rankings(id);
+    PERFORM tourney.complete_tournament(id);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('CI', id);
+    id := test_support.tournament('knockout', test_support.players(2, 'fuzz extreme', '1e300 * (3 - 2 * g)'), 'fuzz CE', generate => true);
+    UPDATE tourney.players SET rating_deviation = 1e300, rating_volatility = 1e300
+    WHERE player_id IN (SELECT player_id FROM tourney.enrollments WHERE tournament_id = id);
+    PERFORM tourney.simulate_results(id);
+    PERFORM tourney.calculate_rankings(id);
+    PERFORM tourney.complete_tournament(id);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('CE', id);
+END $fixtures$;
+
+INSERT INTO cases (call, expect, msg) VALUES
+-- tournament_id
+($$SELECT tourney.update_ratings(NULL)$$, '{22004}', 'tournament_id'),
+($$SELECT tourney.update_ratings(NULL, NULL, NULL, NULL)$$, '{22004}', 'tournament_id'),
+($$SELECT tourney.update_ratings(0)$$, '{P0002}', 'tournament 0 does not exist'),
+($$SELECT tourney.update_ratings(-1)$$, '{P0002}', NULL),
+($$SELECT tourney.update_ratings(@MAX4@)$$, '{P0002}', NULL),
+($$SELECT tourney.update_ratings(@MAX8@, 'elo')$$, '{P0002}', NULL),
+($$SELECT tourney.update_ratings(@MIN8@, 'glicko2', 0.5, 32)$$, '{P0002}', NULL),
+($$SELECT tourney.update_ratings(@C@)$$, '{ok}', NULL),
+-- method
+($$SELECT tourney.update_ratings(@C@, NULL)$$, '{22004}', 'method'),
+($$SELECT tourney.update_ratings(@C@, 'glicko2')$$, '{ok}', NULL),
+($$SELECT tourney.update_ratings(@C@, 'GLICKO2')$$, '{ok}', NULL),
+($$SELECT tourney.update_ratings(@C@, 'Elo')$$, '{ok}', NULL),
+($$SELECT tourney.update_ratings(@C@, 'ELO')$$, '{ok}', NULL),
+($$SELECT tourney.update_ratings(@C@, '')$$, '{22023}', 'rating method'),
+($$SELECT tourney.update_ratings(@C@, 'nope')$$, '{22023}', '"nope"'),
+($$SELECT tourney.update_ratings(@C@, 'glicko')$$, '{22023}', NULL),
+($$SELECT tourney.update_ratings(@C@, 'glicko-2')$$, '{22023}', NULL),
+($$SELECT tourney.update_ratings(@C@, ' elo')$$, '{22023}', NULL),
+($$SELECT tourney.update_ratings(@C@, 'elo;')$$, '{22023}', NULL),
+($$SELECT tourney.update_ratings(@C@, E'elo\n')$$, '{22023}', NULL),
+($$SELECT tourney.update_ratings(@C@, repeat('g', 100000))$$, '{22023}', NULL),
+($$SELECT tourney.update_ratings(0, 'nope')$$, '{22023}', NULL),
+-- tau
+($$SELECT tourney.update_ratings(@C@, 'glicko2', NULL)$$, '{22004}', 'tau'),
+($$SELECT tourney.update_ratings(@C@, 'glicko2', 0)$$, '{22023}', 'tau'),
+($$SELECT tourney.update_ratings(@C@, 'glicko2', '-0')$$, '{22023}', 'tau'),
+($$SELECT tourney.update_ratings(@C@, 'glicko2', -1)$$, '{22023}', 'tau'),
+($$SELECT tourney.update_ratings(@C@, 'glicko2', 'NaN')$$, '{22023}', 'tau'),
+($$SELECT tourney.update_ratings(@C@, 'glicko2', 'Infinity')$$, '{22023}', 'tau'),
+($$SELECT tourney.update_ratings(@C@, 'glicko2', '-Infinity')$$, '{22023}', 'tau'),
+($$SELECT tourney.update_ratings(@C@, 'elo', 0)$$, '{22023}', 'tau'),
+($$SELECT tourney.update_ratings(@C@, 'glicko2', 1e-300)$$, '{ok}', NULL),
+($$SELECT tourney.update_ratings(@C@, 'glicko2', 1e300)$$, '{ok,22003}', NULL),
+($$SELECT tourney.update_ratings(@C@, 'glicko2', 5e-324)$$, '{ok}', NULL),
+-- k_factor
+($$SELECT tourney.update_ratings(@C@, 'elo', 0.5, NULL)$$, '{22004}', 'k_factor'),
+($$SELECT tourney.update_ratings(@C@, 'elo', 0.5, 0)$$, '{22023}', 'k_factor'),
+($$SELECT tourney.update_ratings(@C@, 'elo', 0.5, -32)$$, '{22023}', 'k_factor'),
+($$SELECT tourney.update_ratings(@C@, 'elo', 0.5, 'NaN')$$, '{22023}', 'k_factor'),
+($$SELECT tourney.update_ratings(@C@, 'elo', 0.5, 'Infinity')$$, '{22023}', 'k_factor'),
+($$SELECT tourney.update_ratings(@C@, 'glicko2', 0.5, '-Infinity')$$, '{22023}', 'k_factor'),
+($$SELECT tourney.update_ratings(@C@, 'elo', 0.5, 1e-300)$$, '{ok}', NULL),
+($$SELECT tourney.update_ratings(@C@, 'elo', 0.5, 1e300)$$, '{ok}', NULL),
+-- wrong states
+($$SELECT tourney.update_ratings(@D@)$$, '{55000}', 'draft'),
+($$SELECT tourney.update_ratings(@D0@, 'elo')$$, '{55000}', NULL),
+($$SELECT tourney.update_ratings(@A@)$$, '{55000}', NULL),
+($$SELECT tourney.update_ratings(@P@)$$, '{55000}', 'in_progress'),
+($$SELECT tourney.update_ratings(@Q@)$$, '{55000}', NULL),
+($$SELECT tourney.update_ratings(@K@, 'elo')$$, '{55000}', NULL),
+($$SELECT tourney.update_ratings(@I@)$$, '{55000}', NULL),
+($$SELECT tourney.update_ratings(@RR@)$$, '{55000}', NULL),
+($$SELECT tourney.update_ratings(@X@)$$, '{55000}', 'cancelled'),
+($$SELECT tourney.update_ratings(@XP@)$$, '{55000}', 'cancelled'),
+($$SELECT tourney.update_ratings(@CI@)$$, '{55000}', 'individual_ranking'),
+($$SELECT tourney.update_ratings(@CI@, 'elo')$$, '{55000}', 'individual_ranking'),
+($$SELECT tourney.update_ratings(@CR@)$$, '{55000}', 'rated already'),
+($$SELECT tourney.update_ratings(@CR@, 'elo', 1, 1)$$, '{55000}', 'rated already'),
+-- absurd values before the period
+($$SELECT tourney.update_ratings(@CE@)$$, '{22003}', 'out of range'),
+($$SELECT tourney.update_ratings(@CE@, 'elo')$$, '{ok}', NULL),
+($$SELECT tourney.update_ratings(@CE@, 'elo', 0.5, 1e300)$$, '{ok,22003}', NULL);
 
 -- random calls of the six (setseed): ids of scheduled, unscheduled,
 -- played and unknown sessions and tournaments, NULLs, times in and out of

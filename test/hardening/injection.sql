@@ -1,7 +1,8 @@
--- SQL injection and hostile text (SPEC §6, issues 6, 13 and 14): tournament
--- names (of every format), player names (standings, group_tables), campus
--- names and closure reasons (a schedule and its live changes), and
--- enum text arguments (grand_final and group_tiebreak too) holding quotes, semicolons,
+-- SQL injection and hostile text (SPEC §6, issues 6, 13, 14 and 17):
+-- tournament names (of every format), player names (standings,
+-- group_tables, a rated tournament), campus names and closure reasons (a
+-- schedule and its live changes), and enum text arguments (grand_final,
+-- group_tiebreak and update_ratings' method too) holding quotes, semicolons,
 -- backslashes, dollar quotes, statement terminators, printf directives and
 -- unicode are data.  Names are stored and read back verbatim; enum text is
 -- refused with 22023 and quoted verbatim in the message, never executed.
@@ -13,7 +14,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(249);
+SELECT plan(268);
 
 CREATE TEMP TABLE payloads (i int PRIMARY KEY, s text NOT NULL);
 INSERT INTO payloads VALUES
@@ -63,6 +64,8 @@ BEGIN
         WHEN 'run_scenario group_tiebreak' THEN
             PERFORM tourney.run_scenario(4, 'groups_knockout', group_count => 2, advance_per_group => 1,
                                          group_tiebreak => payload);
+        WHEN 'update_ratings method' THEN
+            PERFORM tourney.update_ratings((SELECT tournament_id FROM cup), payload);
     END CASE;
     RETURN ARRAY['ok', NULL];
 EXCEPTION WHEN OTHERS THEN
@@ -107,6 +110,14 @@ SELECT is(s.name, p.s, format('player name %s comes back verbatim from standings
 FROM payloads p JOIN hostile h USING (i)
 LEFT JOIN tourney.standings((SELECT tournament_id FROM cup)) s ON s.player_id = h.player_id
 ORDER BY p.i;
+SELECT is(tourney.update_ratings((SELECT tournament_id FROM cup)), 16, 'and rated (update_ratings)');
+SELECT is((SELECT array_agg(p.i ORDER BY p.i) FROM payloads p JOIN hostile h USING (i)
+           JOIN tourney.players x ON x.player_id = h.player_id
+           WHERE x.name IS DISTINCT FROM p.s
+              OR NOT EXISTS (SELECT FROM tourney.rating_history r
+                             WHERE r.tournament_id = (SELECT tournament_id FROM cup) AND r.player_id = h.player_id
+                               AND r.rating_after = x.rating)),
+          NULL, 'each has a history row and the rating it records; the names are untouched');
 
 -- the same players through a double elimination and groups -> knockout
 -- named after payloads
@@ -143,7 +154,8 @@ SELECT ok(r[1] = '22023' AND position('"' || p.s || '"' IN r[2]) > 0,
 FROM payloads p
 CROSS JOIN (VALUES (1, 'format'), (2, 'scoring_type'), (3, 'ranking_direction'),
                    (4, 'run_scenario format'), (5, 'grand_final'), (6, 'group_tiebreak'),
-                   (7, 'run_scenario grand_final'), (8, 'run_scenario group_tiebreak')) w(o, which)
+                   (7, 'run_scenario grand_final'), (8, 'run_scenario group_tiebreak'),
+                   (9, 'update_ratings method')) w(o, which)
 CROSS JOIN LATERAL pg_temp.try_enum(w.which, p.s) r
 ORDER BY w.o, p.i;
 
@@ -207,7 +219,7 @@ SELECT is(test_support.sqlstate_of(format(
 SELECT has_table('tourney', t, format('table tourney.%s still exists', t))
 FROM unnest(ARRAY['campuses', 'players', 'tournaments', 'enrollments', 'sessions',
                   'session_participants', 'byes', 'rankings', 'tasks', 'campus_hours', 'campus_closures',
-                  'schedule_requests']) t;
+                  'schedule_requests', 'rating_history']) t;
 SELECT is(to_regclass('public.injected'), NULL, 'no table public.injected was created');
 SELECT is((SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE n.nspname = 'tourney'), (SELECT relations FROM before),

@@ -1,7 +1,8 @@
--- Permissions (SPEC §6, README "Security and grants", issues 6, 13 and 14:
--- the application role schedules, changes schedules and writes opening
+-- Permissions (SPEC §6, README "Security and grants", issues 6, 13, 14 and
+-- 17: the application role schedules, changes schedules and writes opening
 -- hours and closures; nobody else writes them, nobody writes
--- schedule_requests).
+-- schedule_requests; the operator role rates tournaments, nobody writes
+-- rating_history).
 -- 1. The three group roles of the README, made with the README's GRANT
 --    statements (names suffixed with this backend's pid: roles are
 --    cluster-wide), plus a role with no grants at all and one with only
@@ -21,7 +22,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(554);
+SELECT plan(596);
 
 SELECT 'tperm_app_' || pg_backend_pid() AS app,
        'tperm_operator_' || pg_backend_pid() AS operator,
@@ -62,12 +63,14 @@ GRANT EXECUTE ON FUNCTION
     tourney.close_campus(bigint, bigint, timestamptz, timestamptz, uuid)
   TO :"app";
 
--- operator: everything of tourney_app, plus synthetic scenarios and simulation
+-- operator: everything of tourney_app, plus synthetic scenarios, simulation
+-- and ratings
 CREATE ROLE :"operator" NOLOGIN;
 GRANT :"app" TO :"operator";
 GRANT EXECUTE ON FUNCTION
     tourney.run_scenario(int, text, int, int, bool, bigint, bool, text, int, int, text),
-    tourney.simulate_results(bigint, bigint)
+    tourney.simulate_results(bigint, bigint),
+    tourney.update_ratings(bigint, text, float8, float8)
   TO :"operator";
 
 -- read-only: dashboards and reports
@@ -127,6 +130,12 @@ BEGIN
         ('sSKF', test_support.session_id(id, 3, 1)), ('sSKT', test_support.session_id(id, 'third_place', 3, 1));
     INSERT INTO tourney.campus_hours VALUES (test_support.id('cA'), tstzrange('2030-01-01 08:00+00', '2030-01-02 20:00+00'));
     INSERT INTO tourney.campus_closures VALUES (test_support.id('cA'), tstzrange('2031-01-01', '2031-01-02'), 'perm');
+    -- ratings (0.2): KC a completed knockout of 4, not rated
+    id := test_support.tournament('knockout', n => 4, name => 'perm KC', generate => true);
+    PERFORM tourney.simulate_results(id, 5);
+    PERFORM tourney.calculate_rankings(id);
+    PERFORM tourney.complete_tournament(id);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('KC', id);
 END $fixtures$;
 
 ----------------------------------------------------------------------------
@@ -178,6 +187,10 @@ INSERT INTO actions (what, call, allowed) VALUES
 ('delay_sessions', $$SELECT tourney.delay_sessions(@SK@, '2030-01-01 09:00+00', 10)$$, '{app,operator}'),
 ('close_campus', $$SELECT count(*) FROM tourney.close_campus(@SK@, @cA@, '2030-01-01 09:00+00', '2030-01-01 12:00+00')$$, '{app,operator}'),
 ('campus_schedule_guard()', $$SELECT tourney.campus_schedule_guard()$$, '{}'),
+-- ratings (0.2): the operator rates a completed tournament
+('update_ratings', $$SELECT tourney.update_ratings(@KC@)$$, '{operator}'),
+('update_ratings elo', $$SELECT tourney.update_ratings(@KC@, 'elo', k_factor => 16)$$, '{operator}'),
+('UPDATE players rating_deviation', $$UPDATE tourney.players SET rating_deviation = 200 WHERE player_id = @p12@$$, '{app,operator}'),
 ('INSERT campus_hours', $$INSERT INTO tourney.campus_hours VALUES (@cB@, tstzrange('2030-01-01 08:00+00', '2030-01-02 20:00+00'))$$, '{app,operator}'),
 ('UPDATE campus_hours', $$UPDATE tourney.campus_hours SET open = tstzrange('2030-01-01 07:00+00', '2030-01-02 20:00+00') WHERE campus_id = @cA@$$, '{app,operator}'),
 ('DELETE campus_hours', $$DELETE FROM tourney.campus_hours WHERE campus_id = @cA@$$, '{app,operator}'),
@@ -204,7 +217,8 @@ INSERT INTO actions (what, call, allowed) VALUES
 INSERT INTO actions (what, call, allowed)
 SELECT format('%s %s', op, t), format(q, t), allowed
 FROM unnest(ARRAY['campuses', 'players', 'tournaments', 'enrollments', 'sessions',
-                  'session_participants', 'byes', 'rankings', 'tasks', 'schedule_requests']) WITH ORDINALITY tt(t, tord)
+                  'session_participants', 'byes', 'rankings', 'tasks', 'schedule_requests',
+                  'rating_history']) WITH ORDINALITY tt(t, tord)
 CROSS JOIN (VALUES
     (1, 'SELECT', 'SELECT count(*) FROM tourney.%I', '{app,operator,readonly}'::text[]),
     (2, 'INSERT', 'INSERT INTO tourney.%1$I SELECT * FROM tourney.%1$I WHERE false', '{}'),
@@ -248,7 +262,7 @@ BEGIN
 END $$;
 
 SELECT pg_temp.run_case(n) FROM cases ORDER BY n;
-SELECT is((SELECT count(*)::int FROM cases), 318 + 14 * 5 + 18 * 5 + 5 * 5, 'the matrix has 503 cells');
+SELECT is((SELECT count(*)::int FROM cases), 318 + 14 * 5 + 18 * 5 + 5 * 5 + 3 * 5 + 5 * 5, 'the matrix has 543 cells');
 
 ----------------------------------------------------------------------------
 -- 2. SECURITY DEFINER functions pin search_path; nothing public
@@ -491,7 +505,8 @@ SELECT step, k, test_support.subst(q) FROM (VALUES
     (25, 'app calculate_rankings Q', $$SELECT tourney.calculate_rankings(@Q@)$$),
     (26, 'readonly group_tables GKQ', $$SELECT * FROM tourney.group_tables(@GKQ@)$$),
     (27, 'readonly group_tables GK', $$SELECT * FROM tourney.group_tables(@GK@)$$),
-    (28, 'readonly standings GKQ', $$SELECT * FROM tourney.standings(@GKQ@)$$)) v(step, k, q);
+    (28, 'readonly standings GKQ', $$SELECT * FROM tourney.standings(@GKQ@)$$),
+    (29, 'operator update_ratings KC', $$SELECT tourney.update_ratings(@KC@)$$)) v(step, k, q);
 SET ROLE :"readonly";
 SET search_path = evil, public;
 DISCARD PLANS;
@@ -500,6 +515,9 @@ CALL pg_temp.run_steps(26, 28);
 RESET ROLE;
 SET ROLE :"app";
 CALL pg_temp.run_steps(25, 25);
+RESET ROLE;
+SET ROLE :"operator";
+CALL pg_temp.run_steps(29, 29);
 RESET search_path;
 RESET ROLE;
 
@@ -517,6 +535,12 @@ SELECT is(pg_temp.evil('readonly group_tables GK'), 'ok', 'group_tables (no resu
 SELECT is(pg_temp.evil('readonly standings GKQ'), 'ok', 'standings of a groups_knockout does not either');
 SELECT is((SELECT count(*)::int FROM tourney.rankings WHERE tournament_id = test_support.id('Q')), 4,
           'and it wrote the 4 rankings');
+SELECT is(pg_temp.evil('operator update_ratings KC'), 'ok',
+          'update_ratings does not run the hostile operators either');
+SELECT is((SELECT count(*)::int FROM tourney.rating_history h JOIN tourney.players p USING (player_id)
+           WHERE h.tournament_id = test_support.id('KC')
+             AND (p.rating, p.rating_deviation, p.rating_volatility) = (h.rating_after, h.deviation_after, h.volatility_after)),
+          4, 'and it rated the 4 players of that tournament, their rows as its history says');
 
 SELECT * FROM finish();
 ROLLBACK;
