@@ -1507,3 +1507,31 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION test_support.refusal(text) IS
     'the SQLSTATE the statement (with @key@ fixtures) ends with, ''ok'', or ''SQLSTATE, tables changed'' for a refusal that wrote';
+
+-- A session as one line, players by the seed they play with
+-- (test_support.seeding), "x" after a withdrawn one: 'open', 'played' or
+-- 'walkover', then slot:seed:score:placement of each participant ('-'
+-- for none), then '-> s<seed>' or '-> nobody' once decided; e.g.
+-- 'walkover 1:s1x:-:2 2:s8:-:1 -> s8'.
+CREATE FUNCTION test_support.session_text(session_id bigint) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT concat_ws(' ',
+               CASE WHEN NOT s.result_submitted THEN 'open' WHEN s.walkover THEN 'walkover' ELSE 'played' END,
+               (SELECT string_agg(format('%s:s%s%s:%s:%s', p.slot, sd.seed, CASE WHEN e.withdrawn_at IS NOT NULL THEN 'x' ELSE '' END,
+                                         coalesce(trim_scale(p.score)::text, '-'), coalesce(p.placement::text, '-')), ' ' ORDER BY p.slot)
+                FROM tourney.session_participants p
+                JOIN test_support.seeding(s.tournament_id) sd ON sd.player_id = p.player_id
+                JOIN tourney.enrollments e ON e.tournament_id = p.tournament_id AND e.player_id = p.player_id
+                WHERE p.tournament_id = s.tournament_id AND p.session_id = s.session_id),
+               CASE WHEN s.result_submitted THEN '-> ' || coalesce(
+                   (SELECT 's' || sd.seed FROM test_support.seeding(s.tournament_id) sd WHERE sd.player_id = s.winner_id),
+                   'nobody') END)
+    FROM tourney.sessions s WHERE s.session_id = $1
+$$;
+COMMENT ON FUNCTION test_support.session_text(bigint) IS
+    'the session as text: open/played/walkover, slot:seed(x withdrawn):score:placement of each participant, -> winner seed or nobody';
+
+-- The player of a tournament who plays with this seed (test_support.seeding).
+CREATE FUNCTION test_support.seed_player(tournament_id bigint, seed int) RETURNS bigint
+LANGUAGE sql STABLE AS $$ SELECT s.player_id FROM test_support.seeding($1) s WHERE s.seed = $2 $$;
+COMMENT ON FUNCTION test_support.seed_player(bigint, int) IS 'the player who plays with the seed in the tournament';
