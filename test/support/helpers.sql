@@ -1383,7 +1383,8 @@ COMMENT ON FUNCTION test_support.rank_model(bigint) IS
 --                                     ranked better
 --   champions / losses / paired /
 --   rematches / pairs / sessions      the format's own rules: one
---                                     knockout player without a loss;
+--                                     knockout player without a loss
+--                                     (none when nobody won the final);
 --                                     two losses for every double
 --                                     elimination player but the top two,
 --                                     three for nobody; no withdrawn
@@ -1444,7 +1445,11 @@ BEGIN
                                               JOIN tourney.sessions s USING (tournament_id, session_id)
                                               WHERE q.tournament_id = $1 AND q.player_id = k.player_id AND s.stage <> 'group'
                                                 AND s.result_submitted AND q.player_id IS DISTINCT FROM s.winner_id)
-                            HAVING count(*) <> 1 AND t.status = 'completed');
+                            HAVING count(*) <> 1 AND t.status = 'completed'
+                               -- a final nobody won (both its players withdrawn) leaves no champion
+                               AND NOT (count(*) = 0 AND EXISTS (
+                                   SELECT FROM tourney.sessions f WHERE f.tournament_id = $1 AND f.stage = 'main'
+                                     AND f.next_session_id IS NULL AND f.result_submitted AND f.winner_id IS NULL)));
         WHEN 'double_elimination' THEN
             p := p || ARRAY(SELECT format('losses: player %s%s has %s', c.player_id,
                                           CASE WHEN m.key[1] <= 1 THEN ' (of the top two)' ELSE '' END, c.losses)
