@@ -1090,8 +1090,14 @@ END $$;
 COMMENT ON FUNCTION test_support.random_scores(text, text, int) IS
     'random scores 0..9 for a session of 1 or 2 participants; draws only in round robin, Swiss and group stages';
 
+-- One of the ids, at random (NULL for none).
+CREATE FUNCTION test_support.pick(ids bigint[]) RETURNS bigint
+LANGUAGE sql VOLATILE AS $$ SELECT $1[1 + floor(random() * cardinality($1))::int] $$;
+COMMENT ON FUNCTION test_support.pick(bigint[]) IS 'one of the ids at random, NULL for an empty array';
+
 -- An event day in a random order (setseed(seed)): at most `steps`
--- times, with these shares, a withdrawal of a random player still in,
+-- times, with these shares, a withdrawal of a random player still in
+-- (four times in five one with a session to play),
 -- a walkover (random slot) or, with corrections, a correct_result
 -- (cascade, random scores) of a random session, and otherwise a random
 -- result of a random session whose participants are all known.  Stops
@@ -1118,6 +1124,7 @@ DECLARE
     r float8;
     s record;
     found_session bool;
+    playable bigint;
     action text;
     player bigint;
     session bigint;
@@ -1134,13 +1141,19 @@ BEGIN
     SELECT t.format::text, t.number_of_rounds INTO fmt, rounds FROM tourney.tournaments t WHERE t.tournament_id = $1;
     seats := CASE WHEN fmt = 'individual_ranking' THEN 1 ELSE 2 END;
     WHILE taken < steps LOOP
+        -- (each choice draws from candidates in id order: the same seed
+        -- makes the same choices, whatever order the rows are stored in)
+        session := test_support.pick(ARRAY(
+            SELECT y.session_id FROM tourney.sessions y
+            WHERE y.tournament_id = $1 AND NOT y.result_submitted
+              AND (SELECT count(*) FROM tourney.session_participants q
+                   WHERE q.tournament_id = $1 AND q.session_id = y.session_id) = seats
+            ORDER BY y.session_id));
         SELECT x.session_id, x.stage INTO s FROM tourney.sessions x
-        WHERE x.tournament_id = $1 AND NOT x.result_submitted
-          AND (SELECT count(*) FROM tourney.session_participants q
-               WHERE q.tournament_id = $1 AND q.session_id = x.session_id) = seats
-        ORDER BY random() LIMIT 1;
+        WHERE x.tournament_id = $1 AND x.session_id = session;
         found_session := FOUND;
         EXIT WHEN NOT found_session;
+        playable := session;
         r := random();
         action := CASE WHEN r < withdrawals THEN 'withdraw'
                        WHEN r < withdrawals + walkovers THEN CASE WHEN seats = 2 THEN 'walkover' ELSE 'result' END
@@ -1152,23 +1165,33 @@ BEGIN
         problems := '{}';
         got := NULL;
         IF action = 'correct' THEN
-            SELECT x.session_id, x.stage INTO s FROM tourney.sessions x
-            WHERE x.tournament_id = $1 AND x.result_submitted
-              AND NOT (x.walkover AND x.winner_id IS NULL)
-              AND (SELECT count(*) FROM tourney.session_participants q
-                   WHERE q.tournament_id = $1 AND q.session_id = x.session_id) = seats
-            ORDER BY random() LIMIT 1;
-            IF NOT FOUND THEN
+            session := test_support.pick(ARRAY(
+                SELECT y.session_id FROM tourney.sessions y
+                WHERE y.tournament_id = $1 AND y.result_submitted
+                  AND NOT (y.walkover AND y.winner_id IS NULL)
+                  AND (SELECT count(*) FROM tourney.session_participants q
+                       WHERE q.tournament_id = $1 AND q.session_id = y.session_id) = seats
+                ORDER BY y.session_id));
+            IF session IS NULL THEN
                 action := 'result';
+                session := playable;
             ELSE
-                session := s.session_id;
+                SELECT x.session_id, x.stage INTO s FROM tourney.sessions x
+                WHERE x.tournament_id = $1 AND x.session_id = session;
             END IF;
         END IF;
         IF action = 'withdraw' THEN
             session := NULL;
-            SELECT e.player_id INTO player FROM tourney.enrollments e
-            WHERE e.tournament_id = $1 AND e.withdrawn_at IS NULL ORDER BY random() LIMIT 1;
-            IF NOT FOUND THEN
+            -- mostly a player with a session to play, sometimes anyone still in
+            player := test_support.pick(ARRAY(
+                SELECT e.player_id FROM tourney.enrollments e
+                WHERE e.tournament_id = $1 AND e.withdrawn_at IS NULL
+                  AND (random() >= 0.8 OR EXISTS (
+                         SELECT FROM tourney.session_participants q
+                         JOIN tourney.sessions x ON x.tournament_id = q.tournament_id AND x.session_id = q.session_id
+                         WHERE q.tournament_id = $1 AND q.player_id = e.player_id AND NOT x.result_submitted))
+                ORDER BY e.player_id));
+            IF player IS NULL THEN
                 action := 'result';
                 session := s.session_id;
             END IF;
@@ -1411,7 +1434,8 @@ BEGIN
     IF t.rankings_calculated_at IS NOT NULL THEN
         p := p || ARRAY(
             SELECT format('rankings: player %s has %s, the rows say %s', c.player_id,
-                          coalesce(format('%s/%s/%s/%s/%s:%s', r.points, r.wins, r.draws, r.losses, r.score_for, r.score_against), 'no row'),
+                          CASE WHEN r.player_id IS NULL THEN 'no row'
+                               ELSE format('%s/%s/%s/%s/%s:%s', r.points, r.wins, r.draws, r.losses, r.score_for, r.score_against) END,
                           format('%s/%s/%s/%s/%s:%s', m.points, c.wins, c.draws, c.losses, c.score_for, c.score_against))
             FROM test_support.recount($1) c
             JOIN test_support.rank_model($1) m USING (player_id)
