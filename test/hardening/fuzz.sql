@@ -1,7 +1,9 @@
--- Table-driven fuzz test of every public function (SPEC §4, issues 6, 13
--- and 14; the options of double_elimination and groups_knockout,
+-- Table-driven fuzz test of every public function (SPEC §4, issues 6, 13,
+-- 14, 17 and 18; the options of double_elimination and groups_knockout,
 -- group_tables; schedule_sessions, the live changes of a schedule and the
--- tables of opening hours, closures and courts; update_ratings):
+-- tables of opening hours, closures and courts; update_ratings; the event
+-- day's check_in, drop_unchecked, submit_walkover, withdraw_player,
+-- cancel_tournament and cancel_task):
 -- NULL, 0, -1, 2^31-1, -2^31, 2^63-1, -2^63, empty, huge, NULL-holding and
 -- multi-dimensional arrays, unknown ids, ids of other tournaments, bad and
 -- case-variant enum text, NaN / Infinity / huge numerics, and every wrong
@@ -1044,6 +1046,158 @@ FROM (SELECT g, 1 + floor(random() * 6)::int AS f,
              (ARRAY['NULL', '1', '2', '0', '10', '-5', '@MAX4@'])[1 + floor(random() * 7)::int] AS num2,
              (ARRAY['NULL', '1', '2', '100000', '0', '-3'])[1 + floor(random() * 6)::int] AS courts
       FROM generate_series(1, 60) g) r
+ORDER BY g;
+
+-- the event day (SPEC §3e, issue 18): check_in, drop_unchecked,
+-- submit_walkover, withdraw_player, cancel_tournament, cancel_task
+INSERT INTO cases (call, expect, msg) VALUES
+-- check_in
+($$SELECT tourney.check_in(NULL, ARRAY[@p1@])$$, '{22004}', 'tournament_id'),
+($$SELECT tourney.check_in(@D@, NULL)$$, '{22004}', 'player_ids'),
+($$SELECT tourney.check_in(@D@, '{}')$$, '{ok}', NULL),
+($$SELECT tourney.check_in(@D@, ARRAY[@p1@])$$, '{ok}', NULL),
+($$SELECT tourney.check_in(@D@, ARRAY[@p1@, @p1@, @p2@])$$, '{ok}', NULL),
+($$SELECT tourney.check_in(@D@, ARRAY(SELECT @p3@ FROM generate_series(1, 100000)))$$, '{ok}', NULL),
+($$SELECT tourney.check_in(@D@, ARRAY[NULL]::bigint[])$$, '{22004}', 'player_ids'),
+($$SELECT tourney.check_in(@D@, ARRAY[@p1@, NULL])$$, '{22004}', NULL),
+($$SELECT tourney.check_in(@D@, ARRAY[[@p1@, @p2@]])$$, '{22023}', NULL),
+($$SELECT tourney.check_in(@D@, ARRAY[@MAX8@])$$, '{P0002}', 'player'),
+($$SELECT tourney.check_in(@D@, ARRAY[@MIN8@])$$, '{P0002}', NULL),
+($$SELECT tourney.check_in(@D@, ARRAY[0])$$, '{P0002}', NULL),
+($$SELECT tourney.check_in(@D@, ARRAY(SELECT g FROM generate_series(-50000, 50000) g))$$, '{P0002,55000}', NULL),
+($$SELECT tourney.check_in(@D@, ARRAY[@p12@])$$, '{55000}', 'not enrolled'),
+($$SELECT tourney.check_in(@D@, ARRAY[@p1@, @p12@])$$, '{55000}', NULL),
+($$SELECT tourney.check_in(@DS@, ARRAY[@p1@, @p4@])$$, '{ok}', NULL),
+($$SELECT tourney.check_in(@P@, ARRAY[@p1@])$$, '{55000}', 'in_progress'),
+($$SELECT tourney.check_in(@A@, ARRAY[@p1@])$$, '{55000}', 'queued'),
+($$SELECT tourney.check_in(@C@, ARRAY[@p11@])$$, '{55000}', NULL),
+($$SELECT tourney.check_in(@X@, ARRAY[@p1@])$$, '{55000}', NULL),
+($$SELECT tourney.check_in(@XP@, ARRAY[@p1@])$$, '{55000}', NULL),
+($$SELECT tourney.check_in(0, ARRAY[@p1@])$$, '{P0002}', 'tournament 0'),
+($$SELECT tourney.check_in(@MAX8@, ARRAY[@p1@])$$, '{P0002}', NULL),
+($$SELECT tourney.check_in(@MIN8@, ARRAY[@p1@])$$, '{P0002}', NULL),
+-- drop_unchecked
+($$SELECT tourney.drop_unchecked(NULL)$$, '{22004}', 'tournament_id'),
+($$SELECT tourney.drop_unchecked(@D@)$$, '{ok}', NULL),
+($$SELECT tourney.drop_unchecked(@D0@)$$, '{ok}', NULL),
+($$SELECT tourney.drop_unchecked(@DS@)$$, '{ok}', NULL),
+($$SELECT tourney.check_in(@DRR@, ARRAY[@p2@]); SELECT tourney.drop_unchecked(@DRR@)$$, '{ok}', NULL),
+($$SELECT tourney.drop_unchecked(@P@)$$, '{55000}', 'in_progress'),
+($$SELECT tourney.drop_unchecked(@A@)$$, '{55000}', 'queued'),
+($$SELECT tourney.drop_unchecked(@C@)$$, '{55000}', NULL),
+($$SELECT tourney.drop_unchecked(@X@)$$, '{55000}', NULL),
+($$SELECT tourney.drop_unchecked(0)$$, '{P0002}', NULL),
+($$SELECT tourney.drop_unchecked(@MAX8@)$$, '{P0002}', NULL),
+($$SELECT tourney.drop_unchecked(@MIN8@)$$, '{P0002}', NULL),
+-- submit_walkover
+($$SELECT tourney.submit_walkover(NULL, 1)$$, '{22004}', 'session_id'),
+($$SELECT tourney.submit_walkover(@sP12@, NULL)$$, '{22004}', 'winner_slot'),
+($$SELECT tourney.submit_walkover(@sP12@, 0)$$, '{22023}', 'winner_slot'),
+($$SELECT tourney.submit_walkover(@sP12@, 3)$$, '{22023}', NULL),
+($$SELECT tourney.submit_walkover(@sP12@, -1)$$, '{22023}', NULL),
+($$SELECT tourney.submit_walkover(@sP12@, @MAX4@)$$, '{22023}', NULL),
+($$SELECT tourney.submit_walkover(@sP12@, @MIN4@)$$, '{22023}', NULL),
+($$SELECT tourney.submit_walkover(@sP12@, 1)$$, '{ok}', NULL),
+($$SELECT tourney.submit_walkover(@sP12@, 2)$$, '{ok}', NULL),
+($$SELECT tourney.submit_walkover(@sP12@, 1); SELECT tourney.submit_walkover(@sP12@, 1)$$, '{ok}', NULL),
+($$SELECT tourney.submit_walkover(@sP12@, 1); SELECT tourney.submit_walkover(@sP12@, 2)$$, '{55000}', 'walkover'),
+($$SELECT tourney.submit_walkover(@sP12@, 1); SELECT tourney.submit_result(@sP12@, ARRAY[1, 0])$$, '{55000}', NULL),
+($$SELECT tourney.submit_walkover(@sP11@, 1)$$, '{55000}', 'already has a result'),
+($$SELECT tourney.submit_walkover(@sP11@, 2)$$, '{55000}', NULL),
+($$SELECT tourney.submit_walkover(@sPF@, 1)$$, '{55000}', 'both participants'),
+($$SELECT tourney.submit_walkover(@sPT@, 2)$$, '{55000}', NULL),
+($$SELECT tourney.submit_walkover(@sQ11@, 1)$$, '{55000}', NULL),
+($$SELECT tourney.submit_walkover(@sC@, 1)$$, '{55000}', NULL),
+($$SELECT tourney.submit_walkover(@sXP@, 1)$$, '{55000}', 'cancelled'),
+($$SELECT tourney.submit_walkover(@sI@, 1)$$, '{55000}', NULL),
+($$SELECT tourney.submit_walkover(@sDEL@, 1)$$, '{55000}', NULL),
+($$SELECT tourney.submit_walkover(@sDE@, 2)$$, '{ok}', NULL),
+($$SELECT tourney.submit_walkover(@sGK@, 2)$$, '{ok}', NULL),
+($$SELECT tourney.submit_walkover(@sRR@, 1)$$, '{ok}', NULL),
+($$SELECT tourney.submit_walkover(@sSW@, 2)$$, '{ok}', NULL),
+($$SELECT tourney.submit_walkover(@sSK1@, 1)$$, '{ok}', NULL),
+($$SELECT tourney.submit_walkover(0, 1)$$, '{P0002}', 'session 0'),
+($$SELECT tourney.submit_walkover(@MAX8@, 1)$$, '{P0002}', NULL),
+($$SELECT tourney.submit_walkover(@MIN8@, 2)$$, '{P0002}', NULL),
+($$SELECT tourney.submit_walkover(-1, 1)$$, '{P0002}', NULL),
+-- withdraw_player
+($$SELECT * FROM tourney.withdraw_player(NULL, @p1@)$$, '{22004}', 'tournament_id'),
+($$SELECT * FROM tourney.withdraw_player(@P@, NULL)$$, '{22004}', 'player_id'),
+($$SELECT * FROM tourney.withdraw_player(@P@, @p1@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.withdraw_player(@P@, @p2@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.withdraw_player(@P@, @p2@); SELECT * FROM tourney.withdraw_player(@P@, @p3@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.withdraw_player(@P@, @p2@); SELECT * FROM tourney.withdraw_player(@P@, @p2@)$$, '{55000}', 'already'),
+($$SELECT * FROM tourney.withdraw_player(@P@, @p4@)$$, '{55000}', 'no session left'),
+($$SELECT * FROM tourney.withdraw_player(@P@, @p12@)$$, '{55000}', 'not enrolled'),
+($$SELECT * FROM tourney.withdraw_player(@P@, @p5@)$$, '{55000}', NULL),
+($$SELECT * FROM tourney.withdraw_player(@P@, 0)$$, '{P0002}', 'player 0'),
+($$SELECT * FROM tourney.withdraw_player(@P@, @MAX8@)$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.withdraw_player(@P@, @MIN8@)$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.withdraw_player(@D@, @p1@)$$, '{55000}', 'draft'),
+($$SELECT * FROM tourney.withdraw_player(@A@, @p1@)$$, '{55000}', NULL),
+($$SELECT * FROM tourney.withdraw_player(@C@, @p11@)$$, '{55000}', NULL),
+($$SELECT * FROM tourney.withdraw_player(@X@, @p1@)$$, '{55000}', NULL),
+($$SELECT * FROM tourney.withdraw_player(@XP@, @p1@)$$, '{55000}', NULL),
+($$SELECT * FROM tourney.withdraw_player(@Q@, @p5@)$$, '{55000}', NULL),
+($$SELECT * FROM tourney.withdraw_player(@K@, @p9@)$$, '{55000}', NULL),
+($$SELECT * FROM tourney.withdraw_player(@RR@, @p1@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.withdraw_player(@SW@, @p1@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.withdraw_player(@I@, @p1@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.withdraw_player(@DE@, @p1@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.withdraw_player(@GK@, @p1@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.withdraw_player(@SK@, @p1@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.withdraw_player(0, @p1@)$$, '{P0002}', 'tournament 0'),
+($$SELECT * FROM tourney.withdraw_player(@MAX8@, @p1@)$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.withdraw_player(@MIN8@, @MIN8@)$$, '{P0002}', NULL),
+-- cancel_tournament
+($$SELECT tourney.cancel_tournament(NULL)$$, '{22004}', 'tournament_id'),
+($$SELECT tourney.cancel_tournament(@D@)$$, '{ok}', NULL),
+($$SELECT tourney.cancel_tournament(@D0@)$$, '{ok}', NULL),
+($$SELECT tourney.cancel_tournament(@P@)$$, '{ok}', NULL),
+($$SELECT tourney.cancel_tournament(@A@)$$, '{ok}', NULL),
+($$SELECT tourney.cancel_tournament(@K@)$$, '{ok}', NULL),
+($$SELECT tourney.cancel_tournament(@SK@)$$, '{ok}', NULL),
+($$SELECT tourney.cancel_tournament(@GK@)$$, '{ok}', NULL),
+($$SELECT tourney.cancel_tournament(@P@); SELECT tourney.cancel_tournament(@P@)$$, '{55000}', 'cancelled'),
+($$SELECT tourney.cancel_tournament(@C@)$$, '{55000}', 'completed'),
+($$SELECT tourney.cancel_tournament(@X@)$$, '{55000}', NULL),
+($$SELECT tourney.cancel_tournament(@XP@)$$, '{55000}', NULL),
+($$SELECT tourney.cancel_tournament(0)$$, '{P0002}', 'tournament 0'),
+($$SELECT tourney.cancel_tournament(@MAX8@)$$, '{P0002}', NULL),
+($$SELECT tourney.cancel_tournament(@MIN8@)$$, '{P0002}', NULL),
+-- cancel_task
+($$SELECT tourney.cancel_task(NULL)$$, '{22004}', 'task_id'),
+($$SELECT tourney.cancel_task(@taskA@)$$, '{ok}', NULL),
+($$SELECT tourney.cancel_task(@taskA@); SELECT tourney.cancel_task(@taskA@)$$, '{55000}', 'ended'),
+($$SELECT tourney.cancel_task(@taskP@)$$, '{55000}', 'ended'),
+($$SELECT tourney.cancel_task(@taskC@)$$, '{55000}', NULL),
+($$SELECT tourney.cancel_task(@NOUUID@)$$, '{P0002}', '00000000-0000-0000-0000-000000000000'),
+($$SELECT tourney.cancel_task(@FFUUID@)$$, '{P0002}', NULL),
+($$SELECT tourney.cancel_task(gen_random_uuid())$$, '{P0002}', NULL);
+
+-- random calls of the six (setseed): ids of every state, unknown and
+-- extreme ids, NULLs, slots of every sign; only the SQLSTATEs above,
+-- never a crash, nothing written by a refusal
+SELECT setseed(0.3e0);
+INSERT INTO cases (call, expect, msg)
+SELECT CASE f
+         WHEN 1 THEN format('SELECT tourney.check_in((%s)::bigint, ARRAY[(%s)::bigint, (%s)::bigint])', tid, pid, pid2)
+         WHEN 2 THEN format('SELECT tourney.drop_unchecked((%s)::bigint)', tid)
+         WHEN 3 THEN format('SELECT tourney.submit_walkover((%s)::bigint, (%s)::int)', sid, num)
+         WHEN 4 THEN format('SELECT count(*) FROM tourney.withdraw_player((%s)::bigint, (%s)::bigint)', tid, pid)
+         WHEN 5 THEN format('SELECT tourney.cancel_tournament((%s)::bigint)', tid)
+         ELSE format('SELECT tourney.cancel_task((%s)::uuid)', task) END,
+       '{ok,22004,22023,P0002,55000}', NULL
+FROM (SELECT g, 1 + floor(random() * 6)::int AS f,
+             (ARRAY['@D@', '@D0@', '@DS@', '@DRR@', '@P@', '@Q@', '@K@', '@C@', '@X@', '@XP@', '@A@', '@RR@', '@SW@', '@I@', '@DE@',
+                    '@GK@', '@SK@', '0', '-1', '@MAX8@', '@MIN8@', 'NULL'])[1 + floor(random() * 22)::int] AS tid,
+             (ARRAY['@p1@', '@p2@', '@p4@', '@p5@', '@p9@', '@p11@', '@p12@', '0', '@MAX8@', '@MIN8@', 'NULL'])[1 + floor(random() * 11)::int] AS pid,
+             (ARRAY['@p3@', '@p6@', '@p12@', '-7', 'NULL'])[1 + floor(random() * 5)::int] AS pid2,
+             (ARRAY['@sP11@', '@sP12@', '@sPF@', '@sPT@', '@sQ11@', '@sC@', '@sXP@', '@sI@', '@sDE@', '@sDEL@', '@sGK@', '@sRR@',
+                    '@sSW@', '@sSK1@', '@sSKF@', '0', '@MAX8@', 'NULL'])[1 + floor(random() * 18)::int] AS sid,
+             (ARRAY['NULL', '1', '2', '0', '3', '-1', '@MAX4@', '@MIN4@'])[1 + floor(random() * 8)::int] AS num,
+             (ARRAY['@taskA@', '@taskP@', '@taskC@', '@NOUUID@', '@FFUUID@', 'NULL'])[1 + floor(random() * 6)::int] AS task
+      FROM generate_series(1, 80) g) r
 ORDER BY g;
 
 SELECT cmp_ok((SELECT count(*)::int FROM cases), '>=', 200, 'at least 200 fuzz cases');

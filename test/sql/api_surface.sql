@@ -192,6 +192,114 @@ SELECT (SELECT count(*) FROM tourney.sessions WHERE tournament_id = :tid) AS ses
        (SELECT count(*) FROM tourney.tasks WHERE tournament_id = :tid) AS tasks,
        (SELECT count(*) FROM tourney.schedule_requests WHERE tournament_id = :tid) AS requests;
 
+-- the event day (0.2): its columns, constraints and functions
+SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS type,
+       a.attnotnull AS not_null, pg_get_expr(d.adbin, d.adrelid) AS "default",
+       col_description(a.attrelid, a.attnum) AS comment
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE c.relnamespace = 'tourney'::regnamespace
+  AND (c.relname, a.attname) IN (('enrollments', 'checked_in_at'), ('enrollments', 'withdrawn_at'),
+                                 ('sessions', 'walkover'), ('tournaments', 'withdrawn_players'))
+ORDER BY c.relname, a.attnum;
+SELECT conrelid::regclass AS table_name, conname AS constraint_name, pg_get_constraintdef(oid) AS definition
+FROM pg_constraint
+WHERE connamespace = 'tourney'::regnamespace
+  AND (pg_get_constraintdef(oid) LIKE '%walkover%' OR pg_get_constraintdef(oid) LIKE '%withdrawn_players%')
+ORDER BY 1, 2;
+SELECT p.proname AS function, p.prosecdef AS security_definer, p.provolatile AS volatility, p.proconfig AS settings,
+       p.prorows AS rows, obj_description(p.oid, 'pg_proc') AS comment
+FROM pg_proc p
+WHERE p.pronamespace = 'tourney'::regnamespace
+  AND p.proname IN ('check_in', 'drop_unchecked', 'submit_walkover', 'withdraw_player', 'cancel_tournament', 'cancel_task')
+ORDER BY 1;
+
+-- check-in before the draw: Fay does not come, and drops out
+INSERT INTO tourney.players (name, rating) VALUES ('Fay', 1400);
+SELECT tourney.create_tournament('Summer Cup', 'knockout') AS sid \gset
+SELECT tourney.enroll(:sid, ARRAY(SELECT player_id FROM tourney.players ORDER BY player_id),
+                      ARRAY[NULL, 3, NULL, 7, 5, 1]) AS enrolled;
+SELECT tourney.check_in(:sid, ARRAY(SELECT player_id FROM tourney.players WHERE name <> 'Fay' ORDER BY player_id)) AS checked_in;
+SELECT tourney.check_in(:sid, ARRAY(SELECT player_id FROM tourney.players WHERE name IN ('Ada', 'Ben'))) AS checked_in_again;
+SELECT tourney.check_in(:sid, ARRAY[NULL]::bigint[]);
+SELECT tourney.check_in(:sid, ARRAY[9999]);
+SELECT tourney.drop_unchecked(:sid) AS dropped;
+SELECT p.name, e.seed, e.checked_in_at IS NOT NULL AS checked_in
+FROM tourney.enrollments e JOIN tourney.players p USING (player_id)
+WHERE e.tournament_id = :sid ORDER BY p.name;
+SELECT tourney.generate_sessions(:sid, async => false) IS NOT NULL AS generated;
+SELECT tourney.check_in(:sid, ARRAY(SELECT player_id FROM tourney.players WHERE name = 'Ada'));
+SELECT tourney.drop_unchecked(:sid);
+
+-- walkovers and a withdrawal
+CREATE TEMP VIEW cup AS
+SELECT s.stage, s.round, s.match_number AS match, p1.name AS slot1, sp1.score AS score1, sp1.placement AS place1,
+       p2.name AS slot2, sp2.score AS score2, sp2.placement AS place2, s.walkover, w.name AS winner
+FROM tourney.sessions s
+LEFT JOIN tourney.session_participants sp1
+       ON sp1.tournament_id = s.tournament_id AND sp1.session_id = s.session_id AND sp1.slot = 1
+LEFT JOIN tourney.players p1 ON p1.player_id = sp1.player_id
+LEFT JOIN tourney.session_participants sp2
+       ON sp2.tournament_id = s.tournament_id AND sp2.session_id = s.session_id AND sp2.slot = 2
+LEFT JOIN tourney.players p2 ON p2.player_id = sp2.player_id
+LEFT JOIN tourney.players w ON w.player_id = s.winner_id
+WHERE s.tournament_id = :sid
+ORDER BY s.round, s.stage, s.match_number;
+SELECT * FROM cup;
+SELECT session_id AS c1 FROM tourney.sessions WHERE tournament_id = :sid AND stage = 'main' AND round = 1 AND match_number = 1 \gset
+SELECT session_id AS c2 FROM tourney.sessions WHERE tournament_id = :sid AND stage = 'main' AND round = 2 AND match_number = 1 \gset
+SELECT tourney.submit_walkover(:c1, 3);
+SELECT tourney.submit_walkover(:c2, 1);
+SELECT tourney.submit_walkover(:c1, 2);
+SELECT tourney.submit_walkover(:c1, 2);
+SELECT tourney.submit_walkover(:c1, 1);
+SELECT tourney.submit_result(:c1, ARRAY[1, 0]);
+SELECT count(*) AS decided FROM tourney.withdraw_player(:sid, (SELECT player_id FROM tourney.players WHERE name = 'Cleo'));
+SELECT * FROM tourney.withdraw_player(:sid, (SELECT player_id FROM tourney.players WHERE name = 'Cleo'));
+SELECT * FROM tourney.withdraw_player(:sid, (SELECT player_id FROM tourney.players WHERE name = 'Fay'));
+SELECT p.name, e.withdrawn_at IS NOT NULL AS withdrawn
+FROM tourney.enrollments e JOIN tourney.players p USING (player_id)
+WHERE e.tournament_id = :sid ORDER BY p.name;
+SELECT withdrawn_players FROM tourney.tournaments WHERE tournament_id = :sid;
+SELECT * FROM cup;
+SELECT rank, name, points, wins, losses, score_for, score_against
+FROM tourney.standings(:sid)
+ORDER BY rank, name;
+
+-- calling it off
+SELECT tourney.cancel_tournament(:sid);
+SELECT status FROM tourney.tournaments WHERE tournament_id = :sid;
+SELECT tourney.submit_result(:c2, ARRAY[1, 0]);
+SELECT tourney.cancel_tournament(:sid);
+SELECT count(*) AS standings_rows FROM tourney.standings(:sid);
+
+-- a generation queued, then cancelled (in a transaction: no worker sees it)
+SELECT tourney.create_tournament('Autumn Cup', 'round_robin') AS aid \gset
+SELECT tourney.enroll(:aid, ARRAY(SELECT player_id FROM tourney.players ORDER BY player_id)) AS enrolled;
+-- (task ids are random: the messages show them as <task>)
+CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE q;
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE || ': ' || regexp_replace(SQLERRM, '[0-9a-f]{8}-[0-9a-f-]{27}', '<task>');
+END $$;
+BEGIN;
+SELECT tourney.generate_sessions(:aid, async => true) AS atask \gset
+SELECT status, error = 'cancelled by ' || current_user AS cancelled_by_me, finished_at IS NOT NULL AS finished
+FROM tourney.cancel_task(:'atask');
+SELECT status FROM tourney.tournaments WHERE tournament_id = :aid;
+SELECT pg_temp.try(format('SELECT tourney.cancel_task(%L)', :'atask')) AS cancel_again;
+SELECT tourney.generate_sessions(:aid, async => false) IS NOT NULL AS generated_again;
+SELECT status, (SELECT count(*) FROM tourney.sessions WHERE tournament_id = :aid) AS sessions
+FROM tourney.tournaments WHERE tournament_id = :aid;
+SELECT pg_temp.try(format('SELECT tourney.cancel_task(%L)',
+                          (SELECT task_id FROM tourney.tasks WHERE tournament_id = :aid AND status = 'done'))) AS cancel_done;
+ROLLBACK;
+SELECT tourney.cancel_task('00000000-0000-0000-0000-000000000000');
+
+DROP VIEW cup;
 DROP VIEW timetable;
 DROP VIEW places;
 DROP VIEW bracket;

@@ -989,3 +989,578 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION test_support.timed(text) IS
     'runs the statement (with @key@ fixtures) in a subtransaction: its SQLSTATE or ''ok'', and the milliseconds it took';
+
+----------------------------------------------------------------------------
+-- The event day (SPEC §3e): random play with walkovers and withdrawals,
+-- and the checks of what must hold after it, over the rows
+----------------------------------------------------------------------------
+
+-- Sessions of a tournament that wait for a player who will not come: no
+-- result, no session that could still fill one of its slots, and a slot
+-- that nobody fills or a withdrawn player in it ('waiting'); and the
+-- later stages that should exist and do not: a Swiss round complete with
+-- rounds to come and no next round, a group stage complete without its
+-- knockout, a grand final the losers' winner took without its reset
+-- ('not written').  None in a sound tournament, after every call.
+CREATE FUNCTION test_support.stuck_sessions(tournament_id bigint)
+RETURNS TABLE (session_id bigint, why text)
+LANGUAGE sql STABLE AS $$
+    WITH t AS (SELECT t.format, t.number_of_rounds, t.grand_final, t.status,
+                      CASE WHEN t.format = 'individual_ranking' THEN 1 ELSE 2 END AS seats
+               FROM tourney.tournaments t WHERE t.tournament_id = $1),
+    s AS (SELECT s.session_id, s.stage, s.round, s.result_submitted, s.winner_id, s.next_session_id, s.next_slot,
+                 s.loser_next_session_id, s.loser_next_slot
+          FROM tourney.sessions s WHERE s.tournament_id = $1),
+    open AS (SELECT s.session_id FROM s WHERE NOT s.result_submitted),
+    -- the slots that a session without a result may still fill
+    coming AS (SELECT s.next_session_id AS session_id, s.next_slot AS slot FROM s
+               WHERE NOT s.result_submitted AND s.next_session_id IS NOT NULL
+               UNION
+               SELECT s.loser_next_session_id, s.loser_next_slot FROM s
+               WHERE NOT s.result_submitted AND s.loser_next_session_id IS NOT NULL),
+    seats AS (SELECT p.session_id, p.slot, p.player_id, e.withdrawn_at IS NOT NULL AS withdrawn
+              FROM tourney.session_participants p
+              JOIN tourney.enrollments e ON e.tournament_id = p.tournament_id AND e.player_id = p.player_id
+              WHERE p.tournament_id = $1),
+    slots AS (SELECT o.session_id, k.slot, x.player_id, coalesce(x.withdrawn, false) AS withdrawn,
+                     c.session_id IS NOT NULL AS fed_later
+              FROM open o CROSS JOIN t CROSS JOIN LATERAL generate_series(1, t.seats) k(slot)
+              LEFT JOIN seats x ON x.session_id = o.session_id AND x.slot = k.slot
+              LEFT JOIN coming c ON c.session_id = o.session_id AND c.slot = k.slot)
+    SELECT x.session_id,
+           'waiting: ' || CASE WHEN bool_or(x.player_id IS NULL) THEN 'a slot nobody will fill'
+                               ELSE 'a withdrawn player' END
+    FROM slots x GROUP BY x.session_id
+    HAVING NOT bool_or(x.fed_later) AND (bool_or(x.player_id IS NULL) OR bool_or(x.withdrawn))
+    UNION ALL
+    SELECT NULL, format('not written: round %s of %s complete, no round after it', r.last, t.number_of_rounds)
+    FROM t, (SELECT max(s.round) AS last FROM s) r
+    WHERE t.format = 'swiss' AND t.status = 'in_progress' AND r.last < t.number_of_rounds
+      AND NOT EXISTS (SELECT FROM open)
+    UNION ALL
+    SELECT NULL, 'not written: the group stage is complete, the knockout is not'
+    FROM t
+    WHERE t.format = 'groups_knockout' AND t.status = 'in_progress'
+      AND NOT EXISTS (SELECT FROM s WHERE s.stage = 'group' AND NOT s.result_submitted)
+      AND NOT EXISTS (SELECT FROM s WHERE s.stage <> 'group')
+    UNION ALL
+    SELECT g.session_id, 'not written: the losers'' winner took the grand final, no reset'
+    FROM t, s g
+    JOIN seats w ON w.session_id = g.session_id AND w.slot = 2 AND w.player_id = g.winner_id
+    WHERE g.stage = 'grand_final' AND t.grand_final = 'double'
+      AND NOT EXISTS (SELECT FROM s r WHERE r.stage = 'grand_final_reset')
+$$;
+COMMENT ON FUNCTION test_support.stuck_sessions(bigint) IS
+    'sessions waiting for a player who will not come, and later stages that are due and not written (none in a sound tournament)';
+
+-- What test_support.event_day did, step by step, per tournament; and what
+-- it found wrong after each step (problem NULL: nothing).
+CREATE TABLE test_support.event_log (
+    tournament_id bigint NOT NULL,
+    step int NOT NULL,
+    action text NOT NULL,       -- result, walkover, withdraw, correct
+    session_id bigint,
+    player_id bigint,
+    last_round int,             -- the highest round written before the step
+    outcome text NOT NULL,      -- 'ok' or 'SQLSTATE: message'
+    problem text,
+    PRIMARY KEY (tournament_id, step)
+);
+COMMENT ON TABLE test_support.event_log IS
+    'the steps of test_support.event_day: action, session or player, outcome, and what was wrong after it';
+
+-- Random scores of a session: two (a draw only where the format allows
+-- one) or one, 0 .. 9.
+CREATE FUNCTION test_support.random_scores(format text, stage text, participants int) RETURNS numeric[]
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    a int := floor(random() * 10);
+    b int;
+BEGIN
+    IF participants = 1 THEN
+        RETURN ARRAY[a];
+    END IF;
+    IF (format IN ('round_robin', 'swiss') OR stage = 'group') AND random() < 0.2 THEN
+        b := a;
+    ELSE
+        b := (a + 1 + floor(random() * 9)::int) % 10;
+    END IF;
+    RETURN ARRAY[a, b];
+END $$;
+COMMENT ON FUNCTION test_support.random_scores(text, text, int) IS
+    'random scores 0..9 for a session of 1 or 2 participants; draws only in round robin, Swiss and group stages';
+
+-- One of the ids, at random (NULL for none).
+CREATE FUNCTION test_support.pick(ids bigint[]) RETURNS bigint
+LANGUAGE sql VOLATILE AS $$ SELECT $1[1 + floor(random() * cardinality($1))::int] $$;
+COMMENT ON FUNCTION test_support.pick(bigint[]) IS 'one of the ids at random, NULL for an empty array';
+
+-- An event day in a random order (setseed(seed)): at most `steps`
+-- times, with these shares, a withdrawal of a random player still in
+-- (four times in five one with a session to play),
+-- a walkover (random slot) or, with corrections, a correct_result
+-- (cascade, random scores) of a random session, and otherwise a random
+-- result of a random session whose participants are all known.  Stops
+-- early when no session is playable.  Each step goes to
+-- test_support.event_log with its outcome and what was wrong after it:
+--   refused          the call failed (a withdrawal of a player with
+--                    nothing left to play must fail with 55000, any other
+--                    call must succeed)
+--   returned         withdraw_player did not return exactly the sessions
+--                    it decided, in id order
+--   stuck            test_support.stuck_sessions found something
+-- Returns the steps taken.
+CREATE FUNCTION test_support.event_day(tournament_id bigint, seed float8, steps int DEFAULT 10000,
+                                       walkovers float8 DEFAULT 0.15, withdrawals float8 DEFAULT 0.1,
+                                       corrections float8 DEFAULT 0)
+RETURNS int
+LANGUAGE plpgsql AS $$
+DECLARE
+    fmt text;
+    rounds int;
+    seats int;
+    step int := coalesce((SELECT max(l.step) FROM test_support.event_log l WHERE l.tournament_id = $1), 0);
+    taken int := 0;
+    r float8;
+    s record;
+    found_session bool;
+    playable bigint;
+    action text;
+    player bigint;
+    session bigint;
+    last int;
+    expected text[];
+    before bigint[];
+    got bigint[];
+    outcome text;
+    problems text[];
+    st text;
+    msg text;
+BEGIN
+    PERFORM setseed(seed);
+    SELECT t.format::text, t.number_of_rounds INTO fmt, rounds FROM tourney.tournaments t WHERE t.tournament_id = $1;
+    seats := CASE WHEN fmt = 'individual_ranking' THEN 1 ELSE 2 END;
+    WHILE taken < steps LOOP
+        -- (each choice draws from candidates in id order: the same seed
+        -- makes the same choices, whatever order the rows are stored in)
+        session := test_support.pick(ARRAY(
+            SELECT y.session_id FROM tourney.sessions y
+            WHERE y.tournament_id = $1 AND NOT y.result_submitted
+              AND (SELECT count(*) FROM tourney.session_participants q
+                   WHERE q.tournament_id = $1 AND q.session_id = y.session_id) = seats
+            ORDER BY y.session_id));
+        SELECT x.session_id, x.stage INTO s FROM tourney.sessions x
+        WHERE x.tournament_id = $1 AND x.session_id = session;
+        found_session := FOUND;
+        EXIT WHEN NOT found_session;
+        playable := session;
+        r := random();
+        action := CASE WHEN r < withdrawals THEN 'withdraw'
+                       WHEN r < withdrawals + walkovers THEN CASE WHEN seats = 2 THEN 'walkover' ELSE 'result' END
+                       WHEN r < withdrawals + walkovers + corrections THEN 'correct'
+                       ELSE 'result' END;
+        player := NULL;
+        session := s.session_id;
+        SELECT max(x.round) INTO last FROM tourney.sessions x WHERE x.tournament_id = $1;
+        problems := '{}';
+        got := NULL;
+        IF action = 'correct' THEN
+            session := test_support.pick(ARRAY(
+                SELECT y.session_id FROM tourney.sessions y
+                WHERE y.tournament_id = $1 AND y.result_submitted
+                  AND NOT (y.walkover AND y.winner_id IS NULL)
+                  AND (SELECT count(*) FROM tourney.session_participants q
+                       WHERE q.tournament_id = $1 AND q.session_id = y.session_id) = seats
+                ORDER BY y.session_id));
+            IF session IS NULL THEN
+                action := 'result';
+                session := playable;
+            ELSE
+                SELECT x.session_id, x.stage INTO s FROM tourney.sessions x
+                WHERE x.tournament_id = $1 AND x.session_id = session;
+            END IF;
+        END IF;
+        IF action = 'withdraw' THEN
+            session := NULL;
+            -- mostly a player with a session to play, sometimes anyone still in
+            player := test_support.pick(ARRAY(
+                SELECT e.player_id FROM tourney.enrollments e
+                WHERE e.tournament_id = $1 AND e.withdrawn_at IS NULL
+                  AND (random() >= 0.8 OR EXISTS (
+                         SELECT FROM tourney.session_participants q
+                         JOIN tourney.sessions x ON x.tournament_id = q.tournament_id AND x.session_id = q.session_id
+                         WHERE q.tournament_id = $1 AND q.player_id = e.player_id AND NOT x.result_submitted))
+                ORDER BY e.player_id));
+            IF player IS NULL THEN
+                action := 'result';
+                session := s.session_id;
+            END IF;
+        END IF;
+        BEGIN
+            CASE action
+                WHEN 'result' THEN
+                    PERFORM tourney.submit_result(session, test_support.random_scores(fmt, s.stage, seats));
+                WHEN 'walkover' THEN
+                    PERFORM tourney.submit_walkover(session, 1 + floor(random() * 2)::int);
+                WHEN 'correct' THEN
+                    PERFORM tourney.correct_result(session, test_support.random_scores(fmt, s.stage, seats), true);
+                WHEN 'withdraw' THEN
+                    -- 55000 when nothing is left to play: no session without a
+                    -- result, and (Swiss) no round to come; in a group stage a
+                    -- player whose games are all played may still qualify
+                    expected := CASE
+                        WHEN EXISTS (SELECT FROM tourney.session_participants q
+                                     JOIN tourney.sessions x ON x.tournament_id = q.tournament_id AND x.session_id = q.session_id
+                                     WHERE q.tournament_id = $1 AND q.player_id = player AND NOT x.result_submitted)
+                          OR (fmt = 'swiss' AND last < (SELECT t.number_of_rounds FROM tourney.tournaments t
+                                                        WHERE t.tournament_id = $1)) THEN '{ok}'
+                        WHEN fmt = 'groups_knockout'
+                         AND NOT EXISTS (SELECT FROM tourney.sessions x WHERE x.tournament_id = $1 AND x.stage <> 'group')
+                            THEN '{ok,55000}'
+                        ELSE '{55000}' END;
+                    before := ARRAY(SELECT x.session_id FROM tourney.sessions x
+                                    WHERE x.tournament_id = $1 AND x.result_submitted);
+                    got := ARRAY(SELECT w FROM tourney.withdraw_player($1, player) WITH ORDINALITY AS w(w, i) ORDER BY i);
+                    IF got IS DISTINCT FROM ARRAY(SELECT x.session_id FROM tourney.sessions x
+                                                  WHERE x.tournament_id = $1 AND x.result_submitted
+                                                    AND x.session_id <> ALL (before) ORDER BY x.session_id) THEN
+                        problems := problems || format('returned %s, decided %s', got,
+                            ARRAY(SELECT x.session_id FROM tourney.sessions x
+                                  WHERE x.tournament_id = $1 AND x.result_submitted
+                                    AND x.session_id <> ALL (before) ORDER BY x.session_id));
+                    END IF;
+            END CASE;
+            outcome := 'ok';
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+            outcome := st || ': ' || msg;
+        END;
+        IF action = 'withdraw' THEN
+            IF NOT split_part(outcome, ':', 1) = ANY (expected) THEN
+                problems := problems || format('refused: %s, expected %s', outcome, array_to_string(expected, ' or '));
+            END IF;
+        ELSIF outcome <> 'ok' THEN
+            problems := problems || ('refused: ' || outcome);
+        END IF;
+        problems := problems || ARRAY(SELECT format('stuck: %s %s', k.session_id, k.why)
+                                      FROM test_support.stuck_sessions($1) k ORDER BY k.session_id);
+        step := step + 1;
+        taken := taken + 1;
+        INSERT INTO test_support.event_log
+        VALUES ($1, step, action, session, player, last, outcome,
+                nullif(array_to_string(problems, '; '), ''));
+    END LOOP;
+    RETURN taken;
+END $$;
+COMMENT ON FUNCTION test_support.event_day(bigint, float8, int, float8, float8, float8) IS
+    'random results, walkovers, withdrawals (and corrections) in a random order; each step and what was wrong after it in event_log';
+
+-- Every enrolled player's record, counted from the rows: in a session
+-- with a result and two participants a win (placement 1, the other 2)
+-- or a draw (both 1); a loss in every session of two slots with a
+-- result the player did not win (placement 2, or none: nobody won it,
+-- the other slot filled or not); score sums
+-- without the missing scores of walkovers; Swiss byes; sessions decided
+-- without a score (missed), and sessions played with one.
+CREATE FUNCTION test_support.recount(tournament_id bigint)
+RETURNS TABLE (player_id bigint, wins int, draws int, losses int, score_for numeric, score_against numeric,
+               byes int, missed int, walkovers int)
+LANGUAGE sql STABLE AS $$
+    WITH played AS (
+        SELECT m.player_id, m.slot, m.score, m.placement, s.walkover, o.slot AS other_slot,
+               o.score AS other_score, o.placement AS other_placement,
+               (SELECT t.format <> 'individual_ranking' FROM tourney.tournaments t WHERE t.tournament_id = $1) AS two
+        FROM tourney.sessions s
+        JOIN tourney.session_participants m ON m.tournament_id = s.tournament_id AND m.session_id = s.session_id
+        LEFT JOIN tourney.session_participants o
+          ON o.tournament_id = s.tournament_id AND o.session_id = s.session_id AND o.slot <> m.slot
+        WHERE s.tournament_id = $1 AND s.result_submitted)
+    SELECT e.player_id,
+           count(*) FILTER (WHERE p.other_slot IS NOT NULL AND p.placement = 1 AND p.other_placement = 2)::int,
+           count(*) FILTER (WHERE p.other_slot IS NOT NULL AND p.placement = 1 AND p.other_placement = 1)::int,
+           count(*) FILTER (WHERE p.two AND p.placement IS DISTINCT FROM 1)::int,
+           coalesce(sum(p.score), 0),
+           coalesce(sum(p.other_score), 0),
+           (SELECT count(*)::int FROM tourney.byes b WHERE b.tournament_id = $1 AND b.player_id = e.player_id),
+           count(*) FILTER (WHERE p.slot IS NOT NULL AND p.score IS NULL)::int,
+           count(*) FILTER (WHERE p.walkover)::int
+    FROM tourney.enrollments e
+    LEFT JOIN played p ON p.player_id = e.player_id
+    WHERE e.tournament_id = $1
+    GROUP BY e.player_id
+$$;
+COMMENT ON FUNCTION test_support.recount(bigint) IS
+    'each enrolled player''s wins, draws, losses (walkovers included), score sums (walkovers have none), byes, missed sessions, walkovers';
+
+-- What each enrolled player's ranking row should hold, from the rows and
+-- the SPEC's rules: points (knockout and double elimination: wins; round
+-- robin and groups: 3 a win, 1 a draw; Swiss: 1 a win or a bye, 1/2 a
+-- draw; individual ranking: the score sum), a key (smaller is better)
+-- and the competition rank of that key (1 + the players with a smaller
+-- key).  The keys:
+--   knockout            {0} the final's winner, {1} its loser, {2} and {3}
+--                       the third-place match's winner and loser (both {3}
+--                       when nobody won it), else {10 + R - r}, r the main
+--                       round of the first loss, R the final's round
+--   double_elimination  {0} and {1} the winner and the other player of the
+--                       deciding session (the reset, else the grand final;
+--                       with none the winners' and the losers' final
+--                       winners), else {10 + L - m}, m the losers' round of
+--                       the last loss, L the last losers' round
+--   groups_knockout     {0, knockout key} the players of the knockout,
+--                       {1, group place, -points, -difference, -score for}
+--                       (of group_tables) the others
+--   round_robin         {-points, -difference, -score for}
+--   swiss               {-points, -Buchholz, -Sonneborn-Berger} (the
+--                       stored tiebreaks)
+--   individual_ranking  {sessions missed, score sum (negated for desc)}
+CREATE FUNCTION test_support.rank_model(tournament_id bigint)
+RETURNS TABLE (player_id bigint, points numeric, key numeric[], rank int)
+LANGUAGE sql STABLE AS $$
+    WITH t AS (SELECT t.format::text AS format, t.ranking_direction::text AS direction, t.grand_final
+               FROM tourney.tournaments t WHERE t.tournament_id = $1),
+    c AS (SELECT * FROM test_support.recount($1)),
+    ses AS (SELECT s.*,
+                   (SELECT array_agg(p.player_id ORDER BY p.slot) FROM tourney.session_participants p
+                    WHERE p.tournament_id = s.tournament_id AND p.session_id = s.session_id) AS players
+            FROM tourney.sessions s WHERE s.tournament_id = $1),
+    lost AS (SELECT s.stage, s.round, p AS player_id FROM ses s, unnest(s.players) p
+             WHERE s.result_submitted AND (SELECT t.format FROM t) <> 'individual_ranking'
+               AND p IS DISTINCT FROM s.winner_id),
+    lim AS (SELECT max(s.round) FILTER (WHERE s.stage = 'main') AS ko_final,
+                   max(s.round) FILTER (WHERE s.stage = 'losers') AS lb_last
+            FROM ses s),
+    ko AS (
+        SELECT c.player_id,
+               CASE WHEN EXISTS (SELECT FROM ses s, lim WHERE s.stage = 'main' AND s.round = lim.ko_final
+                                 AND s.winner_id = c.player_id) THEN ARRAY[0]
+                    WHEN EXISTS (SELECT FROM ses s, lim WHERE s.stage = 'main' AND s.round = lim.ko_final
+                                 AND c.player_id = ANY (s.players)) THEN ARRAY[1]
+                    WHEN EXISTS (SELECT FROM ses s WHERE s.stage = 'third_place' AND s.winner_id = c.player_id) THEN ARRAY[2]
+                    WHEN EXISTS (SELECT FROM ses s WHERE s.stage = 'third_place' AND c.player_id = ANY (s.players)) THEN ARRAY[3]
+                    ELSE ARRAY[10 + (SELECT lim.ko_final FROM lim)
+                               - (SELECT min(l.round) FROM lost l WHERE l.stage = 'main' AND l.player_id = c.player_id)]
+               END::numeric[] AS key
+        FROM c
+        WHERE EXISTS (SELECT FROM ses s WHERE s.stage IN ('main', 'third_place') AND c.player_id = ANY (s.players))),
+    deciding AS (
+        SELECT s.* FROM ses s
+        WHERE s.stage = CASE WHEN EXISTS (SELECT FROM ses r WHERE r.stage = 'grand_final_reset') THEN 'grand_final_reset'
+                             ELSE 'grand_final' END),
+    de AS (
+        SELECT c.player_id,
+               CASE WHEN (SELECT t.grand_final FROM t) <> 'none' AND EXISTS (SELECT FROM deciding d WHERE d.winner_id = c.player_id)
+                        THEN ARRAY[0]
+                    WHEN (SELECT t.grand_final FROM t) <> 'none' AND EXISTS (SELECT FROM deciding d WHERE c.player_id = ANY (d.players))
+                        THEN ARRAY[1]
+                    WHEN (SELECT t.grand_final FROM t) = 'none' AND EXISTS (
+                             SELECT FROM ses s WHERE s.stage = 'winners' AND s.next_session_id IS NULL AND s.winner_id = c.player_id)
+                        THEN ARRAY[0]
+                    WHEN (SELECT t.grand_final FROM t) = 'none' AND EXISTS (
+                             SELECT FROM ses s WHERE s.stage = 'losers' AND s.next_session_id IS NULL AND s.winner_id = c.player_id)
+                        THEN ARRAY[1]
+                    ELSE ARRAY[10 + (SELECT lim.lb_last FROM lim)
+                               - (SELECT max(l.round) FROM lost l WHERE l.stage = 'losers' AND l.player_id = c.player_id)]
+               END::numeric[] AS key
+        FROM c),
+    gt AS (SELECT * FROM tourney.group_tables($1)),
+    keyed AS (
+        SELECT c.player_id,
+               CASE t.format
+                   WHEN 'knockout' THEN c.wins::numeric
+                   WHEN 'double_elimination' THEN c.wins::numeric
+                   WHEN 'swiss' THEN c.wins + c.draws / 2.0 + c.byes
+                   WHEN 'individual_ranking' THEN c.score_for
+                   ELSE 3 * c.wins + c.draws END AS points,
+               CASE t.format
+                   WHEN 'knockout' THEN (SELECT ko.key FROM ko WHERE ko.player_id = c.player_id)
+                   WHEN 'double_elimination' THEN (SELECT de.key FROM de WHERE de.player_id = c.player_id)
+                   WHEN 'groups_knockout' THEN coalesce(
+                       (SELECT ARRAY[0::numeric] || ko.key FROM ko WHERE ko.player_id = c.player_id),
+                       (SELECT ARRAY[1, g.pool_rank, -g.points, g.score_against - g.score_for, -g.score_for]::numeric[]
+                        FROM gt g WHERE g.player_id = c.player_id))
+                   WHEN 'round_robin' THEN ARRAY[-(3 * c.wins + c.draws), c.score_against - c.score_for, -c.score_for]::numeric[]
+                   WHEN 'swiss' THEN (SELECT ARRAY[-r.points, -coalesce(r.tiebreaks[1], 0), -coalesce(r.tiebreaks[2], 0)]
+                                      FROM tourney.rankings r WHERE r.tournament_id = $1 AND r.player_id = c.player_id)
+                   ELSE ARRAY[c.missed, CASE WHEN t.direction = 'desc' THEN -c.score_for ELSE c.score_for END]::numeric[]
+               END AS key
+        FROM c, t)
+    SELECT k.player_id, k.points, k.key,
+           (1 + (SELECT count(*) FROM keyed o WHERE o.key < k.key))::int
+    FROM keyed k
+$$;
+COMMENT ON FUNCTION test_support.rank_model(bigint) IS
+    'per enrolled player: points, ranking key and competition rank as the SPEC''s rules give them from the rows';
+
+-- Everything that contradicts SPEC §3e (and the format's rules) in a
+-- tournament after an event day, as one sorted text ('' when sound):
+--   status ..., no result ...         it did not complete
+--   step N: ...                       what test_support.event_day found
+--                                     after a step (event_log)
+--   rankings: ...                     a ranking row missing, or a record
+--                                     (points, wins, draws, losses, score
+--                                     sums) other than the recount
+--   standings: ...                    standings differ from rankings
+--   rank: ...                         a rank other than the model's
+--   competition ranks: ...            ranks that are not 1 + the players
+--                                     ranked better
+--   champions / losses / paired /
+--   rematches / pairs / sessions      the format's own rules: one
+--                                     knockout player without a loss
+--                                     (none when nobody won the final);
+--                                     two losses for every double
+--                                     elimination player but the top two,
+--                                     three for nobody; no withdrawn
+--                                     player in a later Swiss round, no
+--                                     rematch; every pair of a round robin
+--                                     or group once a cycle; every
+--                                     individual ranking player in every
+--                                     round
+CREATE FUNCTION test_support.event_problems(tournament_id bigint) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    t tourney.tournaments;
+    p text[] := '{}';
+    cycles int;
+BEGIN
+    SELECT * INTO t FROM tourney.tournaments x WHERE x.tournament_id = $1;
+    IF t.status <> 'completed' THEN
+        p := p || ('status ' || t.status);
+    END IF;
+    p := p || ARRAY(SELECT 'no result: session ' || s.session_id FROM tourney.sessions s
+                    WHERE s.tournament_id = $1 AND NOT s.result_submitted ORDER BY s.session_id);
+    p := p || ARRAY(SELECT format('step %s: %s %s: %s', l.step, l.action, coalesce(l.session_id, l.player_id), l.problem)
+                    FROM test_support.event_log l WHERE l.tournament_id = $1 AND l.problem IS NOT NULL ORDER BY l.step);
+    IF t.rankings_calculated_at IS NOT NULL THEN
+        p := p || ARRAY(
+            SELECT format('rankings: player %s has %s, the rows say %s', c.player_id,
+                          CASE WHEN r.player_id IS NULL THEN 'no row'
+                               ELSE format('%s/%s/%s/%s/%s:%s', r.points, r.wins, r.draws, r.losses, r.score_for, r.score_against) END,
+                          format('%s/%s/%s/%s/%s:%s', m.points, c.wins, c.draws, c.losses, c.score_for, c.score_against))
+            FROM test_support.recount($1) c
+            JOIN test_support.rank_model($1) m USING (player_id)
+            LEFT JOIN tourney.rankings r ON r.tournament_id = $1 AND r.player_id = c.player_id
+            WHERE (r.points, r.wins, r.draws, r.losses, coalesce(r.score_for, 0), coalesce(r.score_against, 0))
+                  IS DISTINCT FROM (m.points, c.wins, c.draws, c.losses, c.score_for, c.score_against)
+            ORDER BY c.player_id);
+        p := p || ARRAY(SELECT 'rankings: a row of player ' || r.player_id || ', who is not enrolled'
+                        FROM tourney.rankings r WHERE r.tournament_id = $1
+                          AND NOT EXISTS (SELECT FROM tourney.enrollments e WHERE e.tournament_id = $1 AND e.player_id = r.player_id));
+        IF test_support.standings_mismatch($1) <> 0 THEN
+            p := p || format('standings: %s rows differ from rankings', test_support.standings_mismatch($1));
+        END IF;
+        p := p || ARRAY(SELECT format('rank: player %s%s is %s, the rules give %s (key %s)', r.player_id,
+                                      CASE WHEN e.withdrawn_at IS NOT NULL THEN ' (withdrawn)' ELSE '' END, r.rank, m.rank, m.key)
+                        FROM tourney.rankings r JOIN test_support.rank_model($1) m USING (player_id)
+                        JOIN tourney.enrollments e ON e.tournament_id = $1 AND e.player_id = r.player_id
+                        WHERE r.tournament_id = $1 AND r.rank IS DISTINCT FROM m.rank ORDER BY r.rank, r.player_id);
+        p := p || ARRAY(SELECT format('competition ranks: %s', array_agg(r.rank ORDER BY r.rank))
+                        FROM tourney.rankings r WHERE r.tournament_id = $1
+                        HAVING bool_or(r.rank <> 1 + (SELECT count(*) FROM tourney.rankings o
+                                                      WHERE o.tournament_id = $1 AND o.rank < r.rank)));
+    END IF;
+    CASE t.format
+        WHEN 'knockout', 'groups_knockout' THEN
+            p := p || ARRAY(SELECT format('champions: %s players of the knockout without a loss', count(*))
+                            FROM (SELECT DISTINCT q.player_id FROM tourney.session_participants q
+                                  JOIN tourney.sessions s USING (tournament_id, session_id)
+                                  WHERE q.tournament_id = $1 AND s.stage <> 'group') k
+                            WHERE NOT EXISTS (SELECT FROM tourney.session_participants q
+                                              JOIN tourney.sessions s USING (tournament_id, session_id)
+                                              WHERE q.tournament_id = $1 AND q.player_id = k.player_id AND s.stage <> 'group'
+                                                AND s.result_submitted AND q.player_id IS DISTINCT FROM s.winner_id)
+                            HAVING count(*) <> 1 AND t.status = 'completed'
+                               -- a final nobody won (both its players withdrawn) leaves no champion
+                               AND NOT (count(*) = 0 AND EXISTS (
+                                   SELECT FROM tourney.sessions f WHERE f.tournament_id = $1 AND f.stage = 'main'
+                                     AND f.next_session_id IS NULL AND f.result_submitted AND f.winner_id IS NULL)));
+        WHEN 'double_elimination' THEN
+            p := p || ARRAY(SELECT format('losses: player %s%s has %s', c.player_id,
+                                          CASE WHEN m.key[1] <= 1 THEN ' (of the top two)' ELSE '' END, c.losses)
+                            FROM test_support.recount($1) c JOIN test_support.rank_model($1) m USING (player_id)
+                            WHERE c.losses > 2 OR (t.status = 'completed' AND coalesce(m.key[1], 99) > 1 AND c.losses <> 2)
+                            ORDER BY c.player_id);
+        WHEN 'swiss' THEN
+            p := p || ARRAY(SELECT format('paired: player %s, withdrawn after round %s, in round %s', l.player_id, l.last_round, x.round)
+                            FROM test_support.event_log l
+                            JOIN (SELECT q.player_id, s.round FROM tourney.session_participants q
+                                  JOIN tourney.sessions s USING (tournament_id, session_id) WHERE q.tournament_id = $1
+                                  UNION ALL
+                                  SELECT b.player_id, b.round FROM tourney.byes b WHERE b.tournament_id = $1) x
+                              ON x.player_id = l.player_id AND x.round > l.last_round
+                            WHERE l.tournament_id = $1 AND l.action = 'withdraw' AND l.outcome = 'ok'
+                            ORDER BY l.player_id, x.round);
+            IF test_support.rematches($1) <> 0 THEN
+                p := p || format('rematches: %s pairs met twice', test_support.rematches($1));
+            END IF;
+        WHEN 'individual_ranking' THEN
+            p := p || ARRAY(SELECT format('sessions: player %s has %s, not %s', e.player_id, count(q.session_id), t.number_of_rounds)
+                            FROM tourney.enrollments e
+                            LEFT JOIN tourney.session_participants q ON q.tournament_id = $1 AND q.player_id = e.player_id
+                            WHERE e.tournament_id = $1 GROUP BY e.player_id HAVING count(q.session_id) <> t.number_of_rounds);
+        ELSE
+    END CASE;
+    IF t.format IN ('round_robin', 'groups_knockout') THEN
+        cycles := coalesce(t.number_of_rounds, 1);
+        p := p || ARRAY(SELECT format('pairs: %s and %s met %s times', a.player_id, b.player_id, count(s.session_id))
+                        FROM tourney.enrollments a
+                        JOIN tourney.enrollments b ON b.tournament_id = a.tournament_id AND b.player_id > a.player_id
+                         AND (t.format = 'round_robin' OR b.pool = a.pool)
+                        LEFT JOIN tourney.sessions s ON s.tournament_id = $1
+                         AND s.stage = CASE WHEN t.format = 'round_robin' THEN 'main' ELSE 'group' END
+                         AND EXISTS (SELECT FROM tourney.session_participants x
+                                     WHERE x.tournament_id = $1 AND x.session_id = s.session_id AND x.player_id = a.player_id)
+                         AND EXISTS (SELECT FROM tourney.session_participants x
+                                     WHERE x.tournament_id = $1 AND x.session_id = s.session_id AND x.player_id = b.player_id)
+                        WHERE a.tournament_id = $1
+                        GROUP BY a.player_id, b.player_id HAVING count(s.session_id) <> cycles
+                        ORDER BY a.player_id, b.player_id);
+    END IF;
+    RETURN array_to_string(p, E'\n');
+END $$;
+COMMENT ON FUNCTION test_support.event_problems(bigint) IS
+    'what contradicts SPEC 3e and the format''s rules after an event day (completion, steps, records, ranks, format rules); '''' when sound';
+
+-- How a statement (its @key@ fixtures put in) ends, and whether a refusal
+-- left every table as it was: 'ok', 'SQLSTATE', or 'SQLSTATE, tables
+-- changed' (a refused call must change nothing, SPEC §4).  What a
+-- statement that succeeds did stays.
+CREATE FUNCTION test_support.refusal(statement text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    before text := test_support.fingerprint();
+    o test_support.outcome := test_support.capture(test_support.subst(statement));
+BEGIN
+    RETURN o.sqlstate || CASE WHEN o.sqlstate <> 'ok' AND test_support.fingerprint() IS DISTINCT FROM before
+                              THEN ', tables changed' ELSE '' END;
+END $$;
+COMMENT ON FUNCTION test_support.refusal(text) IS
+    'the SQLSTATE the statement (with @key@ fixtures) ends with, ''ok'', or ''SQLSTATE, tables changed'' for a refusal that wrote';
+
+-- A session as one line, players by the seed they play with
+-- (test_support.seeding), "x" after a withdrawn one: 'open', 'played' or
+-- 'walkover', then slot:seed:score:placement of each participant ('-'
+-- for none), then '-> s<seed>' or '-> nobody' once decided; e.g.
+-- 'walkover 1:s1x:-:2 2:s8:-:1 -> s8'.
+CREATE FUNCTION test_support.session_text(session_id bigint) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT concat_ws(' ',
+               CASE WHEN NOT s.result_submitted THEN 'open' WHEN s.walkover THEN 'walkover' ELSE 'played' END,
+               (SELECT string_agg(format('%s:s%s%s:%s:%s', p.slot, sd.seed, CASE WHEN e.withdrawn_at IS NOT NULL THEN 'x' ELSE '' END,
+                                         coalesce(trim_scale(p.score)::text, '-'), coalesce(p.placement::text, '-')), ' ' ORDER BY p.slot)
+                FROM tourney.session_participants p
+                JOIN test_support.seeding(s.tournament_id) sd ON sd.player_id = p.player_id
+                JOIN tourney.enrollments e ON e.tournament_id = p.tournament_id AND e.player_id = p.player_id
+                WHERE p.tournament_id = s.tournament_id AND p.session_id = s.session_id),
+               CASE WHEN s.result_submitted THEN '-> ' || coalesce(
+                   (SELECT 's' || sd.seed FROM test_support.seeding(s.tournament_id) sd WHERE sd.player_id = s.winner_id),
+                   'nobody') END)
+    FROM tourney.sessions s WHERE s.session_id = $1
+$$;
+COMMENT ON FUNCTION test_support.session_text(bigint) IS
+    'the session as text: open/played/walkover, slot:seed(x withdrawn):score:placement of each participant, -> winner seed or nobody';
+
+-- The player of a tournament who plays with this seed (test_support.seeding).
+CREATE FUNCTION test_support.seed_player(tournament_id bigint, seed int) RETURNS bigint
+LANGUAGE sql STABLE AS $$ SELECT s.player_id FROM test_support.seeding($1) s WHERE s.seed = $2 $$;
+COMMENT ON FUNCTION test_support.seed_player(bigint, int) IS 'the player who plays with the seed in the tournament';
