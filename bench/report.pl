@@ -1,17 +1,21 @@
 #!/usr/bin/env perl
 # report.pl: bench/run.sh's report from its JSON lines.
-#   report.pl --jsonl FILE [--csv FILE] [--png FILE]
+#   report.pl --jsonl FILE [--csv FILE] [--png FILE] [--baseline bench/baseline.json [--update-baseline]]
 # Prints the tables (medians where a case ran more than once), writes the
 # CSV (one row per measurement, phase and metric) and plots time per player
 # against players with gnuplot (installed with apt-get when missing and root).
+# With --baseline, compares the run's headline figures with the committed
+# baseline and flags each one more than 30% worse (REGRESSION); with
+# --update-baseline, writes them into it (for this run's mode, full or quick).
 use strict;
 use warnings;
 use Getopt::Long;
 use JSON::PP;
 use List::Util qw(sum max);
 
-my ($jsonl, $csv, $png);
-GetOptions('jsonl=s' => \$jsonl, 'csv=s' => \$csv, 'png=s' => \$png) or die "bad options\n";
+my ($jsonl, $csv, $png, $baseline_file, $update_baseline);
+GetOptions('jsonl=s' => \$jsonl, 'csv=s' => \$csv, 'png=s' => \$png, 'baseline=s' => \$baseline_file,
+           'update-baseline' => \$update_baseline) or die "bad options\n";
 open(my $in, '<', $jsonl) or die "report.pl: $jsonl: $!\n";
 my @m = map { decode_json($_) } grep { /\S/ } <$in>;
 close $in;
@@ -374,6 +378,133 @@ if (@sorder) {
     }
     print "\n";
 }
+# ---- reads and live load through pgbouncer (issue 15)
+my @rsetup = grep { $_->{kind} eq 'reads_setup' } @m;
+my @rconn = grep { $_->{kind} eq 'reads_connect' } @m;
+my @rbig = grep { $_->{kind} eq 'reads_big' } @m;
+my @rrate = grep { $_->{kind} eq 'reads_rate' } @m;
+my @rcost = grep { $_->{kind} eq 'reads_cost' } @m;
+my @rov = grep { $_->{kind} eq 'reads_overview' } @m;
+my @rmix = grep { $_->{kind} eq 'reads_mix' } @m;
+my @rspike = grep { $_->{kind} eq 'reads_spike' } @m;
+sub sc { my ($x, $s) = @_; return $x && $x->{scripts} ? $x->{scripts}{$s} : undef }
+# a run's failures: aborted clients, failed transactions, a pgbench error exit
+sub rfail { my $x = shift; return undef unless $x; return ($x->{aborted_clients} // 0) + ($x->{failed_transactions} // 0)
+                                                          + ($x->{all} ? $x->{all}{failed_in_log} // 0 : 0) + (($x->{rc} // 0) ? 1 : 0) }
+# an open-loop level meets the target: p95 of both types <= 20 ms, no
+# failure, every acknowledged result stored, >= 95% of the rate served
+sub mix_ok {
+    my ($x, $lim) = @_;
+    $lim //= 20;
+    my ($s, $u) = (sc($x, 'standings'), sc($x, 'submit'));
+    return 0 unless $s && $u && defined $s->{p95_ms} && defined $u->{p95_ms};
+    return $s->{p95_ms} <= $lim && $u->{p95_ms} <= $lim && !rfail($x) && ($x->{stored} // -1) == ($u->{transactions} // -2)
+        && ($x->{all}{per_s} // 0) >= 0.95 * $x->{rate};
+}
+my $main_pool;
+if (@rsetup || @rmix) {
+    my $st = $rsetup[0] || {};
+    $main_pool = @rmix ? (grep { ($_->{variant} // '') eq '' } @rmix)[-1]{pool} : undef;
+    $main_pool //= $rconn[0]{pool} if @rconn;
+    print "== Reads and live load through pgbouncer (issue 15): bench's own pgbouncer, transaction pooling,\n";
+    print "   loopback, SCRAM, default_pool_size " . ($main_pool // '?') . ", max_client_conn >= 1,100; pgbench in the simple protocol\n";
+    printf "   set-up: %s knockouts of %s players with the first round in (%s results; their rankings rows are\n"
+         . "   the provisional standings written by the bench, read by an index on (tournament_id, rank) the bench adds),\n"
+         . "   an individual ranking of %s x %s rounds with every result in, %s live individual rankings of %s players\n"
+         . "   x %s rounds (%s open sessions, scheduled on 64 courts each, %s results in each before the load) for the\n"
+         . "   open-loop load; %.1f s\n",
+        fmt($st->{ko_count}, 0), fmt($st->{ko_players}, 0), fmt($st->{ko_results}, 0), fmt($st->{big_players}, 0),
+        $st->{big_rounds} // '?', fmt($st->{mix_count}, 0), fmt($st->{mix_players}, 0), $st->{mix_rounds} // '?',
+        fmt($st->{mix_sessions}, 0), $st->{mix_prefill} // 0, ($st->{wall_ms} // 0) / 1000;
+    for my $c (@rconn) {
+        printf "   %s clients logged in through pgbouncer in %s ms (pgbench's initial connection time; file limit %s)\n",
+            fmt($c->{clients}, 0), fmt($c->{connect_ms}, 0), $c->{nofile} // '?';
+    }
+    print "\n";
+}
+if (@rrate) {
+    print "== Top 20 through pgbouncer: standings(t) LIMIT 20 against 20 rankings rows by index, 100 clients closed loop,\n";
+    print "   a random knockout per call, alternating; per s = requests/s (pgbench); load = load average at the end\n";
+    table(['read', 'round', 'pool', 's', 'requests', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'failed', 'pgbouncer % core', 'load'],
+          map { my $s = $_->{all};
+                [$_->{what}, $_->{round}, $_->{pool}, $_->{seconds}, fmt($s->{transactions}, 0), fmt($s->{per_s}, 0),
+                 fmt($s->{p50_ms}, 2), fmt($s->{p95_ms}, 2), fmt($s->{p99_ms}, 2), rfail($_),
+                 fmt($_->{resources}{pgbouncer_cpu_pct}, 0), $_->{load}] } @rrate);
+}
+if (@rbig || @rcost) {
+    my @rows;
+    for my $x (@rbig) {
+        my $s = $x->{all};
+        push @rows, ["top 20, $x->{players} x $x->{rounds} individual ranking, $x->{path}", fmt($x->{calls}, 0),
+                     defined $x->{cold_ms} && $x->{cold_ms} ne '' ? fmt($x->{cold_ms}, 2) : '', fmt($s->{p50_ms}, 3),
+                     fmt($s->{p95_ms}, 3), fmt($s->{p99_ms}, 3), fmt($s->{per_s}, 0)];
+    }
+    for my $x (@rcost) {
+        my $s = $x->{all};
+        my %lbl = (rankings => 'rankings 20 rows (knockout)', standings => 'standings top 20 (live ranking, results in)',
+                   fresh => 'standings top 20 (1,024 players, no result yet)', submit => 'submit_result (live ranking)');
+        push @rows, [($lbl{$x->{what}} // $x->{what}) . ", $x->{mode}, direct",
+                     fmt($x->{calls}, 0), '', fmt($s->{p50_ms}, 3), fmt($s->{p95_ms}, 3), fmt($s->{p99_ms}, 3), fmt($s->{per_s}, 0)];
+    }
+    print "== One call alone: one client, K calls in one connection (simple protocol unless said); cold = a fresh\n";
+    print "   connection's first call, timed in psql around the statement; direct = to the cluster, pgbouncer = through it\n";
+    table(['call', 'calls', 'cold ms', 'p50 ms', 'p95 ms', 'p99 ms', 'per s'], @rows);
+}
+if (@rov) {
+    print "== SELECT * FROM tourney.overview: one client straight to the cluster, K calls; rows = live tournaments\n";
+    print "   (of them, the load's 1,024-player ones); progress rows = tourney.progress (one per tournament and backend)\n";
+    table(['phase', 'rows', 'of 1,024', 'progress rows', 'calls', 'cold ms', 'p50 ms', 'p95 ms', 'p99 ms'],
+          map { my $s = $_->{all};
+                [$_->{phase}, $_->{rows}, $_->{mix_rows}, fmt($_->{progress_rows}, 0), $_->{calls}, fmt($_->{cold_ms}, 2),
+                 fmt($s->{p50_ms}, 2), fmt($s->{p95_ms}, 2), fmt($s->{p99_ms}, 2)] } @rov);
+}
+if (@rmix) {
+    print "== Open loop through pgbouncer: 1,000 clients, pgbench -R, 80% standings top 20 of a random live tournament,\n";
+    print "   20% submit_result of an open session; latency = each request's own (pgbench's time less its schedule lag),\n";
+    print "   lag = how late pgbench sent it; served = requests/s over the logged window; failed = aborted clients +\n";
+    print "   failed transactions; stored = new results in the tables vs submits acknowledged; busy = machine CPU,\n";
+    print "   pgb/bench = pgbouncer's and pgbench's CPU in % of one core; wait = pgbouncer's mean wait for a server\n";
+    print "   connection; av = autovacuum workers seen (max); ok = p95 <= 20 ms for both, no failure, all stored, >= 95% served\n";
+    my @rows;
+    for my $x (@rmix) {
+        my ($s, $u) = (sc($x, 'standings'), sc($x, 'submit'));
+        my $r = $x->{resources} || {};
+        push @rows, [($x->{variant} ? "$x->{variant} " : '') . "pool $x->{pool}", fmt($x->{rate}, 0), fmt($x->{all}{per_s}, 0),
+                     fmt($x->{window_s}, 1),
+                     join(' / ', map { fmt($s->{$_}, 1) } qw(p50_ms p95_ms p99_ms)),
+                     join(' / ', map { fmt($u->{$_}, 1) } qw(p50_ms p95_ms p99_ms)),
+                     fmt($x->{all}{lag_p95_ms}, 1), rfail($x),
+                     fmt($x->{stored}, 0) . '/' . fmt($u->{transactions}, 0) . (($x->{stored} // -1) == ($u->{transactions} // -2) ? '' : ' MISMATCH'),
+                     fmt($r->{machine_busy_pct}, 0) . '%', fmt($r->{pgbouncer_cpu_pct}, 0) . '/' . fmt($r->{pgbench_cpu_pct}, 0),
+                     fmt($r->{bouncer_wait_ms}, 1), $x->{autovacuum_max} // '', $x->{load_max} // '',
+                     mix_ok($x) ? 'ok' : 'no'];
+    }
+    table(['pool', 'rate/s', 'served/s', 'window s', 'standings p50/p95/p99 ms', 'submit p50/p95/p99 ms', 'lag p95', 'failed',
+           'stored/acked', 'busy', 'pgb/bench %', 'wait ms', 'av', 'load max', 'ok'], @rows);
+}
+for my $x (@rspike) {
+    print "== Spike: 100 clients, then $x->{peak_clients} (" . ($x->{peak_clients} - 100) . " more for $x->{spike_seconds} s), then 100 again;\n";
+    print "   open loop at $x->{per_client_rate} requests/s per client, the same 80/20 mix; one more client reads tourney.overview\n";
+    print "   twice a second all along (the live monitor); latency as above\n";
+    my @rows;
+    my $seg = sub { my ($name, $y, $n) = @_; return unless $y;
+                    my ($s) = $y;
+                    push @rows, [$name, fmt($s->{transactions}, 0), fmt($s->{per_s}, 0), fmt($s->{p50_ms}, 1), fmt($s->{p95_ms}, 1),
+                                 fmt($s->{p99_ms}, 1), fmt($s->{max_ms}, 1), fmt($s->{lag_p95_ms}, 1), $n // ''] };
+    my $w = $x->{base}{windows} || {};
+    $seg->('100 clients, before the spike', $w->{before});
+    $seg->('100 clients, during the spike', $w->{during});
+    $seg->('100 clients, after the spike', $w->{after});
+    $seg->(($x->{peak_clients} - 100) . ' spike clients', $x->{peak}{all}, rfail($x->{peak}));
+    $seg->('100 clients, whole run', $x->{base}{all}, rfail($x->{base}));
+    $seg->('overview monitor', $x->{monitor}{all}, rfail($x->{monitor}));
+    table(['who', 'requests', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'lag p95', 'failed'], @rows);
+    my $acked = (sc($x->{base}, 'submit') // {})->{transactions} // 0;
+    $acked += (sc($x->{peak}, 'submit') // {})->{transactions} // 0;
+    printf "   results acknowledged %s, stored %s, sessions handed out %s: %s\n\n", fmt($acked, 0), fmt($x->{stored}, 0),
+        fmt($x->{picked}, 0), $acked == $x->{stored} ? 'every acknowledged result stored' : 'MISMATCH';
+}
+
 my @err = grep { $_->{kind} eq 'error' } @m;
 if (@err) {
     print "== FAILED measurements: " . scalar(@err) . "\n";
@@ -516,6 +647,188 @@ if (%sg) {
     }
     print "== Targets of issue 14\n";
     table(['target', 'goal', 'measured', ''], @rows);
+}
+
+# ---- targets (issue 15), the seeds' own targets, and the headline figures
+my %headline;    # key => [value, unit, better (higher|lower), label]
+sub hl { my ($k, $v, $u, $b, $l) = @_; $headline{$k} = [$v, $u, $b, $l] if defined $v }
+{
+    my @rows;
+    my $t = sub { my ($what, $goal, $v, $ok) = @_; push @rows, [$what, $goal, $v // '–', !defined $ok ? '–' : $ok ? 'met' : 'MISSED'] };
+    my @rk = map { $_->{all}{per_s} } grep { $_->{what} eq 'rankings' } @rrate;
+    my @sd = map { $_->{all}{per_s} } grep { $_->{what} eq 'standings' } @rrate;
+    my ($rk, $sd) = (median(@rk), median(@sd));
+    if (defined $rk && defined $sd && $rk > 0) {
+        $t->('top 20 through pgbouncer: standings / rankings rate (100 clients, same knockouts, same run)', '≥ 0.7x',
+             fmt($sd / $rk, 2) . 'x (' . fmt($sd, 0) . ' vs ' . fmt($rk, 0) . '/s, median of ' . scalar(@sd) . ')', $sd / $rk >= 0.7);
+        hl('reads.standings_vs_rankings', $sd / $rk, 'x', 'higher', 'top 20 standings / rankings rate through pgbouncer');
+        hl('reads.standings_top20_per_s', $sd, 'requests/s', 'higher', 'standings top 20, 100 clients through pgbouncer');
+        hl('reads.rankings_top20_per_s', $rk, 'requests/s', 'higher', 'rankings 20 rows by index, 100 clients through pgbouncer');
+    }
+    my ($bd) = grep { $_->{path} eq 'direct' } @rbig;
+    if ($bd) {
+        my $lbl = fmt($bd->{players}, 0) . " x $bd->{rounds} individual ranking: top 20 standings";
+        $t->("$lbl, p95 of " . fmt($bd->{calls}, 0) . ' calls (median ' . fmt($bd->{all}{p50_ms}, 3) . ' ms)', '≤ 5 ms',
+             fmt($bd->{all}{p95_ms}, 3) . ' ms', $bd->{all}{p95_ms} <= 5);
+        $t->("  the same, one cold call (fresh connection)", '≤ 5 ms', fmt($bd->{cold_ms}, 2) . ' ms', $bd->{cold_ms} <= 5)
+            if defined $bd->{cold_ms} && $bd->{cold_ms} ne '';
+        hl('reads.big_top20_p50_ms', $bd->{all}{p50_ms}, 'ms', 'lower', "$lbl, median");
+        hl('reads.big_top20_p95_ms', $bd->{all}{p95_ms}, 'ms', 'lower', "$lbl, p95");
+    }
+    for my $o (grep { $_->{phase} !~ /diagnostic/ } @rov) {
+        $t->("tourney.overview, $o->{rows} live tournaments ($o->{mix_rows} of 1,024 players), $o->{phase}: p95 of $o->{calls} calls"
+             . ' (median ' . fmt($o->{all}{p50_ms}, 2) . ' ms, cold ' . fmt($o->{cold_ms}, 1) . ' ms)', '≤ 20 ms',
+             fmt($o->{all}{p95_ms}, 2) . ' ms', $o->{all}{p95_ms} <= 20);
+    }
+    my ($ova) = grep { $_->{phase} eq 'after the load' } @rov;
+    hl('reads.overview_p95_ms', $ova->{all}{p95_ms}, 'ms', 'lower', 'tourney.overview after the load, p95') if $ova;
+    my @main = grep { ($_->{variant} // '') eq '' } @rmix;
+    my ($best, $best200);
+    for my $x (@main) {
+        $best = $x->{rate} if mix_ok($x) && (!defined $best || $x->{rate} > $best);
+        $best200 = $x->{rate} if mix_ok($x, 200) && (!defined $best200 || $x->{rate} > $best200);
+    }
+    if (@main) {
+        my $rates = join(', ', map { fmt($_->{rate}, 0) } @main);
+        $t->("1,000 clients open loop, 80/20: highest rate with p95 ≤ 20 ms for both, no failure, all served (of $rates)",
+             '≥ 6,000/s', defined $best ? fmt($best, 0) . '/s' : 'none', defined $best && $best >= 6000);
+        hl('reads.max_rate_p95_20ms', $best // 0, 'requests/s', 'higher', 'highest open-loop rate with p95 <= 20 ms and no failure');
+        my $fails = 0;
+        $fails += rfail($_) // 0 for @main;
+        my $mism = grep { ($_->{stored} // -1) != ((sc($_, 'submit') // {})->{transactions} // -2) } @main;
+        $t->('  the same runs: failed requests; runs where stored results ≠ acknowledged', '0; 0', "$fails; $mism", !$fails && !$mism);
+    }
+    for my $x (@rspike) {
+        my $f = (rfail($x->{base}) // 0) + (rfail($x->{peak}) // 0) + (rfail($x->{monitor}) // 0);
+        my $acked = ((sc($x->{base}, 'submit') // {})->{transactions} // 0) + ((sc($x->{peak}, 'submit') // {})->{transactions} // 0);
+        $t->("spike 100 → $x->{peak_clients} → 100 clients: failed requests", '0', $f, !$f);
+        $t->('  every acknowledged result stored (acknowledged vs new rows)', 'equal', fmt($acked, 0) . ' vs ' . fmt($x->{stored}, 0),
+             $acked == $x->{stored});
+        my $d = $x->{peak}{all};
+        hl('reads.spike_peak_p95_ms', $d->{p95_ms}, 'ms', 'lower', 'spike clients, p95') if $d;
+    }
+    # issue 15: submit_result alone against PostgreSQL's plain UPDATE of the same rows (live section)
+    my ($sub) = grep { $_->{kind} eq 'live' && ($_->{workload} // 'submit') eq 'submit' && ($_->{variant} // '') eq 'no readers' } @m;
+    my ($pl) = grep { $_->{kind} eq 'live' && ($_->{workload} // '') eq 'plain' && ($_->{variant} // '') eq 'no readers' } @m;
+    if ($sub && $pl && $pl->{submit}{tps_pgbench}) {
+        my ($a, $b) = ($sub->{submit}{tps_pgbench}, $pl->{submit}{tps_pgbench});
+        $t->('submit_result, 32 clients, no readers, vs the plain UPDATE of the same rows (same run)', '> 1x',
+             fmt($a / $b, 2) . 'x (' . fmt($a, 0) . ' vs ' . fmt($b, 0) . ' results/s; 1.53x before the tallies)', $a > $b);
+        hl('live.submit_vs_plain', $a / $b, 'x', 'higher', 'submit_result / plain UPDATE, 32 clients');
+        hl('live.submit_per_s', $a, 'results/s', 'higher', 'submit_result, 32 clients, no readers');
+        hl('live.submit_p95_ms', $sub->{submit}{p95_ms}, 'ms', 'lower', 'submit_result p95, 32 clients, no readers');
+    }
+    if (@rows) {
+        print "== Targets of issue 15 (SPEC 3c)\n";
+        table(['target', 'goal', 'measured', ''], @rows);
+    }
+
+    # the seeds' targets, against the same measurements
+    my @srows;
+    my $s = sub { my ($what, $goal, $v, $ok) = @_; push @srows, [$what, $goal, $v // '–', !defined $ok ? '–' : $ok ? 'met' : 'MISSED'] };
+    if (@main) {
+        my ($at) = grep { $_->{rate} == ($best // -1) } @main;
+        $at //= $main[0];
+        my ($ps, $pu) = (sc($at, 'standings')->{p95_ms}, sc($at, 'submit')->{p95_ms});
+        $s->("p95 per API call (a request through pgbouncer, 1,000 clients, at " . fmt($at->{rate}, 0) . '/s): standings; submit_result',
+             '< 200 ms', fmt($ps, 1) . ' ms; ' . fmt($pu, 1) . ' ms', $ps < 200 && $pu < 200);
+        $s->('  highest open-loop rate with p95 < 200 ms for both and no failure', '–',
+             defined $best200 ? fmt($best200, 0) . '/s' : 'none', undef);
+    }
+    my @q = grep { defined } (map { $_->{all}{p95_ms} } @rbig, (grep { $_->{phase} !~ /diagnostic/ } @rov), @rcost);
+    if (@q) {
+        my $mx = max(@q);
+        $s->('p95 per database query (every single-connection call above: standings, rankings, submit_result, overview)',
+             '< 50 ms', 'at most ' . fmt($mx, 2) . ' ms', $mx < 50);
+    }
+    $s->('requests/s at peak (our p95 ≤ 20 ms criterion)', '200/s', defined $best ? fmt($best, 0) . '/s' : 'none',
+         defined $best ? $best >= 200 : 0) if @main;
+    if (@main || @rspike) {
+        my $n = grep { ($_->{clients} // 0) >= 1000 } @main;
+        my $f = 0;
+        $f += rfail($_) // 0 for @main;
+        $f += (rfail($_->{base}) // 0) + (rfail($_->{peak}) // 0) for @rspike;
+        $s->("1,000 concurrent users (client connections held through pgbouncer): $n open-loop runs and the spike", '1,000',
+             "1,000, $f failed requests", !$f);
+    }
+    if (@srows) {
+        print "== The seeds' own targets, for comparison\n";
+        table(['target', 'goal', 'measured', ''], @srows);
+    }
+}
+
+# ---- headline figures of the other sections, and the committed baseline
+{
+    my $k1 = gmed('scale|knockout|1024|', sub { $_[0]{lifecycle_ms} });
+    hl('scale.knockout_1024_lifecycle_ms', $k1, 'ms', 'lower', '1,024-player knockout lifecycle');
+    my $k20 = gmed('scale|knockout|1048576|', sub { $_[0]{lifecycle_ms} });
+    hl('scale.knockout_1048576_lifecycle_ms', $k20, 'ms', 'lower', '1,048,576-player knockout lifecycle');
+    hl('scale.knockout_1048576_private_kb', gmed('scale|knockout|1048576|', sub { $_[0]{peak_anon_kb} }), 'kB', 'lower',
+       '1,048,576-player knockout, peak private memory');
+    my $k64 = gmed('scale|knockout|65536|', sub { $_[0]{lifecycle_ms} });
+    hl('scale.knockout_65536_lifecycle_ms', $k64, 'ms', 'lower', '65,536-player knockout lifecycle (quick size)');
+    my @q = map { ph($_, 'queue', 'ms') } grep { $_->{kind} eq 'async' && $_->{players} == 1024 } @m;
+    hl('async.launch_1024_ms', median(@q), 'ms', 'lower', 'async launch, 1,024 players, median') if @q;
+    my $sc = smed('schedule_sessions|1024||', sub { $_[0]{ms} });
+    hl('schedule.sessions_1024_cold_ms', $sc, 'ms', 'lower', 'schedule_sessions, 1,024-player knockout, cold');
+    my ($l4) = grep { $_->{kind} eq 'live' && ($_->{workload} // 'submit') eq 'submit' && ($_->{variant} // '') eq '' } @m;
+    hl('live.submit_4readers_per_s', $l4->{submit}{tps_pgbench}, 'results/s', 'higher', 'submit_result, 32 clients beside 4 readers')
+        if $l4;
+    my ($pl) = grep { $_->{kind} eq 'live' && ($_->{workload} // '') eq 'plain' && ($_->{variant} // '') eq 'no readers' } @m;
+    hl('live.plain_update_per_s', $pl->{submit}{tps_pgbench}, 'results/s', 'higher', 'plain UPDATE of the same rows, 32 clients')
+        if $pl;
+}
+# bench/baseline.json: {"modes": {"full": {KEY: {value, unit, better, label}}, "quick": {...}}, ...}.
+# A figure more than 30% worse than its baseline is flagged; the run does
+# not fail.  --update-baseline (TOURNEY_BENCH_UPDATE_BASELINE=1 make bench)
+# writes this run's figures into it (the others stay as they were).
+if (%headline) {
+    my $mode = $settings && $settings->{quick} ? 'quick' : 'full';
+    my $base = {};
+    if ($baseline_file && open(my $bf, '<', $baseline_file)) {
+        local $/;
+        $base = eval { JSON::PP->new->decode(<$bf>) } || {};
+        close $bf;
+    }
+    my $b = ($base->{modes} || {})->{$mode} || {};
+    my (@rows, $n_reg);
+    $n_reg = 0;
+    for my $k (sort keys %headline) {
+        my ($v, $u, $better, $label) = @{ $headline{$k} };
+        my $bv = $b->{$k} ? $b->{$k}{value} : undef;
+        my ($chg, $flag) = ('', 'no baseline');
+        if (defined $bv && $bv > 0) {
+            my $worse = $better eq 'higher' ? ($bv - $v) / $bv : ($v - $bv) / $bv;
+            $chg = sprintf('%+.0f%%', 100 * ($v - $bv) / $bv);
+            $flag = $worse > 0.3 ? 'REGRESSION' : $worse > 0 ? 'worse' : 'same or better';
+            $n_reg++ if $worse > 0.3;
+        } elsif (defined $bv) {
+            $flag = 'baseline 0: not compared';
+        }
+        push @rows, [$label, $k, $u, $better, fmt($v, $v < 10 ? 3 : $v < 1000 ? 1 : 0),
+                     defined $bv ? fmt($bv, $bv < 10 ? 3 : $bv < 1000 ? 1 : 0) : '–', $chg, $flag];
+    }
+    printf "== Headline figures against bench/baseline.json (%s mode%s); REGRESSION = more than 30%% worse\n", $mode,
+        $b && $base->{modes} && $base->{modes}{$mode} ? ', baseline of run ' . ($base->{runs}{$mode} // '?') : '';
+    table(['figure', 'key', 'unit', 'better', 'this run', 'baseline', 'change', ''], @rows);
+    print "   $n_reg REGRESSION" . ($n_reg == 1 ? '' : 's') . " (the run does not fail on them; see above)\n\n" if $n_reg;
+    if ($update_baseline && $baseline_file) {
+        $base->{comment} //= 'Headline figures of make bench (bench/report.pl compares each run with them and flags any figure '
+            . 'more than 30% worse). Written by bench/report.pl --update-baseline (TOURNEY_BENCH_UPDATE_BASELINE=1 make bench); '
+            . 'each mode holds the figures of the run named in runs, measured on the 2-core machine with the load average in loads.';
+        for my $k (keys %headline) {
+            my ($v, $u, $better, $label) = @{ $headline{$k} };
+            $base->{modes}{$mode}{$k} = { value => 0 + sprintf('%.4g', $v), unit => $u, better => $better, label => $label };
+        }
+        $base->{runs}{$mode} = $m[0]{run};
+        $base->{commits}{$mode} = $settings ? $settings->{commit} : undef;
+        $base->{loads}{$mode} = ($settings->{machine}{uptime_start} =~ /load average: (.*)/)[0] // '?';
+        $base->{loads}{$mode} .= ' (start); ' . (($end && $end->{uptime_end} =~ /load average: (.*)/) ? $1 : '?') . ' (end)';
+        open(my $bo, '>', $baseline_file) or die "report.pl: $baseline_file: $!\n";
+        print $bo JSON::PP->new->canonical->pretty->encode($base);
+        close $bo;
+        print "   baseline updated: $baseline_file ($mode mode, run $m[0]{run})\n\n";
+    }
 }
 
 # ---- plot

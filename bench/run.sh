@@ -24,6 +24,20 @@
 #                times by pgbench (per-call latency); close_campus moving
 #                about 1,000 sessions of a 2,048-player knockout (3 runs,
 #                cold and warm backend)
+#   reads        issue 15 (SPEC 3c), through a pgbouncer the bench starts
+#                (transaction pooling, loopback, SCRAM, default_pool_size
+#                TOURNEY_BENCH_POOL, max_client_conn >= 1,100; stopped at
+#                exit): top 20 of standings() against 20 rankings rows by
+#                index (100 clients closed loop, 64 knockouts of 256 players
+#                with half their results); the 16,384 x 10 individual
+#                ranking's top 20 (cold call, median, p95); one call alone,
+#                simple and prepared; tourney.overview with 100 live
+#                tournaments of 1,024 players (before and after the load);
+#                pool sizes 8/16/32 at one rate; 1,000 clients open loop
+#                (pgbench -R) at rising rates, 80% standings / 20%
+#                submit_result, p50/p95/p99 per request type, failures,
+#                acknowledged vs stored results; a spike 100 -> 1,000 -> 100
+#                clients with the overview read twice a second
 # Order: the small cases of every section first (a nearly empty database),
 # then the big cases, then a few small cases again ("full db": tens of
 # millions of rows around them).  A full run takes about 15 minutes and
@@ -31,10 +45,12 @@
 # Output: bench/results/<UTC timestamp>.jsonl (one JSON object per
 # measurement), .csv (one value per row: measurement, phase, metric), .png
 # (time per player against players), and tables on stdout, ending with the
-# targets of issues 5, 13 and 14.
+# targets of issues 5, 13, 14 and 15, the seeds' targets, and the headline
+# figures against bench/baseline.json (REGRESSION: more than 30% worse;
+# the run does not fail on it).
 #
 # Environment:
-#   TOURNEY_BENCH_QUICK=1      small sizes only (about 3 minutes)
+#   TOURNEY_BENCH_QUICK=1      small sizes only (about 6 minutes)
 #   TOURNEY_BENCH_ONLY=LIST    sections to run (default: all)
 #   TOURNEY_BENCH_IR_BIG=N     players of the big individual-ranking case
 #                              (default 1048576)
@@ -43,12 +59,26 @@
 #   TOURNEY_BENCH_LIVE_SECONDS duration of the live load (default 20)
 #   TOURNEY_BENCH_CHANGES=K    calls of each live change in the schedule
 #                              section (default 200)
+#   TOURNEY_BENCH_POOL=N       pgbouncer default_pool_size of the reads
+#                              section (default 8: the best of 8/16/32 here)
+#   TOURNEY_BENCH_POOL_SWEEP="8 16 32"  pool sizes tried at one rate first
+#                              (quick: none; "" for none)
+#   TOURNEY_BENCH_SWEEP_RATE=R the sweep's rate (default 3000 requests/s)
+#   TOURNEY_BENCH_RATES="..."  open-loop rates (default 1000 2000 4000 6000
+#                              8000 10000; quick 1000 2000 4000 6000)
+#   TOURNEY_BENCH_RATE_SECONDS=S  seconds of each rate (default 20; quick 5)
+#   TOURNEY_BENCH_CLIENTS=N    client connections of the open loop (1000)
+#   TOURNEY_BENCH_SPIKE_RATE=R requests/s per client in the spike (6)
+#   TOURNEY_BENCH_PGBOUNCER    the pgbouncer binary (/usr/sbin/pgbouncer)
+#   TOURNEY_BENCH_UPDATE_BASELINE=1  write this run's headline figures into
+#                              bench/baseline.json (for its mode: full or
+#                              quick); commit the file deliberately
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 quick=${TOURNEY_BENCH_QUICK:-0}
-only=${TOURNEY_BENCH_ONLY:-scale,baseline,async,concurrency,live,schedule}
+only=${TOURNEY_BENCH_ONLY:-scale,baseline,async,concurrency,live,schedule,reads}
 repeat=${TOURNEY_BENCH_REPEAT:-3}
 ir_big=${TOURNEY_BENCH_IR_BIG:-1048576}
 live_seconds=${TOURNEY_BENCH_LIVE_SECONDS:-20}
@@ -65,7 +95,11 @@ jsonl=$here/results/$stamp.jsonl
 csv=$here/results/$stamp.csv
 png=$here/results/$stamp.png
 work=$(mktemp -d "${TMPDIR:-/tmp}/tourney-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# pgbouncer (the reads section) goes with the work directory, whatever ends the run
+trap 'declare -F bouncer_stop >/dev/null && bouncer_stop; rm -rf "$work"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 PSQL=(psql -X -q -At -v ON_ERROR_STOP=1 -d "$db")
 VARS=(-v benchdir="$here" -v workdir="$work" -v seed="$seed")
@@ -556,18 +590,410 @@ sched_close() {       # cold|warm
         -v warm_from="${s_wfrom:-}" -v warm_to="${s_wto:-}" -v variant= -f "$here/close_campus.sql"
 }
 
+# Reads and live load through pgbouncer (issue 15, SPEC 3c).  bench starts a
+# pgbouncer of its own in front of the cluster: transaction pooling, on
+# loopback, a free port, its config and auth file in the work directory; it
+# is stopped at exit (the trap above) whatever happens.  pgbench talks to it
+# in the simple protocol (pgbouncer 1.18 keeps no prepared statements across
+# transactions).
+PGBOUNCER=${TOURNEY_BENCH_PGBOUNCER:-/usr/sbin/pgbouncer}
+bouncer_dir= bouncer_port= bouncer_pid= bouncer_pool= nofile=
+free_port() {
+    perl -MSocket -e '
+        socket(my $s, PF_INET, SOCK_STREAM, 0) or die "socket: $!\n";
+        bind($s, sockaddr_in(0, inet_aton("127.0.0.1"))) or die "bind: $!\n";
+        my ($port) = sockaddr_in(getsockname($s));
+        print "$port\n";'
+}
+bouncer_stop() {
+    [[ -n $bouncer_pid ]] || return 0
+    if kill -0 "$bouncer_pid" 2>/dev/null; then
+        kill -TERM "$bouncer_pid" 2>/dev/null || true
+        for _ in $(seq 50); do kill -0 "$bouncer_pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$bouncer_pid" 2>/dev/null || true
+    fi
+    bouncer_pid=
+}
+# The file limit: pgbouncer holds a socket per client and per server
+# connection, pgbench one per client.
+raise_nofile() {
+    local want=$((reads_clients * 2 + 512))
+    nofile=$(ulimit -n)
+    if [[ $nofile != unlimited ]] && ((nofile < want)); then
+        ulimit -n "$want" 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+        nofile=$(ulimit -n)
+    fi
+}
+bouncer_start() {      # pool size: sets bouncer_port, bouncer_pid; returns 1 when it does not come up
+    local pool=$1 i
+    bouncer_stop
+    [[ -x $PGBOUNCER ]] || { echo "pgbouncer not found at $PGBOUNCER (scripts/deps.sh installs it)"; return 1; }
+    [[ -n ${PGPASSWORD:-} ]] || { echo "no PGPASSWORD (run inside scripts/with-cluster.sh)"; return 1; }
+    bouncer_dir=$work/pgbouncer
+    mkdir -p "$bouncer_dir"
+    bouncer_port=$(free_port)
+    (umask 077; printf '"%s" "%s"\n' "$PGUSER" "$PGPASSWORD" >"$bouncer_dir/userlist.txt")
+    # pgbouncer refuses to run as root: "user" makes it switch to postgres,
+    # who must reach the directory
+    cat >"$bouncer_dir/pgbouncer.ini" <<INI
+[databases]
+$db = host=127.0.0.1 port=$PGPORT dbname=$db
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $bouncer_port
+unix_socket_dir =
+auth_type = scram-sha-256
+auth_file = $bouncer_dir/userlist.txt
+admin_users = $PGUSER
+pool_mode = transaction
+default_pool_size = $pool
+reserve_pool_size = 0
+max_client_conn = $reads_max_client_conn
+ignore_startup_parameters = extra_float_digits
+log_connections = 0
+log_disconnections = 0
+logfile = $bouncer_dir/pgbouncer.log
+pidfile = $bouncer_dir/pgbouncer.pid
+$( ((EUID == 0)) && echo 'user = postgres')
+INI
+    if ((EUID == 0)); then
+        chmod 711 "$work"
+        chown -R postgres: "$bouncer_dir"
+        chmod 700 "$bouncer_dir"
+    fi
+    rm -f "$bouncer_dir/pgbouncer.pid"
+    (ulimit -n "$nofile" 2>/dev/null; "$PGBOUNCER" -d -q "$bouncer_dir/pgbouncer.ini") || { tail -5 "$bouncer_dir/pgbouncer.log" 2>/dev/null; return 1; }
+    for i in $(seq 100); do
+        if [[ -s $bouncer_dir/pgbouncer.pid ]] \
+           && psql -X -q -At -h 127.0.0.1 -p "$bouncer_port" -d "$db" -c 'SELECT 1' >/dev/null 2>&1; then
+            bouncer_pid=$(cat "$bouncer_dir/pgbouncer.pid")
+            bouncer_pool=$pool
+            return 0
+        fi
+        sleep 0.1
+    done
+    tail -5 "$bouncer_dir/pgbouncer.log" 2>/dev/null
+    return 1
+}
+BOUNCE=(-h 127.0.0.1 -p 0)   # pgbench/psql options for pgbouncer (port set once it runs)
+DIRECT=()                    # straight to the cluster (PGHOST, PGPORT)
+
+# pgbench, its per-transaction log, summary, exit status and CPU time in
+# $work/r.NAME.*; the reads_snap.pl snapshots around it.
+reads_pgbench() {      # name pgbench-arguments...
+    local name=$1
+    shift
+    rm -f "$work/r.$name".*
+    perl "$here/reads_snap.pl" --pid "${bouncer_pid:-0}" --port "$bouncer_port" --db "$db" >"$work/r.$name.snap0" 2>/dev/null || true
+    ( "$PGBENCH" -n "$@" -l --log-prefix="$work/r.$name.log" >"$work/r.$name.out" 2>&1 || echo $? >"$work/r.$name.rc"
+      times >"$work/r.$name.times" )
+    perl "$here/reads_snap.pl" --pid "${bouncer_pid:-0}" --port "$bouncer_port" --db "$db" >"$work/r.$name.snap1" 2>/dev/null || true
+}
+reads_stats() {        # name scripts meta-json [more reads_stats.pl options]
+    local name=$1 scripts=$2 meta=$3
+    shift 3
+    perl "$here/reads_stats.pl" --log "$work/r.$name.log" --out "$work/r.$name.out" \
+        --rc "$(cat "$work/r.$name.rc" 2>/dev/null || echo 0)" --times "$work/r.$name.times" \
+        --scripts "$scripts" --before "$work/r.$name.snap0" --after "$work/r.$name.snap1" --meta "$meta" "$@"
+}
+meta() {               # key value ... -> a JSON object (values that look like numbers stay numbers)
+    perl -MJSON::PP -e 'my %h = @ARGV; for (values %h) { $_ = 0 + $_ if /^-?\d+(\.\d+)?$/ }
+                        print JSON::PP->new->canonical->encode(\%h)' "$@"
+}
+
+ko_lo= ko_hi= big_tid= mix_lo= mix_hi= mix_sessions= fresh_tid= connect_allow=8
+reads_setup() {
+    local out t0 t1 need
+    # submits the section will send: 20% of every open-loop request, and a
+    # quarter more (Poisson arrivals)
+    need=$(COST_CALLS=$cost_calls PREFILL=$((mix_prefill * mix_count)) perl -e 'my ($rates, $secs, $sweep, $sweep_secs, $pools, $spr, $base, $spike) = @ARGV; my $n = 0;
+                    $n += $_ * $secs for split " ", $rates;
+                    $n += $sweep * $sweep_secs * scalar(my @p = split " ", $pools);
+                    $n += 100 * $spr * $base + 900 * $spr * $spike;
+                    print int($n * 0.2 * 1.25 + $ENV{COST_CALLS} + $ENV{PREFILL})' \
+           "$reads_rates" "$reads_secs" "$sweep_rate" "$sweep_secs" "$reads_sweep" "$spike_rate" "$((3 * spike_secs))" "$spike_secs")
+    mix_rounds=$(((need + mix_count * mix_players - 1) / (mix_count * mix_players)))
+    ((mix_rounds >= 1)) || mix_rounds=1
+    quiesce
+    log "reads: setting up ($ko_count knockouts of $ko_players with their first round in, an individual ranking of $big_players x $big_rounds, $mix_count live individual rankings of $mix_players x $mix_rounds rounds)"
+    t0=$(now_us)
+    if ! out=$("${PSQL[@]}" -v ko_count="$ko_count" -v ko_players="$ko_players" -v big_players="$big_players" \
+                   -v big_rounds="$big_rounds" -v mix_count="$mix_count" -v mix_players="$mix_players" \
+                   -v mix_rounds="$mix_rounds" -v mix_prefill="$mix_prefill" -f "$here/reads_setup.sql" 2>&1); then
+        record "reads set-up: $out"
+        return 1
+    fi
+    t1=$(now_us)
+    local ko_results setup_ms
+    IFS='|' read -r ko_lo ko_hi big_tid mix_lo mix_hi mix_sessions ko_results setup_ms fresh_tid <<<"$(tail -1 <<<"$out")"
+    record "$(meta kind reads_setup ko_count "$ko_count" ko_players "$ko_players" ko_results "$ko_results" \
+              big_players "$big_players" big_rounds "$big_rounds" big_tid "$big_tid" \
+              mix_count "$mix_count" mix_players "$mix_players" mix_rounds "$mix_rounds" \
+              mix_sessions "$mix_sessions" mix_prefill "$mix_prefill" submits_planned "$need" ms "$setup_ms" \
+              wall_ms $(((t1 - t0) / 1000)))"
+    printf '%s\n' 'SELECT * FROM tourney.standings(:t) LIMIT 20;' >"$work/top20.pgbench"
+    printf '%s\n' '\set t random(:lo, :hi)' 'SELECT * FROM tourney.standings(:t) LIMIT 20;' >"$work/standings_r.pgbench"
+    printf '%s\n' '\set t random(:lo, :hi)' \
+        'SELECT rank, player_id, points, wins, draws, losses, score_for, score_against FROM tourney.rankings WHERE tournament_id = :t ORDER BY rank LIMIT 20;' \
+        >"$work/rankings_r.pgbench"
+    printf '%s\n' '\set score random(0, 30000)' \
+        "SELECT tourney.submit_result(s.session_id, ARRAY[:score::numeric / 10]) FROM bench.mix_ids s WHERE s.n = (SELECT nextval('bench.mix_pick'));" \
+        >"$work/submit_mix.pgbench"
+    printf '%s\n' 'SELECT * FROM tourney.overview;' >"$work/overview.pgbench"
+    printf '%s\n' 'SELECT 1;' >"$work/select1.pgbench"
+}
+# Results stored in the live tournaments, and sessions handed out.
+mix_stored() { "${PSQL[@]}" -c "SELECT count(*) FROM tourney.sessions WHERE tournament_id BETWEEN $mix_lo AND $mix_hi AND result_submitted"; }
+mix_picked() { "${PSQL[@]}" -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM bench.mix_pick"; }
+
+# How long 1,000 clients take to log in through pgbouncer (SCRAM): the
+# time each 1,000-client run adds to its -T (pgbench counts it in); twice
+# the first measurement, more when a later run took longer.  The figures
+# come from the logged window (first start to last end), whatever it is.
+adapt_allow() {        # pgbench summary file
+    local ms
+    ms=$(sed -n 's/^initial connection time = \([0-9]*\).*/\1/p' "$1" 2>/dev/null)
+    [[ -n $ms ]] && ((ms * 3 / 2000 + 2 > connect_allow)) && connect_allow=$((ms * 3 / 2000 + 2))
+    return 0
+}
+reads_connect() {
+    quiesce
+    log "reads: $reads_clients clients connect through pgbouncer (pool $bouncer_pool)"
+    reads_pgbench connect "${BOUNCE[@]}" -M simple -c "$reads_clients" -j 2 -t 1 -f "$work/select1.pgbench" "$db"
+    local j
+    j=$(reads_stats connect select1 "$(meta kind reads_connect clients "$reads_clients" pool "$bouncer_pool" nofile "$nofile")")
+    record "$j"
+    connect_allow=$(perl -MJSON::PP -e 'my $o = eval { decode_json($ARGV[0]) } || {}; my $s = ($o->{connect_ms} // 5000) / 1000;
+                                        print int($s * 2 + 3.999)' "$j")
+}
+# The 16,384 x 10 individual ranking's top 20: one cold call (a fresh
+# connection's first statement), then K calls in one connection, straight
+# to the cluster and through pgbouncer; its plan with buffers.
+reads_big() {
+    local cold plan
+    quiesce
+    log "reads: standings top 20 of the $big_players x $big_rounds individual ranking"
+    cold=$("${PSQL[@]}" <<SQL
+SELECT extract(epoch FROM clock_timestamp()) * 1000 AS t0 \gset
+SELECT count(*) AS n FROM (SELECT * FROM tourney.standings($big_tid) LIMIT 20) s \gset
+SELECT round(extract(epoch FROM clock_timestamp()) * 1000 - :t0, 3) || '|' || :n;
+SQL
+) || cold="|"
+    plan=$("${PSQL[@]}" -c "EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) SELECT * FROM tourney.standings($big_tid) LIMIT 20" 2>&1 | tr '\n' '\036' | sed 's/\x1e/ ;; /g')
+    reads_pgbench big_direct "${DIRECT[@]}" -M simple -c 1 -t "$big_calls" -f "$work/top20.pgbench" -D t="$big_tid" "$db"
+    record "$(reads_stats big_direct top20 "$(meta kind reads_big path direct players "$big_players" rounds "$big_rounds" \
+              calls "$big_calls" cold_ms "${cold%%|*}" cold_rows "${cold##*|}" plan "$plan")")"
+    reads_pgbench big_bouncer "${BOUNCE[@]}" -M simple -c 1 -t "$big_calls" -f "$work/top20.pgbench" -D t="$big_tid" "$db"
+    record "$(reads_stats big_bouncer top20 "$(meta kind reads_big path pgbouncer players "$big_players" rounds "$big_rounds" \
+              calls "$big_calls" pool "$bouncer_pool")")"
+}
+# What one call costs the server alone: one client straight to the
+# cluster, K calls, in the simple protocol (what pgbouncer's transaction
+# pooling leaves: every call parsed and planned) and prepared (planned once
+# per connection); submit_result only simple (each takes an open session).
+reads_cost() {
+    local what mode lo hi f
+    quiesce
+    log "reads: cost of one call (1 client, simple and prepared)"
+    for what in standings fresh rankings submit; do
+        for mode in simple prepared; do
+            [[ $what == submit && $mode == prepared ]] && continue
+            case $what in
+                standings) lo=$mix_lo hi=$mix_hi f=standings_r ;;
+                fresh) lo=$fresh_tid hi=$fresh_tid f=standings_r ;;
+                rankings) lo=$ko_lo hi=$ko_hi f=rankings_r ;;
+                submit) lo=0 hi=0 f=submit_mix ;;
+            esac
+            reads_pgbench "cost" "${DIRECT[@]}" -M "$mode" -c 1 -t "$cost_calls" -f "$work/$f.pgbench" -D lo="$lo" -D hi="$hi" "$db"
+            record "$(reads_stats cost "$what" "$(meta kind reads_cost what "$what" mode "$mode" calls "$cost_calls")")"
+        done
+    done
+}
+# Top 20 of standings against 20 stored rankings rows read by index: 100
+# clients closed loop through pgbouncer, a random knockout per call, the two
+# alternating.
+reads_rate() {         # [variant]
+    local r what plan_s plan_r
+    plan_s=$("${PSQL[@]}" -c "EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) SELECT * FROM tourney.standings($ko_lo) LIMIT 20" 2>&1 | tr '\n' '\036' | sed 's/\x1e/ ;; /g')
+    plan_r=$("${PSQL[@]}" -c "EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) SELECT rank, player_id, points, wins, draws, losses, score_for, score_against FROM tourney.rankings WHERE tournament_id = $ko_lo ORDER BY rank LIMIT 20" 2>&1 | tr '\n' '\036' | sed 's/\x1e/ ;; /g')
+    for r in $(seq "$rate_rounds"); do
+        for what in rankings standings; do
+            quiesce
+            log "reads: $what top 20, 100 clients closed loop through pgbouncer (pool $bouncer_pool), round $r${1:+, $1}"
+            reads_pgbench "rate_$what" "${BOUNCE[@]}" -M simple -c 100 -j 2 -T "$rate_secs" -f "$work/${what}_r.pgbench" \
+                -D lo="$ko_lo" -D hi="$ko_hi" "$db"
+            record "$(reads_stats "rate_$what" "$what" "$(meta kind reads_rate what "$what" round "$r" clients 100 \
+                      seconds "$rate_secs" pool "$bouncer_pool" variant "${1:-}" tournaments "$((ko_hi - ko_lo + 1))" \
+                      players "$ko_players" plan "$([[ $r == 1 ]] && if [[ $what == standings ]]; then echo "$plan_s"; else echo "$plan_r"; fi)")")"
+        done
+    done
+}
+# SELECT * FROM tourney.overview: one cold call and K calls in one
+# connection, straight to the cluster.
+reads_overview() {     # phase
+    local cold live plan
+    quiesce
+    log "reads: tourney.overview ($1)"
+    cold=$("${PSQL[@]}" <<'SQL'
+SELECT extract(epoch FROM clock_timestamp()) * 1000 AS t0 \gset
+SELECT count(*) AS n FROM (SELECT * FROM tourney.overview) s \gset
+SELECT round(extract(epoch FROM clock_timestamp()) * 1000 - :t0, 3) || '|' || :n;
+SQL
+) || cold="|"
+    live=$("${PSQL[@]}" -c "SELECT count(*) FILTER (WHERE o.players = $mix_players AND o.tournament_id BETWEEN $mix_lo AND $mix_hi) || '|' || (SELECT count(*) FROM tourney.progress) FROM tourney.overview o")
+    reads_pgbench "overview" "${DIRECT[@]}" -M simple -c 1 -t "$overview_calls" -f "$work/overview.pgbench" "$db"
+    plan=$("${PSQL[@]}" -c "EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) SELECT * FROM tourney.overview" 2>&1 | tr '\n' '\036' | sed 's/\x1e/ ;; /g')
+    record "$(reads_stats overview overview "$(meta kind reads_overview phase "$1" calls "$overview_calls" cold_ms "${cold%%|*}" \
+              rows "${cold##*|}" mix_rows "${live%%|*}" progress_rows "${live##*|}" mix_players "$mix_players" plan "$plan")")"
+}
+# Once a second while a load runs: autovacuum workers busy, and the load
+# average (other work on the machine); the maxima go into the record.
+sampler_pid= sampled_av= sampled_load= sampled=
+sampler_start() {
+    rm -f "$work/sampler"
+    ( while :; do
+          psql -X -At -F ' ' -d "$db" -c "
+              SELECT (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'),
+                     '$(cut -d' ' -f1 /proc/loadavg)',
+                     (SELECT coalesce(string_agg(w || ' ' || n, ', ' ORDER BY n DESC, w), '-')
+                      FROM (SELECT coalesce(wait_event_type || ':' || wait_event, 'cpu') AS w, count(*) AS n
+                            FROM pg_stat_activity
+                            WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+                            GROUP BY 1) a),
+                     (SELECT coalesce(string_agg(left(query, 80), '; '), '') FROM pg_stat_activity
+                      WHERE backend_type = 'autovacuum worker')" >>"$work/sampler" 2>/dev/null
+          sleep 1
+      done ) &
+    sampler_pid=$!
+}
+sampler_stop() {
+    [[ -n $sampler_pid ]] && { kill "$sampler_pid" 2>/dev/null; wait "$sampler_pid" 2>/dev/null || true; }
+    sampler_pid=
+    read -r sampled_av sampled_load < <(awk '$1 > a { a = $1 } $2 > l { l = $2 } END { print a + 0, l + 0 }' "$work/sampler" 2>/dev/null || echo "0 0")
+    # one line a second: autovacuum workers, load, what the active backends wait on, autovacuum's work
+    sampled=$(cut -c1-300 "$work/sampler" 2>/dev/null | tr '\n' '\036' | sed 's/\x1e/ ;; /g')
+}
+# 1,000 clients, open loop at RATE requests/s through pgbouncer: 80%
+# standings top 20 of a random live tournament, 20% submit_result of the
+# next open session (each session once: no "different result" failure);
+# then the results stored against the submits pgbench saw succeed.
+reads_mix() {          # rate seconds [variant]
+    local rate=$1 secs=$2 variant=${3:-} s0 s1 p0 p1
+    quiesce
+    s0=$(mix_stored)
+    p0=$(mix_picked)
+    log "reads: $reads_clients clients open loop at $rate/s for $secs s through pgbouncer (pool $bouncer_pool)${variant:+, $variant}"
+    sampler_start
+    reads_pgbench mix "${BOUNCE[@]}" -M simple -c "$reads_clients" -j 2 -T "$((secs + connect_allow))" -R "$rate" \
+        -f "$work/standings_r.pgbench@80" -f "$work/submit_mix.pgbench@20" -D lo="$mix_lo" -D hi="$mix_hi" "$db"
+    sampler_stop
+    s1=$(mix_stored)
+    p1=$(mix_picked)
+    adapt_allow "$work/r.mix.out"
+    record "$(reads_stats mix standings,submit "$(meta kind reads_mix rate "$rate" seconds "$secs" clients "$reads_clients" \
+              pool "$bouncer_pool" variant "$variant" stored "$((s1 - s0))" picked "$((p1 - p0))" \
+              open_before "$((mix_sessions - p0))" autovacuum_max "$sampled_av" load_max "$sampled_load" sampled "$sampled")")"
+}
+# A spike: 100 clients at SPR requests/s each (open loop); after 10 s, 900
+# more for SPIKE seconds; the 100 go on 10 s more; one client reads
+# tourney.overview twice a second all along (the live monitor).  No failed
+# request, and every result pgbench saw acknowledged is stored.
+reads_spike() {
+    local s0 s1 p0 p1 base_t p_base p_spike p_mon
+    quiesce
+    s0=$(mix_stored)
+    p0=$(mix_picked)
+    base_t=$((10 + connect_allow + spike_secs + 10))
+    log "reads: spike 100 -> $reads_clients -> 100 clients at $spike_rate requests/s each (${base_t} s)"
+    reads_pgbench spike_mon "${BOUNCE[@]}" -M simple -c 1 -T "$((base_t + 1))" -R 2 -f "$work/overview.pgbench" "$db" &
+    p_mon=$!
+    reads_pgbench spike_base "${BOUNCE[@]}" -M simple -c 100 -j 1 -T "$base_t" -R "$((100 * spike_rate))" \
+        -f "$work/standings_r.pgbench@80" -f "$work/submit_mix.pgbench@20" -D lo="$mix_lo" -D hi="$mix_hi" "$db" &
+    p_base=$!
+    sleep 10
+    reads_pgbench spike_peak "${BOUNCE[@]}" -M simple -c "$((reads_clients - 100))" -j 2 -T "$((spike_secs + connect_allow))" \
+        -R "$(((reads_clients - 100) * spike_rate))" \
+        -f "$work/standings_r.pgbench@80" -f "$work/submit_mix.pgbench@20" -D lo="$mix_lo" -D hi="$mix_hi" "$db" &
+    p_spike=$!
+    wait "$p_spike" || true
+    wait "$p_base" || true
+    wait "$p_mon" || true
+    s1=$(mix_stored)
+    p1=$(mix_picked)
+    local base peak mon
+    base=$(reads_stats spike_base standings,submit '{}' --split "$work/r.spike_peak.log")
+    peak=$(reads_stats spike_peak standings,submit '{}')
+    mon=$(reads_stats spike_mon overview '{}')
+    record "$(perl -MJSON::PP -e '
+        my ($b, $p, $m, @kv) = @ARGV;
+        my $o = { @kv };
+        $_ = 0 + $_ for values %$o;
+        $o->{kind} = "reads_spike";
+        $o->{base} = decode_json($b); $o->{peak} = decode_json($p); $o->{monitor} = decode_json($m);
+        print JSON::PP->new->canonical->encode($o)' "$base" "$peak" "$mon" \
+        base_clients 100 peak_clients "$reads_clients" per_client_rate "$spike_rate" spike_seconds "$spike_secs" \
+        base_seconds "$base_t" pool "$bouncer_pool" stored "$((s1 - s0))" picked "$((p1 - p0))")"
+}
+reads_section() {
+    local pool
+    raise_nofile
+    if ! bouncer_start "$reads_pool" >"$work/bouncer.err" 2>&1; then
+        record "reads: pgbouncer did not start: $(tr '\n' ' ' <"$work/bouncer.err")"
+        return 0
+    fi
+    BOUNCE=(-h 127.0.0.1 -p "$bouncer_port")
+    reads_setup || { bouncer_stop; return 0; }
+    reads_connect
+    reads_big
+    reads_rate
+    reads_cost
+    # only the live tournaments of the load stay in progress (the overview's case)
+    "${PSQL[@]}" -c "SELECT count(tourney.cancel_tournament(t)) FROM generate_series($ko_lo, $ko_hi) t" \
+                 -c "SELECT tourney.cancel_tournament($big_tid)" -c "SELECT tourney.cancel_tournament($fresh_tid)" >/dev/null
+    reads_overview "before the load"
+    for pool in $reads_sweep; do
+        bouncer_start "$pool" >"$work/bouncer.err" 2>&1 || { record "reads: pgbouncer (pool $pool) did not start"; continue; }
+        BOUNCE=(-h 127.0.0.1 -p "$bouncer_port")
+        reads_mix "$sweep_rate" "$sweep_secs" "pool sweep"
+    done
+    if [[ -n $reads_sweep ]]; then
+        bouncer_start "$reads_pool" >"$work/bouncer.err" 2>&1 || { record "reads: pgbouncer (pool $reads_pool) did not start"; return 0; }
+        BOUNCE=(-h 127.0.0.1 -p "$bouncer_port")
+    fi
+    local rate
+    for rate in $reads_rates; do reads_mix "$rate" "$reads_secs"; done
+    reads_overview "after the load"
+    PGOPTIONS="-c jit=off" reads_overview "after the load, jit off (diagnostic)"
+    reads_spike
+    bouncer_stop
+    "${PSQL[@]}" -c "DROP INDEX IF EXISTS tourney.bench_rankings_rank_idx" >/dev/null
+}
+
 # ---------------------------------------------------------------- cases
 if [[ $quick == 1 ]]; then
     ko_small=(256 1024 16384); base_small=(1024 16384); ir_small=(256 512 1024); rr_small=(256)
     swiss=(1024 10); ko_big=(65536); ir_bigs=(); rr_big=(); async_small=1024; async_big=16384
     de_small=(1024); de_big=(65536); sched_big=0
     live_seconds=${TOURNEY_BENCH_LIVE_SECONDS:-8}
+    ko_count=16; big_calls=500; overview_calls=50; cost_calls=500; rate_rounds=1; rate_secs=4
+    reads_rates=${TOURNEY_BENCH_RATES:-1000 2000 4000 6000}; reads_secs=${TOURNEY_BENCH_RATE_SECONDS:-5}
+    reads_sweep=${TOURNEY_BENCH_POOL_SWEEP:-}; sweep_secs=5; spike_secs=4
 else
     ko_small=(256 1024 16384); base_small=(1024 16384); ir_small=(256 512 1024); rr_small=(256)
     swiss=(4096 12); ko_big=(262144 1048576); ir_bigs=("$ir_big"); rr_big=(2048)
     de_small=(1024); de_big=(1048576); sched_big=1048576
     async_small=1024; async_big=262144
+    ko_count=64; big_calls=2000; overview_calls=200; cost_calls=2000; rate_rounds=2; rate_secs=10
+    reads_rates=${TOURNEY_BENCH_RATES:-1000 2000 4000 6000 8000 10000}; reads_secs=${TOURNEY_BENCH_RATE_SECONDS:-20}
+    reads_sweep=${TOURNEY_BENCH_POOL_SWEEP-8 16 32}; sweep_secs=10; spike_secs=10
 fi
+# the reads section (both sizes): knockouts of 256 players, the 16,384 x 10
+# individual ranking, 100 live individual rankings of 1,024 players
+ko_players=256; big_players=16384; big_rounds=10; mix_count=100; mix_players=1024; mix_rounds=1; mix_prefill=64
+reads_clients=${TOURNEY_BENCH_CLIENTS:-1000}; reads_max_client_conn=$((reads_clients + 200))
+((reads_max_client_conn >= 1100)) || reads_max_client_conn=1100
+reads_pool=${TOURNEY_BENCH_POOL:-8}; sweep_rate=${TOURNEY_BENCH_SWEEP_RATE:-3000}
+spike_rate=${TOURNEY_BENCH_SPIKE_RATE:-6}
 
 # 1. Small cases, in a database that holds little else.
 if want scale || want baseline; then
@@ -627,6 +1053,7 @@ if want schedule; then
     for _ in 1 2 3; do sched_close cold; done
     for _ in 1 2 3; do sched_close warm; done
 fi
+if want reads; then reads_section; fi
 
 # 2. Big cases.
 if want scale || want baseline; then
@@ -664,4 +1091,6 @@ fi
 end_us=$(now_us)
 record "{\"kind\": \"run_end\", \"wall_s\": $(((end_us - start_us) / 1000000)), \"uptime_end\": \"$(uptime | sed 's/"//g')\"}"
 echo
-perl "$here/report.pl" --jsonl "$jsonl" --csv "$csv" --png "$png"
+report_opts=(--baseline "$here/baseline.json")
+[[ ${TOURNEY_BENCH_UPDATE_BASELINE:-0} == 1 ]] && report_opts+=(--update-baseline)
+perl "$here/report.pl" --jsonl "$jsonl" --csv "$csv" --png "$png" "${report_opts[@]}"
