@@ -878,3 +878,61 @@ LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION tourney.update_ratings(bigint, text, float8, float8) IS
     'rates a completed tournament as one rating period, once: every two-player session with a result (walkovers not) is a game; moves each enrolled player''s rating, deviation and volatility by Glicko-2 (tau) or the rating by Elo (k_factor), records the change in rating_history; returns the players updated';
 REVOKE EXECUTE ON FUNCTION tourney.update_ratings(bigint, text, float8, float8) FROM PUBLIC;
+
+-- Beyond one machine: players are global, so the ratings a tournament's
+-- node computed go to the other nodes' copies of its players (the proxy's
+-- update_ratings calls this on every node after rating on the owner).
+-- Setting values that are there already changes nothing: repeating it is
+-- harmless.  The rows are locked in player_id order, as update_ratings
+-- writes them, so that the two never wait on each other in a circle.
+CREATE FUNCTION tourney.put_ratings(player_ids bigint[], ratings float8[], deviations float8[],
+                                    volatilities float8[])
+RETURNS SETOF bigint
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    n int := pg_catalog.cardinality(player_ids);
+    missing bigint;
+BEGIN
+    IF player_ids IS NULL OR ratings IS NULL OR deviations IS NULL OR volatilities IS NULL THEN
+        RAISE EXCEPTION 'player_ids, ratings, deviations and volatilities must not be null'
+            USING ERRCODE = '22004';
+    ELSIF pg_catalog.array_ndims(player_ids) > 1 OR pg_catalog.array_ndims(ratings) > 1
+          OR pg_catalog.array_ndims(deviations) > 1 OR pg_catalog.array_ndims(volatilities) > 1 THEN
+        RAISE EXCEPTION 'player_ids, ratings, deviations and volatilities must be one-dimensional'
+            USING ERRCODE = '22023';
+    ELSIF pg_catalog.cardinality(ratings) <> n OR pg_catalog.cardinality(deviations) <> n
+          OR pg_catalog.cardinality(volatilities) <> n THEN
+        RAISE EXCEPTION 'the arrays must have one length: player_ids has %, ratings %, deviations %, volatilities %',
+            n, pg_catalog.cardinality(ratings), pg_catalog.cardinality(deviations),
+            pg_catalog.cardinality(volatilities) USING ERRCODE = '22023';
+    ELSIF EXISTS (SELECT FROM pg_catalog.unnest(player_ids) i WHERE i IS NULL)
+          OR (SELECT pg_catalog.count(DISTINCT i) FROM pg_catalog.unnest(player_ids) i) <> n THEN
+        RAISE EXCEPTION 'player_ids must hold distinct ids and no null' USING ERRCODE = '22023';
+    ELSIF EXISTS (SELECT FROM unnest(ratings, deviations, volatilities) g(r, d, v)
+                  WHERE g.r IS NULL OR g.d IS NULL OR g.v IS NULL
+                     OR g.r OPERATOR(pg_catalog.=) ANY (ARRAY['Infinity', '-Infinity', 'NaN']::float8[])
+                     OR NOT (g.d OPERATOR(pg_catalog.>) 0 AND g.d OPERATOR(pg_catalog.<) 'Infinity'::float8)
+                     OR NOT (g.v OPERATOR(pg_catalog.>) 0 AND g.v OPERATOR(pg_catalog.<) 'Infinity'::float8)) THEN
+        RAISE EXCEPTION 'ratings must be finite, deviations and volatilities positive and finite'
+            USING ERRCODE = '22023';
+    END IF;
+    PERFORM FROM tourney.players p WHERE p.player_id OPERATOR(pg_catalog.=) ANY (player_ids)
+        ORDER BY p.player_id FOR NO KEY UPDATE;
+    SELECT g.id INTO missing FROM pg_catalog.unnest(player_ids) g(id)
+    WHERE NOT EXISTS (SELECT FROM tourney.players p WHERE p.player_id OPERATOR(pg_catalog.=) g.id)
+    ORDER BY g.id LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'player % does not exist on this node', missing USING ERRCODE = 'P0002';
+    END IF;
+    RETURN QUERY
+    UPDATE tourney.players p
+    SET rating = g.r, rating_deviation = g.d, rating_volatility = g.v
+    FROM unnest(player_ids, ratings, deviations, volatilities) g(id, r, d, v)
+    WHERE p.player_id OPERATOR(pg_catalog.=) g.id
+      AND (p.rating, p.rating_deviation, p.rating_volatility) IS DISTINCT FROM (g.r, g.d, g.v)
+    RETURNING p.player_id;
+END $$;
+COMMENT ON FUNCTION tourney.put_ratings(bigint[], float8[], float8[], float8[]) IS
+    'sets the players'' rating, deviation and volatility to the values given (a proxy''s update_ratings copying a node''s new ratings to the others); returns the players whose values changed';
+REVOKE EXECUTE ON FUNCTION tourney.put_ratings(bigint[], float8[], float8[], float8[]) FROM PUBLIC;
