@@ -10,8 +10,8 @@
 -- submit_walkover, withdraw_player, cancel_tournament and cancel_task
 -- (0.2), correct_result, wait_for_task, run_scenario, the readers
 -- task_percent, tournament_checked and overview, tallies_rebuild, and a
--- data node's create_tournament_with_id, put_players and put_campuses
--- (0.2, SPEC §8).  submit_result's errors are in results.sql (draws of
+-- data node's create_tournament_with_id, put_players, put_campuses and
+-- put_ratings (0.2, SPEC §8).  submit_result's errors are in results.sql (draws of
 -- the new formats in formats/double_elimination.sql and
 -- formats/groups_knockout.sql).
 \set ON_ERROR_STOP 1
@@ -21,7 +21,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(424);
+SELECT plan(435);
 
 INSERT INTO test_support.fixtures (key, ids) VALUES ('p', test_support.players(8, 'err', '1500 + g'));
 INSERT INTO tourney.campuses (name, capacity) VALUES ('err campus', NULL);
@@ -802,6 +802,17 @@ FROM (VALUES
     ('put_campuses: a name another campus has', $$SELECT * FROM tourney.put_campuses(ARRAY[@PX1@], ARRAY['err campus'])$$, '23505', NULL),
     ('put_campuses: a campus here with other values', $$SELECT * FROM tourney.put_campuses(ARRAY[@E1@], ARRAY['renamed'])$$, '23505',
      '^campus @E1@ exists on this node with other values$'),
+    -- put_ratings
+    ('put_ratings: NULL ratings', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@], NULL, ARRAY[350], ARRAY[0.06])$$, '22004', 'ratings'),
+    ('put_ratings: a NULL rating', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@], ARRAY[NULL]::float8[], ARRAY[350], ARRAY[0.06])$$, '22004', 'ratings'),
+    ('put_ratings: a player twice', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@, @q1@], ARRAY[1, 2], ARRAY[350, 350], ARRAY[0.06, 0.06])$$, '22023', 'distinct'),
+    ('put_ratings: fewer deviations than players', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@, @q2@], ARRAY[1, 2], ARRAY[350], ARRAY[0.06, 0.06])$$, '22023',
+     '^the arrays must have one length: player_ids has 2, ratings 2, deviations 1, volatilities 2$'),
+    ('put_ratings: deviation 0', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@], ARRAY[1500], ARRAY[0], ARRAY[0.06])$$, '22023', 'deviations'),
+    ('put_ratings: an infinite rating', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@], ARRAY['Infinity'::float8], ARRAY[350], ARRAY[0.06])$$, '22023', 'finite'),
+    ('put_ratings: unknown player', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@, @BIG@], ARRAY[1, 2], ARRAY[350, 350], ARRAY[0.06, 0.06])$$, 'P0002',
+     '^player 9223372036854775807 does not exist on this node$'),
+    ('put_ratings: new values', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@], ARRAY[1234.5], ARRAY[99], ARRAY[0.07])$$, 'ok', NULL),
     ('put_campuses: two new campuses', $$SELECT * FROM tourney.put_campuses(ARRAY[@PX1@, @PX2@], ARRAY['err new 1', 'err new 2'], ARRAY[NULL, 2], ARRAY[3, 1])$$, 'ok', NULL)
 ) v(what, q, want, pattern);
 
@@ -857,6 +868,13 @@ SELECT is((SELECT format('%s/%s/%s', name, capacity, courts) FROM tourney.campus
           'err px campus/4/1', 'and writes the campus (1 court where none is given)');
 SELECT lives_ok($$SELECT tourney.put_campuses(ARRAY[140737488355351], ARRAY['err px campus'], ARRAY[4], ARRAY[1])$$,
                 'the same campus again is kept');
+SELECT is(ARRAY(SELECT tourney.put_ratings(ARRAY[test_support.id('q2'), test_support.id('q1')], ARRAY[1234.5, 1599],
+                                           ARRAY[99, 350], ARRAY[0.07, 0.06])),
+          ARRAY[test_support.id('q2')], 'put_ratings returns the players whose values changed (q1 has these already)');
+SELECT is((SELECT format('%s/%s/%s', rating, rating_deviation, rating_volatility) FROM tourney.players
+           WHERE player_id = test_support.id('q2')), '1234.5/99/0.07', 'and sets them');
+SELECT is(ARRAY(SELECT tourney.put_ratings(ARRAY[test_support.id('q2')], ARRAY[1234.5], ARRAY[99], ARRAY[0.07])),
+          '{}'::bigint[], 'the same values again change nothing');
 
 ----------------------------------------------------------------------------
 -- privileges: state-changing functions and table writes are not PUBLIC

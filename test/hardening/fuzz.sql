@@ -6,7 +6,8 @@
 -- submit_walkover, withdraw_player, cancel_tournament and cancel_task; the
 -- readers task_percent, tournament_checked and overview, and
 -- tallies_rebuild; a data node's create_tournament_with_id, put_players,
--- put_campuses and their helpers global_rows_check and global_rows_written):
+-- put_campuses, put_ratings and the helpers global_rows_check and global_rows_written;
+-- the trigger functions called directly):
 -- NULL, 0, -1, 2^31-1, -2^31, 2^63-1, -2^63, empty, huge, NULL-holding and
 -- multi-dimensional arrays, unknown ids, ids of other tournaments, bad and
 -- case-variant enum text, NaN / Infinity / huge numerics, and every wrong
@@ -25,7 +26,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(1182);
+SELECT plan(1213);
 
 CREATE TEMP TABLE cases (
     n serial PRIMARY KEY,
@@ -1401,6 +1402,41 @@ INSERT INTO cases (call, expect, msg) VALUES
 ($$SELECT * FROM tourney.put_campuses(ARRAY[@csmall@], ARRAY['fuzz campus small'])$$, '{23505}', 'other values'),
 ($$SELECT * FROM tourney.put_campuses(ARRAY[@c1@], ARRAY['fuzz campus 1'], NULL, ARRAY[2])$$, '{23505}', 'other values'),
 ($$SELECT * FROM tourney.put_campuses(ARRAY[@c1@], ARRAY['fuzz campus one'])$$, '{23505}', 'other values'),
+
+-- put_ratings: a proxy's update_ratings copying a node's new ratings
+($$SELECT * FROM tourney.put_ratings(NULL, '{}', '{}', '{}')$$, '{22004}', 'player_ids'),
+($$SELECT * FROM tourney.put_ratings('{}', NULL, '{}', '{}')$$, '{22004}', 'ratings'),
+($$SELECT * FROM tourney.put_ratings('{}', '{}', NULL, '{}')$$, '{22004}', 'deviations'),
+($$SELECT * FROM tourney.put_ratings('{}', '{}', '{}', NULL)$$, '{22004}', 'volatilities'),
+($$SELECT * FROM tourney.put_ratings('{}', '{}', '{}', '{}')$$, '{ok}', NULL),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@], ARRAY[1990], ARRAY[350], ARRAY[0.06])$$, '{ok}', NULL),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@, @p2@], ARRAY[1700, 1200], ARRAY[200, 1e-300], ARRAY[0.05, 1e300])$$, '{ok}', NULL),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@], ARRAY[-1e308], ARRAY[1e308], ARRAY[5e-324])$$, '{ok}', NULL),
+($$SELECT count(*) FROM tourney.put_ratings(ARRAY(SELECT player_id FROM tourney.players), ARRAY(SELECT rating FROM tourney.players ORDER BY player_id), ARRAY(SELECT 100 FROM tourney.players), ARRAY(SELECT 0.1 FROM tourney.players))$$, '{ok}', NULL),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@, @p1@], ARRAY[1, 1], ARRAY[1, 1], ARRAY[1, 1])$$, '{22023}', 'distinct'),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@, NULL], ARRAY[1, 1], ARRAY[1, 1], ARRAY[1, 1])$$, '{22004}', 'player_ids'),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@], ARRAY[NULL]::float8[], ARRAY[1], ARRAY[1])$$, '{22004}', 'ratings'),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@], ARRAY[1], ARRAY[NULL]::float8[], ARRAY[1])$$, '{22004}', 'deviations'),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@], ARRAY[1, 2], ARRAY[1], ARRAY[1])$$, '{22023}', 'one length'),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@], ARRAY[1], ARRAY[1], '{}')$$, '{22023}', 'volatilities 0'),
+($$SELECT * FROM tourney.put_ratings(ARRAY[[@p1@]], ARRAY[[1]], ARRAY[[1]], ARRAY[[1]])$$, '{22023}', 'one-dimensional'),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@], ARRAY[1], ARRAY[[1]], ARRAY[1])$$, '{22023}', 'one-dimensional'),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@], ARRAY['NaN'::float8], ARRAY[1], ARRAY[1])$$, '{22023}', 'finite'),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@], ARRAY['-Infinity'::float8], ARRAY[1], ARRAY[1])$$, '{22023}', 'finite'),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@], ARRAY[1], ARRAY[0], ARRAY[1])$$, '{22023}', 'positive'),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@], ARRAY[1], ARRAY[-1], ARRAY[1])$$, '{22023}', NULL),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@], ARRAY[1], ARRAY['Infinity'::float8], ARRAY[1])$$, '{22023}', NULL),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@], ARRAY[1], ARRAY[1], ARRAY['NaN'::float8])$$, '{22023}', NULL),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@], ARRAY[1], ARRAY[1], ARRAY[0])$$, '{22023}', NULL),
+($$SELECT * FROM tourney.put_ratings(ARRAY[0], ARRAY[1], ARRAY[1], ARRAY[1])$$, '{P0002}', 'player 0 does not exist'),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@, @MAX8@], ARRAY[1, 1], ARRAY[1, 1], ARRAY[1, 1])$$, '{P0002}', 'player 9223372036854775807'),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@MIN8@], ARRAY[1], ARRAY[1], ARRAY[1])$$, '{P0002}', NULL),
+
+-- trigger functions called as functions: PostgreSQL's own refusal
+($$SELECT tourney.players_restrict()$$, '{0A000}', 'only be called as triggers'),
+($$SELECT tourney.campuses_restrict()$$, '{0A000}', 'only be called as triggers'),
+($$SELECT tourney.tournaments_delete_cascade()$$, '{0A000}', 'only be called as triggers'),
+($$SELECT tourney.campus_schedule_guard()$$, '{39P01}', 'campus_schedule_guard'),
 
 -- the helpers (the owner's; nobody else may call them)
 ($$SELECT tourney.global_rows_check('player_ids', NULL, '{}', NULL, NULL)$$, '{22004}', 'player_ids'),

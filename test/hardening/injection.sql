@@ -18,7 +18,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(384);
+SELECT plan(394);
 
 CREATE TEMP TABLE payloads (i int PRIMARY KEY, s text NOT NULL);
 INSERT INTO payloads VALUES
@@ -293,6 +293,37 @@ SELECT lives_ok(format('SELECT tourney.cancel_tournament(%s)', (SELECT tournamen
 SELECT is((SELECT format('%s/%s', status, name = (SELECT s FROM payloads WHERE i = 14)) FROM tourney.tournaments
            WHERE tournament_id = (SELECT tournament_id FROM day)),
           'cancelled/t', 'it is cancelled, its name as given');
+
+-- the functions without text arguments: a payload given as their uuid or
+-- interval is refused by the type's own input (22P02, 22007), never run
+CREATE FUNCTION pg_temp.typed_states(q text) RETURNS text[]
+LANGUAGE plpgsql AS $$
+DECLARE
+    p record;
+    states text[] := '{}';
+BEGIN
+    FOR p IN SELECT s FROM payloads ORDER BY i LOOP
+        BEGIN
+            EXECUTE q USING p.s;
+            states := states || 'ok'::text;
+        EXCEPTION WHEN OTHERS THEN
+            states := states || SQLSTATE::text;
+        END;
+    END LOOP;
+    RETURN ARRAY(SELECT DISTINCT x FROM unnest(states) x ORDER BY x);
+END $$;
+SELECT is(pg_temp.typed_states(q), want, format('%s with each payload -> %s', f, want))
+FROM (VALUES
+    ('generation_status', 'SELECT tourney.generation_status($1::uuid)', '{22P02}'::text[]),
+    ('wait_for_task', 'SELECT tourney.wait_for_task($1::uuid, ''10 ms'')', '{22P02}'),
+    ('wait_for_task timeout', 'SELECT tourney.wait_for_task(''00000000-0000-0000-0000-000000000000'', $1::interval)', '{22007}'),
+    ('cancel_task', 'SELECT tourney.cancel_task($1::uuid)', '{22P02}'),
+    ('task_percent', 'SELECT tourney.task_percent($1::uuid)', '{22P02}'),
+    ('tournament_checked', 'SELECT tourney.tournament_checked($1::bigint)', '{22P02}'),
+    ('tallies_rebuild', 'SELECT tourney.tallies_rebuild($1::bigint)', '{22P02}'),
+    ('submit_result', 'SELECT tourney.submit_result(1, $1::numeric[])', '{22P02}'),
+    ('correct_result', 'SELECT * FROM tourney.correct_result(1, ARRAY[$1::numeric])', '{22P02}'),
+    ('put_ratings', 'SELECT * FROM tourney.put_ratings(ARRAY[1], $1::float8[], ARRAY[350], ARRAY[0.06])', '{22P02}')) v(f, q, want);
 
 -- nothing was executed
 SELECT has_table('tourney', t, format('table tourney.%s still exists', t))

@@ -28,7 +28,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(822);
+SELECT plan(829);
 
 SELECT 'tperm_app_' || pg_backend_pid() AS app,
        'tperm_operator_' || pg_backend_pid() AS operator,
@@ -77,7 +77,7 @@ GRANT EXECUTE ON FUNCTION
   TO :"app";
 
 -- operator: everything of tourney_app, plus synthetic scenarios, simulation,
--- closing a campus and calling off tournaments and generations
+-- closing a campus, calling off tournaments and generations, and ratings
 CREATE ROLE :"operator" NOLOGIN;
 GRANT :"app" TO :"operator";
 GRANT EXECUTE ON FUNCTION
@@ -85,7 +85,10 @@ GRANT EXECUTE ON FUNCTION
     tourney.simulate_results(bigint, bigint),
     tourney.close_campus(bigint, bigint, timestamptz, timestamptz, uuid),
     tourney.cancel_tournament(bigint),
-    tourney.cancel_task(uuid)
+    tourney.cancel_task(uuid),
+    tourney.update_ratings(bigint, text, float8, float8),
+    -- what a PL/Proxy proxy's update_ratings calls on the data nodes
+    tourney.put_ratings(bigint[], float8[], float8[], float8[])
   TO :"operator";
 
 -- read-only: dashboards and reports
@@ -240,6 +243,7 @@ INSERT INTO actions (what, call, allowed) VALUES
 ('create_tournament_with_id double_elimination', $$SELECT tourney.create_tournament_with_id(140737488355330, 'perm with id', 'double_elimination', grand_final => 'none')$$, '{app,operator}'),
 ('put_players', $$SELECT * FROM tourney.put_players(ARRAY[140737488355329], ARRAY['perm px player'], ARRAY[1600], NULL, '\x01')$$, '{app,operator}'),
 ('put_players again', $$SELECT * FROM tourney.put_players(ARRAY[@p1@], ARRAY['perm player 1'], ARRAY[1990])$$, '{app,operator}'),
+('put_ratings', $$SELECT * FROM tourney.put_ratings(ARRAY[@p12@], ARRAY[1234], ARRAY[100], ARRAY[0.05])$$, '{operator}'),
 ('put_campuses', $$SELECT * FROM tourney.put_campuses(ARRAY[140737488355329], ARRAY['perm px campus'], ARRAY[2], ARRAY[3], '\x02')$$, '{app,operator}'),
 -- ratings (0.2): the operator rates a completed tournament
 ('update_ratings', $$SELECT tourney.update_ratings(@KC@)$$, '{operator}'),
@@ -319,8 +323,8 @@ BEGIN
 END $$;
 
 SELECT pg_temp.run_case(n) FROM cases ORDER BY n;
-SELECT is((SELECT count(*)::int FROM cases), 318 + 14 * 5 + 18 * 5 + 5 * 5 + 3 * 5 + 5 * 5 + 22 * 5 + 4 * 5 * 5,
-          'the matrix has 753 cells');
+SELECT is((SELECT count(*)::int FROM cases), 318 + 14 * 5 + 18 * 5 + 5 * 5 + 3 * 5 + 5 * 5 + 23 * 5 + 4 * 5 * 5,
+          'the matrix has 758 cells');
 
 ----------------------------------------------------------------------------
 -- 2. SECURITY DEFINER functions pin search_path; nothing public
@@ -617,7 +621,8 @@ SELECT step, k, test_support.subst(q) FROM (VALUES
     (26, 'readonly group_tables GKQ', $$SELECT * FROM tourney.group_tables(@GKQ@)$$),
     (27, 'readonly group_tables GK', $$SELECT * FROM tourney.group_tables(@GK@)$$),
     (28, 'readonly standings GKQ', $$SELECT * FROM tourney.standings(@GKQ@)$$),
-    (29, 'operator update_ratings KC', $$SELECT tourney.update_ratings(@KC@)$$)) v(step, k, q);
+    (29, 'operator update_ratings KC', $$SELECT tourney.update_ratings(@KC@)$$),
+    (30, 'operator put_ratings p11', $$SELECT count(*) FROM tourney.put_ratings(ARRAY[@p11@]::bigint[], ARRAY[1111], ARRAY[111], ARRAY[0.011])$$)) v(step, k, q);
 SET ROLE :"readonly";
 SET search_path = evil, public;
 DISCARD PLANS;
@@ -628,7 +633,7 @@ SET ROLE :"app";
 CALL pg_temp.run_steps(25, 25);
 RESET ROLE;
 SET ROLE :"operator";
-CALL pg_temp.run_steps(29, 29);
+CALL pg_temp.run_steps(29, 30);
 RESET search_path;
 RESET ROLE;
 
@@ -652,6 +657,9 @@ SELECT is((SELECT count(*)::int FROM tourney.rating_history h JOIN tourney.playe
            WHERE h.tournament_id = test_support.id('KC')
              AND (p.rating, p.rating_deviation, p.rating_volatility) = (h.rating_after, h.deviation_after, h.volatility_after)),
           4, 'and it rated the 4 players of that tournament, their rows as its history says');
+SELECT is(pg_temp.evil('operator put_ratings p11'), 'ok', 'put_ratings does not run them either');
+SELECT is((SELECT array_agg(player_id) FROM tourney.players WHERE (rating, rating_deviation, rating_volatility) = (1111, 111, 0.011)),
+          ARRAY[test_support.id('p11')], 'and it set the values of exactly the player given');
 
 SELECT * FROM finish();
 ROLLBACK;
