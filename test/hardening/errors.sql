@@ -21,7 +21,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(435);
+SELECT plan(436);
 
 INSERT INTO test_support.fixtures (key, ids) VALUES ('p', test_support.players(8, 'err', '1500 + g'));
 INSERT INTO tourney.campuses (name, capacity) VALUES ('err campus', NULL);
@@ -595,7 +595,7 @@ FROM (VALUES
 -- q1..q8 players; VD a draft knockout of q1..q4; VP the same generated,
 -- vp1 (round 1, match 1) 2:1, vp2 open, vpf the final, vpt the third
 -- place; VQ a knockout of q5..q8 with every result (vq1 its first match);
--- VK a knockout of q3, q4 played (nobody has a session left); VA a draft
+-- VW a draft made by create_tournament_with_id; VK a knockout of q3, q4 played (nobody has a session left); VA a draft
 -- whose generation is queued (VTA, in this transaction); VC completed
 -- (vc1, VTC its task); VX generated, then cancelled (vx1); VI an
 -- individual ranking (vi1)
@@ -607,6 +607,7 @@ DECLARE
 BEGIN
     INSERT INTO test_support.fixtures (key, id) SELECT 'q' || i, q[i] FROM generate_series(1, 8) i;
     INSERT INTO test_support.fixtures (key, id) VALUES ('VD', test_support.tournament('knockout', q[1:4], 'err VD'));
+    INSERT INTO test_support.fixtures (key, id) VALUES ('VW', tourney.create_tournament_with_id(140737488355999, 'err VW', 'knockout'));
     id := test_support.tournament('knockout', q[1:4], 'err VP', generate => true);
     INSERT INTO test_support.fixtures (key, id) VALUES
         ('VP', id), ('vp1', test_support.session_id(id, 1, 1)), ('vp2', test_support.session_id(id, 1, 2)),
@@ -769,7 +770,8 @@ FROM (VALUES
     ('create_tournament_with_id: id 0', $$SELECT tourney.create_tournament_with_id(0, 'x', 'knockout')$$, '22023', '^tournament_id must be positive$'),
     ('create_tournament_with_id: an id of node 1', $$SELECT tourney.create_tournament_with_id(@NODE1@, 'x', 'knockout')$$, '22023',
      '^tournament_id 281474976710656 is stamped for node 1, and this is node 0$'),
-    ('create_tournament_with_id: an id taken', $$SELECT tourney.create_tournament_with_id(@VD@, 'x', 'knockout')$$, '23505', '^tournament @VD@ exists already$'),
+    ('create_tournament_with_id: an id taken', $$SELECT tourney.create_tournament_with_id(@VW@, 'x', 'knockout')$$, '23505', '^tournament @VW@ exists already$'),
+    ('create_tournament_with_id: a local part of the node''s own', $$SELECT tourney.create_tournament_with_id(@VD@, 'x', 'knockout')$$, '22023', 'below the proxy''s range$'),
     ('create_tournament_with_id: NULL name', $$SELECT tourney.create_tournament_with_id(@PX1@, NULL, 'knockout')$$, '22004', 'name'),
     ('create_tournament_with_id: unknown format', $$SELECT tourney.create_tournament_with_id(@PX1@, 'x', 'bracket')$$, '22023', '"bracket"'),
     ('create_tournament_with_id: number_of_rounds for a knockout', $$SELECT tourney.create_tournament_with_id(@PX1@, 'x', 'knockout', number_of_rounds => 3)$$, '22023', NULL),
@@ -805,7 +807,7 @@ FROM (VALUES
     -- put_ratings
     ('put_ratings: NULL ratings', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@], NULL, ARRAY[350], ARRAY[0.06])$$, '22004', 'ratings'),
     ('put_ratings: a NULL rating', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@], ARRAY[NULL]::float8[], ARRAY[350], ARRAY[0.06])$$, '22004', 'ratings'),
-    ('put_ratings: a player twice', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@, @q1@], ARRAY[1, 2], ARRAY[350, 350], ARRAY[0.06, 0.06])$$, '22023', 'distinct'),
+    ('put_ratings: a player twice', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@, @q1@], ARRAY[1, 2], ARRAY[350, 350], ARRAY[0.06, 0.06])$$, '22023', 'repeat'),
     ('put_ratings: fewer deviations than players', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@, @q2@], ARRAY[1, 2], ARRAY[350], ARRAY[0.06, 0.06])$$, '22023',
      '^the arrays must have one length: player_ids has 2, ratings 2, deviations 1, volatilities 2$'),
     ('put_ratings: deviation 0', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@], ARRAY[1500], ARRAY[0], ARRAY[0.06])$$, '22023', 'deviations'),

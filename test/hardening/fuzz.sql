@@ -26,7 +26,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(1213);
+SELECT plan(1216);
 
 CREATE TEMP TABLE cases (
     n serial PRIMARY KEY,
@@ -1288,9 +1288,9 @@ INSERT INTO cases (call, expect, msg) VALUES
 ($$SELECT tourney.create_tournament_with_id(@PX1@, 'x', 'knockout')$$, '{ok}', NULL),
 ($$SELECT tourney.create_tournament_with_id(@LOCALMAX@, 'x', 'knockout')$$, '{ok}', NULL),
 ($$SELECT tourney.create_tournament_with_id(@PX1@, 'x', 'knockout'); SELECT tourney.create_tournament_with_id(@PX1@, 'x', 'knockout')$$, '{23505}', 'exists already'),
-($$SELECT tourney.create_tournament_with_id(@D@, 'x', 'knockout')$$, '{23505}', 'exists already'),
-($$SELECT tourney.create_tournament_with_id(@C@, 'x', 'knockout')$$, '{23505}', NULL),
-($$SELECT tourney.create_tournament_with_id(@XP@, 'x', 'swiss')$$, '{23505}', NULL),
+($$SELECT tourney.create_tournament_with_id(@D@, 'x', 'knockout')$$, '{22023}', 'below the proxy''s range'),
+($$SELECT tourney.create_tournament_with_id(@C@, 'x', 'knockout')$$, '{22023}', 'below the proxy''s range'),
+($$SELECT tourney.create_tournament_with_id(@XP@, 'x', 'swiss')$$, '{22023}', 'below the proxy''s range'),
 -- an id the node's own sequence hands out next: refused, or skipped by
 -- that sequence; never a collision at the next create_tournament (SPEC §8)
 ($$SELECT tourney.create_tournament_with_id(@NEXTT@, 'x', 'knockout'); SELECT tourney.create_tournament('y', 'knockout')$$, '{ok,22023}', NULL),
@@ -1413,7 +1413,7 @@ INSERT INTO cases (call, expect, msg) VALUES
 ($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@, @p2@], ARRAY[1700, 1200], ARRAY[200, 1e-300], ARRAY[0.05, 1e300])$$, '{ok}', NULL),
 ($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@], ARRAY[-1e308], ARRAY[1e308], ARRAY[5e-324])$$, '{ok}', NULL),
 ($$SELECT count(*) FROM tourney.put_ratings(ARRAY(SELECT player_id FROM tourney.players), ARRAY(SELECT rating FROM tourney.players ORDER BY player_id), ARRAY(SELECT 100 FROM tourney.players), ARRAY(SELECT 0.1 FROM tourney.players))$$, '{ok}', NULL),
-($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@, @p1@], ARRAY[1, 1], ARRAY[1, 1], ARRAY[1, 1])$$, '{22023}', 'distinct'),
+($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@, @p1@], ARRAY[1, 1], ARRAY[1, 1], ARRAY[1, 1])$$, '{22023}', 'repeat'),
 ($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@, NULL], ARRAY[1, 1], ARRAY[1, 1], ARRAY[1, 1])$$, '{22004}', 'player_ids'),
 ($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@], ARRAY[NULL]::float8[], ARRAY[1], ARRAY[1])$$, '{22004}', 'ratings'),
 ($$SELECT * FROM tourney.put_ratings(ARRAY[@p1@], ARRAY[1], ARRAY[NULL]::float8[], ARRAY[1])$$, '{22004}', 'deviations'),
@@ -1439,10 +1439,13 @@ INSERT INTO cases (call, expect, msg) VALUES
 ($$SELECT tourney.campus_schedule_guard()$$, '{39P01}', 'campus_schedule_guard'),
 
 -- the helpers (the owner's; nobody else may call them)
-($$SELECT tourney.global_rows_check('player_ids', NULL, '{}', NULL, NULL)$$, '{22004}', 'player_ids'),
-($$SELECT tourney.global_rows_check('player_ids', '{1}', '{x}', NULL, NULL)$$, '{ok}', NULL),
-($$SELECT tourney.global_rows_check('player_ids', '{1}', '{x}', 1, 2)$$, '{22023}', NULL),
-($$SELECT tourney.global_rows_check(NULL, NULL, NULL, NULL, NULL)$$, '{22004}', NULL),
+($$SELECT tourney.global_rows_check('player_ids', NULL, '{}', NULL, NULL, NULL)$$, '{22004}', 'player_ids'),
+($$SELECT tourney.global_rows_check('player_ids', '{1}', '{x}', NULL, NULL, NULL)$$, '{ok}', NULL),
+($$SELECT tourney.global_rows_check('player_ids', '{1}', '{x}', '{ratings}', '{1}', '{1}')$$, '{ok}', NULL),
+($$SELECT tourney.global_rows_check('player_ids', '{1}', '{x}', '{ratings}', '{2}', '{1}')$$, '{22023}', 'ratings 2'),
+($$SELECT tourney.global_rows_check('player_ids', '{1}', '{x}', '{ratings}', '{1}', '{2}')$$, '{22023}', 'one-dimensional'),
+($$SELECT tourney.global_rows_check('player_ids', '{1}', '{x}', '{a,b}', '{1,2}', '{1,1}')$$, '{22023}', 'b 2'),
+($$SELECT tourney.global_rows_check(NULL, NULL, NULL, NULL, NULL, NULL)$$, '{22004}', NULL),
 ($$SELECT * FROM tourney.global_rows_written('players', '{}', '\x00')$$, '{ok}', NULL),
 ($$SELECT * FROM tourney.global_rows_written('players', ARRAY[@PX1@], NULL)$$, '{ok}', NULL),
 ($$SELECT * FROM tourney.global_rows_written(NULL, NULL, NULL)$$, '{ok}', NULL),

@@ -235,7 +235,7 @@ INSERT INTO actions (what, call, allowed) VALUES
 -- the owner's: tallies_rebuild (run by the update to 0.2) and the helpers
 -- of put_players and put_campuses
 ('tallies_rebuild', $$SELECT tourney.tallies_rebuild(@P@)$$, '{}'),
-('global_rows_check', $$SELECT tourney.global_rows_check('player_ids', '{1}', '{x}', NULL, NULL)$$, '{}'),
+('global_rows_check', $$SELECT tourney.global_rows_check('player_ids', '{1}', '{x}', NULL, NULL, NULL)$$, '{}'),
 ('global_rows_written', $$SELECT * FROM tourney.global_rows_written('players', '{140737488355399}', '\x00')$$, '{}'),
 -- a data node behind a PL/Proxy proxy (0.2, README "Beyond one machine"):
 -- the proxy connects as the calling role, which the node's grants decide
