@@ -25,7 +25,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(132);
+SELECT plan(142);
 
 -- the sessions a withdrawal returns, as text (test_support.session_text), in
 -- the order returned
@@ -391,6 +391,45 @@ SELECT is(pg_temp.ranks(test_support.id('G')), 's1:2 s2:2 s3:3 s4:3 s7:5 s8:5 s5
           'by place from 3');
 SELECT is(pg_temp.problems(test_support.id('G')), '',
           'and the rules hold: no champion (nobody won the final), the records, the ranks by the ladder');
+
+-- a bye pending in the knockout of a groups_knockout: 3 groups of 3, 2
+-- through, a knockout of 6 whose top two seeds (the winners of groups A
+-- and B) enter round 2 directly.  Group A's winner withdraws with the bye
+-- pending: nothing is decided; the semi-final is decided when its other
+-- side arrives, and the loss sends the withdrawn player on to the
+-- third-place match, another walkover: it ranks 4
+INSERT INTO test_support.fixtures (key, id)
+VALUES ('GB', test_support.tournament('groups_knockout', n => 9, name => 'withdraw GB', seeded => true, generate => true,
+                                      group_count => 3, advance_per_group => 2));
+SELECT is(test_support.play_in_order(test_support.id('GB'), stages => '{group}'), 9, 'GB: the 9 group games played');
+INSERT INTO test_support.fixtures (key, id) VALUES
+    ('gb_sf1', test_support.session_id(test_support.id('GB'), 'main', 2, 1)),
+    ('gb_bye', (SELECT p.player_id FROM tourney.session_participants p
+                WHERE p.tournament_id = test_support.id('GB') AND p.session_id = test_support.session_id(test_support.id('GB'), 'main', 2, 1)));
+SELECT is((SELECT count(*) FROM tourney.sessions s WHERE s.tournament_id = test_support.id('GB') AND s.stage = 'main' AND s.round = 1)
+           || '/' || (SELECT count(*) FROM tourney.session_participants p WHERE p.tournament_id = test_support.id('GB')
+                        AND p.session_id = test_support.id('gb_sf1')), '2/1',
+          'the knockout of 6 is written: two first-round matches, semi-final 1 holds the player with a bye');
+SELECT is((SELECT g.pool || '/' || g.pool_rank FROM tourney.group_tables(test_support.id('GB')) g
+           WHERE g.player_id = test_support.id('gb_bye')), '1/1', 'the player with the bye is group A''s winner');
+SELECT is(ARRAY(SELECT tourney.withdraw_player(test_support.id('GB'), test_support.id('gb_bye'))), '{}',
+          'group A''s winner withdraws with the bye pending: nothing decided yet');
+SELECT lives_ok(format('SELECT tourney.submit_result(s.session_id, ARRAY[2, 1]) FROM tourney.sessions s
+                        WHERE s.tournament_id = %s AND s.next_session_id = %s', test_support.id('GB'), test_support.id('gb_sf1')),
+                'the first-round match that feeds semi-final 1 is played: slot 1 wins');
+SELECT is((SELECT format('%s/%s/%s', s.walkover, s.winner_id = (SELECT f.winner_id FROM tourney.sessions f
+                                                                  WHERE f.tournament_id = s.tournament_id AND f.next_session_id = s.session_id),
+                         (SELECT p.placement FROM tourney.session_participants p WHERE p.tournament_id = s.tournament_id
+                            AND p.session_id = s.session_id AND p.player_id = test_support.id('gb_bye')))
+           FROM tourney.sessions s WHERE s.session_id = test_support.id('gb_sf1')), 't/t/2',
+          'semi-final 1 was decided at once: a walkover for the winner who arrived');
+SELECT is((SELECT count(*)::int FROM tourney.session_participants p JOIN tourney.sessions s USING (tournament_id, session_id)
+           WHERE p.tournament_id = test_support.id('GB') AND s.stage = 'third_place' AND p.player_id = test_support.id('gb_bye')), 1,
+          'the withdrawn player went on to the third-place match, as any semi-final loser');
+SELECT is((SELECT count(*)::int FROM test_support.stuck_sessions(test_support.id('GB'))), 0, 'nothing waits');
+SELECT is(pg_temp.finish_off(test_support.id('GB')), '', 'GB completes; the rules hold');
+SELECT is((SELECT r.rank FROM tourney.rankings r WHERE r.tournament_id = test_support.id('GB') AND r.player_id = test_support.id('gb_bye')), 4,
+          'the withdrawn group winner ranks 4, the loser of the third-place match it left in');
 
 ----------------------------------------------------------------------------
 -- Swiss: the current round's session, never paired again; byes
