@@ -648,10 +648,17 @@ LEFT JOIN LATERAL (
     WHERE g.tournament_id = t.tournament_id AND g.kind = 'generate'
     ORDER BY g.status IN ('queued', 'running', 'done') DESC, g.queued_at DESC, g.task_id LIMIT 1) k ON true
 LEFT JOIN LATERAL (
+    -- the bookings from now on in time order, each looked up in sessions
+    -- until one has no result.  A join here would be estimated from the
+    -- share of sessions with a result (most, in a live tournament) as a
+    -- scan of every booking, which costs the view into JIT compilation
+    -- (200 ms a read) or a hash join over all of them; and none at all
+    -- once every session has its result
     SELECT b.starts_at FROM tourney.bookings b
-    JOIN tourney.sessions s ON s.tournament_id = b.tournament_id AND s.session_id = b.session_id
-    WHERE b.tournament_id = t.tournament_id AND b.starts_at >= pg_catalog.now()
-      AND NOT s.result_submitted
+    WHERE c.results < c.sessions
+      AND b.tournament_id = t.tournament_id AND b.starts_at >= pg_catalog.now()
+      AND NOT (SELECT s.result_submitted FROM tourney.sessions s
+               WHERE s.tournament_id = b.tournament_id AND s.session_id = b.session_id)
     ORDER BY b.starts_at LIMIT 1) n ON true
 WHERE t.status NOT IN ('completed', 'cancelled');
 COMMENT ON VIEW tourney.overview IS 'the live monitor: one row per tournament not completed or cancelled, with its players, sessions, results so far, its generation task and its next scheduled start (\watch 1 in psql)';
