@@ -542,6 +542,15 @@ LANGUAGE C STABLE;
 COMMENT ON FUNCTION tourney.tournament_checked(bigint) IS
     'the tournament_id of a tournament that exists; P0002 for an unknown one, 22004 for NULL (used by standings and group_tables)';
 
+-- standings reads the tallies by the rank index, (rank_key, player_id),
+-- so that a LIMIT reads no more rows than it returns.  Two details keep
+-- PostgreSQL 15 to that: the ROWS frame (rank() needs no frame, but the
+-- default RANGE one makes the window read every row tied with the
+-- current one first: in a knockout, every player still in), and the
+-- second window in_order, ordered as the output, which is what makes the
+-- planner keep the index's full order instead of the window's alone and
+-- sort again on top (its value is multiplied by 0: only its order is
+-- wanted).
 -- Read-only, with the caller's rights: EXECUTE stays with PUBLIC.  No SET
 -- clause, or the planner could not inline them: every name and operator
 -- is qualified instead.
@@ -550,12 +559,15 @@ RETURNS TABLE (rank int, player_id bigint, name text, points numeric, wins int,
                draws int, losses int, score_for numeric, score_against numeric)
 LANGUAGE sql STABLE
 AS $$
-SELECT COALESCE(y.fixed_rank, (pg_catalog.rank() OVER (ORDER BY y.rank_key))::int),
+SELECT COALESCE(y.fixed_rank, (pg_catalog.rank() OVER by_key)::int
+                               OPERATOR(pg_catalog.+) (0 OPERATOR(pg_catalog.*) (pg_catalog.row_number() OVER in_order)::int)),
        y.player_id, p.name, y.points, y.wins, y.draws, y.losses,
        COALESCE(y.score_for, 0::numeric), COALESCE(y.score_against, 0::numeric)
 FROM tourney.tallies y
 JOIN tourney.players p ON p.player_id OPERATOR(pg_catalog.=) y.player_id
 WHERE y.tournament_id OPERATOR(pg_catalog.=) tourney.tournament_checked($1)
+WINDOW by_key AS (ORDER BY y.rank_key ROWS UNBOUNDED PRECEDING),
+       in_order AS (ORDER BY y.rank_key, y.player_id ROWS UNBOUNDED PRECEDING)
 ORDER BY y.rank_key, y.player_id
 $$;
 COMMENT ON FUNCTION tourney.standings(bigint) IS
