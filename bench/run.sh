@@ -50,8 +50,8 @@
 #                loopback, 1 and 4 clients)
 # Order: the small cases of every section first (a nearly empty database),
 # then the big cases, then a few small cases again ("full db": tens of
-# millions of rows around them).  A full run takes about 15 minutes and
-# about 20 GB in the cluster's directory ($TMPDIR).
+# millions of rows around them).  A full run takes about 25 minutes and
+# about 28 GB in the cluster's directory ($TMPDIR).
 # Output: bench/results/<UTC timestamp>.jsonl (one JSON object per
 # measurement), .csv (one value per row: measurement, phase, metric), .png
 # (time per player against players), and tables on stdout, ending with the
@@ -60,7 +60,7 @@
 # the run does not fail on it).
 #
 # Environment:
-#   TOURNEY_BENCH_QUICK=1      small sizes only (about 6 minutes)
+#   TOURNEY_BENCH_QUICK=1      small sizes only (about 7 minutes)
 #   TOURNEY_BENCH_ONLY=LIST    sections to run (default: all)
 #   TOURNEY_BENCH_IR_BIG=N     players of the big individual-ranking case
 #                              (default 1048576)
