@@ -713,32 +713,46 @@ REVOKE ALL ON tourney.global_batches FROM PUBLIC;
 -- one-dimensional, of one length (the optional arrays too), ids positive
 -- and distinct, names not empty.
 CREATE FUNCTION tourney.global_rows_check(ids_name text, ids bigint[], names text[],
-                                          n_first int, n_second int)
+                                          optional_names text[], optional_lengths int[],
+                                          optional_dims int[])
 RETURNS void
 LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    n int := pg_catalog.cardinality(ids);
 BEGIN
     IF ids IS NULL THEN
         RAISE EXCEPTION '% must not be null', ids_name USING ERRCODE = '22004';
     ELSIF names IS NULL THEN
         RAISE EXCEPTION 'names must not be null' USING ERRCODE = '22004';
-    ELSIF pg_catalog.array_ndims(ids) > 1 OR pg_catalog.array_ndims(names) > 1 THEN
-        RAISE EXCEPTION '% and names must be one-dimensional', ids_name USING ERRCODE = '22023';
-    ELSIF pg_catalog.cardinality(ids) <> pg_catalog.cardinality(names)
-          OR n_first <> pg_catalog.cardinality(ids) OR n_second <> pg_catalog.cardinality(ids) THEN
-        RAISE EXCEPTION 'the arrays must have one length: % has %, names %', ids_name,
-            pg_catalog.cardinality(ids), pg_catalog.cardinality(names) USING ERRCODE = '22023';
-    ELSIF EXISTS (SELECT FROM pg_catalog.unnest(ids) i WHERE i IS NULL OR i <= 0) THEN
+    ELSIF pg_catalog.array_ndims(ids) > 1 OR pg_catalog.array_ndims(names) > 1
+          OR EXISTS (SELECT FROM unnest(optional_dims) d WHERE d > 1) THEN
+        RAISE EXCEPTION '%, names, % must be one-dimensional', ids_name,
+            pg_catalog.array_to_string(optional_names, ' and ') USING ERRCODE = '22023';
+    ELSIF pg_catalog.cardinality(names) <> n
+          OR EXISTS (SELECT FROM unnest(optional_lengths) l WHERE l <> n) THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE =
+            pg_catalog.format('the arrays must have one length: %s has %s, names %s', ids_name, n,
+                              pg_catalog.cardinality(names))
+            OPERATOR(pg_catalog.||) COALESCE(
+                (SELECT pg_catalog.string_agg(pg_catalog.format(', %s %s', o.name, o.length), '' ORDER BY o.i)
+                 FROM unnest(optional_names, optional_lengths) WITH ORDINALITY o(name, length, i)
+                 WHERE o.length IS NOT NULL), '');
+    ELSIF EXISTS (SELECT FROM unnest(ids) i WHERE i IS NULL) THEN
+        RAISE EXCEPTION '% must not hold a null', ids_name USING ERRCODE = '22004';
+    ELSIF EXISTS (SELECT FROM unnest(ids) i WHERE i <= 0) THEN
         RAISE EXCEPTION '% must be positive', ids_name USING ERRCODE = '22023';
-    ELSIF (SELECT pg_catalog.count(DISTINCT i) FROM pg_catalog.unnest(ids) i) <> pg_catalog.cardinality(ids) THEN
+    ELSIF (SELECT pg_catalog.count(DISTINCT i) FROM unnest(ids) i) <> n THEN
         RAISE EXCEPTION '% must not repeat an id', ids_name USING ERRCODE = '22023';
-    ELSIF EXISTS (SELECT FROM pg_catalog.unnest(names) m WHERE m IS NULL OR m = '') THEN
-        RAISE EXCEPTION 'names must not be null or empty' USING ERRCODE = '22023';
+    ELSIF EXISTS (SELECT FROM unnest(names) m WHERE m IS NULL) THEN
+        RAISE EXCEPTION 'names must not hold a null' USING ERRCODE = '22004';
+    ELSIF EXISTS (SELECT FROM unnest(names) m WHERE m = '') THEN
+        RAISE EXCEPTION 'names must not be empty' USING ERRCODE = '22023';
     END IF;
 END $$;
-COMMENT ON FUNCTION tourney.global_rows_check(text, bigint[], text[], int, int) IS
-    'the argument checks of put_players and put_campuses (22004, 22023)';
-REVOKE EXECUTE ON FUNCTION tourney.global_rows_check(text, bigint[], text[], int, int) FROM PUBLIC;
+COMMENT ON FUNCTION tourney.global_rows_check(text, bigint[], text[], text[], int[], int[]) IS
+    'the argument checks of put_players and put_campuses (22004, 22023): the ids and names, and the lengths and dimensions of the optional arrays';
+REVOKE EXECUTE ON FUNCTION tourney.global_rows_check(text, bigint[], text[], text[], int[], int[]) FROM PUBLIC;
 
 -- What put_players and put_campuses end with: the batch recorded by its
 -- digest (when the proxy gave one), the ids in the order given.
@@ -765,8 +779,9 @@ AS $$
 DECLARE
     clash bigint;
 BEGIN
-    PERFORM tourney.global_rows_check('player_ids', player_ids, names,
-                                      pg_catalog.cardinality(ratings), pg_catalog.cardinality(emails));
+    PERFORM tourney.global_rows_check('player_ids', player_ids, names, ARRAY['ratings', 'emails'],
+        ARRAY[pg_catalog.cardinality(ratings), pg_catalog.cardinality(emails)],
+        ARRAY[pg_catalog.array_ndims(ratings), pg_catalog.array_ndims(emails)]);
     IF EXISTS (SELECT FROM pg_catalog.unnest(ratings) r
                WHERE r OPERATOR(pg_catalog.=) ANY (ARRAY['Infinity', '-Infinity', 'NaN']::float8[])) THEN
         RAISE EXCEPTION 'ratings must be finite numbers' USING ERRCODE = '22023';
@@ -798,8 +813,9 @@ AS $$
 DECLARE
     clash bigint;
 BEGIN
-    PERFORM tourney.global_rows_check('campus_ids', campus_ids, names,
-                                      pg_catalog.cardinality(capacities), pg_catalog.cardinality(courts));
+    PERFORM tourney.global_rows_check('campus_ids', campus_ids, names, ARRAY['capacities', 'courts'],
+        ARRAY[pg_catalog.cardinality(capacities), pg_catalog.cardinality(courts)],
+        ARRAY[pg_catalog.array_ndims(capacities), pg_catalog.array_ndims(courts)]);
     IF EXISTS (SELECT FROM pg_catalog.unnest(capacities) c WHERE c OPERATOR(pg_catalog.<=) 0)
        OR EXISTS (SELECT FROM pg_catalog.unnest(courts) c WHERE c IS NULL OR c OPERATOR(pg_catalog.<=) 0) THEN
         RAISE EXCEPTION 'capacities and courts must be positive' USING ERRCODE = '22023';
@@ -878,3 +894,64 @@ LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION tourney.update_ratings(bigint, text, float8, float8) IS
     'rates a completed tournament as one rating period, once: every two-player session with a result (walkovers not) is a game; moves each enrolled player''s rating, deviation and volatility by Glicko-2 (tau) or the rating by Elo (k_factor), records the change in rating_history; returns the players updated';
 REVOKE EXECUTE ON FUNCTION tourney.update_ratings(bigint, text, float8, float8) FROM PUBLIC;
+
+-- Beyond one machine: players are global, so the ratings a tournament's
+-- node computed go to the other nodes' copies of its players (the proxy's
+-- update_ratings calls this on every node after rating on the owner).
+-- Setting values that are there already changes nothing: repeating it is
+-- harmless.  The rows are locked in player_id order, as update_ratings
+-- writes them, so that the two never wait on each other in a circle.
+CREATE FUNCTION tourney.put_ratings(player_ids bigint[], ratings float8[], deviations float8[],
+                                    volatilities float8[])
+RETURNS SETOF bigint
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    n int := pg_catalog.cardinality(player_ids);
+    missing bigint;
+BEGIN
+    IF player_ids IS NULL OR ratings IS NULL OR deviations IS NULL OR volatilities IS NULL THEN
+        RAISE EXCEPTION 'player_ids, ratings, deviations and volatilities must not be null'
+            USING ERRCODE = '22004';
+    ELSIF pg_catalog.array_ndims(player_ids) > 1 OR pg_catalog.array_ndims(ratings) > 1
+          OR pg_catalog.array_ndims(deviations) > 1 OR pg_catalog.array_ndims(volatilities) > 1 THEN
+        RAISE EXCEPTION 'player_ids, ratings, deviations and volatilities must be one-dimensional'
+            USING ERRCODE = '22023';
+    ELSIF pg_catalog.cardinality(ratings) <> n OR pg_catalog.cardinality(deviations) <> n
+          OR pg_catalog.cardinality(volatilities) <> n THEN
+        RAISE EXCEPTION 'the arrays must have one length: player_ids has %, ratings %, deviations %, volatilities %',
+            n, pg_catalog.cardinality(ratings), pg_catalog.cardinality(deviations),
+            pg_catalog.cardinality(volatilities) USING ERRCODE = '22023';
+    ELSIF EXISTS (SELECT FROM unnest(player_ids) i WHERE i IS NULL) THEN
+        RAISE EXCEPTION 'player_ids must not hold a null' USING ERRCODE = '22004';
+    ELSIF (SELECT pg_catalog.count(DISTINCT i) FROM unnest(player_ids) i) <> n THEN
+        RAISE EXCEPTION 'player_ids must not repeat an id' USING ERRCODE = '22023';
+    ELSIF EXISTS (SELECT FROM unnest(ratings, deviations, volatilities) g(r, d, v)
+                  WHERE g.r IS NULL OR g.d IS NULL OR g.v IS NULL) THEN
+        RAISE EXCEPTION 'ratings, deviations and volatilities must not hold a null' USING ERRCODE = '22004';
+    ELSIF EXISTS (SELECT FROM unnest(ratings, deviations, volatilities) g(r, d, v)
+                  WHERE g.r OPERATOR(pg_catalog.=) ANY (ARRAY['Infinity', '-Infinity', 'NaN']::float8[])
+                     OR NOT (g.d OPERATOR(pg_catalog.>) 0 AND g.d OPERATOR(pg_catalog.<) 'Infinity'::float8)
+                     OR NOT (g.v OPERATOR(pg_catalog.>) 0 AND g.v OPERATOR(pg_catalog.<) 'Infinity'::float8)) THEN
+        RAISE EXCEPTION 'ratings must be finite, deviations and volatilities positive and finite'
+            USING ERRCODE = '22023';
+    END IF;
+    PERFORM FROM tourney.players p WHERE p.player_id OPERATOR(pg_catalog.=) ANY (player_ids)
+        ORDER BY p.player_id FOR NO KEY UPDATE;
+    SELECT g.id INTO missing FROM pg_catalog.unnest(player_ids) g(id)
+    WHERE NOT EXISTS (SELECT FROM tourney.players p WHERE p.player_id OPERATOR(pg_catalog.=) g.id)
+    ORDER BY g.id LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'player % does not exist on this node', missing USING ERRCODE = 'P0002';
+    END IF;
+    RETURN QUERY
+    UPDATE tourney.players p
+    SET rating = g.r, rating_deviation = g.d, rating_volatility = g.v
+    FROM unnest(player_ids, ratings, deviations, volatilities) g(id, r, d, v)
+    WHERE p.player_id OPERATOR(pg_catalog.=) g.id
+      AND (p.rating, p.rating_deviation, p.rating_volatility) IS DISTINCT FROM (g.r, g.d, g.v)
+    RETURNING p.player_id;
+END $$;
+COMMENT ON FUNCTION tourney.put_ratings(bigint[], float8[], float8[], float8[]) IS
+    'sets the players'' rating, deviation and volatility to the values given (a proxy''s update_ratings copying a node''s new ratings to the others); returns the players whose values changed';
+REVOKE EXECUTE ON FUNCTION tourney.put_ratings(bigint[], float8[], float8[], float8[]) FROM PUBLIC;

@@ -429,6 +429,75 @@ RETURNS jsonb LANGUAGE plproxy
 AS $$ CLUSTER 'tourney_cluster'; RUN ON ANY; $$;
 
 --------------------------------------------------------------------------
+-- Ratings.  A tournament is rated on its node, which writes its history;
+-- its players are global, so their new values then go to every node's
+-- copy (put_ratings, RUN ON ALL), and the next tournament is seeded by
+-- them wherever it lives.  The two steps are not one transaction: when
+-- the second fails (a node down), sync_ratings repeats it.
+--------------------------------------------------------------------------
+
+CREATE FUNCTION tourney.rate_on_node(tournament_id bigint, method text, tau float8, k_factor float8)
+RETURNS int LANGUAGE plproxy
+AS $$
+    CLUSTER 'tourney_cluster';
+    RUN ON tourney.route_tournament(tournament_id);
+    SELECT tourney.update_ratings(tournament_id, method, tau, k_factor);
+$$;
+COMMENT ON FUNCTION tourney.rate_on_node(bigint, text, float8, float8) IS
+    'update_ratings on the tournament''s node';
+
+CREATE FUNCTION tourney.ratings_of_tournament(tournament_id bigint)
+RETURNS TABLE (player_id bigint, rating float8, deviation float8, volatility float8)
+LANGUAGE plproxy
+AS $$
+    CLUSTER 'tourney_cluster';
+    RUN ON tourney.route_tournament(tournament_id);
+    SELECT h.player_id, h.rating_after AS rating, h.deviation_after AS deviation,
+           h.volatility_after AS volatility
+    FROM tourney.rating_history h
+    WHERE h.tournament_id = tournament_id AND tourney.tournament_checked(tournament_id) IS NOT NULL
+    ORDER BY h.player_id;
+$$;
+COMMENT ON FUNCTION tourney.ratings_of_tournament(bigint) IS
+    'the values a rated tournament gave its players, from its node''s rating_history';
+
+CREATE FUNCTION tourney.put_ratings(player_ids bigint[], ratings float8[], deviations float8[],
+                                    volatilities float8[])
+RETURNS SETOF bigint LANGUAGE plproxy
+AS $$ CLUSTER 'tourney_cluster'; RUN ON ALL; $$;
+COMMENT ON FUNCTION tourney.put_ratings(bigint[], float8[], float8[], float8[]) IS
+    'put_ratings on every node';
+
+CREATE FUNCTION tourney.sync_ratings(tournament_id bigint)
+RETURNS bigint
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT count(*)
+    FROM (SELECT COALESCE(array_agg(r.player_id ORDER BY r.player_id), '{}') AS ids,
+                 COALESCE(array_agg(r.rating ORDER BY r.player_id), '{}') AS ratings,
+                 COALESCE(array_agg(r.deviation ORDER BY r.player_id), '{}') AS deviations,
+                 COALESCE(array_agg(r.volatility ORDER BY r.player_id), '{}') AS volatilities
+          FROM tourney.ratings_of_tournament(tournament_id) r) h,
+         tourney.put_ratings(h.ids, h.ratings, h.deviations, h.volatilities) w
+$$;
+COMMENT ON FUNCTION tourney.sync_ratings(bigint) IS
+    'copies the ratings a rated tournament gave its players to every node; returns the player rows changed (0 when every node has them)';
+
+CREATE FUNCTION tourney.update_ratings(tournament_id bigint, method text DEFAULT 'glicko2',
+                                       tau float8 DEFAULT 0.5, k_factor float8 DEFAULT 32)
+RETURNS int
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rated int := tourney.rate_on_node(tournament_id, method, tau, k_factor);
+BEGIN
+    PERFORM tourney.sync_ratings(tournament_id);
+    RETURN rated;
+END $$;
+COMMENT ON FUNCTION tourney.update_ratings(bigint, text, float8, float8) IS
+    'rates a completed tournament on its node, then gives every node its players'' new values';
+
+--------------------------------------------------------------------------
 -- What a client reads through the proxy: a tournament's sessions and
 -- rankings from its node; overview, counts and a leaderboard from all.
 --------------------------------------------------------------------------
@@ -592,5 +661,10 @@ REVOKE EXECUTE ON FUNCTION
     tourney.generation_status(uuid),
     tourney.wait_for_task(uuid, interval),
     tourney.cancel_task(uuid),
-    tourney.run_scenario(int, text, int, int, bool, bigint, bool, text, int, int, text)
+    tourney.run_scenario(int, text, int, int, bool, bigint, bool, text, int, int, text),
+    tourney.rate_on_node(bigint, text, float8, float8),
+    tourney.ratings_of_tournament(bigint),
+    tourney.put_ratings(bigint[], float8[], float8[], float8[]),
+    tourney.sync_ratings(bigint),
+    tourney.update_ratings(bigint, text, float8, float8)
   FROM PUBLIC;

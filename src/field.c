@@ -473,19 +473,35 @@ field_drop_unchecked(const Tournament *t)
 	tournament_require_state(t, STATUS_DRAFT, "drop players who have not checked in");
 	query_prepare(&plan_drop,
 				  "WITH dropped AS (DELETE FROM tourney.enrollments"
-				  "  WHERE tournament_id = $1 AND checked_in_at IS NULL RETURNING player_id)"
-				  " DELETE FROM tourney.tallies y USING dropped d"
-				  " WHERE y.tournament_id = $1 AND y.player_id = d.player_id",
+				  "  WHERE tournament_id = $1 AND checked_in_at IS NULL RETURNING player_id),"
+				  " tallied AS (DELETE FROM tourney.tallies y USING dropped d"
+				  "  WHERE y.tournament_id = $1 AND y.player_id = d.player_id)"
+				  " SELECT count(*)::int FROM dropped",
 				  1, argtypes);
-	query_exec(plan_drop, args, NULL, false, 0);
-	dropped = (int32) SPI_processed;
+	query_exec(plan_drop, args, NULL, false, 1);
+	dropped = query_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	if (dropped == 0)
 		return 0;
 	progress_add(t, -dropped, 0, 0);
+
+	/*
+	 * The seeds close up to 1 .. n in their order.  The unique index on
+	 * (tournament_id, seed) is checked row by row, so the seeds first move
+	 * to n free values above n (there are n of them among n + 1 .. 3n, as
+	 * n seeds are taken), then to 1 .. n, which nobody holds by then.
+	 * Seeds may be as large as int allows: nothing is added to them.
+	 */
 	query_prepare(&plan_up,
-				  "UPDATE tourney.enrollments SET seed = seed + (SELECT max(seed)"
-				  "  FROM tourney.enrollments WHERE tournament_id = $1)"
-				  " WHERE tournament_id = $1 AND seed IS NOT NULL",
+				  "WITH seeded AS (SELECT player_id, seed FROM tourney.enrollments"
+				  "  WHERE tournament_id = $1 AND seed IS NOT NULL),"
+				  " n AS (SELECT count(*)::int AS n FROM seeded),"
+				  " free AS (SELECT v, row_number() OVER (ORDER BY v) AS k"
+				  "  FROM n, generate_series(n.n + 1, 3 * n.n) v"
+				  "  WHERE NOT EXISTS (SELECT FROM seeded s WHERE s.seed = v)),"
+				  " ranked AS (SELECT player_id, row_number() OVER (ORDER BY seed) AS k FROM seeded)"
+				  " UPDATE tourney.enrollments e SET seed = f.v"
+				  " FROM ranked r JOIN free f USING (k)"
+				  " WHERE e.tournament_id = $1 AND e.player_id = r.player_id",
 				  1, argtypes);
 	query_exec(plan_up, args, NULL, false, 0);
 	query_prepare(&plan_down,

@@ -131,10 +131,6 @@ plus(Numeric sum, Datum score)
 static void
 add_result(TallyRows *r, const RankSession *rs, const Datum *scores)
 {
-	int			firsts = 0;
-
-	for (int i = 0; i < rs->n; i++)
-		firsts += rs->placements[i] == 1;
 	for (int i = 0; i < rs->n; i++)
 	{
 		RankedPlayer *p = &r->rt.players[rs->players[i]];
@@ -142,16 +138,9 @@ add_result(TallyRows *r, const RankSession *rs, const Datum *scores)
 		r->write[rs->players[i]] = true;
 		if (scores != NULL)
 			p->score_for = plus(p->score_for, scores[i]);
-		if (rs->n < 2)
-			continue;
-		if (scores != NULL)
+		if (rs->n == 2 && scores != NULL)
 			p->score_against = plus(p->score_against, scores[1 - i]);
-		if (rs->placements[i] == 1 && firsts == 1)
-			p->wins++;
-		else if (rs->placements[i] == 1)
-			p->draws++;
-		else
-			p->losses++;
+		tally_count_record(&r->rt, rs, i);
 	}
 	if (r->rt.t->format->rank_session != NULL)
 		r->rt.t->format->rank_session(&r->rt, rs);

@@ -159,6 +159,37 @@ typedef struct TallySession
 } TallySession;
 
 /*
+ * The win, draw or loss that a session with a result gives its i-th
+ * player (placement 1 alone, 1 shared, anything else).  A player alone in
+ * a session of a two-player format went through it unopposed (a walkover
+ * with nobody to beat counts like a bye: no game, no win) or was left in
+ * it when it was decided for nobody (placement 0): that is a loss, as the
+ * ranking has it (a double elimination's second loss, a knockout's end).
+ * A session of individual ranking has no opponents: no record.
+ */
+void
+tally_count_record(RankTable *rt, const RankSession *rs, int i)
+{
+	RankedPlayer *p = &rt->players[rs->players[i]];
+	int			firsts = 0;
+
+	if (rs->n < 2)
+	{
+		if (rt->t->format->participants >= 2 && rs->placements[i] != 1)
+			p->losses++;
+		return;
+	}
+	for (int j = 0; j < rs->n; j++)
+		firsts += rs->placements[j] == 1;
+	if (rs->placements[i] == 1 && firsts == 1)
+		p->wins++;
+	else if (rs->placements[i] == 1)
+		p->draws++;
+	else
+		p->losses++;
+}
+
+/*
  * Add one session's result to its players, then show it to the format
  * (the marks of brackets: which round a player lost, who won a final).
  */
@@ -166,10 +197,7 @@ static void
 tally_add_session(Tally *tally, const TallySession *s)
 {
 	const RankSession *rs = &s->rank;
-	int			firsts = 0;
 
-	for (int i = 0; i < rs->n; i++)
-		firsts += rs->placements[i] == 1;
 	for (int i = 0; i < rs->n; i++)
 	{
 		RankedPlayer *p = &tally->rt.players[rs->players[i]];
@@ -177,16 +205,9 @@ tally_add_session(Tally *tally, const TallySession *s)
 		/* a walkover has no scores: it counts as a win and a loss, not in the sums */
 		if (s->scores[i] != NULL)
 			p->score_for = tally_add(tally, p->score_for, s->scores[i]);
-		if (rs->n < 2)
-			continue;
-		if (s->scores[1 - i] != NULL)
+		if (rs->n == 2 && s->scores[1 - i] != NULL)
 			p->score_against = tally_add(tally, p->score_against, s->scores[1 - i]);
-		if (rs->placements[i] == 1 && firsts == 1)
-			p->wins++;
-		else if (rs->placements[i] == 1)
-			p->draws++;
-		else
-			p->losses++;
+		tally_count_record(&tally->rt, rs, i);
 	}
 	if (tally->format->rank_session != NULL)
 		tally->format->rank_session(&tally->rt, rs);

@@ -104,6 +104,9 @@ tournament_lock(int64 tournament_id, TournamentAccess access)
 	else
 		plan = query_prepare(&plan_read, row, 1, argtypes);
 	query_exec(plan, args, NULL, access == TOURNAMENT_SNAPSHOT, 1);
+	/* the planner's estimate may run us before the snapshot shows it */
+	if (SPI_processed == 0 && access == TOURNAMENT_SNAPSHOT)
+		query_exec_own_latest(plan, args, NULL, 1);
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),

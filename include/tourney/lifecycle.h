@@ -269,6 +269,7 @@ extern const char *const tally_columns[TALLY_COLUMNS];
 extern void tally_row_values(const RankTable *rt, const RankedPlayer *p, Datum *values,
 							 bool *nulls);
 extern int64 tally_rebuild(const Tournament *t);
+extern void tally_count_record(RankTable *rt, const RankSession *rs, int i);
 extern void tally_standings(const Tournament *t, ReturnSetInfo *rsinfo);
 
 #endif							/* TOURNEY_LIFECYCLE_H */

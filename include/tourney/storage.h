@@ -26,6 +26,8 @@ extern void query_scan(SPIPlanPtr plan, const Datum *args, bool read_only,
 					   QueryRowFn row_fn, void (*batch_end_fn) (void *arg), void *arg);
 extern int64 query_int8(HeapTuple row, TupleDesc desc, int column);
 extern int32 query_int4(HeapTuple row, TupleDesc desc, int column);
+extern int	query_exec_own_latest(SPIPlanPtr plan, const Datum *values, const char *nulls,
+								  long count);
 extern int	query_exec_fresh(SPIPlanPtr plan, const Datum *values, const char *nulls,
 							 long count);
 extern void query_scan_fresh(SPIPlanPtr plan, const Datum *args, QueryRowFn row_fn,
@@ -88,6 +90,15 @@ extern void plan_writer_participant_add(BulkInsert *b, int64 tournament_id,
 										int64 session_id, int16 slot, int64 player_id);
 
 /* ids.c: minted ids, and elements of arrays found by id */
+/*
+ * An id is its node's stamp shifted by ID_NODE_SHIFT, or'ed with a local
+ * part.  A proxy mints the local parts of tournaments from
+ * ID_PROXY_TOURNAMENT_FIRST on (tourney_proxy's tournament_local_seq), so
+ * that they never meet those of a node's own tournament_id_seq.
+ */
+#define ID_NODE_SHIFT 48
+#define ID_LOCAL_MASK ((INT64CONST(1) << ID_NODE_SHIFT) - 1)
+#define ID_PROXY_TOURNAMENT_FIRST (INT64CONST(1) << 47)
 extern int64 id_mint(const char *sequence, int64 count);
 extern void id_mint_uuid(pg_uuid_t *uuid);
 

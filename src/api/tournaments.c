@@ -87,8 +87,9 @@ tourney_create_tournament_with_id(PG_FUNCTION_ARGS)
 }
 
 /*
- * An id given for a new tournament: positive, and minted for this node,
- * as id_mint would have: its node stamp is tourney.node_id.
+ * An id given for a new tournament: positive, minted for this node (its
+ * node stamp is tourney.node_id), and in the proxy's range of local
+ * parts, where this node's own create_tournament never goes.
  */
 static int64
 api_given_tournament_id(FunctionCallInfo fcinfo, int argno)
@@ -101,12 +102,19 @@ api_given_tournament_id(FunctionCallInfo fcinfo, int argno)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("tournament_id must be positive")));
-	if ((id >> 48) != tourney_node_id)
+	if ((id >> ID_NODE_SHIFT) != tourney_node_id)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("tournament_id " INT64_FORMAT " is stamped for node " INT64_FORMAT
-						", and this is node %d", id, id >> 48, tourney_node_id),
+						", and this is node %d", id, id >> ID_NODE_SHIFT, tourney_node_id),
 				 errhint("A tournament lives on the node its id names: route the call by it.")));
+	if ((id & ID_LOCAL_MASK) < ID_PROXY_TOURNAMENT_FIRST)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("tournament_id " INT64_FORMAT " has the local part " INT64_FORMAT
+						", below the proxy's range", id, id & ID_LOCAL_MASK),
+				 errdetail("Local parts below " INT64_FORMAT " are this node's own create_tournament's.",
+						   ID_PROXY_TOURNAMENT_FIRST)));
 	return id;
 }
 

@@ -29,7 +29,7 @@ id_mint(const char *sequence, int64 count)
 							Int64GetDatum(first + count - 1));
 	UnlockRelationOid(seqoid, ExclusiveLock);
 
-	return ((int64) tourney_node_id << 48) | first;
+	return ((int64) tourney_node_id << ID_NODE_SHIFT) | first;
 }
 
 /*

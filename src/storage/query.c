@@ -89,6 +89,26 @@ query_exec_fresh(SPIPlanPtr plan, const Datum *values, const char *nulls, long c
 	return rc;
 }
 
+/*
+ * A read-only query that also sees what this transaction's latest command
+ * wrote.  A STABLE function that the planner runs while it estimates a
+ * query (constant arguments in an index condition) runs before the
+ * command counter moves on, so the active snapshot does not yet show the
+ * previous command's rows, which the query itself will see.
+ */
+int
+query_exec_own_latest(SPIPlanPtr plan, const Datum *values, const char *nulls, long count)
+{
+	int			rc;
+
+	CommandCounterIncrement();
+	PushCopiedSnapshot(GetActiveSnapshot());
+	UpdateActiveSnapshotCommandId();
+	rc = query_exec(plan, values, nulls, true, count);
+	PopActiveSnapshot();
+	return rc;
+}
+
 void
 query_scan_fresh(SPIPlanPtr plan, const Datum *args, QueryRowFn row_fn,
 				 void (*batch_end_fn) (void *arg), void *arg)

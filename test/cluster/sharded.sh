@@ -11,7 +11,7 @@
 # restart they carry on and its queued task finishes.
 source "$(dirname "${BASH_SOURCE[0]}")/../support/tap.bash"
 
-plan 27
+plan 28
 
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/shards.bash"
 ((EUID == 0)) && chown postgres "$T_DIR"
@@ -84,6 +84,23 @@ statuses=$(for f in $formats; do
 done | paste -sd' ')
 is "$done_all $statuses" "t 16 16 16 16 16 16" \
 	"every format simulated, ranked and completed through the proxy; the read-only role reads the 16 rankings of each"
+
+# ratings: rated on the tournament's node, which keeps the history; the new
+# values on both nodes' copies of its players; a second rating refused
+ko=${TID[knockout]}
+ko_node=node$(( ${ko:-0} >> 48 ))
+rated=$(op -c "SELECT tourney.update_ratings($ko)" 2>&1)
+after_sql="SELECT string_agg(h.player_id || ':' || h.rating_after || ':' || h.deviation_after || ':' || h.volatility_after, ',' ORDER BY h.player_id)
+	FROM tourney.rating_history h WHERE h.tournament_id = $ko"
+values_sql="SELECT string_agg(p.player_id || ':' || p.rating || ':' || p.rating_deviation || ':' || p.rating_volatility, ',' ORDER BY p.player_id)
+	FROM tourney.players p WHERE p.player_id IN (SELECT e.player_id FROM unnest(($P)[1:16]) e(player_id))"
+want=$(on "$ko_node" -c "$after_sql")
+history=$(for n in node1 node2; do on $n -c "SELECT count(*) FROM tourney.rating_history WHERE tournament_id = $ko"; done | sort | paste -sd' ')
+same=$(for n in node1 node2; do [[ -n $want && $(on $n -c "$values_sql") == "$want" ]] && echo t || echo f; done | paste -sd' ')
+again=$(sqlstate "$(op -c "SELECT tourney.update_ratings($ko)" 2>&1)")
+synced=$(op -c "SELECT tourney.sync_ratings($ko)" 2>&1)
+is "$rated | $history | $same | $again | $synced" "16 | 0 16 | t t | 55000 | 0" \
+	"update_ratings through the proxy: 16 players rated on the tournament's node (its history there only), both nodes' copies of them hold the new values, a second rating 55000, sync_ratings then changes nothing"
 
 # async: the worker runs on the owning node
 ta=$(app -c "SELECT tourney.create_tournament('shard async', 'knockout')")

@@ -15,14 +15,15 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(86);
+SELECT plan(87);
 
 INSERT INTO test_support.fixtures (key, ids) VALUES ('p', test_support.players(12, 'cancel', '1500 + g'));
 INSERT INTO test_support.fixtures (key, id) SELECT 'p' || i, (test_support.ids('p'))[i] FROM generate_series(1, 12) i;
--- the status of a tournament and of its tasks
+-- the status of a tournament and of its tasks, in the order queued (tasks
+-- queued in one transaction, as here, tie on queued_at: then by status)
 CREATE FUNCTION pg_temp.state(t bigint) RETURNS text
 LANGUAGE sql STABLE AS $$
-    SELECT x.status || coalesce(' ' || (SELECT string_agg(k.status::text, ',' ORDER BY k.queued_at) FROM tourney.tasks k
+    SELECT x.status || coalesce(' ' || (SELECT string_agg(k.status::text, ',' ORDER BY k.queued_at, k.status::text) FROM tourney.tasks k
                                         WHERE k.tournament_id = t), '')
     FROM tourney.tournaments x WHERE x.tournament_id = t
 $$;
@@ -115,10 +116,13 @@ SELECT is((SELECT count(*)::int FROM tourney.sessions s JOIN p_before b USING (s
           'P''s sessions are as they were after all the refusals');
 
 -- every format, in progress with some results, can be called off
-CREATE FUNCTION pg_temp.cancel_in_progress(fmt text, n int, g int DEFAULT NULL) RETURNS text
+CREATE TEMP TABLE formats AS
+SELECT fmt, n, test_support.tournament(fmt, n => n, name => 'cancel ' || fmt, generate => true, group_count => g) AS t
+FROM (VALUES ('knockout', 6, NULL::int), ('double_elimination', 6, NULL), ('round_robin', 5, NULL), ('swiss', 7, NULL),
+             ('individual_ranking', 4, NULL), ('groups_knockout', 8, 2)) v(fmt, n, g);
+CREATE FUNCTION pg_temp.cancel_in_progress(t bigint) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
-    t bigint := test_support.tournament(fmt, n => n, name => 'cancel ' || fmt, generate => true, group_count => g);
     outcome text;
 BEGIN
     PERFORM test_support.play_random(t, 0.3, most => 3);
@@ -127,9 +131,28 @@ BEGIN
         || '/' || test_support.sqlstate_of(format('SELECT tourney.simulate_results(%s)', t))
         || '/' || (SELECT count(*) FROM tourney.standings(t));
 END $$;
-SELECT is(pg_temp.cancel_in_progress(fmt, n, g), format('ok/cancelled done/55000/%s', n), format('%s in progress: cancelled', fmt))
-FROM (VALUES ('knockout', 6, NULL::int), ('double_elimination', 6, NULL), ('round_robin', 5, NULL), ('swiss', 7, NULL),
-             ('individual_ranking', 4, NULL), ('groups_knockout', 8, 2)) v(fmt, n, g);
+SELECT is(pg_temp.cancel_in_progress(t), format('ok/cancelled done/55000/%s', n), format('%s in progress: cancelled', fmt))
+FROM formats ORDER BY fmt;
+
+-- its rows stay readable, also to the PL/pgSQL call that made the
+-- tournament and called it off (fails: standings and group_tables check
+-- the tournament by tourney.tournament_checked, a STABLE function that
+-- the planner evaluates ahead, with the snapshot of the statement that
+-- called the function, which does not see the tournament: P0002)
+CREATE FUNCTION pg_temp.made_and_cancelled() RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    t bigint := test_support.tournament('groups_knockout', n => 8, name => 'cancel made here', generate => true, group_count => 2);
+BEGIN
+    PERFORM test_support.play_random(t, 0.3, most => 3);
+    PERFORM tourney.cancel_tournament(t);
+    RETURN format('standings %s, group_tables %s', (SELECT count(*) FROM tourney.standings(t)),
+                  (SELECT count(*) FROM tourney.group_tables(t)));
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+SELECT is(pg_temp.made_and_cancelled(), 'standings 8, group_tables 8',
+          'made, played and cancelled in one PL/pgSQL call: standings and group_tables read it there');
 
 ----------------------------------------------------------------------------
 -- completed, unknown, NULL

@@ -124,7 +124,9 @@ FROM (VALUES
     ('{NULL,NULL,NULL}', '{f,t,f}', 'ok 2: -'),
     ('{2,1}', '{f,f}', 'ok 2: '),
     ('{100,50,NULL,25}', '{t,f,t,t}', 'ok 1: 2,-,1'),
-    -- the largest seeds enroll accepts
+    -- the largest seeds enroll accepts: they close up like any others
+    -- (fail: drop_unchecked first moves every seed up by the largest
+    -- one, which overflows int, 22003)
     ('{2147483647,1073741824,5}', '{t,t,f}', 'ok 1: 2,1'),
     ('{2147483647,2147483646,1}', '{t,t,f}', 'ok 1: 2,1')) v(seeds, checked, want);
 

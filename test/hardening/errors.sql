@@ -6,7 +6,12 @@
 -- lifecycle/ratings.sql); schedule_sessions, move_session, swap_sessions,
 -- swap_players, delay_sessions, close_campus and the guards of
 -- campus_hours, campus_closures and campuses.courts (0.2; their effects
--- are in scheduling/live.sql).  submit_result's errors are in results.sql (draws of
+-- are in scheduling/live.sql); the event day's check_in, drop_unchecked,
+-- submit_walkover, withdraw_player, cancel_tournament and cancel_task
+-- (0.2), correct_result, wait_for_task, run_scenario, the readers
+-- task_percent, tournament_checked and overview, tallies_rebuild, and a
+-- data node's create_tournament_with_id, put_players, put_campuses and
+-- put_ratings (0.2, SPEC §8).  submit_result's errors are in results.sql (draws of
 -- the new formats in formats/double_elimination.sql and
 -- formats/groups_knockout.sql).
 \set ON_ERROR_STOP 1
@@ -16,7 +21,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(275);
+SELECT plan(436);
 
 INSERT INTO test_support.fixtures (key, ids) VALUES ('p', test_support.players(8, 'err', '1500 + g'));
 INSERT INTO tourney.campuses (name, capacity) VALUES ('err campus', NULL);
@@ -576,6 +581,302 @@ FROM (VALUES
     ('campuses.courts: 0', $$UPDATE tourney.campuses SET courts = 0 WHERE campus_id = @E1@$$, '23514'),
     ('campuses.courts: raised', $$UPDATE tourney.campuses SET courts = 3 WHERE campus_id = @E1@$$, 'ok')
 ) v(what, q, want);
+
+----------------------------------------------------------------------------
+-- the event day (SPEC §3e), corrections, waiting, run_scenario, the
+-- readers of 0.2 (task_percent, tournament_checked, overview), the
+-- owner's tallies_rebuild and a data node's create_tournament_with_id,
+-- put_players and put_campuses (SPEC §8).  Their effects are in
+-- eventday/*.sql, lifecycle/corrections.sql, lifecycle/overview.sql and
+-- cluster/sharded.sh.  Each call in a subtransaction rolled back
+-- afterwards: its SQLSTATE; for a refusal, a message in PostgreSQL style
+-- that matches the pattern given, and every table as it was.
+----------------------------------------------------------------------------
+-- q1..q8 players; VD a draft knockout of q1..q4; VP the same generated,
+-- vp1 (round 1, match 1) 2:1, vp2 open, vpf the final, vpt the third
+-- place; VQ a knockout of q5..q8 with every result (vq1 its first match);
+-- VW a draft made by create_tournament_with_id; VK a knockout of q3, q4 played (nobody has a session left); VA a draft
+-- whose generation is queued (VTA, in this transaction); VC completed
+-- (vc1, VTC its task); VX generated, then cancelled (vx1); VI an
+-- individual ranking (vi1)
+DO $fixtures$
+DECLARE
+    q bigint[] := test_support.players(8, 'err event', '1600 - g');
+    id bigint;
+    task uuid;
+BEGIN
+    INSERT INTO test_support.fixtures (key, id) SELECT 'q' || i, q[i] FROM generate_series(1, 8) i;
+    INSERT INTO test_support.fixtures (key, id) VALUES ('VD', test_support.tournament('knockout', q[1:4], 'err VD'));
+    INSERT INTO test_support.fixtures (key, id) VALUES ('VW', tourney.create_tournament_with_id(140737488355999, 'err VW', 'knockout'));
+    id := test_support.tournament('knockout', q[1:4], 'err VP', generate => true);
+    INSERT INTO test_support.fixtures (key, id) VALUES
+        ('VP', id), ('vp1', test_support.session_id(id, 1, 1)), ('vp2', test_support.session_id(id, 1, 2)),
+        ('vpf', test_support.session_id(id, 2, 1)), ('vpt', test_support.session_id(id, 'third_place', 2, 1));
+    PERFORM tourney.submit_result(test_support.id('vp1'), ARRAY[2, 1]);
+    id := test_support.tournament('knockout', q[5:8], 'err VQ', generate => true);
+    PERFORM tourney.simulate_results(id, 11);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('VQ', id), ('vq1', test_support.session_id(id, 1, 1));
+    INSERT INTO test_support.fixtures (key, value)
+    SELECT 'VQ1FLIP', format('ARRAY[%s]', string_agg(score::text, ', ' ORDER BY slot DESC))
+    FROM tourney.session_participants WHERE session_id = test_support.id('vq1');
+    id := test_support.tournament('knockout', q[3:4], 'err VK', generate => true);
+    PERFORM tourney.submit_result(test_support.session_id(id, 1, 1), ARRAY[1, 0]);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('VK', id);
+    id := test_support.tournament('knockout', q[5:6], 'err VA');
+    task := tourney.generate_sessions(id, async => true);
+    INSERT INTO test_support.fixtures (key, id, value) VALUES ('VA', id, NULL), ('VTA', NULL, quote_literal(task) || '::uuid');
+    id := test_support.tournament('knockout', q[7:8], 'err VC');
+    task := tourney.generate_sessions(id, async => false);
+    PERFORM tourney.simulate_results(id);
+    PERFORM tourney.calculate_rankings(id);
+    PERFORM tourney.complete_tournament(id);
+    INSERT INTO test_support.fixtures (key, id, value) VALUES
+        ('VC', id, NULL), ('vc1', test_support.session_id(id, 1, 1), NULL), ('VTC', NULL, quote_literal(task) || '::uuid');
+    id := test_support.tournament('knockout', q[5:8], 'err VX', generate => true);
+    PERFORM tourney.cancel_tournament(id);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('VX', id), ('vx1', test_support.session_id(id, 1, 1));
+    id := test_support.tournament('individual_ranking', q[1:2], 'err VI', generate => true);
+    INSERT INTO test_support.fixtures (key, id) VALUES ('VI', id), ('vi1', test_support.session_id(id, 1, 1));
+    INSERT INTO test_support.fixtures (key, value) VALUES
+        ('NOUUID', '''00000000-0000-0000-0000-000000000000''::uuid'),
+        ('BIG', '9223372036854775807'),
+        -- ids as a proxy mints them for node 0, and the first of node 1
+        ('PX1', '140737488355329'), ('PX2', '140737488355330'), ('NODE1', '281474976710656');
+END $fixtures$;
+
+CREATE FUNCTION pg_temp.refusal(q text, pattern text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    before text := test_support.fingerprint();
+    o test_support.outcome := test_support.capture(test_support.subst(q), rollback => true);
+BEGIN
+    pattern := test_support.subst(pattern);
+    RETURN o.sqlstate
+        || CASE WHEN o.sqlstate <> 'ok' AND (o.message ~ '\.$' OR o.message ~ '^[A-Z][a-z]')
+                THEN ' (message not in PostgreSQL style: ' || o.message || ')' ELSE '' END
+        || CASE WHEN o.sqlstate <> 'ok' AND pattern IS NOT NULL AND o.message !~ pattern
+                THEN format(' (message "%s" does not match /%s/)', o.message, pattern) ELSE '' END
+        || CASE WHEN o.sqlstate <> 'ok' AND test_support.fingerprint() IS DISTINCT FROM before
+                THEN ' (tables changed by a refused call)' ELSE '' END;
+END $$;
+SELECT is(pg_temp.refusal(q, pattern), want, format('%s -> %s', what, want))
+FROM (VALUES
+    -- check_in
+    ('check_in: NULL tournament', $$SELECT tourney.check_in(NULL, ARRAY[@q1@])$$, '22004', 'tournament_id'),
+    ('check_in: NULL player_ids', $$SELECT tourney.check_in(@VD@, NULL)$$, '22004', 'player_ids'),
+    ('check_in: a NULL player', $$SELECT tourney.check_in(@VD@, ARRAY[@q1@, NULL])$$, '22004', 'player_ids'),
+    ('check_in: a two-dimensional array', $$SELECT tourney.check_in(@VD@, ARRAY[[@q1@, @q2@]])$$, '22023', NULL),
+    ('check_in: unknown tournament', $$SELECT tourney.check_in(@BIG@, ARRAY[@q1@])$$, 'P0002', '^tournament 9223372036854775807 does not exist$'),
+    ('check_in: unknown player', $$SELECT tourney.check_in(@VD@, ARRAY[@q1@, @BIG@])$$, 'P0002', '^player 9223372036854775807 does not exist$'),
+    ('check_in: a player not enrolled', $$SELECT tourney.check_in(@VD@, ARRAY[@q1@, @q5@])$$, '55000', '^player @q5@ is not enrolled in tournament @VD@$'),
+    ('check_in: after the draw', $$SELECT tourney.check_in(@VP@, ARRAY[@q1@])$$, '55000', 'tournament @VP@ is in_progress'),
+    ('check_in: while a generation is queued', $$SELECT tourney.check_in(@VA@, ARRAY[@q5@])$$, '55000', 'queued'),
+    ('check_in: completed', $$SELECT tourney.check_in(@VC@, ARRAY[@q7@])$$, '55000', 'completed'),
+    ('check_in: cancelled', $$SELECT tourney.check_in(@VX@, ARRAY[@q5@])$$, '55000', 'cancelled'),
+    ('check_in: two players, one twice', $$SELECT tourney.check_in(@VD@, ARRAY[@q1@, @q2@, @q1@])$$, 'ok', NULL),
+    ('check_in: nobody', $$SELECT tourney.check_in(@VD@, '{}')$$, 'ok', NULL),
+    -- drop_unchecked
+    ('drop_unchecked: NULL', $$SELECT tourney.drop_unchecked(NULL)$$, '22004', 'tournament_id'),
+    ('drop_unchecked: unknown tournament', $$SELECT tourney.drop_unchecked(@BIG@)$$, 'P0002', 'tournament 9223372036854775807'),
+    ('drop_unchecked: after the draw', $$SELECT tourney.drop_unchecked(@VP@)$$, '55000', 'in_progress'),
+    ('drop_unchecked: while a generation is queued', $$SELECT tourney.drop_unchecked(@VA@)$$, '55000', 'queued'),
+    ('drop_unchecked: completed', $$SELECT tourney.drop_unchecked(@VC@)$$, '55000', 'completed'),
+    ('drop_unchecked: cancelled', $$SELECT tourney.drop_unchecked(@VX@)$$, '55000', 'cancelled'),
+    ('drop_unchecked: a draft', $$SELECT tourney.drop_unchecked(@VD@)$$, 'ok', NULL),
+    -- submit_walkover
+    ('submit_walkover: NULL session', $$SELECT tourney.submit_walkover(NULL, 1)$$, '22004', 'session_id'),
+    ('submit_walkover: NULL slot', $$SELECT tourney.submit_walkover(@vp2@, NULL)$$, '22004', 'winner_slot'),
+    ('submit_walkover: slot 0', $$SELECT tourney.submit_walkover(@vp2@, 0)$$, '22023', '^winner_slot must be 1 or 2, not 0$'),
+    ('submit_walkover: slot 3', $$SELECT tourney.submit_walkover(@vp2@, 3)$$, '22023', 'winner_slot'),
+    ('submit_walkover: slot -1 of an unknown session', $$SELECT tourney.submit_walkover(@BIG@, -1)$$, '22023', 'winner_slot'),
+    ('submit_walkover: unknown session', $$SELECT tourney.submit_walkover(@BIG@, 1)$$, 'P0002', '^session 9223372036854775807 does not exist$'),
+    ('submit_walkover: a session with a result', $$SELECT tourney.submit_walkover(@vp1@, 1)$$, '55000', 'session @vp1@ already has a result'),
+    ('submit_walkover: the final, its players not known', $$SELECT tourney.submit_walkover(@vpf@, 1)$$, '55000', 'both participants'),
+    ('submit_walkover: the third place, one player known', $$SELECT tourney.submit_walkover(@vpt@, 1)$$, '55000', 'both participants'),
+    ('submit_walkover: an individual ranking session', $$SELECT tourney.submit_walkover(@vi1@, 1)$$, '55000', NULL),
+    ('submit_walkover: completed', $$SELECT tourney.submit_walkover(@vc1@, 1)$$, '55000', 'completed'),
+    ('submit_walkover: cancelled', $$SELECT tourney.submit_walkover(@vx1@, 2)$$, '55000', 'cancelled'),
+    ('submit_walkover: then the other slot', $$SELECT tourney.submit_walkover(@vp2@, 2); SELECT tourney.submit_walkover(@vp2@, 1)$$, '55000', 'walkover'),
+    ('submit_walkover: then a result', $$SELECT tourney.submit_walkover(@vp2@, 2); SELECT tourney.submit_result(@vp2@, ARRAY[1, 0])$$, '55000', NULL),
+    ('submit_walkover: the same twice', $$SELECT tourney.submit_walkover(@vp2@, 2); SELECT tourney.submit_walkover(@vp2@, 2)$$, 'ok', NULL),
+    ('submit_walkover: then corrected', $$SELECT tourney.submit_walkover(@vp2@, 2); SELECT * FROM tourney.correct_result(@vp2@, ARRAY[3, 0])$$, 'ok', NULL),
+    -- withdraw_player
+    ('withdraw_player: NULL tournament', $$SELECT * FROM tourney.withdraw_player(NULL, @q2@)$$, '22004', 'tournament_id'),
+    ('withdraw_player: NULL player', $$SELECT * FROM tourney.withdraw_player(@VP@, NULL)$$, '22004', 'player_id'),
+    ('withdraw_player: unknown tournament', $$SELECT * FROM tourney.withdraw_player(@BIG@, @q2@)$$, 'P0002', 'tournament 9223372036854775807 does not exist'),
+    ('withdraw_player: unknown player', $$SELECT * FROM tourney.withdraw_player(@VP@, @BIG@)$$, 'P0002', '^player 9223372036854775807 does not exist$'),
+    ('withdraw_player: a player not enrolled', $$SELECT * FROM tourney.withdraw_player(@VP@, @q5@)$$, '55000', '^player @q5@ is not enrolled in tournament @VP@$'),
+    ('withdraw_player: a draft', $$SELECT * FROM tourney.withdraw_player(@VD@, @q1@)$$, '55000', 'draft'),
+    ('withdraw_player: completed', $$SELECT * FROM tourney.withdraw_player(@VC@, @q7@)$$, '55000', 'completed'),
+    ('withdraw_player: cancelled', $$SELECT * FROM tourney.withdraw_player(@VX@, @q5@)$$, '55000', 'cancelled'),
+    ('withdraw_player: twice', $$SELECT * FROM tourney.withdraw_player(@VP@, @q2@); SELECT * FROM tourney.withdraw_player(@VP@, @q2@)$$, '55000', 'already'),
+    ('withdraw_player: the loser of a played final', $$SELECT * FROM tourney.withdraw_player(@VK@, @q4@)$$, '55000', 'no session left'),
+    ('withdraw_player: the winner of a played final', $$SELECT * FROM tourney.withdraw_player(@VK@, @q3@)$$, '55000', 'no session left'),
+    ('withdraw_player: a player with a session to play', $$SELECT * FROM tourney.withdraw_player(@VP@, @q2@)$$, 'ok', NULL),
+    -- cancel_tournament
+    ('cancel_tournament: NULL', $$SELECT tourney.cancel_tournament(NULL)$$, '22004', 'tournament_id'),
+    ('cancel_tournament: unknown tournament', $$SELECT tourney.cancel_tournament(@BIG@)$$, 'P0002', 'tournament 9223372036854775807 does not exist'),
+    ('cancel_tournament: completed', $$SELECT tourney.cancel_tournament(@VC@)$$, '55000', '^cannot cancel tournament @VC@: it is completed$'),
+    ('cancel_tournament: cancelled', $$SELECT tourney.cancel_tournament(@VX@)$$, '55000', 'it is cancelled'),
+    ('cancel_tournament: a draft', $$SELECT tourney.cancel_tournament(@VD@)$$, 'ok', NULL),
+    ('cancel_tournament: in progress', $$SELECT tourney.cancel_tournament(@VP@)$$, 'ok', NULL),
+    ('cancel_tournament: with its generation queued', $$SELECT tourney.cancel_tournament(@VA@)$$, 'ok', NULL),
+    ('cancel_tournament: then a result', $$SELECT tourney.cancel_tournament(@VP@); SELECT tourney.submit_result(@vp2@, ARRAY[1, 0])$$, '55000', 'cancelled'),
+    ('cancel_tournament: then an enrolment', $$SELECT tourney.cancel_tournament(@VD@); SELECT tourney.enroll(@VD@, ARRAY[@q5@])$$, '55000', 'cancelled'),
+    ('cancel_tournament: then a generation', $$SELECT tourney.cancel_tournament(@VD@); SELECT tourney.generate_sessions(@VD@, false)$$, '55000', 'cancelled'),
+    -- cancel_task
+    ('cancel_task: NULL', $$SELECT tourney.cancel_task(NULL)$$, '22004', 'task_id'),
+    ('cancel_task: unknown task', $$SELECT tourney.cancel_task(@NOUUID@)$$, 'P0002', '^task 00000000-0000-0000-0000-000000000000 does not exist$'),
+    ('cancel_task: a done task', $$SELECT tourney.cancel_task(@VTC@)$$, '55000', 'it has ended'),
+    ('cancel_task: a queued task', $$SELECT tourney.cancel_task(@VTA@)$$, 'ok', NULL),
+    ('cancel_task: twice', $$SELECT tourney.cancel_task(@VTA@); SELECT tourney.cancel_task(@VTA@)$$, '55000', 'ended'),
+    ('cancel_task: then generated again', $$SELECT tourney.cancel_task(@VTA@); SELECT tourney.generate_sessions(@VA@, false)$$, 'ok', NULL),
+    -- correct_result
+    ('correct_result: NULL session', $$SELECT * FROM tourney.correct_result(NULL, ARRAY[1, 0])$$, '22004', 'session_id'),
+    ('correct_result: NULL scores', $$SELECT * FROM tourney.correct_result(@vp1@, NULL)$$, '22004', 'scores'),
+    ('correct_result: NULL cascade', $$SELECT * FROM tourney.correct_result(@vp1@, ARRAY[1, 0], NULL)$$, '22004', 'cascade'),
+    ('correct_result: unknown session', $$SELECT * FROM tourney.correct_result(@BIG@, ARRAY[1, 0])$$, 'P0002', '^session 9223372036854775807 does not exist$'),
+    ('correct_result: a session without a result', $$SELECT * FROM tourney.correct_result(@vp2@, ARRAY[1, 0])$$, '55000', 'no result'),
+    ('correct_result: a knockout draw', $$SELECT * FROM tourney.correct_result(@vp1@, ARRAY[1, 1])$$, '22023', 'draw'),
+    ('correct_result: one score for two players', $$SELECT * FROM tourney.correct_result(@vp1@, ARRAY[1])$$, '22023', NULL),
+    ('correct_result: NaN', $$SELECT * FROM tourney.correct_result(@vp1@, ARRAY['NaN', 1]::numeric[])$$, '22023', NULL),
+    ('correct_result: a winner later results depend on', $$SELECT * FROM tourney.correct_result(@vq1@, @VQ1FLIP@)$$, '55000', 'later results'),
+    ('correct_result: the same with cascade', $$SELECT * FROM tourney.correct_result(@vq1@, @VQ1FLIP@, true)$$, 'ok', NULL),
+    ('correct_result: completed', $$SELECT * FROM tourney.correct_result(@vc1@, ARRAY[0, 1])$$, '55000', 'completed'),
+    ('correct_result: cancelled', $$SELECT * FROM tourney.correct_result(@vx1@, ARRAY[0, 1])$$, '55000', NULL),
+    -- wait_for_task
+    ('wait_for_task: NULL task', $$SELECT tourney.wait_for_task(NULL)$$, '22004', 'task_id'),
+    ('wait_for_task: NULL timeout', $$SELECT tourney.wait_for_task(@VTC@, NULL)$$, '22004', 'timeout'),
+    ('wait_for_task: unknown task', $$SELECT tourney.wait_for_task(@NOUUID@, '10 ms')$$, 'P0002', '00000000-0000-0000-0000-000000000000'),
+    ('wait_for_task: in the transaction that queued it', $$SELECT tourney.wait_for_task(@VTA@, '10 ms')$$, '55000', 'transaction that queued it'),
+    ('wait_for_task: a done task', $$SELECT tourney.wait_for_task(@VTC@, '10 ms')$$, 'ok', NULL),
+    -- run_scenario
+    ('run_scenario: NULL player_count', $$SELECT tourney.run_scenario(NULL)$$, '22004', 'player_count'),
+    ('run_scenario: one player', $$SELECT tourney.run_scenario(1)$$, '22023', NULL),
+    ('run_scenario: unknown format', $$SELECT tourney.run_scenario(4, 'bracket')$$, '22023', '"bracket"'),
+    ('run_scenario: NULL seed', $$SELECT tourney.run_scenario(4, seed => NULL)$$, '22004', 'seed'),
+    ('run_scenario: campus_count -1', $$SELECT tourney.run_scenario(4, campus_count => -1)$$, '22023', NULL),
+    ('run_scenario: 10 Swiss rounds for 4 players', $$SELECT tourney.run_scenario(4, 'swiss', 10)$$, '55000', NULL),
+    ('run_scenario: groups_knockout without group_count', $$SELECT tourney.run_scenario(8, 'groups_knockout')$$, '22004', 'group_count'),
+    -- the readers
+    ('task_percent: NULL', $$SELECT tourney.task_percent(NULL)$$, '22004', 'task_id'),
+    ('tournament_checked: NULL', $$SELECT tourney.tournament_checked(NULL)$$, '22004', '^tournament_id must not be null$'),
+    ('tournament_checked: unknown tournament', $$SELECT tourney.tournament_checked(@BIG@)$$, 'P0002', '^tournament 9223372036854775807 does not exist$'),
+    ('tallies_rebuild: NULL', $$SELECT tourney.tallies_rebuild(NULL)$$, '22004', 'tournament_id'),
+    ('tallies_rebuild: unknown tournament', $$SELECT tourney.tallies_rebuild(@BIG@)$$, 'P0002', 'tournament 9223372036854775807 does not exist'),
+    ('tallies_rebuild: cancelled', $$SELECT tourney.tallies_rebuild(@VX@)$$, 'ok', NULL),
+    -- create_tournament_with_id
+    ('create_tournament_with_id: NULL id', $$SELECT tourney.create_tournament_with_id(NULL, 'x', 'knockout')$$, '22004', 'tournament_id'),
+    ('create_tournament_with_id: id 0', $$SELECT tourney.create_tournament_with_id(0, 'x', 'knockout')$$, '22023', '^tournament_id must be positive$'),
+    ('create_tournament_with_id: an id of node 1', $$SELECT tourney.create_tournament_with_id(@NODE1@, 'x', 'knockout')$$, '22023',
+     '^tournament_id 281474976710656 is stamped for node 1, and this is node 0$'),
+    ('create_tournament_with_id: an id taken', $$SELECT tourney.create_tournament_with_id(@VW@, 'x', 'knockout')$$, '23505', '^tournament @VW@ exists already$'),
+    ('create_tournament_with_id: a local part of the node''s own', $$SELECT tourney.create_tournament_with_id(@VD@, 'x', 'knockout')$$, '22023', 'below the proxy''s range$'),
+    ('create_tournament_with_id: NULL name', $$SELECT tourney.create_tournament_with_id(@PX1@, NULL, 'knockout')$$, '22004', 'name'),
+    ('create_tournament_with_id: unknown format', $$SELECT tourney.create_tournament_with_id(@PX1@, 'x', 'bracket')$$, '22023', '"bracket"'),
+    ('create_tournament_with_id: number_of_rounds for a knockout', $$SELECT tourney.create_tournament_with_id(@PX1@, 'x', 'knockout', number_of_rounds => 3)$$, '22023', NULL),
+    ('create_tournament_with_id: grand_final for a knockout', $$SELECT tourney.create_tournament_with_id(@PX1@, 'x', 'knockout', grand_final => 'none')$$, '22023', 'grand_final'),
+    ('create_tournament_with_id: unknown campus', $$SELECT tourney.create_tournament_with_id(@PX1@, 'x', 'knockout', campus_ids => ARRAY[@BIG@])$$, 'P0002', 'campus 9223372036854775807'),
+    ('create_tournament_with_id: an id minted for this node', $$SELECT tourney.create_tournament_with_id(@PX1@, 'x', 'knockout')$$, 'ok', NULL),
+    -- put_players
+    ('put_players: NULL ids', $$SELECT * FROM tourney.put_players(NULL, ARRAY['x'])$$, '22004', '^player_ids must not be null$'),
+    ('put_players: NULL names', $$SELECT * FROM tourney.put_players(ARRAY[@PX1@], NULL)$$, '22004', '^names must not be null$'),
+    ('put_players: a NULL id', $$SELECT * FROM tourney.put_players(ARRAY[@PX1@, NULL], ARRAY['x', 'y'])$$, '22004', 'player_ids'),
+    ('put_players: a NULL name', $$SELECT * FROM tourney.put_players(ARRAY[@PX1@], ARRAY[NULL]::text[])$$, '22004', 'names'),
+    ('put_players: more names than ids', $$SELECT * FROM tourney.put_players(ARRAY[@PX1@], ARRAY['x', 'y'])$$, '22023', 'one length'),
+    ('put_players: more ratings than ids', $$SELECT * FROM tourney.put_players(ARRAY[@PX1@], ARRAY['x'], ARRAY[1500, 1600])$$, '22023', 'ratings'),
+    ('put_players: ratings of two dimensions', $$SELECT * FROM tourney.put_players(ARRAY[@PX1@, @PX2@], ARRAY['x', 'y'], ARRAY[[1500], [1600]])$$, '22023', 'one-dimensional'),
+    ('put_players: id 0', $$SELECT * FROM tourney.put_players(ARRAY[0], ARRAY['x'])$$, '22023', '^player_ids must be positive$'),
+    ('put_players: an id twice', $$SELECT * FROM tourney.put_players(ARRAY[@PX1@, @PX1@], ARRAY['x', 'y'])$$, '22023', 'repeat'),
+    ('put_players: an empty name', $$SELECT * FROM tourney.put_players(ARRAY[@PX1@], ARRAY[''])$$, '22023', 'names'),
+    ('put_players: a NaN rating', $$SELECT * FROM tourney.put_players(ARRAY[@PX1@], ARRAY['x'], ARRAY['NaN'::float8])$$, '22023', 'finite'),
+    ('put_players: a player here with other values', $$SELECT * FROM tourney.put_players(ARRAY[@PX1@, @q1@], ARRAY['x', 'someone else'])$$, '23505',
+     '^player @q1@ exists on this node with other values$'),
+    ('put_players: an email twice', $$SELECT * FROM tourney.put_players(ARRAY[@PX1@, @PX2@], ARRAY['x', 'y'], emails => ARRAY['same@example.org', 'same@example.org'])$$, '23505', NULL),
+    ('put_players: two new players', $$SELECT * FROM tourney.put_players(ARRAY[@PX1@, @PX2@], ARRAY['x', 'y'])$$, 'ok', NULL),
+    -- put_campuses
+    ('put_campuses: NULL ids', $$SELECT * FROM tourney.put_campuses(NULL, ARRAY['x'])$$, '22004', '^campus_ids must not be null$'),
+    ('put_campuses: NULL names', $$SELECT * FROM tourney.put_campuses(ARRAY[@PX1@], NULL)$$, '22004', 'names'),
+    ('put_campuses: fewer names than ids', $$SELECT * FROM tourney.put_campuses(ARRAY[@PX1@, @PX2@], ARRAY['x'])$$, '22023', 'one length'),
+    ('put_campuses: more courts than ids', $$SELECT * FROM tourney.put_campuses(ARRAY[@PX1@], ARRAY['x'], NULL, ARRAY[1, 2])$$, '22023', 'courts'),
+    ('put_campuses: capacity 0', $$SELECT * FROM tourney.put_campuses(ARRAY[@PX1@], ARRAY['x'], ARRAY[0])$$, '22023', 'capacities'),
+    ('put_campuses: courts 0', $$SELECT * FROM tourney.put_campuses(ARRAY[@PX1@], ARRAY['x'], NULL, ARRAY[0])$$, '22023', 'courts'),
+    ('put_campuses: a name another campus has', $$SELECT * FROM tourney.put_campuses(ARRAY[@PX1@], ARRAY['err campus'])$$, '23505', NULL),
+    ('put_campuses: a campus here with other values', $$SELECT * FROM tourney.put_campuses(ARRAY[@E1@], ARRAY['renamed'])$$, '23505',
+     '^campus @E1@ exists on this node with other values$'),
+    -- put_ratings
+    ('put_ratings: NULL ratings', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@], NULL, ARRAY[350], ARRAY[0.06])$$, '22004', 'ratings'),
+    ('put_ratings: a NULL rating', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@], ARRAY[NULL]::float8[], ARRAY[350], ARRAY[0.06])$$, '22004', 'ratings'),
+    ('put_ratings: a player twice', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@, @q1@], ARRAY[1, 2], ARRAY[350, 350], ARRAY[0.06, 0.06])$$, '22023', 'repeat'),
+    ('put_ratings: fewer deviations than players', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@, @q2@], ARRAY[1, 2], ARRAY[350], ARRAY[0.06, 0.06])$$, '22023',
+     '^the arrays must have one length: player_ids has 2, ratings 2, deviations 1, volatilities 2$'),
+    ('put_ratings: deviation 0', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@], ARRAY[1500], ARRAY[0], ARRAY[0.06])$$, '22023', 'deviations'),
+    ('put_ratings: an infinite rating', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@], ARRAY['Infinity'::float8], ARRAY[350], ARRAY[0.06])$$, '22023', 'finite'),
+    ('put_ratings: unknown player', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@, @BIG@], ARRAY[1, 2], ARRAY[350, 350], ARRAY[0.06, 0.06])$$, 'P0002',
+     '^player 9223372036854775807 does not exist on this node$'),
+    ('put_ratings: new values', $$SELECT * FROM tourney.put_ratings(ARRAY[@q1@], ARRAY[1234.5], ARRAY[99], ARRAY[0.07])$$, 'ok', NULL),
+    ('put_campuses: two new campuses', $$SELECT * FROM tourney.put_campuses(ARRAY[@PX1@, @PX2@], ARRAY['err new 1', 'err new 2'], ARRAY[NULL, 2], ARRAY[3, 1])$$, 'ok', NULL)
+) v(what, q, want, pattern);
+
+-- what the accepted calls return and keep
+SELECT is(tourney.check_in(test_support.id('VD'), ARRAY[test_support.id('q1'), test_support.id('q2'), test_support.id('q1')]), 2,
+          'check_in returns how many of the listed players are checked in (a player listed twice counts once)');
+SELECT is((SELECT array_agg(checked_in_at IS NOT NULL ORDER BY player_id) FROM tourney.enrollments
+           WHERE tournament_id = test_support.id('VD')), '{t,t,f,f}'::bool[], 'q1 and q2 are checked in, q3 and q4 not');
+SELECT is(tourney.drop_unchecked(test_support.id('VD')), 2, 'drop_unchecked removes the two others');
+SELECT is(tourney.drop_unchecked(test_support.id('VD')), 0, 'and then nobody');
+SELECT is((SELECT tourney.task_percent(task_id) FROM tourney.tasks WHERE tournament_id = test_support.id('VA')), NULL,
+          'task_percent of a queued task: NULL (no worker runs it)');
+SELECT is((SELECT tourney.task_percent(task_id) FROM tourney.tasks WHERE tournament_id = test_support.id('VC')), NULL,
+          'task_percent of a done task: NULL');
+SELECT is(tourney.task_percent('00000000-0000-0000-0000-000000000000'), NULL, 'task_percent of an unknown task: NULL');
+SELECT is(tourney.tournament_checked(test_support.id('VX')), test_support.id('VX'), 'tournament_checked returns the id of a tournament that exists');
+SELECT is((SELECT array_agg(tournament_id ORDER BY tournament_id) FROM tourney.overview
+           WHERE tournament_id IN (test_support.id('VD'), test_support.id('VP'), test_support.id('VA'),
+                                   test_support.id('VC'), test_support.id('VX'))),
+          ARRAY[test_support.id('VD'), test_support.id('VP'), test_support.id('VA')],
+          'overview shows the draft, the one in progress and the queued one, not the completed or the cancelled one');
+CREATE TEMP TABLE vp_standings AS SELECT * FROM tourney.standings(test_support.id('VP'));
+SELECT cmp_ok(tourney.tallies_rebuild(test_support.id('VP')), '>', 0::bigint, 'tallies_rebuild writes the tallies of VP again');
+SELECT set_eq('SELECT * FROM tourney.standings(' || test_support.id('VP') || ')', 'SELECT * FROM vp_standings',
+              'and its standings are what they were');
+SELECT is(tourney.create_tournament_with_id(140737488355331, 'err with id', 'KNOCKOUT'), 140737488355331::bigint,
+          'create_tournament_with_id returns the id given');
+SELECT is((SELECT format('%s/%s/%s', name, format, status) FROM tourney.tournaments WHERE tournament_id = 140737488355331),
+          'err with id/knockout/draft', 'and the tournament has it');
+-- an id the node's own sequence hands out next: refused, or skipped by
+-- that sequence; the next create_tournament never collides (SPEC §8)
+SELECT matches(test_support.sqlstate_of(
+                   'SELECT tourney.create_tournament_with_id((SELECT last_value + 1 FROM tourney.tournament_id_seq), ''x'', ''knockout'');'
+                   ' SELECT tourney.create_tournament(''y'', ''knockout'')'),
+               '^(ok|22023)$',
+               'create_tournament_with_id of the next local id: refused (22023) or no collision at the next create_tournament');
+SELECT is(ARRAY(SELECT tourney.put_players(ARRAY[140737488355342, 140737488355341], ARRAY['err px b', 'err px a'],
+                                           ARRAY[1700, NULL], ARRAY['pxb@example.org', NULL], '\x0102')),
+          '{140737488355342,140737488355341}'::bigint[], 'put_players returns the ids in the order given');
+SELECT is((SELECT array_agg(format('%s/%s/%s/%s', player_id, name, rating, coalesce(email, '-')) ORDER BY player_id)
+           FROM tourney.players WHERE player_id IN (140737488355341, 140737488355342)),
+          '{140737488355341/err px a/1500/-,140737488355342/err px b/1700/pxb@example.org}'::text[],
+          'and writes the rows with those ids (rating 1500 where none is given)');
+SELECT is(ARRAY(SELECT tourney.put_players(ARRAY[140737488355342, 140737488355341], ARRAY['err px b', 'err px a'],
+                                           ARRAY[1700, NULL], ARRAY['pxb@example.org', NULL], '\x0102')),
+          '{140737488355342,140737488355341}'::bigint[], 'the same batch again returns the same ids');
+SELECT is((SELECT count(*)::int FROM tourney.players WHERE name LIKE 'err px %'), 2, 'and adds no row');
+SELECT is((SELECT format('%s/%s/%s', kind, first_id, ids) FROM tourney.global_batches WHERE digest = '\x0102'),
+          'players/140737488355342/{140737488355342,140737488355341}', 'the batch is recorded once, by its digest');
+SELECT is(ARRAY(SELECT tourney.put_campuses(ARRAY[140737488355351], ARRAY['err px campus'], ARRAY[4], NULL)),
+          '{140737488355351}'::bigint[], 'put_campuses returns the id');
+SELECT is((SELECT format('%s/%s/%s', name, capacity, courts) FROM tourney.campuses WHERE campus_id = 140737488355351),
+          'err px campus/4/1', 'and writes the campus (1 court where none is given)');
+SELECT lives_ok($$SELECT tourney.put_campuses(ARRAY[140737488355351], ARRAY['err px campus'], ARRAY[4], ARRAY[1])$$,
+                'the same campus again is kept');
+SELECT is(ARRAY(SELECT tourney.put_ratings(ARRAY[test_support.id('q2'), test_support.id('q1')], ARRAY[1234.5, 1599],
+                                           ARRAY[99, 350], ARRAY[0.07, 0.06])),
+          ARRAY[test_support.id('q2')], 'put_ratings returns the players whose values changed (q1 has these already)');
+SELECT is((SELECT format('%s/%s/%s', rating, rating_deviation, rating_volatility) FROM tourney.players
+           WHERE player_id = test_support.id('q2')), '1234.5/99/0.07', 'and sets them');
+SELECT is(ARRAY(SELECT tourney.put_ratings(ARRAY[test_support.id('q2')], ARRAY[1234.5], ARRAY[99], ARRAY[0.07])),
+          '{}'::bigint[], 'the same values again change nothing');
 
 ----------------------------------------------------------------------------
 -- privileges: state-changing functions and table writes are not PUBLIC

@@ -1,8 +1,12 @@
--- SQL injection and hostile text (SPEC §6, issues 6, 13, 14 and 17):
--- tournament names (of every format), player names (standings,
--- group_tables, a rated tournament), campus names and closure reasons (a
+-- SQL injection and hostile text (SPEC §6, issues 6, 13, 14, 16, 17 and
+-- 18): tournament names (of every format, and given to a data node's
+-- create_tournament_with_id), player names (standings, group_tables, a
+-- rated tournament; written by put_players, with hostile emails too,
+-- through an event day of check-ins, a withdrawal, a walkover and a
+-- cancellation), campus names (put_campuses too) and closure reasons (a
 -- schedule and its live changes), and enum text arguments (grand_final,
--- group_tiebreak and update_ratings' method too) holding quotes, semicolons,
+-- group_tiebreak, update_ratings' method and create_tournament_with_id's
+-- too) holding quotes, semicolons,
 -- backslashes, dollar quotes, statement terminators, printf directives and
 -- unicode are data.  Names are stored and read back verbatim; enum text is
 -- refused with 22023 and quoted verbatim in the message, never executed.
@@ -14,7 +18,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(268);
+SELECT plan(394);
 
 CREATE TEMP TABLE payloads (i int PRIMARY KEY, s text NOT NULL);
 INSERT INTO payloads VALUES
@@ -66,6 +70,17 @@ BEGIN
                                          group_tiebreak => payload);
         WHEN 'update_ratings method' THEN
             PERFORM tourney.update_ratings((SELECT tournament_id FROM cup), payload);
+        WHEN 'create_tournament_with_id format' THEN
+            PERFORM tourney.create_tournament_with_id(140737488355999, 'injection', payload);
+        WHEN 'create_tournament_with_id scoring_type' THEN
+            PERFORM tourney.create_tournament_with_id(140737488355999, 'injection', 'knockout', payload);
+        WHEN 'create_tournament_with_id ranking_direction' THEN
+            PERFORM tourney.create_tournament_with_id(140737488355999, 'injection', 'knockout', 'score_based', payload);
+        WHEN 'create_tournament_with_id grand_final' THEN
+            PERFORM tourney.create_tournament_with_id(140737488355999, 'injection', 'double_elimination', grand_final => payload);
+        WHEN 'create_tournament_with_id group_tiebreak' THEN
+            PERFORM tourney.create_tournament_with_id(140737488355999, 'injection', 'groups_knockout', group_count => 2,
+                                                      group_tiebreak => payload);
     END CASE;
     RETURN ARRAY['ok', NULL];
 EXCEPTION WHEN OTHERS THEN
@@ -155,7 +170,9 @@ FROM payloads p
 CROSS JOIN (VALUES (1, 'format'), (2, 'scoring_type'), (3, 'ranking_direction'),
                    (4, 'run_scenario format'), (5, 'grand_final'), (6, 'group_tiebreak'),
                    (7, 'run_scenario grand_final'), (8, 'run_scenario group_tiebreak'),
-                   (9, 'update_ratings method')) w(o, which)
+                   (9, 'update_ratings method'), (10, 'create_tournament_with_id format'),
+                   (11, 'create_tournament_with_id scoring_type'), (12, 'create_tournament_with_id ranking_direction'),
+                   (13, 'create_tournament_with_id grand_final'), (14, 'create_tournament_with_id group_tiebreak')) w(o, which)
 CROSS JOIN LATERAL pg_temp.try_enum(w.which, p.s) r
 ORDER BY w.o, p.i;
 
@@ -215,19 +232,115 @@ SELECT is(test_support.sqlstate_of(format(
               (SELECT s FROM payloads WHERE i = 4))), '22023',
           'a closure with a hostile reason over scheduled sessions is refused by the guard (22023), as data');
 
+-- a data node behind a PL/Proxy proxy (SPEC §8): tournaments named after
+-- the payloads made with the ids a proxy gives, players whose names and
+-- emails are the payloads written by put_players, campuses by
+-- put_campuses; all stored verbatim under the ids given
+CREATE TEMP TABLE named_with_id AS
+    SELECT i, tourney.create_tournament_with_id(140737488355328 + i, s, 'knockout') AS tournament_id FROM payloads;
+SELECT is(t.name, p.s, format('tournament name %s is stored verbatim by create_tournament_with_id', p.i))
+FROM payloads p JOIN named_with_id n USING (i) JOIN tourney.tournaments t USING (tournament_id)
+WHERE t.tournament_id = 140737488355328 + p.i
+ORDER BY p.i;
+SELECT is(ARRAY(SELECT tourney.put_players(ARRAY(SELECT 140737488355428 + i FROM payloads ORDER BY i),
+                                           ARRAY(SELECT s FROM payloads ORDER BY i), NULL,
+                                           ARRAY(SELECT s FROM payloads ORDER BY i), '\x0badc0de')),
+          ARRAY(SELECT 140737488355428 + i FROM payloads ORDER BY i),
+          'put_players writes the 16 players named after the payloads, the payloads as emails too');
+SELECT is((SELECT array_agg(p.i ORDER BY p.i) FROM payloads p
+           LEFT JOIN tourney.players x ON x.player_id = 140737488355428 + p.i
+           WHERE x.name IS DISTINCT FROM p.s OR x.email IS DISTINCT FROM p.s),
+          NULL, 'their names and emails are stored verbatim, under the ids given');
+SELECT is(ARRAY(SELECT tourney.put_players(ARRAY(SELECT 140737488355428 + i FROM payloads ORDER BY i),
+                                           ARRAY(SELECT s FROM payloads ORDER BY i), NULL,
+                                           ARRAY(SELECT s FROM payloads ORDER BY i), '\x0badc0de')),
+          ARRAY(SELECT 140737488355428 + i FROM payloads ORDER BY i),
+          'the same batch again is harmless: the hostile values compare equal to themselves');
+SELECT is(ARRAY(SELECT tourney.put_campuses(ARRAY(SELECT 140737488355528 + i FROM payloads ORDER BY i),
+                                            ARRAY(SELECT s || ' (node)' FROM payloads ORDER BY i))),
+          ARRAY(SELECT 140737488355528 + i FROM payloads ORDER BY i),
+          'put_campuses writes the 16 campuses named after the payloads');
+SELECT is((SELECT array_agg(p.i ORDER BY p.i) FROM payloads p
+           LEFT JOIN tourney.campuses c ON c.campus_id = 140737488355528 + p.i
+           WHERE c.name IS DISTINCT FROM p.s || ' (node)'),
+          NULL, 'their names are stored verbatim, under the ids given');
+-- an event day of the put_players players in the tournament named after
+-- payload 14 (an UPDATE of every status): check-in, the draw, a
+-- withdrawal, a walkover, then the cancellation
+CREATE TEMP TABLE day AS SELECT 140737488355342::bigint AS tournament_id;
+SELECT is(tourney.enroll((SELECT tournament_id FROM day), ARRAY(SELECT 140737488355428 + i FROM payloads ORDER BY i)), 16,
+          'the 16 players put on the node are enrolled in the tournament named after payload 14');
+SELECT is(tourney.check_in((SELECT tournament_id FROM day), ARRAY(SELECT 140737488355428 + i FROM payloads WHERE i <> 5 ORDER BY i)), 15,
+          'all but the one named after payload 5 check in');
+SELECT is(tourney.drop_unchecked((SELECT tournament_id FROM day)), 1, 'and that one is dropped');
+SELECT isnt(tourney.generate_sessions((SELECT tournament_id FROM day), async => false), NULL, 'the 15 are drawn');
+SELECT lives_ok(format('SELECT * FROM tourney.withdraw_player(%s, %s)', (SELECT tournament_id FROM day), 140737488355428 + 2),
+                'the player named after payload 2 withdraws');
+SELECT is((SELECT array_agg(player_id) FROM tourney.enrollments
+           WHERE tournament_id = (SELECT tournament_id FROM day) AND withdrawn_at IS NOT NULL),
+          ARRAY[140737488355428 + 2]::bigint[], 'and is recorded as withdrawn, nobody else');
+SELECT lives_ok(format('SELECT tourney.submit_walkover(%s, 1)',
+                       (SELECT min(s.session_id) FROM tourney.sessions s WHERE s.tournament_id = (SELECT tournament_id FROM day)
+                          AND NOT s.result_submitted
+                          AND (SELECT count(*) FROM tourney.session_participants x
+                               WHERE x.tournament_id = s.tournament_id AND x.session_id = s.session_id) = 2)),
+                'a walkover between two of them');
+SELECT is((SELECT array_agg(p.i ORDER BY p.i) FROM payloads p
+           LEFT JOIN tourney.standings((SELECT tournament_id FROM day)) s ON s.player_id = 140737488355428 + p.i
+           WHERE p.i <> 5 AND s.name IS DISTINCT FROM p.s),
+          NULL, 'standings give their names back verbatim');
+SELECT lives_ok(format('SELECT tourney.cancel_tournament(%s)', (SELECT tournament_id FROM day)), 'the tournament is cancelled');
+SELECT is((SELECT format('%s/%s', status, name = (SELECT s FROM payloads WHERE i = 14)) FROM tourney.tournaments
+           WHERE tournament_id = (SELECT tournament_id FROM day)),
+          'cancelled/t', 'it is cancelled, its name as given');
+
+-- the functions without text arguments: a payload given as their uuid or
+-- interval is refused by the type's own input (22P02, 22007), never run
+CREATE FUNCTION pg_temp.typed_states(q text) RETURNS text[]
+LANGUAGE plpgsql AS $$
+DECLARE
+    p record;
+    states text[] := '{}';
+BEGIN
+    FOR p IN SELECT s FROM payloads ORDER BY i LOOP
+        BEGIN
+            EXECUTE q USING p.s;
+            states := states || 'ok'::text;
+        EXCEPTION WHEN OTHERS THEN
+            states := states || SQLSTATE::text;
+        END;
+    END LOOP;
+    RETURN ARRAY(SELECT DISTINCT x FROM unnest(states) x ORDER BY x);
+END $$;
+SELECT is(pg_temp.typed_states(q), want, format('%s with each payload -> %s', f, want))
+FROM (VALUES
+    ('generation_status', 'SELECT tourney.generation_status($1::uuid)', '{22P02}'::text[]),
+    ('wait_for_task', 'SELECT tourney.wait_for_task($1::uuid, ''10 ms'')', '{22P02}'),
+    ('wait_for_task timeout', 'SELECT tourney.wait_for_task(''00000000-0000-0000-0000-000000000000'', $1::interval)', '{22007}'),
+    ('cancel_task', 'SELECT tourney.cancel_task($1::uuid)', '{22P02}'),
+    ('task_percent', 'SELECT tourney.task_percent($1::uuid)', '{22P02}'),
+    ('tournament_checked', 'SELECT tourney.tournament_checked($1::bigint)', '{22P02}'),
+    ('tallies_rebuild', 'SELECT tourney.tallies_rebuild($1::bigint)', '{22P02}'),
+    ('submit_result', 'SELECT tourney.submit_result(1, $1::numeric[])', '{22P02}'),
+    ('correct_result', 'SELECT * FROM tourney.correct_result(1, ARRAY[$1::numeric])', '{22P02}'),
+    ('put_ratings', 'SELECT * FROM tourney.put_ratings(ARRAY[1], $1::float8[], ARRAY[350], ARRAY[0.06])', '{22P02}')) v(f, q, want);
+
 -- nothing was executed
 SELECT has_table('tourney', t, format('table tourney.%s still exists', t))
 FROM unnest(ARRAY['campuses', 'players', 'tournaments', 'enrollments', 'sessions',
                   'session_participants', 'byes', 'rankings', 'tasks', 'campus_hours', 'campus_closures',
-                  'schedule_requests', 'rating_history']) t;
+                  'schedule_requests', 'rating_history', 'tallies', 'progress', 'bookings', 'global_batches']) t;
 SELECT is(to_regclass('public.injected'), NULL, 'no table public.injected was created');
 SELECT is((SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE n.nspname = 'tourney'), (SELECT relations FROM before),
           'schema tourney has the same relations as before');
-SELECT is((SELECT count(*) FROM tourney.players), (SELECT players + 16 FROM before),
-          'players: only the 16 inserted ones were added');
-SELECT is((SELECT count(*) FROM tourney.tournaments), (SELECT tournaments + 20 FROM before),
-          'tournaments: only the 20 created ones were added');
+SELECT is((SELECT count(*) FROM tourney.players), (SELECT players + 32 FROM before),
+          'players: only the 16 inserted and the 16 put ones were added');
+SELECT is((SELECT count(*) FROM tourney.tournaments), (SELECT tournaments + 36 FROM before),
+          'tournaments: only the 20 created and the 16 created with an id were added');
+SELECT is((SELECT count(*) FROM tourney.tournaments t JOIN named_with_id n USING (tournament_id)
+           WHERE t.status <> 'draft' AND t.tournament_id <> (SELECT tournament_id FROM day)), 0::bigint,
+          'the tournaments created with an id are drafts, but for the one cancelled');
 SELECT is((SELECT count(*) FROM tourney.tournaments t JOIN named n USING (tournament_id)
            WHERE t.status <> 'draft'), 0::bigint,
           'the payload-named tournaments are all still drafts');

@@ -1,8 +1,14 @@
--- Permissions (SPEC §6, README "Security and grants", issues 6, 13, 14 and
--- 17: the application role schedules, changes schedules and writes opening
--- hours and closures; nobody else writes them, nobody writes
--- schedule_requests; the operator role rates tournaments, nobody writes
--- rating_history).
+-- Permissions (SPEC §6, README "Security and grants", issues 6, 13, 14,
+-- 15, 16, 17 and 18: the application role schedules, changes schedules and
+-- writes opening hours and closures; nobody else writes them, nobody writes
+-- schedule_requests; the application role runs the event day (check_in,
+-- drop_unchecked, submit_walkover, withdraw_player) and the node side of a
+-- PL/Proxy deployment (create_tournament_with_id, put_players,
+-- put_campuses); the operator role also closes campuses, cancels
+-- tournaments and tasks and rates tournaments (SPEC §6), nobody writes
+-- rating_history, tallies, progress, bookings or global_batches; the three
+-- roles read the view overview; tallies_rebuild and the helpers of
+-- put_players and put_campuses are the owner's).
 -- 1. The three group roles of the README, made with the README's GRANT
 --    statements (names suffixed with this backend's pid: roles are
 --    cluster-wide), plus a role with no grants at all and one with only
@@ -22,7 +28,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(596);
+SELECT plan(829);
 
 SELECT 'tperm_app_' || pg_backend_pid() AS app,
        'tperm_operator_' || pg_backend_pid() AS operator,
@@ -60,17 +66,29 @@ GRANT EXECUTE ON FUNCTION
     tourney.swap_sessions(bigint, bigint, uuid),
     tourney.swap_players(bigint, int, bigint, int, uuid),
     tourney.delay_sessions(bigint, timestamptz, int, uuid),
-    tourney.close_campus(bigint, bigint, timestamptz, timestamptz, uuid)
+    tourney.check_in(bigint, bigint[]),
+    tourney.drop_unchecked(bigint),
+    tourney.submit_walkover(bigint, int),
+    tourney.withdraw_player(bigint, bigint),
+    -- what a PL/Proxy proxy calls on the data nodes (see "Beyond one machine")
+    tourney.create_tournament_with_id(bigint, text, text, text, text, int, bool, bigint[], text, int, int, text),
+    tourney.put_players(bigint[], text[], float8[], text[], bytea),
+    tourney.put_campuses(bigint[], text[], int[], int[], bytea)
   TO :"app";
 
--- operator: everything of tourney_app, plus synthetic scenarios, simulation
--- and ratings
+-- operator: everything of tourney_app, plus synthetic scenarios, simulation,
+-- closing a campus, calling off tournaments and generations, and ratings
 CREATE ROLE :"operator" NOLOGIN;
 GRANT :"app" TO :"operator";
 GRANT EXECUTE ON FUNCTION
     tourney.run_scenario(int, text, int, int, bool, bigint, bool, text, int, int, text),
     tourney.simulate_results(bigint, bigint),
-    tourney.update_ratings(bigint, text, float8, float8)
+    tourney.close_campus(bigint, bigint, timestamptz, timestamptz, uuid),
+    tourney.cancel_tournament(bigint),
+    tourney.cancel_task(uuid),
+    tourney.update_ratings(bigint, text, float8, float8),
+    -- what a PL/Proxy proxy's update_ratings calls on the data nodes
+    tourney.put_ratings(bigint[], float8[], float8[], float8[])
   TO :"operator";
 
 -- read-only: dashboards and reports
@@ -130,6 +148,11 @@ BEGIN
         ('sSKF', test_support.session_id(id, 3, 1)), ('sSKT', test_support.session_id(id, 'third_place', 3, 1));
     INSERT INTO tourney.campus_hours VALUES (test_support.id('cA'), tstzrange('2030-01-01 08:00+00', '2030-01-02 20:00+00'));
     INSERT INTO tourney.campus_closures VALUES (test_support.id('cA'), tstzrange('2031-01-01', '2031-01-02'), 'perm');
+    -- the event day (0.2): A a draft whose generation is queued (in this
+    -- transaction; taskA)
+    id := test_support.tournament('knockout', n => 2, name => 'perm A');
+    INSERT INTO test_support.fixtures (key, id, value)
+    VALUES ('A', id, NULL), ('taskA', NULL, quote_literal(tourney.generate_sessions(id, async => true)) || '::uuid');
     -- ratings (0.2): KC a completed knockout of 4, not rated
     id := test_support.tournament('knockout', n => 4, name => 'perm KC', generate => true);
     PERFORM tourney.simulate_results(id, 5);
@@ -185,8 +208,43 @@ INSERT INTO actions (what, call, allowed) VALUES
 ('swap_sessions', $$SELECT tourney.swap_sessions(@sSKF@, @sSKT@)$$, '{app,operator}'),
 ('swap_players', $$SELECT tourney.swap_players(@sSK1@, 1, @sSK2@, 2)$$, '{app,operator}'),
 ('delay_sessions', $$SELECT tourney.delay_sessions(@SK@, '2030-01-01 09:00+00', 10)$$, '{app,operator}'),
-('close_campus', $$SELECT count(*) FROM tourney.close_campus(@SK@, @cA@, '2030-01-01 09:00+00', '2030-01-01 12:00+00')$$, '{app,operator}'),
+-- closing a campus is the operator's (SPEC §6)
+('close_campus', $$SELECT count(*) FROM tourney.close_campus(@SK@, @cA@, '2030-01-01 09:00+00', '2030-01-01 12:00+00')$$, '{operator}'),
 ('campus_schedule_guard()', $$SELECT tourney.campus_schedule_guard()$$, '{}'),
+-- the event day (0.2): the application checks players in, drops the
+-- absent, gives walkovers and takes withdrawals; the operator calls off
+-- tournaments and generations
+('check_in', $$SELECT tourney.check_in(@D@, ARRAY[@p1@, @p2@])$$, '{app,operator}'),
+('drop_unchecked', $$SELECT tourney.drop_unchecked(@D@)$$, '{app,operator}'),
+('submit_walkover', $$SELECT tourney.submit_walkover(@sP12@, 2)$$, '{app,operator}'),
+('submit_walkover double elimination', $$SELECT tourney.submit_walkover(@sDE@, 1)$$, '{app,operator}'),
+('withdraw_player', $$SELECT * FROM tourney.withdraw_player(@P@, @p2@)$$, '{app,operator}'),
+('withdraw_player groups_knockout', $$SELECT count(*) FROM tourney.withdraw_player(@GK@, (SELECT min(player_id) FROM tourney.enrollments WHERE tournament_id = @GK@))$$, '{app,operator}'),
+('cancel_tournament', $$SELECT tourney.cancel_tournament(@P@)$$, '{operator}'),
+('cancel_tournament draft', $$SELECT tourney.cancel_tournament(@D@)$$, '{operator}'),
+('cancel_task', $$SELECT tourney.cancel_task(@taskA@)$$, '{operator}'),
+-- the readers of 0.2: task_percent is PUBLIC's (USAGE on the schema is
+-- enough); tournament_checked is PUBLIC's but reads tournaments with the
+-- caller's rights, as standings does; overview is a view the three roles
+-- may read
+('task_percent', $$SELECT tourney.task_percent(@taskP@)$$, '{app,operator,readonly,usage}'),
+('task_percent queued', $$SELECT tourney.task_percent(@taskA@)$$, '{app,operator,readonly,usage}'),
+('tournament_checked', $$SELECT tourney.tournament_checked(@P@)$$, '{app,operator,readonly}'),
+('SELECT overview', $$SELECT count(*) FROM tourney.overview$$, '{app,operator,readonly}'),
+('SELECT overview of one tournament', $$SELECT * FROM tourney.overview WHERE tournament_id = @P@$$, '{app,operator,readonly}'),
+-- the owner's: tallies_rebuild (run by the update to 0.2) and the helpers
+-- of put_players and put_campuses
+('tallies_rebuild', $$SELECT tourney.tallies_rebuild(@P@)$$, '{}'),
+('global_rows_check', $$SELECT tourney.global_rows_check('player_ids', '{1}', '{x}', NULL, NULL, NULL)$$, '{}'),
+('global_rows_written', $$SELECT * FROM tourney.global_rows_written('players', '{140737488355399}', '\x00')$$, '{}'),
+-- a data node behind a PL/Proxy proxy (0.2, README "Beyond one machine"):
+-- the proxy connects as the calling role, which the node's grants decide
+('create_tournament_with_id', $$SELECT tourney.create_tournament_with_id(140737488355329, 'perm with id', 'knockout')$$, '{app,operator}'),
+('create_tournament_with_id double_elimination', $$SELECT tourney.create_tournament_with_id(140737488355330, 'perm with id', 'double_elimination', grand_final => 'none')$$, '{app,operator}'),
+('put_players', $$SELECT * FROM tourney.put_players(ARRAY[140737488355329], ARRAY['perm px player'], ARRAY[1600], NULL, '\x01')$$, '{app,operator}'),
+('put_players again', $$SELECT * FROM tourney.put_players(ARRAY[@p1@], ARRAY['perm player 1'], ARRAY[1990])$$, '{app,operator}'),
+('put_ratings', $$SELECT * FROM tourney.put_ratings(ARRAY[@p12@], ARRAY[1234], ARRAY[100], ARRAY[0.05])$$, '{operator}'),
+('put_campuses', $$SELECT * FROM tourney.put_campuses(ARRAY[140737488355329], ARRAY['perm px campus'], ARRAY[2], ARRAY[3], '\x02')$$, '{app,operator}'),
 -- ratings (0.2): the operator rates a completed tournament
 ('update_ratings', $$SELECT tourney.update_ratings(@KC@)$$, '{operator}'),
 ('update_ratings elo', $$SELECT tourney.update_ratings(@KC@, 'elo', k_factor => 16)$$, '{operator}'),
@@ -215,14 +273,17 @@ INSERT INTO actions (what, call, allowed) VALUES
 -- every table: SELECT for the three roles; INSERT (other than above), UPDATE
 -- (other than above), DELETE and TRUNCATE for nobody
 INSERT INTO actions (what, call, allowed)
-SELECT format('%s %s', op, t), format(q, t), allowed
+SELECT format('%s %s', op, t), format(q, t, c), allowed
 FROM unnest(ARRAY['campuses', 'players', 'tournaments', 'enrollments', 'sessions',
                   'session_participants', 'byes', 'rankings', 'tasks', 'schedule_requests',
-                  'rating_history']) WITH ORDINALITY tt(t, tord)
+                  'rating_history', 'tallies', 'progress', 'bookings', 'global_batches'],
+            ARRAY['campus_id', 'player_id', 'tournament_id', 'tournament_id', 'tournament_id',
+                  'tournament_id', 'tournament_id', 'tournament_id', 'tournament_id', 'tournament_id',
+                  'tournament_id', 'tournament_id', 'tournament_id', 'tournament_id', 'kind']) WITH ORDINALITY tt(t, c, tord)
 CROSS JOIN (VALUES
     (1, 'SELECT', 'SELECT count(*) FROM tourney.%I', '{app,operator,readonly}'::text[]),
     (2, 'INSERT', 'INSERT INTO tourney.%1$I SELECT * FROM tourney.%1$I WHERE false', '{}'),
-    (3, 'UPDATE', 'UPDATE tourney.%I SET tournament_id = tournament_id WHERE false', '{}'),
+    (3, 'UPDATE', 'UPDATE tourney.%1$I SET %2$I = %2$I WHERE false', '{}'),
     (4, 'DELETE', 'DELETE FROM tourney.%I WHERE false', '{}'),
     (5, 'TRUNCATE', 'TRUNCATE tourney.%I', '{}')) o(oord, op, q, allowed)
 WHERE NOT (op IN ('INSERT', 'UPDATE') AND t IN ('players', 'campuses'))
@@ -262,7 +323,8 @@ BEGIN
 END $$;
 
 SELECT pg_temp.run_case(n) FROM cases ORDER BY n;
-SELECT is((SELECT count(*)::int FROM cases), 318 + 14 * 5 + 18 * 5 + 5 * 5 + 3 * 5 + 5 * 5, 'the matrix has 543 cells');
+SELECT is((SELECT count(*)::int FROM cases), 318 + 14 * 5 + 18 * 5 + 5 * 5 + 3 * 5 + 5 * 5 + 23 * 5 + 4 * 5 * 5,
+          'the matrix has 758 cells');
 
 ----------------------------------------------------------------------------
 -- 2. SECURITY DEFINER functions pin search_path; nothing public
@@ -482,6 +544,59 @@ SELECT is(pg_temp.evil('create_tournament'), 'ok', 'create_tournament works');
 SELECT is((SELECT created_at FROM tourney.tournaments WHERE name = 'perm evil made'), now(),
           'and its created_at is the real now()');
 
+-- the event day and the node side under the same hostile search_path:
+-- each call touches exactly the rows it names, with the real now()
+CREATE TEMP TABLE checked_in_before AS
+SELECT count(*) AS n FROM tourney.enrollments WHERE checked_in_at IS NOT NULL;
+INSERT INTO evil_calls (step, k, q)
+SELECT step, k, test_support.subst(q) FROM (VALUES
+    (41, 'check_in E2', $$SELECT tourney.check_in(@E2@, ARRAY[@p7@]::bigint[])$$),
+    (42, 'drop_unchecked E2', $$SELECT tourney.drop_unchecked(@E2@)$$),
+    (43, 'walkover E R1M2', $$SELECT tourney.submit_walkover((SELECT session_id FROM tourney.sessions WHERE tournament_id = @E@ AND stage = 'main' AND round = 1 AND match_number = 2), 2)$$),
+    (44, 'withdraw E winner of R1M1', $$SELECT count(*) FROM tourney.withdraw_player(@E@, (SELECT winner_id FROM tourney.sessions WHERE tournament_id = @E@ AND stage = 'main' AND round = 1 AND match_number = 1))$$),
+    (45, 'put_players', $$SELECT count(*) FROM tourney.put_players(ARRAY[140737488355400]::bigint[], ARRAY['perm evil player'])$$),
+    (46, 'create_tournament_with_id', $$SELECT tourney.create_tournament_with_id(140737488355401, 'perm evil with id', 'knockout')$$),
+    (47, 'cancel_tournament E2', $$SELECT tourney.cancel_tournament(@E2@)$$)) v(step, k, q);
+SET ROLE :"evil";
+SET search_path = evil, pg_catalog, public;
+DISCARD PLANS;
+CALL pg_temp.run_steps(41, 47);
+RESET search_path;
+RESET ROLE;
+SELECT is(pg_temp.evil('check_in E2'), 'ok', 'check_in works under the hostile search_path');
+SELECT is((SELECT array_agg(format('%s/%s/%s', tournament_id = test_support.id('E2'), player_id = test_support.id('p7'),
+                                   checked_in_at = now()))
+           FROM tourney.enrollments WHERE checked_in_at IS NOT NULL),
+          '{t/t/t}'::text[], 'it checked in exactly the one enrolment named, at the real now()');
+SELECT is((SELECT n FROM checked_in_before), 0::bigint, '(nobody was checked in before)');
+SELECT is(pg_temp.evil('drop_unchecked E2'), 'ok', 'drop_unchecked works');
+SELECT is((SELECT array_agg(player_id) FROM tourney.enrollments WHERE tournament_id = test_support.id('E2')),
+          ARRAY[test_support.id('p7')], 'and kept the checked-in player');
+SELECT is(pg_temp.evil('walkover E R1M2'), 'ok', 'submit_walkover works');
+SELECT is((SELECT array_agg(format('%s/%s', round, match_number)) FROM tourney.sessions
+           WHERE tournament_id = test_support.id('E') AND walkover),
+          '{1/2,2/1}'::text[], 'exactly the session named is a walkover (and the final, which the withdrawal below decides)');
+SELECT is(pg_temp.evil('withdraw E winner of R1M1'), 'ok', 'withdraw_player works');
+SELECT is((SELECT array_agg(format('%s/%s', player_id = (SELECT winner_id FROM tourney.sessions WHERE tournament_id = test_support.id('E')
+                                                          AND stage = 'main' AND round = 1 AND match_number = 1),
+                                   withdrawn_at = now()))
+           FROM tourney.enrollments WHERE withdrawn_at IS NOT NULL),
+          '{t/t}'::text[], 'exactly the player named is withdrawn, at the real now()');
+SELECT is((SELECT format('%s/%s', walkover, winner_id = (SELECT winner_id FROM tourney.sessions WHERE tournament_id = test_support.id('E')
+                                                          AND stage = 'main' AND round = 1 AND match_number = 2))
+           FROM tourney.sessions WHERE tournament_id = test_support.id('E') AND stage = 'main' AND round = 2),
+          't/t', 'and the final is a walkover for the other finalist');
+SELECT is(pg_temp.evil('put_players'), 'ok', 'put_players works');
+SELECT is((SELECT array_agg(format('%s/%s', name, rating)) FROM tourney.players WHERE player_id = 140737488355400),
+          '{perm evil player/1500}'::text[], 'and wrote the one player given, with its id');
+SELECT is(pg_temp.evil('create_tournament_with_id'), 'ok', 'create_tournament_with_id works');
+SELECT is((SELECT format('%s/%s', name, created_at = now()) FROM tourney.tournaments WHERE tournament_id = 140737488355401),
+          'perm evil with id/t', 'and made the tournament with that id, created at the real now()');
+SELECT is(pg_temp.evil('cancel_tournament E2'), '42501', 'cancel_tournament is still refused to the application role');
+SELECT is((SELECT array_agg(u.tournament_id ORDER BY u.tournament_id) FROM untouched_before u
+           WHERE test_support.fingerprint(u.tournament_id) IS DISTINCT FROM u.fingerprint),
+          NULL, 'still no row of a tournament the steps do not name changed');
+
 -- standings runs with the caller's rights but must not run hostile code
 -- either: with pg_catalog (implicitly) first in the path, an operator that
 -- matches argument types more exactly than pg_catalog's still wins, as in
@@ -506,7 +621,8 @@ SELECT step, k, test_support.subst(q) FROM (VALUES
     (26, 'readonly group_tables GKQ', $$SELECT * FROM tourney.group_tables(@GKQ@)$$),
     (27, 'readonly group_tables GK', $$SELECT * FROM tourney.group_tables(@GK@)$$),
     (28, 'readonly standings GKQ', $$SELECT * FROM tourney.standings(@GKQ@)$$),
-    (29, 'operator update_ratings KC', $$SELECT tourney.update_ratings(@KC@)$$)) v(step, k, q);
+    (29, 'operator update_ratings KC', $$SELECT tourney.update_ratings(@KC@)$$),
+    (30, 'operator put_ratings p11', $$SELECT count(*) FROM tourney.put_ratings(ARRAY[@p11@]::bigint[], ARRAY[1111], ARRAY[111], ARRAY[0.011])$$)) v(step, k, q);
 SET ROLE :"readonly";
 SET search_path = evil, public;
 DISCARD PLANS;
@@ -517,7 +633,7 @@ SET ROLE :"app";
 CALL pg_temp.run_steps(25, 25);
 RESET ROLE;
 SET ROLE :"operator";
-CALL pg_temp.run_steps(29, 29);
+CALL pg_temp.run_steps(29, 30);
 RESET search_path;
 RESET ROLE;
 
@@ -541,6 +657,9 @@ SELECT is((SELECT count(*)::int FROM tourney.rating_history h JOIN tourney.playe
            WHERE h.tournament_id = test_support.id('KC')
              AND (p.rating, p.rating_deviation, p.rating_volatility) = (h.rating_after, h.deviation_after, h.volatility_after)),
           4, 'and it rated the 4 players of that tournament, their rows as its history says');
+SELECT is(pg_temp.evil('operator put_ratings p11'), 'ok', 'put_ratings does not run them either');
+SELECT is((SELECT array_agg(player_id) FROM tourney.players WHERE (rating, rating_deviation, rating_volatility) = (1111, 111, 0.011)),
+          ARRAY[test_support.id('p11')], 'and it set the values of exactly the player given');
 
 SELECT * FROM finish();
 ROLLBACK;

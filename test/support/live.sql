@@ -56,14 +56,16 @@ LANGUAGE sql STABLE AS $$
     -- lost (a walkover for nobody is lost by both); in a bracket a player
     -- is out of every session that does not send him on, one decided for
     -- nobody with him alone in it too (its other slot's feeder sent
-    -- nobody), though a session of one counts in no win or loss
+    -- nobody): a loss, while going through a session alone is no win
     results AS (
-        SELECT *, CASE WHEN n < 2 THEN NULL
+        SELECT parts.*, CASE WHEN n < 2 AND a.format <> 'individual_ranking'
+                                  AND walkover AND winner_id IS NULL THEN 'l'
+                       WHEN n < 2 THEN NULL
                        WHEN winner_id = player_id THEN 'w'
                        WHEN winner_id IS NULL AND NOT walkover THEN 'd'
                        ELSE 'l' END AS outcome,
                   winner_id IS DISTINCT FROM player_id AS out
-        FROM parts),
+        FROM parts CROSS JOIN args a),
     per_player AS (
         SELECT e.player_id,
                count(x.outcome) FILTER (WHERE x.outcome = 'w')::int AS wins,
