@@ -259,8 +259,10 @@ if (@live) {
 my @st = grep { $_->{kind} eq 'standings' } @m;
 if (@st) {
     print "== standings() of the live tournament (16,384 players, 163,840 sessions), one call alone\n";
-    table(['database', 'results so far', 'ms'],
-          map { [$_->{variant} || 'small', fmt($_->{results}, 0), fmt($_->{total_ms})] } @st);
+    print "   top 20 generic = EXPLAIN ANALYZE of the readers' statement (LIMIT 20) as a generic plan, its execution time\n";
+    table(['database', 'results so far', 'ms', 'top 20 generic ms'],
+          map { [$_->{variant} || 'small', fmt($_->{results}, 0), fmt($_->{total_ms}),
+                 (($_->{top20_generic_plan} // '') =~ /Execution Time: ([\d.]+) ms/ ? fmt($1, 3) : '–')] } @st);
 }
 # ---- schedule (issue 14)
 my (%sg, @sorder);

@@ -458,16 +458,24 @@ live_run() {           # seconds readers(4 or 0) [variant [workload: submit, pla
         --wall-ms "$(((t1 - t0) / 1000))" "${tournament[@]}")"
 }
 # One standings() call of the live tournament, alone, in a fresh connection.
+# Also the generic plan of the readers' prepared statement (pgbench -M
+# prepared switches to it after five executions when it looks no dearer):
+# a plan that depends on statistics about tournament_id shows here.
 standings_once() {     # [variant]
+    local plan
     quiesce
     log "standings of the live tournament${1:+, $1}"
-    record "$("${PSQL[@]}" <<SQL
+    plan=$("${PSQL[@]}" -c "SET plan_cache_mode = force_generic_plan" \
+               -c "PREPARE top20(bigint) AS SELECT rank, player_id, points FROM tourney.standings(\$1) LIMIT 20" \
+               -c "EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) EXECUTE top20($live_tid)" 2>&1 | tr '\n' '\036' | sed 's/\x1e/ ;; /g')
+    record "$("${PSQL[@]}" -v plan="$plan" <<SQL
 SELECT extract(epoch FROM clock_timestamp()) * 1000 AS t0 \gset
 SELECT count(*) AS n FROM tourney.standings($live_tid) \gset
 SELECT json_build_object('kind', 'standings', 'variant', '${1:-}', 'format', 'individual_ranking',
     'players', 16384, 'rounds', 10, 'rows', :n,
     'results', (SELECT count(*) FROM tourney.sessions WHERE tournament_id = $live_tid AND result_submitted),
-    'total_ms', round(extract(epoch FROM clock_timestamp()) * 1000 - :t0, 3));
+    'total_ms', round(extract(epoch FROM clock_timestamp()) * 1000 - :t0, 3),
+    'top20_generic_plan', :'plan');
 SQL
 )"
 }
