@@ -38,19 +38,29 @@
 #                submit_result, p50/p95/p99 per request type, failures,
 #                acknowledged vs stored results; a spike 100 -> 1,000 -> 100
 #                clients with the overview read twice a second
+#   ratings      issue 17: update_ratings of a completed knockout (16,384,
+#                262,144 and 1,048,576 players; quick 16,384 and 65,536),
+#                Glicko-2 and Elo, each on players of its own, time and the
+#                backend's peak memory; PostgreSQL's limit for the same
+#                writes (a plain UPDATE of as many players' rows, and the
+#                INSERT of their history rows)
+#   proxy        issue 16: 64-player knockout lifecycles/s through a PL/Proxy
+#                proxy with two data nodes against the same calls on one
+#                node directly (bench/proxy.sh, three clusters of its own on
+#                loopback, 1 and 4 clients)
 # Order: the small cases of every section first (a nearly empty database),
 # then the big cases, then a few small cases again ("full db": tens of
-# millions of rows around them).  A full run takes about 15 minutes and
-# about 20 GB in the cluster's directory ($TMPDIR).
+# millions of rows around them).  A full run takes about 25 minutes and
+# about 28 GB in the cluster's directory ($TMPDIR).
 # Output: bench/results/<UTC timestamp>.jsonl (one JSON object per
 # measurement), .csv (one value per row: measurement, phase, metric), .png
 # (time per player against players), and tables on stdout, ending with the
-# targets of issues 5, 13, 14 and 15, the seeds' targets, and the headline
+# targets of issues 5, 13, 14, 15, 16 and 17, the seeds' targets, and the headline
 # figures against bench/baseline.json (REGRESSION: more than 30% worse;
 # the run does not fail on it).
 #
 # Environment:
-#   TOURNEY_BENCH_QUICK=1      small sizes only (about 6 minutes)
+#   TOURNEY_BENCH_QUICK=1      small sizes only (about 7 minutes)
 #   TOURNEY_BENCH_ONLY=LIST    sections to run (default: all)
 #   TOURNEY_BENCH_IR_BIG=N     players of the big individual-ranking case
 #                              (default 1048576)
@@ -70,6 +80,10 @@
 #   TOURNEY_BENCH_CLIENTS=N    client connections of the open loop (1000)
 #   TOURNEY_BENCH_SPIKE_RATE=R requests/s per client in the spike (6)
 #   TOURNEY_BENCH_PGBOUNCER    the pgbouncer binary (/usr/sbin/pgbouncer)
+#   TOURNEY_BENCH_RATINGS_SIZES="N ..."  knockout sizes of the ratings section
+#                              (default: see above)
+#   TOURNEY_BENCH_PROXY_SECONDS=S  seconds per proxy measurement (15; quick 5)
+#   TOURNEY_BENCH_PROXY_CLIENTS="1 4"  client counts of the proxy section
 #   TOURNEY_BENCH_UPDATE_BASELINE=1  write this run's headline figures into
 #                              bench/baseline.json (for its mode: full or
 #                              quick); commit the file deliberately
@@ -78,7 +92,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 quick=${TOURNEY_BENCH_QUICK:-0}
-only=${TOURNEY_BENCH_ONLY:-scale,baseline,async,concurrency,live,schedule,reads}
+only=${TOURNEY_BENCH_ONLY:-scale,baseline,async,concurrency,live,schedule,reads,ratings,proxy}
 repeat=${TOURNEY_BENCH_REPEAT:-3}
 ir_big=${TOURNEY_BENCH_IR_BIG:-1048576}
 live_seconds=${TOURNEY_BENCH_LIVE_SECONDS:-20}
@@ -444,16 +458,24 @@ live_run() {           # seconds readers(4 or 0) [variant [workload: submit, pla
         --wall-ms "$(((t1 - t0) / 1000))" "${tournament[@]}")"
 }
 # One standings() call of the live tournament, alone, in a fresh connection.
+# Also the generic plan of the readers' prepared statement (pgbench -M
+# prepared switches to it after five executions when it looks no dearer):
+# a plan that depends on statistics about tournament_id shows here.
 standings_once() {     # [variant]
+    local plan
     quiesce
     log "standings of the live tournament${1:+, $1}"
-    record "$("${PSQL[@]}" <<SQL
+    plan=$("${PSQL[@]}" -c "SET plan_cache_mode = force_generic_plan" \
+               -c "PREPARE top20(bigint) AS SELECT rank, player_id, points FROM tourney.standings(\$1) LIMIT 20" \
+               -c "EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) EXECUTE top20($live_tid)" 2>&1 | tr '\n' '\036' | sed 's/\x1e/ ;; /g')
+    record "$("${PSQL[@]}" -v plan="$plan" <<SQL
 SELECT extract(epoch FROM clock_timestamp()) * 1000 AS t0 \gset
 SELECT count(*) AS n FROM tourney.standings($live_tid) \gset
 SELECT json_build_object('kind', 'standings', 'variant', '${1:-}', 'format', 'individual_ranking',
     'players', 16384, 'rounds', 10, 'rows', :n,
     'results', (SELECT count(*) FROM tourney.sessions WHERE tournament_id = $live_tid AND result_submitted),
-    'total_ms', round(extract(epoch FROM clock_timestamp()) * 1000 - :t0, 3));
+    'total_ms', round(extract(epoch FROM clock_timestamp()) * 1000 - :t0, 3),
+    'top20_generic_plan', :'plan');
 SQL
 )"
 }
@@ -701,7 +723,7 @@ meta() {               # key value ... -> a JSON object (values that look like n
                         print JSON::PP->new->canonical->encode(\%h)' "$@"
 }
 
-ko_lo= ko_hi= big_tid= mix_lo= mix_hi= mix_sessions= fresh_tid= connect_allow=8
+ko_lo= ko_hi= big_tid= mix_lo= mix_hi= mix_sessions= fresh_tid= connect_allow=8 overview_cancelled=
 reads_setup() {
     local out t0 t1 need
     # submits the section will send: 20% of every open-loop request, and a
@@ -844,7 +866,8 @@ SQL
     reads_pgbench "overview" "${DIRECT[@]}" -M simple -c 1 -t "$overview_calls" -f "$work/overview.pgbench" "$db"
     plan=$("${PSQL[@]}" -c "EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) SELECT * FROM tourney.overview" 2>&1 | tr '\n' '\036' | sed 's/\x1e/ ;; /g')
     record "$(reads_stats overview overview "$(meta kind reads_overview phase "$1" calls "$overview_calls" cold_ms "${cold%%|*}" \
-              rows "${cold##*|}" mix_rows "${live%%|*}" progress_rows "${live##*|}" mix_players "$mix_players" plan "$plan")")"
+              rows "${cold##*|}" mix_rows "${live%%|*}" progress_rows "${live##*|}" mix_players "$mix_players" \
+              others_cancelled "$overview_cancelled" plan "$plan")")"
 }
 # Once a second while a load runs: autovacuum workers busy, and the load
 # average (other work on the machine); the maxima go into the record.
@@ -947,9 +970,14 @@ reads_section() {
     reads_big
     reads_rate
     reads_cost
-    # only the live tournaments of the load stay in progress (the overview's case)
-    "${PSQL[@]}" -c "SELECT count(tourney.cancel_tournament(t)) FROM generate_series($ko_lo, $ko_hi) t" \
-                 -c "SELECT tourney.cancel_tournament($big_tid)" -c "SELECT tourney.cancel_tournament($fresh_tid)" >/dev/null
+    # tourney.overview in the SPEC's case (3c: 100 live tournaments of 1,024
+    # players): the tournaments still open are the load's, and the live
+    # section's two, which its "full db" runs write to later; this
+    # section's others and those earlier sections left open are called off
+    overview_cancelled=$("${PSQL[@]}" -c "
+        SELECT count(tourney.cancel_tournament(tournament_id)) FROM tourney.tournaments
+        WHERE status IN ('draft', 'in_progress') AND tournament_id NOT BETWEEN $mix_lo AND $mix_hi
+          AND tournament_id NOT IN (${live_tid:-0}, ${limit_tid:-0})") || overview_cancelled=
     reads_overview "before the load"
     for pool in $reads_sweep; do
         bouncer_start "$pool" >"$work/bouncer.err" 2>&1 || { record "reads: pgbouncer (pool $pool) did not start"; continue; }
@@ -969,6 +997,53 @@ reads_section() {
     "${PSQL[@]}" -c "DROP INDEX IF EXISTS tourney.bench_rankings_rank_idx" >/dev/null
 }
 
+# Ratings (issue 17): update_ratings of a completed N-player knockout, by
+# Glicko-2 and by Elo, each on a knockout and players of its own (never
+# rated, vacuumed: what a weekend's tournament finds), in a fresh
+# connection whose memory is sampled from /proc (memory "flat": the peak
+# private memory at every size); then PostgreSQL's own limit for the same
+# writes in the same run: one plain UPDATE of the same number of players'
+# rows and one INSERT of their history rows, in copies of the two tables.
+ratings_case() {       # players
+    local n=$1 method out lo= hi= tid= sessions setup_ms
+    for method in glicko2 elo; do
+        log "ratings: setting up a completed knockout of $n players ($method)"
+        if ! out=$("${PSQL[@]}" -v players="$n" -v seed="$seed" -v label="$method" -f "$here/ratings_setup.sql" 2>&1); then
+            record "ratings set-up ($n players, $method): $out"
+            continue
+        fi
+        IFS='|' read -r lo hi tid sessions setup_ms <<<"$(tail -1 <<<"$out")"
+        quiesce
+        log "ratings: update_ratings($method) of the $n-player knockout ($sessions sessions; set-up $setup_ms ms)"
+        record "$("${PSQL[@]}" "${VARS[@]}" -v tid="$tid" -v players="$n" -v method="$method" -f "$here/ratings.sql")"
+    done
+    [[ -n $lo ]] || return 0
+    if ! out=$("${PSQL[@]}" -v lo="$lo" -v hi="$hi" -f "$here/ratings_copy.sql" 2>&1); then
+        record "ratings: copying $n players for the plain UPDATE: $out"
+        return 0
+    fi
+    quiesce
+    log "ratings: plain UPDATE of $n players' rows and INSERT of their history (PostgreSQL's limit)"
+    record "$("${PSQL[@]}" "${VARS[@]}" -v lo="$lo" -v hi="$hi" -v players="$n" -v tid="$tid" -f "$here/ratings_plain.sql")"
+}
+
+# PL/Proxy (issue 16): bench/proxy.sh starts a proxy and two data nodes of
+# its own on loopback (scripts/shards.bash, fsync off on all three, so the
+# comparison is the proxy's hop, not the disk) and prints one JSON object
+# per measurement: 64-player knockout lifecycles/s through the proxy and
+# the same calls on node 1 directly, at each client count.  This cluster
+# idles meanwhile.
+proxy_section() {
+    local line n=0
+    log "proxy: a PL/Proxy proxy and two data nodes on loopback (bench/proxy.sh, ${proxy_secs} s per measurement)"
+    while IFS= read -r line; do
+        [[ -n $line ]] || continue
+        record "$line"
+        n=$((n + 1))
+    done < <(TOURNEY_BENCH_PROXY_SECONDS=$proxy_secs TOURNEY_BENCH_PROXY_CLIENTS=$proxy_clients bash "$here/proxy.sh")
+    ((n > 0)) || record "proxy: bench/proxy.sh printed no measurement"
+}
+
 # ---------------------------------------------------------------- cases
 if [[ $quick == 1 ]]; then
     ko_small=(256 1024 16384); base_small=(1024 16384); ir_small=(256 512 1024); rr_small=(256)
@@ -978,6 +1053,7 @@ if [[ $quick == 1 ]]; then
     ko_count=16; big_calls=500; overview_calls=50; cost_calls=500; rate_rounds=1; rate_secs=4
     reads_rates=${TOURNEY_BENCH_RATES:-1000 2000 4000 6000}; reads_secs=${TOURNEY_BENCH_RATE_SECONDS:-5}
     reads_sweep=${TOURNEY_BENCH_POOL_SWEEP:-}; sweep_secs=5; spike_secs=4
+    ratings_small=(16384); ratings_big=(65536); proxy_secs=${TOURNEY_BENCH_PROXY_SECONDS:-5}
 else
     ko_small=(256 1024 16384); base_small=(1024 16384); ir_small=(256 512 1024); rr_small=(256)
     swiss=(4096 12); ko_big=(262144 1048576); ir_bigs=("$ir_big"); rr_big=(2048)
@@ -986,6 +1062,7 @@ else
     ko_count=64; big_calls=2000; overview_calls=200; cost_calls=2000; rate_rounds=2; rate_secs=10
     reads_rates=${TOURNEY_BENCH_RATES:-1000 2000 4000 6000 8000 10000}; reads_secs=${TOURNEY_BENCH_RATE_SECONDS:-20}
     reads_sweep=${TOURNEY_BENCH_POOL_SWEEP-8 16 32}; sweep_secs=10; spike_secs=10
+    ratings_small=(16384); ratings_big=(262144 1048576); proxy_secs=${TOURNEY_BENCH_PROXY_SECONDS:-15}
 fi
 # the reads section (both sizes): knockouts of 256 players, the 16,384 x 10
 # individual ranking, 100 live individual rankings of 1,024 players
@@ -994,6 +1071,11 @@ reads_clients=${TOURNEY_BENCH_CLIENTS:-1000}; reads_max_client_conn=$((reads_cli
 ((reads_max_client_conn >= 1100)) || reads_max_client_conn=1100
 reads_pool=${TOURNEY_BENCH_POOL:-8}; sweep_rate=${TOURNEY_BENCH_SWEEP_RATE:-3000}
 spike_rate=${TOURNEY_BENCH_SPIKE_RATE:-6}
+proxy_clients=${TOURNEY_BENCH_PROXY_CLIENTS:-1 4}
+if [[ -n ${TOURNEY_BENCH_RATINGS_SIZES:-} ]]; then
+    read -r -a ratings_small <<<"$TOURNEY_BENCH_RATINGS_SIZES"
+    ratings_big=()
+fi
 
 # 1. Small cases, in a database that holds little else.
 if want scale || want baseline; then
@@ -1036,11 +1118,15 @@ if want live; then
     quiesce
     live_setup
     live_run "$live_seconds" 4
-    live_run "$(((live_seconds + 1) / 2))" 0 "no readers"
-    for workload in plain commit; do
-        live_run "$(((live_seconds + 3) / 4))" 0 "no readers" "$workload"
-        live_run "$(((live_seconds + 3) / 4))" 4 "" "$workload"
-    done
+    # submit_result alone and the plain UPDATE of the same rows alone, back
+    # to back and equally long (issue 15: submit_result must stay the
+    # faster): the ratio compares two runs under the same conditions
+    pair_secs=$(((live_seconds + 1) / 2))
+    live_run "$pair_secs" 0 "no readers"
+    live_run "$pair_secs" 0 "no readers" plain
+    live_run "$(((live_seconds + 3) / 4))" 4 "" plain
+    live_run "$(((live_seconds + 3) / 4))" 0 "no readers" commit
+    live_run "$(((live_seconds + 3) / 4))" 4 "" commit
     standings_once
 fi
 if want schedule; then
@@ -1054,6 +1140,8 @@ if want schedule; then
     for _ in 1 2 3; do sched_close warm; done
 fi
 if want reads; then reads_section; fi
+if want ratings; then for n in "${ratings_small[@]}"; do ratings_case "$n"; done; fi
+if want proxy; then proxy_section; fi
 
 # 2. Big cases.
 if want scale || want baseline; then
@@ -1069,6 +1157,7 @@ if want scale; then
 fi
 if want async; then async_run "$async_big"; fi
 if want schedule && ((sched_big > 0)); then sched_schedule "$sched_big" cold plain; fi
+if want ratings; then for n in "${ratings_big[@]}"; do ratings_case "$n"; done; fi
 
 # 3. Small cases again, now that the tables hold every big case too.
 if want scale; then
