@@ -351,7 +351,7 @@ SQL
 # unused session (a sequence over the sessions in a shuffled order, so no
 # session gets two results and no transaction fails) and pgbench with 4
 # clients that read the top of tourney.standings.
-live_tid= limit_tid= live_lo= live_hi= target_tid= target_seq=
+live_tid= alone_tid= limit_tid= limit2_tid= full_tid= live_lo= live_hi= target_tid= target_seq= target_script=
 # One such tournament of the live players, its sessions in a shuffled order
 # (table IDS, numbered from 1) and the sequence that hands them out.
 live_tournament() {    # name ids_table sequence
@@ -369,6 +369,27 @@ ANALYZE :ids;
 \echo :tid
 SQL
 }
+# The pgbench script of a writer: submit_result to the next unused session
+# of IDS (handed out by the sequence PICK); or the limit, what
+# submit_result writes to an individual-ranking session by one plain SQL
+# statement.
+live_submit_script() { # name ids pick
+    cat >"$work/$1.pgbench" <<PGB
+\\set score random(0, 30000)
+SELECT tourney.submit_result(s.session_id, ARRAY[:score::numeric / 10]) FROM $2 s WHERE s.n = (SELECT nextval('$3'));
+PGB
+}
+live_plain_script() {  # name ids pick
+    cat >"$work/$1.pgbench" <<PGB
+\\set score random(0, 30000)
+WITH pick AS (SELECT s.session_id FROM $2 s WHERE s.n = (SELECT nextval('$3'))),
+ses AS (UPDATE tourney.sessions x SET result_submitted = true, result_submitted_at = now()
+        FROM pick WHERE x.session_id = pick.session_id AND x.session_id > 0
+        RETURNING x.tournament_id, x.session_id)
+UPDATE tourney.session_participants p SET score = :score::numeric / 10, placement = 1
+FROM ses WHERE p.tournament_id = ses.tournament_id AND p.session_id = ses.session_id;
+PGB
+}
 live_setup() {
     log "live load: setting up"
     read -r live_lo live_hi < <("${PSQL[@]}" -F ' ' <<'SQL'
@@ -378,26 +399,22 @@ WITH made AS (INSERT INTO tourney.players (name, rating)
 SELECT min(player_id), max(player_id) FROM made;
 SQL
 )
+    # Every measured writer has a tournament of its own (163,840 sessions
+    # each), so that none runs out of unused sessions at this machine's
+    # rates: the load with readers, submit_result alone, the plain-SQL
+    # limit alone and with readers, the load again after the big cases.
     live_tid=$(live_tournament 'bench live load' bench.session_ids bench.pick)
-    # the plain-SQL limit has sessions of its own
+    alone_tid=$(live_tournament 'bench live alone' bench.alone_ids bench.alone_pick)
     limit_tid=$(live_tournament 'bench live limits' bench.limit_ids bench.limit_pick)
-    cat >"$work/submit.pgbench" <<'PGB'
-\set score random(0, 30000)
-SELECT tourney.submit_result(s.session_id, ARRAY[:score::numeric / 10]) FROM bench.session_ids s WHERE s.n = (SELECT nextval('bench.pick'));
-PGB
+    limit2_tid=$(live_tournament 'bench live limits, readers' bench.limit2_ids bench.limit2_pick)
+    full_tid=$(live_tournament 'bench live load, full db' bench.full_ids bench.full_pick)
+    live_submit_script submit_live bench.session_ids bench.pick
+    live_submit_script submit_alone bench.alone_ids bench.alone_pick
+    live_submit_script submit_full bench.full_ids bench.full_pick
+    live_plain_script plain_alone bench.limit_ids bench.limit_pick
+    live_plain_script plain_live bench.limit2_ids bench.limit2_pick
     cat >"$work/standings.pgbench" <<'PGB'
 SELECT rank, player_id, points FROM tourney.standings(:tid) LIMIT 20;
-PGB
-    # The limits: what submit_result writes to an individual-ranking session,
-    # by one plain SQL statement; and the smallest write transaction.
-    cat >"$work/plain.pgbench" <<'PGB'
-\set score random(0, 30000)
-WITH pick AS (SELECT s.session_id FROM bench.limit_ids s WHERE s.n = (SELECT nextval('bench.limit_pick'))),
-ses AS (UPDATE tourney.sessions x SET result_submitted = true, result_submitted_at = now()
-        FROM pick WHERE x.session_id = pick.session_id AND x.session_id > 0
-        RETURNING x.tournament_id, x.session_id)
-UPDATE tourney.session_participants p SET score = :score::numeric / 10, placement = 1
-FROM ses WHERE p.tournament_id = ses.tournament_id AND p.session_id = ses.session_id;
 PGB
     cat >"$work/commit.pgbench" <<'PGB'
 INSERT INTO bench.commit_probe VALUES (1);
@@ -406,11 +423,14 @@ PGB
 }
 # The tournament a workload writes results to and the sequence that hands
 # out its sessions (the INSERT probe has neither).
-live_target() {        # workload: sets target_tid, target_seq
-    case $1 in
-        plain) target_tid=$limit_tid target_seq=bench.limit_pick ;;
-        commit) target_tid= target_seq= ;;
-        *) target_tid=$live_tid target_seq=bench.pick ;;
+live_target() {        # workload readers variant: sets target_tid, target_seq, target_script
+    case $1:$2:$3 in
+        submit:*:"full db") target_tid=$full_tid target_seq=bench.full_pick target_script=submit_full ;;
+        plain:0:*) target_tid=$limit_tid target_seq=bench.limit_pick target_script=plain_alone ;;
+        plain:*) target_tid=$limit2_tid target_seq=bench.limit2_pick target_script=plain_live ;;
+        commit:*) target_tid= target_seq= target_script=commit ;;
+        *:0:*) target_tid=$alone_tid target_seq=bench.alone_pick target_script=submit_alone ;;
+        *) target_tid=$live_tid target_seq=bench.pick target_script=submit_live ;;
     esac
 }
 # Rows the workload has written so far: results, or probe rows.
@@ -430,14 +450,14 @@ live_run() {           # seconds readers(4 or 0) [variant [workload: submit, pla
     local secs=$1 readers=$2 variant=${3:-} workload=${4:-submit} t0 t1 p1 p2 rc1=0 rc2=0 submitted0 submitted picked0 picked
     local -a tournament=()
     quiesce
-    live_target "$workload"
+    live_target "$workload" "$readers" "$variant"
     if [[ -n $target_tid ]]; then tournament=(--tournament "$target_tid"); fi
     submitted0=$(live_written)
     picked0=$(live_picked)
     rm -f "$work"/submit.[0-9]* "$work"/standings.[0-9]* "$work/standings.out"
     log "live load: 32 $workload + $readers reading clients for $secs s${variant:+, $variant}"
     t0=$(now_us)
-    "$PGBENCH" -n -M prepared -c 32 -j 2 -T "$secs" -f "$work/$workload.pgbench" -r \
+    "$PGBENCH" -n -M prepared -c 32 -j 2 -T "$secs" -f "$work/$target_script.pgbench" -r \
         -l --log-prefix="$work/submit" "$db" >"$work/submit.out" 2>&1 &
     p1=$!
     if ((readers > 0)); then
@@ -972,12 +992,12 @@ reads_section() {
     reads_cost
     # tourney.overview in the SPEC's case (3c: 100 live tournaments of 1,024
     # players): the tournaments still open are the load's, and the live
-    # section's two, which its "full db" runs write to later; this
+    # section's two that its "full db" runs read and write later; this
     # section's others and those earlier sections left open are called off
     overview_cancelled=$("${PSQL[@]}" -c "
         SELECT count(tourney.cancel_tournament(tournament_id)) FROM tourney.tournaments
         WHERE status IN ('draft', 'in_progress') AND tournament_id NOT BETWEEN $mix_lo AND $mix_hi
-          AND tournament_id NOT IN (${live_tid:-0}, ${limit_tid:-0})") || overview_cancelled=
+          AND tournament_id NOT IN (${live_tid:-0}, ${full_tid:-0})") || overview_cancelled=
     reads_overview "before the load"
     for pool in $reads_sweep; do
         bouncer_start "$pool" >"$work/bouncer.err" 2>&1 || { record "reads: pgbouncer (pool $pool) did not start"; continue; }
@@ -1121,7 +1141,7 @@ if want live; then
     # submit_result alone and the plain UPDATE of the same rows alone, back
     # to back and equally long (issue 15: submit_result must stay the
     # faster): the ratio compares two runs under the same conditions
-    pair_secs=$(((live_seconds + 1) / 2))
+    pair_secs=$(((live_seconds + 3) / 4))
     live_run "$pair_secs" 0 "no readers"
     live_run "$pair_secs" 0 "no readers" plain
     live_run "$(((live_seconds + 3) / 4))" 4 "" plain
