@@ -331,38 +331,36 @@ standings_after_result(const Tournament *t, TourneyStage stage, int32 round, int
 void
 standings_enrolled(const Tournament *t, const int64 *player_ids, int n)
 {
-	BulkInsert *out;
 	RankTable	rt;
 	RankedPlayer *players;
-	PoolPlace  *pools;
+	PoolPlace  *pools = NULL;
 
 	if (!t->schema_0_2 || n == 0)
 		return;
 	players = palloc0(sizeof(RankedPlayer) * n);
-	pools = palloc0(sizeof(PoolPlace) * n);
 	memset(&rt, 0, sizeof(rt));
 	rt.t = t;
 	rt.players = players;
 	rt.count = n;
 	rt.field = n;
 	rt.zero = int64_to_numeric(0);
-	rt.pools = t->format->has_pools ? pools : NULL;
 	for (int i = 0; i < n; i++)
-	{
 		players[i].player_id = player_ids[i];
-		pools[i].player_id = player_ids[i];
-		pools[i].difference = pools[i].score_for = pools[i].score_against = rt.zero;
+	/* the group places only where there are groups (a million of them: 64 MB) */
+	if (t->format->has_pools)
+	{
+		pools = palloc0(sizeof(PoolPlace) * n);
+		for (int i = 0; i < n; i++)
+		{
+			pools[i].player_id = player_ids[i];
+			pools[i].difference = pools[i].score_for = pools[i].score_against = rt.zero;
+		}
+		rt.pools = pools;
 	}
 	if (t->format->rank_prepare != NULL)
 		t->format->rank_prepare(&rt);
-	out = bulk_insert_begin("tallies", TALLY_COLUMNS, tally_columns);
-	for (int i = 0; i < n; i++)
-	{
-		Datum		values[TALLY_COLUMNS];
-		bool		nulls[TALLY_COLUMNS];
-
-		tally_row_values(&rt, &players[i], values, nulls);
-		bulk_insert_add(out, values, nulls);
-	}
-	bulk_insert_end(out);
+	tally_insert_rows(&rt);
+	pfree(players);
+	if (pools != NULL)
+		pfree(pools);
 }

@@ -649,11 +649,14 @@ tally_row_values(const RankTable *rt, const RankedPlayer *p, Datum *values, bool
 	values[21] = Int32GetDatum(pp->points);
 }
 
-/* Every player's tallies row (the old ones removed by the caller). */
-static void
-tally_write_tallies(const Tally *tally)
+/*
+ * Every player's tallies row (the old ones removed by the caller), each
+ * row's values in a context reset after it: a million rows' keys and
+ * points would otherwise stay allocated until the call ends.
+ */
+void
+tally_insert_rows(const RankTable *rt)
 {
-	const RankTable *rt = &tally->rt;
 	BulkInsert *out = bulk_insert_begin("tallies", TALLY_COLUMNS, tally_columns);
 	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext, "tourney tally row",
 												 ALLOCSET_SMALL_SIZES);
@@ -693,7 +696,7 @@ tally_rebuild(const Tournament *t)
 	query_exec(plan, args, NULL, false, 0);
 	tally_begin(&tally, t, false);
 	(void) tally_rank(&tally, false);
-	tally_write_tallies(&tally);
+	tally_insert_rows(&tally.rt);
 	written = tally.rt.count;
 	tally_end(&tally);
 	return written;

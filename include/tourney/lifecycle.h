@@ -270,6 +270,7 @@ extern void tally_row_values(const RankTable *rt, const RankedPlayer *p, Datum *
 							 bool *nulls);
 extern int64 tally_rebuild(const Tournament *t);
 extern void tally_count_record(RankTable *rt, const RankSession *rs, int i);
+extern void tally_insert_rows(const RankTable *rt);
 extern void tally_standings(const Tournament *t, ReturnSetInfo *rsinfo);
 
 #endif							/* TOURNEY_LIFECYCLE_H */
