@@ -410,6 +410,9 @@ simulate_tournament(int64 tournament_id, int64 seed)
 		if (!rounds_after_results(t))
 			break;
 	}
+	/* the recount holds every player too: not both at once (16 MB a million) */
+	if (ratings.players != NULL)
+		pfree(ratings.players);
 	(void) tally_rebuild(t);
 	return total;
 }
