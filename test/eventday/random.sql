@@ -7,8 +7,8 @@
 -- player who will not come, and every call must do what the SPEC says
 -- (test_support.stuck_sessions, the step log); afterwards
 -- simulate_results, calculate_rankings and complete_tournament must
--- succeed, and pg_temp.problems (test_support.event_problems, the ranks of
--- a bracket taken as its fixed places) checks over the rows: nothing
+-- succeed, and test_support.event_problems (the ranks of a bracket
+-- taken as its fixed places) checks over the rows: nothing
 -- left without a result, the records (points, wins, losses, score sums
 -- without walkovers) recounted, standings = rankings, the format's rules
 -- (one champion, two losses to go out of a double elimination, no
@@ -26,63 +26,6 @@ BEGIN;
 SET LOCAL jit = off;
 SELECT plan(707);
 
--- The rank of every enrolled player by the SPEC's rules, from the keys of
--- test_support.rank_model.  A bracket's ranks are fixed places, the rank
--- the format gives the session a player left in (SPEC §3 knockout and
--- double_elimination, §3e "in the rank the format gives the session they
--- left in"): in a knockout of R main rounds 1 the final's winner, 2 its
--- loser, 3 and 4 the third-place match's winner and loser, 2^(R - r) + 1
--- the losers of round r (quarter-final losers 5, ...); in a double
--- elimination 1 and 2 the winner and the other player of the deciding
--- session, then the losers of losers' round m 3 + the losers' sessions
--- of the rounds after m (16 players: 1, 2, 3, 4, 5, 5, 7, 7, 9, 13).
--- groups_knockout: its knockout's ladder for the players of the
--- knockout.  A place that a session decided for nobody leaves empty stays
--- empty: a final nobody won has no 1 (both its players are its losers,
--- 2), a third-place match nobody won no 3 (both 4), a losers' final one
--- player left alone no 2 in a double elimination without a grand final;
--- the places below do not move up.  Every other rank (round robin,
--- Swiss, individual ranking, the players eliminated in the groups) is the
--- competition rank of the key, 1 + the players with a better one.
-CREATE FUNCTION pg_temp.model_rank(t bigint) RETURNS TABLE (player_id bigint, key numeric[], rank int)
-LANGUAGE sql STABLE AS $$
-    WITH f AS (SELECT x.format::text AS format FROM tourney.tournaments x WHERE x.tournament_id = t),
-    lb AS (SELECT s.round, count(*) AS n FROM tourney.sessions s WHERE s.tournament_id = t AND s.stage = 'losers'
-           GROUP BY s.round)
-    SELECT m.player_id, m.key,
-           CASE WHEN f.format = 'knockout' OR (f.format = 'groups_knockout' AND m.key[1] = 0) THEN
-                    (SELECT CASE WHEN k < 10 THEN k + 1 ELSE 2 ^ (k - 10) + 1 END::int
-                     FROM (SELECT m.key[CASE WHEN f.format = 'knockout' THEN 1 ELSE 2 END] AS k) x)
-                WHEN f.format = 'double_elimination' THEN
-                    CASE WHEN m.key[1] < 10 THEN m.key[1] + 1
-                         ELSE 3 + coalesce((SELECT sum(lb.n) FROM lb
-                                            WHERE lb.round > (SELECT max(l.round) FROM lb l) - (m.key[1] - 10)), 0)
-                    END::int
-                ELSE m.rank END
-    FROM test_support.rank_model(t) m, f
-$$;
--- What test_support.event_problems finds, with its rank lines (which
--- take every rank for a competition rank) replaced by these: 'rank:'
--- for a rank other than pg_temp.model_rank's, 'competition ranks:' for
--- ranks of a round robin, Swiss or individual ranking that are not
--- 1 + the players ranked better.  '' when sound.
-CREATE FUNCTION pg_temp.problems(t bigint) RETURNS text
-LANGUAGE sql AS $$
-    SELECT array_to_string(
-        ARRAY(SELECT x.l FROM regexp_split_to_table(nullif(test_support.event_problems(t), ''), E'\n') WITH ORDINALITY x(l, i)
-              WHERE x.l !~ '^(rank|competition ranks):' ORDER BY x.i)
-        || ARRAY(SELECT format('rank: player %s%s is %s, the rules give %s (key %s)', r.player_id,
-                               CASE WHEN e.withdrawn_at IS NOT NULL THEN ' (withdrawn)' ELSE '' END, r.rank, m.rank, m.key)
-                 FROM tourney.rankings r JOIN pg_temp.model_rank(t) m USING (player_id)
-                 JOIN tourney.enrollments e ON e.tournament_id = r.tournament_id AND e.player_id = r.player_id
-                 WHERE r.tournament_id = t AND r.rank IS DISTINCT FROM m.rank ORDER BY r.rank, r.player_id)
-        || ARRAY(SELECT format('competition ranks: %s', array_agg(r.rank ORDER BY r.rank))
-                 FROM tourney.rankings r JOIN tourney.tournaments x USING (tournament_id)
-                 WHERE r.tournament_id = t AND x.format IN ('round_robin', 'swiss', 'individual_ranking')
-                 HAVING bool_or(r.rank <> 1 + (SELECT count(*) FROM tourney.rankings o
-                                               WHERE o.tournament_id = t AND o.rank < r.rank))),
-        E'\n')
-$$;
 
 ----------------------------------------------------------------------------
 -- 1. The checks find what they look for
@@ -97,7 +40,7 @@ BEGIN
     BEGIN
         EXECUTE replace(planted, '@t@', t::text);
         found := CASE check_fn
-                     WHEN 'problems' THEN pg_temp.problems(t)
+                     WHEN 'problems' THEN test_support.event_problems(t)
                      ELSE (SELECT string_agg(k.why, '; ' ORDER BY k.why) FROM test_support.stuck_sessions(t) k) END;
         RAISE SQLSTATE 'TZ0RB';
     EXCEPTION WHEN SQLSTATE 'TZ0RB' THEN
@@ -118,10 +61,10 @@ SELECT f, test_support.tournament(f, n => n, name => 'random sound ' || f, seede
 FROM (VALUES ('knockout', 8), ('double_elimination', 8), ('round_robin', 6), ('swiss', 9), ('individual_ranking', 5),
              ('groups_knockout', 8)) v(f, n);
 SELECT count(test_support.event_day(t, 0.5, 10000, 0.2, 0.05)) FROM sound \g /dev/null
-SELECT is(pg_temp.problems(t), 'status in_progress', f || ': an event day (seed 0.5, walkovers and withdrawals) without a problem')
+SELECT is(test_support.event_problems(t), 'status in_progress', f || ': an event day (seed 0.5, walkovers and withdrawals) without a problem')
 FROM sound ORDER BY f;
 SELECT count(*) FROM sound, LATERAL (SELECT tourney.simulate_results(t, 1), tourney.calculate_rankings(t), tourney.complete_tournament(t)) x \g /dev/null
-SELECT is(pg_temp.problems(t), '', f || ': simulated, ranked, completed: no problem') FROM sound ORDER BY f;
+SELECT is(test_support.event_problems(t), '', f || ': simulated, ranked, completed: no problem') FROM sound ORDER BY f;
 CREATE FUNCTION pg_temp.sound(f text) RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT t FROM sound WHERE sound.f = $1 $$;
 
 SELECT matches(pg_temp.planted(pg_temp.sound(f), q), want, format('%s, planted %s: found (%s)', f, what, want))
@@ -287,12 +230,12 @@ SELECT is(r.finished, 'ok/ok/ok', format('run %s (%s, %s players, seed %s, mix %
                                         r.run, r.label, r.n, r.sd, r.walkovers, r.withdrawals, r.corrections, r.steps))
 FROM runs r ORDER BY r.run;
 
--- what pg_temp.problems finds, split: the ranks (rank: and competition
+-- what test_support.event_problems finds, split: the ranks (rank: and competition
 -- ranks: lines), and everything else
 CREATE TEMP TABLE found AS
 SELECT r.run, coalesce(string_agg(l, E'\n') FILTER (WHERE l !~ '^(rank|competition ranks):'), '') AS rules,
        coalesce(string_agg(l, E'\n') FILTER (WHERE l ~ '^(rank|competition ranks):'), '') AS ranks
-FROM runs r LEFT JOIN LATERAL regexp_split_to_table(nullif(pg_temp.problems(r.t), ''), E'\n') l ON true
+FROM runs r LEFT JOIN LATERAL regexp_split_to_table(nullif(test_support.event_problems(r.t), ''), E'\n') l ON true
 GROUP BY r.run;
 SELECT is(f.rules, '', format('run %s (%s, %s players, seed %s, mix %s/%s/%s): completed, nothing stuck after any step, '
                               'records and the format''s rules hold', r.run, r.label, r.n, r.sd, r.walkovers, r.withdrawals, r.corrections))

@@ -15,7 +15,7 @@
 -- the session left in; a bracket's ranks are its fixed places, and a
 -- place that a session decided for nobody leaves empty stays empty (a
 -- final nobody won: both its players 2; a third-place match: both 4;
--- pg_temp.model_rank).  Returns the sessions decided, in id order.  Refusals:
+-- test_support.rank_model).  Returns the sessions decided, in id order.  Refusals:
 -- 55000 (not in progress, not enrolled, withdrawn already, nothing left to
 -- play), P0002, 22004; each changes nothing.
 \set ON_ERROR_STOP 1
@@ -52,72 +52,15 @@ LANGUAGE sql STABLE AS $$
     SELECT string_agg(format('s%s:%s', sd.seed, r.rank), ' ' ORDER BY r.rank, sd.seed)
     FROM tourney.rankings r JOIN test_support.seeding(t) sd USING (player_id) WHERE r.tournament_id = t
 $$;
--- The rank of every enrolled player by the SPEC's rules, from the keys of
--- test_support.rank_model.  A bracket's ranks are fixed places, the rank
--- the format gives the session a player left in (SPEC §3 knockout and
--- double_elimination, §3e "in the rank the format gives the session they
--- left in"): in a knockout of R main rounds 1 the final's winner, 2 its
--- loser, 3 and 4 the third-place match's winner and loser, 2^(R - r) + 1
--- the losers of round r (quarter-final losers 5, ...); in a double
--- elimination 1 and 2 the winner and the other player of the deciding
--- session, then the losers of losers' round m 3 + the losers' sessions
--- of the rounds after m (16 players: 1, 2, 3, 4, 5, 5, 7, 7, 9, 13).
--- groups_knockout: its knockout's ladder for the players of the
--- knockout.  A place that a session decided for nobody leaves empty stays
--- empty: a final nobody won has no 1 (both its players are its losers,
--- 2), a third-place match nobody won no 3 (both 4), a losers' final one
--- player left alone no 2 in a double elimination without a grand final;
--- the places below do not move up.  Every other rank (round robin,
--- Swiss, individual ranking, the players eliminated in the groups) is the
--- competition rank of the key, 1 + the players with a better one.
-CREATE FUNCTION pg_temp.model_rank(t bigint) RETURNS TABLE (player_id bigint, key numeric[], rank int)
-LANGUAGE sql STABLE AS $$
-    WITH f AS (SELECT x.format::text AS format FROM tourney.tournaments x WHERE x.tournament_id = t),
-    lb AS (SELECT s.round, count(*) AS n FROM tourney.sessions s WHERE s.tournament_id = t AND s.stage = 'losers'
-           GROUP BY s.round)
-    SELECT m.player_id, m.key,
-           CASE WHEN f.format = 'knockout' OR (f.format = 'groups_knockout' AND m.key[1] = 0) THEN
-                    (SELECT CASE WHEN k < 10 THEN k + 1 ELSE 2 ^ (k - 10) + 1 END::int
-                     FROM (SELECT m.key[CASE WHEN f.format = 'knockout' THEN 1 ELSE 2 END] AS k) x)
-                WHEN f.format = 'double_elimination' THEN
-                    CASE WHEN m.key[1] < 10 THEN m.key[1] + 1
-                         ELSE 3 + coalesce((SELECT sum(lb.n) FROM lb
-                                            WHERE lb.round > (SELECT max(l.round) FROM lb l) - (m.key[1] - 10)), 0)
-                    END::int
-                ELSE m.rank END
-    FROM test_support.rank_model(t) m, f
-$$;
--- What test_support.event_problems finds, with its rank lines (which
--- take every rank for a competition rank) replaced by these: 'rank:'
--- for a rank other than pg_temp.model_rank's, 'competition ranks:' for
--- ranks of a round robin, Swiss or individual ranking that are not
--- 1 + the players ranked better.  '' when sound.
-CREATE FUNCTION pg_temp.problems(t bigint) RETURNS text
-LANGUAGE sql AS $$
-    SELECT array_to_string(
-        ARRAY(SELECT x.l FROM regexp_split_to_table(nullif(test_support.event_problems(t), ''), E'\n') WITH ORDINALITY x(l, i)
-              WHERE x.l !~ '^(rank|competition ranks):' ORDER BY x.i)
-        || ARRAY(SELECT format('rank: player %s%s is %s, the rules give %s (key %s)', r.player_id,
-                               CASE WHEN e.withdrawn_at IS NOT NULL THEN ' (withdrawn)' ELSE '' END, r.rank, m.rank, m.key)
-                 FROM tourney.rankings r JOIN pg_temp.model_rank(t) m USING (player_id)
-                 JOIN tourney.enrollments e ON e.tournament_id = r.tournament_id AND e.player_id = r.player_id
-                 WHERE r.tournament_id = t AND r.rank IS DISTINCT FROM m.rank ORDER BY r.rank, r.player_id)
-        || ARRAY(SELECT format('competition ranks: %s', array_agg(r.rank ORDER BY r.rank))
-                 FROM tourney.rankings r JOIN tourney.tournaments x USING (tournament_id)
-                 WHERE r.tournament_id = t AND x.format IN ('round_robin', 'swiss', 'individual_ranking')
-                 HAVING bool_or(r.rank <> 1 + (SELECT count(*) FROM tourney.rankings o
-                                               WHERE o.tournament_id = t AND o.rank < r.rank))),
-        E'\n')
-$$;
 -- the rest by simulation, then rankings and completion: '' when all of it
--- works and pg_temp.problems finds nothing
+-- works and test_support.event_problems finds nothing
 CREATE FUNCTION pg_temp.finish_off(t bigint) RETURNS text
 LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM tourney.simulate_results(t, 7);
     PERFORM tourney.calculate_rankings(t);
     PERFORM tourney.complete_tournament(t);
-    RETURN pg_temp.problems(t);
+    RETURN test_support.event_problems(t);
 EXCEPTION WHEN OTHERS THEN
     RETURN SQLSTATE || ' ' || SQLERRM;
 END $$;
@@ -389,7 +332,7 @@ SELECT lives_ok(format('SELECT tourney.calculate_rankings(%s); SELECT tourney.co
 SELECT is(pg_temp.ranks(test_support.id('G')), 's1:2 s2:2 s3:3 s4:3 s7:5 s8:5 s5:7 s6:7',
           'G ranks: the two players of the final nobody won both 2, its loser''s rank (no champion), then the group stage '
           'by place from 3');
-SELECT is(pg_temp.problems(test_support.id('G')), '',
+SELECT is(test_support.event_problems(test_support.id('G')), '',
           'and the rules hold: no champion (nobody won the final), the records, the ranks by the ladder');
 
 -- a bye pending in the knockout of a groups_knockout: 3 groups of 3, 2
@@ -468,7 +411,7 @@ SELECT is(test_support.refusal(format('SELECT tourney.withdraw_player(%s, %s)', 
           'after the last round nobody has anything left to play: 55000');
 SELECT lives_ok(format('SELECT tourney.calculate_rankings(%s); SELECT tourney.complete_tournament(%1$s)', test_support.id('S')),
                 'S ranks and completes');
-SELECT is(pg_temp.problems(test_support.id('S')), '', 'the rules hold (points, byes, no rematch, ranks by the rows)');
+SELECT is(test_support.event_problems(test_support.id('S')), '', 'the rules hold (points, byes, no rematch, ranks by the rows)');
 
 ----------------------------------------------------------------------------
 -- Individual ranking: the sessions left, without a score; ranked after

@@ -1296,8 +1296,24 @@ COMMENT ON FUNCTION test_support.recount(bigint) IS
 -- the SPEC's rules: points (knockout and double elimination: wins; round
 -- robin and groups: 3 a win, 1 a draw; Swiss: 1 a win or a bye, 1/2 a
 -- draw; individual ranking: the score sum), a key (smaller is better)
--- and the competition rank of that key (1 + the players with a smaller
--- key).  The keys:
+-- and the rank.  A bracket's ranks are fixed places, the rank
+-- the format gives the session a player left in (SPEC §3 knockout and
+-- double_elimination, §3e "in the rank the format gives the session they
+-- left in"): in a knockout of R main rounds 1 the final's winner, 2 its
+-- loser, 3 and 4 the third-place match's winner and loser, 2^(R - r) + 1
+-- the losers of round r (quarter-final losers 5, ...); in a double
+-- elimination 1 and 2 the winner and the other player of the deciding
+-- session, then the losers of losers' round m 3 + the losers' sessions
+-- of the rounds after m (16 players: 1, 2, 3, 4, 5, 5, 7, 7, 9, 13).
+-- groups_knockout: its knockout's ladder for the players of the
+-- knockout.  A place that a session decided for nobody leaves empty stays
+-- empty: a final nobody won has no 1 (both its players are its losers,
+-- 2), a third-place match nobody won no 3 (both 4), a losers' final one
+-- player left alone no 2 in a double elimination without a grand final;
+-- the places below do not move up.  Every other rank (round robin,
+-- Swiss, individual ranking, the players eliminated in the groups) is the
+-- competition rank of the key, 1 + the players with a better one.
+-- The keys:
 --   knockout            {0} the final's winner, {1} its loser, {2} and {3}
 --                       the third-place match's winner and loser (both {3}
 --                       when nobody won it), else {10 + R - r}, r the main
@@ -1386,11 +1402,20 @@ LANGUAGE sql STABLE AS $$
                END AS key
         FROM c, t)
     SELECT k.player_id, k.points, k.key,
-           (1 + (SELECT count(*) FROM keyed o WHERE o.key < k.key))::int
-    FROM keyed k
+           CASE WHEN t.format = 'knockout' OR (t.format = 'groups_knockout' AND k.key[1] = 0) THEN
+                    (SELECT CASE WHEN x.kk < 10 THEN x.kk + 1 ELSE 2 ^ (x.kk - 10) + 1 END
+                     FROM (SELECT k.key[CASE WHEN t.format = 'knockout' THEN 1 ELSE 2 END] AS kk) x)::int
+                WHEN t.format = 'double_elimination' THEN
+                    CASE WHEN k.key[1] < 10 THEN k.key[1] + 1
+                         ELSE 3 + (SELECT count(*) FROM ses s
+                                   WHERE s.stage = 'losers' AND s.round > lim.lb_last - (k.key[1] - 10))
+                    END::int
+                ELSE (1 + (SELECT count(*) FROM keyed o WHERE o.key < k.key))::int
+           END
+    FROM keyed k, t, lim
 $$;
 COMMENT ON FUNCTION test_support.rank_model(bigint) IS
-    'per enrolled player: points, ranking key and competition rank as the SPEC''s rules give them from the rows';
+    'per enrolled player: points, ranking key and rank as the SPEC''s rules give them from the rows (a bracket''s fixed places, else the competition rank of the key)';
 
 -- Everything that contradicts SPEC §3e (and the format's rules) in a
 -- tournament after an event day, as one sorted text ('' when sound):
@@ -1402,8 +1427,10 @@ COMMENT ON FUNCTION test_support.rank_model(bigint) IS
 --                                     sums) other than the recount
 --   standings: ...                    standings differ from rankings
 --   rank: ...                         a rank other than the model's
---   competition ranks: ...            ranks that are not 1 + the players
---                                     ranked better
+--   competition ranks: ...            ranks of a round robin, Swiss or
+--                                     individual ranking that are not 1 +
+--                                     the players ranked better (a
+--                                     bracket's places are fixed)
 --   champions / losses / paired /
 --   rematches / pairs / sessions      the format's own rules: one
 --                                     knockout player without a loss
@@ -1456,6 +1483,7 @@ BEGIN
                         WHERE r.tournament_id = $1 AND r.rank IS DISTINCT FROM m.rank ORDER BY r.rank, r.player_id);
         p := p || ARRAY(SELECT format('competition ranks: %s', array_agg(r.rank ORDER BY r.rank))
                         FROM tourney.rankings r WHERE r.tournament_id = $1
+                          AND t.format IN ('round_robin', 'swiss', 'individual_ranking')
                         HAVING bool_or(r.rank <> 1 + (SELECT count(*) FROM tourney.rankings o
                                                       WHERE o.tournament_id = $1 AND o.rank < r.rank)));
     END IF;
