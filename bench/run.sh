@@ -775,6 +775,7 @@ reads_setup() {
               wall_ms $(((t1 - t0) / 1000)))"
     printf '%s\n' 'SELECT * FROM tourney.standings(:t) LIMIT 20;' >"$work/top20.pgbench"
     printf '%s\n' '\set t random(:lo, :hi)' 'SELECT * FROM tourney.standings(:t) LIMIT 20;' >"$work/standings_r.pgbench"
+    printf '%s\n' '\set t random(:lo, :hi)' 'SELECT * FROM tourney.standings(:t, 20);' >"$work/top_r.pgbench"
     printf '%s\n' '\set t random(:lo, :hi)' \
         'SELECT rank, player_id, points, wins, draws, losses, score_for, score_against FROM tourney.rankings WHERE tournament_id = :t ORDER BY rank LIMIT 20;' \
         >"$work/rankings_r.pgbench"
@@ -837,11 +838,12 @@ reads_cost() {
     local what mode lo hi f
     quiesce
     log "reads: cost of one call (1 client, simple and prepared)"
-    for what in standings fresh rankings submit; do
+    for what in standings top fresh rankings submit; do
         for mode in simple prepared; do
             [[ $what == submit && $mode == prepared ]] && continue
             case $what in
                 standings) lo=$mix_lo hi=$mix_hi f=standings_r ;;
+                top) lo=$mix_lo hi=$mix_hi f=top_r ;;
                 fresh) lo=$fresh_tid hi=$fresh_tid f=standings_r ;;
                 rankings) lo=$ko_lo hi=$ko_hi f=rankings_r ;;
                 submit) lo=0 hi=0 f=submit_mix ;;
@@ -859,7 +861,7 @@ reads_rate() {         # [variant]
     plan_s=$("${PSQL[@]}" -c "EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) SELECT * FROM tourney.standings($ko_lo) LIMIT 20" 2>&1 | tr '\n' '\036' | sed 's/\x1e/ ;; /g')
     plan_r=$("${PSQL[@]}" -c "EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) SELECT rank, player_id, points, wins, draws, losses, score_for, score_against FROM tourney.rankings WHERE tournament_id = $ko_lo ORDER BY rank LIMIT 20" 2>&1 | tr '\n' '\036' | sed 's/\x1e/ ;; /g')
     for r in $(seq "$rate_rounds"); do
-        for what in rankings standings; do
+        for what in rankings standings top; do
             quiesce
             log "reads: $what top 20, 100 clients closed loop through pgbouncer (pool $bouncer_pool), round $r${1:+, $1}"
             reads_pgbench "rate_$what" "${BOUNCE[@]}" -M simple -c 100 -j 2 -T "$rate_secs" -f "$work/${what}_r.pgbench" \
@@ -928,7 +930,7 @@ reads_mix() {          # rate seconds [variant]
     log "reads: $reads_clients clients open loop at $rate/s for $secs s through pgbouncer (pool $bouncer_pool)${variant:+, $variant}"
     sampler_start
     reads_pgbench mix "${BOUNCE[@]}" -M simple -c "$reads_clients" -j 2 -T "$((secs + connect_allow))" -R "$rate" \
-        -f "$work/standings_r.pgbench@80" -f "$work/submit_mix.pgbench@20" -D lo="$mix_lo" -D hi="$mix_hi" "$db"
+        -f "$work/top_r.pgbench@80" -f "$work/submit_mix.pgbench@20" -D lo="$mix_lo" -D hi="$mix_hi" "$db"
     sampler_stop
     s1=$(mix_stored)
     p1=$(mix_picked)
@@ -951,12 +953,12 @@ reads_spike() {
     reads_pgbench spike_mon "${BOUNCE[@]}" -M simple -c 1 -T "$((base_t + 1))" -R 2 -f "$work/overview.pgbench" "$db" &
     p_mon=$!
     reads_pgbench spike_base "${BOUNCE[@]}" -M simple -c 100 -j 1 -T "$base_t" -R "$((100 * spike_rate))" \
-        -f "$work/standings_r.pgbench@80" -f "$work/submit_mix.pgbench@20" -D lo="$mix_lo" -D hi="$mix_hi" "$db" &
+        -f "$work/top_r.pgbench@80" -f "$work/submit_mix.pgbench@20" -D lo="$mix_lo" -D hi="$mix_hi" "$db" &
     p_base=$!
     sleep 10
     reads_pgbench spike_peak "${BOUNCE[@]}" -M simple -c "$((reads_clients - 100))" -j 2 -T "$((spike_secs + connect_allow))" \
         -R "$(((reads_clients - 100) * spike_rate))" \
-        -f "$work/standings_r.pgbench@80" -f "$work/submit_mix.pgbench@20" -D lo="$mix_lo" -D hi="$mix_hi" "$db" &
+        -f "$work/top_r.pgbench@80" -f "$work/submit_mix.pgbench@20" -D lo="$mix_lo" -D hi="$mix_hi" "$db" &
     p_spike=$!
     wait "$p_spike" || true
     wait "$p_base" || true

@@ -382,6 +382,11 @@ RETURNS TABLE (rank int, player_id bigint, name text, points numeric, wins int, 
                losses int, score_for numeric, score_against numeric)
 LANGUAGE plproxy
 AS $$ CLUSTER 'tourney_cluster'; RUN ON tourney.route_tournament(tournament_id); $$;
+CREATE FUNCTION tourney.standings(tournament_id bigint, top int)
+RETURNS TABLE (rank int, player_id bigint, name text, points numeric, wins int, draws int,
+               losses int, score_for numeric, score_against numeric)
+LANGUAGE plproxy
+AS $$ CLUSTER 'tourney_cluster'; RUN ON tourney.route_tournament(tournament_id); $$;
 CREATE FUNCTION tourney.group_tables(tournament_id bigint)
 RETURNS TABLE (pool int, pool_rank int, player_id bigint, name text, played int, wins int,
                draws int, losses int, score_for numeric, score_against numeric, points numeric)

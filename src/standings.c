@@ -19,6 +19,7 @@
 #include "tourney/lifecycle.h"
 
 #include "utils/builtins.h"
+#include "utils/tuplestore.h"
 
 /* Tallies rows read for an update: players by id, with where they are. */
 typedef struct TallyRows
@@ -363,4 +364,32 @@ standings_enrolled(const Tournament *t, const int64 *player_ids, int n)
 	pfree(players);
 	if (pools != NULL)
 		pfree(pools);
+}
+
+/*
+ * The first top rows of standings(tournament_id), by a plan this backend
+ * keeps.  A query that names the inlined SQL function is parsed, inlined
+ * and planned on every call where nothing keeps its plan (the simple
+ * protocol, or a transaction pool that cannot keep prepared statements),
+ * which costs several times the read of its rows; this plan is made once
+ * per backend and read to its LIMIT, in the caller's snapshot and with the
+ * caller's rights.
+ */
+void
+standings_top(int64 tournament_id, int32 top, ReturnSetInfo *rsinfo)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {INT8OID, INT8OID};
+	Datum		args[2] = {Int64GetDatum(tournament_id), Int64GetDatum((int64) top)};
+
+	/* LIMIT 0 reads nothing, not even the tournament's check */
+	if (top == 0)
+	{
+		(void) tournament_lock(tournament_id, TOURNAMENT_SNAPSHOT);
+		return;
+	}
+	query_prepare(&plan, "SELECT * FROM tourney.standings($1) LIMIT $2", 2, argtypes);
+	query_exec(plan, args, NULL, true, 0);
+	for (uint64 i = 0; i < SPI_processed; i++)
+		tuplestore_puttuple(rsinfo->setResult, SPI_tuptable->vals[i]);
 }

@@ -254,6 +254,7 @@ extern void standings_after_result(const Tournament *t, TourneyStage stage, int3
 								   const int64 *player_ids, const Datum *scores,
 								   const int32 *placements);
 extern void standings_enrolled(const Tournament *t, const int64 *player_ids, int n);
+extern void standings_top(int64 tournament_id, int32 top, ReturnSetInfo *rsinfo);
 
 /* ratings.c: a completed tournament as one rating period */
 extern int64 ratings_update(int64 tournament_id, const RatingMethod *method,

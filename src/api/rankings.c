@@ -1,12 +1,13 @@
 /*
  * rankings.c: calculate_rankings, standings (0.1: the 0.2 standings is a
- * SQL function over tourney.tallies), tallies_rebuild and
- * tournament_checked.
+ * SQL function over tourney.tallies), its first rows by a kept plan
+ * (standings with top), tallies_rebuild and tournament_checked.
  */
 #include "tourney/api.h"
 
 PG_FUNCTION_INFO_V1(tourney_calculate_rankings);
 PG_FUNCTION_INFO_V1(tourney_standings);
+PG_FUNCTION_INFO_V1(tourney_standings_top);
 PG_FUNCTION_INFO_V1(tourney_tallies_rebuild);
 PG_FUNCTION_INFO_V1(tourney_tournament_checked);
 
@@ -33,6 +34,23 @@ tourney_standings(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	api_begin(0);
 	rankings_standings(PG_GETARG_INT64(0), (ReturnSetInfo *) fcinfo->resultinfo);
+	api_end();
+	return (Datum) 0;
+}
+
+/* standings(tournament_id, top): read-only like standings. */
+Datum
+tourney_standings_top(PG_FUNCTION_ARGS)
+{
+	api_require_arg(fcinfo, 0, "tournament_id");
+	api_require_arg(fcinfo, 1, "top");
+	if (PG_GETARG_INT32(1) < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("top must not be negative")));
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	api_begin(0);
+	standings_top(PG_GETARG_INT64(0), PG_GETARG_INT32(1), (ReturnSetInfo *) fcinfo->resultinfo);
 	api_end();
 	return (Datum) 0;
 }

@@ -11,7 +11,7 @@
 # restart they carry on and its queued task finishes.
 source "$(dirname "${BASH_SOURCE[0]}")/../support/tap.bash"
 
-plan 28
+plan 29
 
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/shards.bash"
 ((EUID == 0)) && chown postgres "$T_DIR"
@@ -158,6 +158,11 @@ read -r b1 b2 b3 b4 <<<"$before"
 read -r a1 a2 a3 a4 <<<"$after"
 is "$(( a1 - b1 >= 3 )) $((a2 - b2)) $((a3 - b3)) $((a4 - b4))" "1 0 2 0" \
 	"each call ran only on its node: 3 standings calls checked their tournament on its node ($((a1 - b1)) checks), 2 generation_status calls ran on the task's node, none on the other (pg_stat_user_functions)"
+
+# standings with top through the proxy: the owning node's first rows
+is "$(ROLE=shard_ro on proxy -c "SELECT string_agg(format('%s:%s', rank, player_id), ' ') FROM tourney.standings($t1, 5)")" \
+	"$(on node$own -c "SELECT string_agg(format('%s:%s', rank, player_id), ' ') FROM (SELECT * FROM tourney.standings($t1) LIMIT 5) s")" \
+	"standings(t, 5) through the proxy: the first 5 rows of the tournament's node"
 
 # the readers that span the nodes
 counts=$(ROLE=shard_ro on proxy -c "SELECT string_agg(format('%s:%s/%s', node_id, completed_tournaments, players), ' ' ORDER BY node_id) FROM tourney.counts()")

@@ -26,7 +26,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(1216);
+SELECT plan(1232);
 
 CREATE TEMP TABLE cases (
     n serial PRIMARY KEY,
@@ -611,6 +611,23 @@ INSERT INTO cases (call, expect, msg) VALUES
 ($$SELECT * FROM tourney.standings(@I@)$$, '{ok}', NULL),
 ($$SELECT * FROM tourney.standings(@RR@)$$, '{ok}', NULL),
 ($$SELECT * FROM tourney.standings(@SW@)$$, '{ok}', NULL),
+-- standings with top
+($$SELECT * FROM tourney.standings(NULL, 5)$$, '{22004}', 'tournament_id'),
+($$SELECT * FROM tourney.standings(@P@, NULL)$$, '{22004}', 'top'),
+($$SELECT * FROM tourney.standings(NULL::bigint, NULL::int)$$, '{22004}', NULL),
+($$SELECT * FROM tourney.standings(@P@, -1)$$, '{22023}', 'negative'),
+($$SELECT * FROM tourney.standings(@P@, @MIN4@)$$, '{22023}', 'negative'),
+($$SELECT * FROM tourney.standings(@P@, @MAX4@ + 1)$$, '{22003}', NULL),
+($$SELECT * FROM tourney.standings(0, 5)$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.standings(-1, 5)$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.standings(@MAX8@, 20)$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.standings(@MIN8@, 0)$$, '{P0002}', NULL),
+($$SELECT * FROM tourney.standings(@P@, 0)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.standings(@P@, @MAX4@)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.standings(@D@, 20)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.standings(@GK@, 3)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.standings(@SW@, 1)$$, '{ok}', NULL),
+($$SELECT * FROM tourney.standings(@C@, 2)$$, '{ok}', NULL),
 
 -- group_tables
 ($$SELECT * FROM tourney.group_tables(NULL)$$, '{22004}', 'tournament_id'),

@@ -18,7 +18,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(394);
+SELECT plan(395);
 
 CREATE TEMP TABLE payloads (i int PRIMARY KEY, s text NOT NULL);
 INSERT INTO payloads VALUES
@@ -158,6 +158,10 @@ SELECT is((SELECT array_agg(p.i ORDER BY p.i) FROM payloads p JOIN hostile h USI
            LEFT JOIN tourney.standings(cups.de) s ON true
            WHERE s.player_id = h.player_id AND s.name IS DISTINCT FROM p.s),
           NULL, 'and from the double elimination''s standings');
+SELECT is((SELECT array_agg(p.i ORDER BY p.i) FROM payloads p JOIN hostile h USING (i), cups
+           LEFT JOIN tourney.standings(cups.de, 16) s ON true
+           WHERE s.player_id = h.player_id AND s.name IS DISTINCT FROM p.s),
+          NULL, 'and from its first 16 rows by standings with top');
 SELECT is((SELECT array_agg(t.name ORDER BY t.tournament_id) FROM tourney.tournaments t, cups WHERE t.tournament_id IN (cups.de, cups.gk)),
           ARRAY[(SELECT s FROM payloads WHERE i = 3), (SELECT s FROM payloads WHERE i = 8)],
           'their names are stored verbatim');

@@ -28,7 +28,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(829);
+SELECT plan(835);
 
 SELECT 'tperm_app_' || pg_backend_pid() AS app,
        'tperm_operator_' || pg_backend_pid() AS operator,
@@ -60,6 +60,7 @@ GRANT EXECUTE ON FUNCTION
     tourney.generation_status(uuid),
     tourney.wait_for_task(uuid, interval),
     tourney.standings(bigint),
+    tourney.standings(bigint, int),
     tourney.group_tables(bigint),
     tourney.schedule_sessions(bigint, timestamptz, int, int, int),
     tourney.move_session(bigint, timestamptz, bigint, int, uuid),
@@ -97,6 +98,7 @@ GRANT USAGE ON SCHEMA tourney TO :"readonly";
 GRANT SELECT ON ALL TABLES IN SCHEMA tourney TO :"readonly";
 GRANT EXECUTE ON FUNCTION
     tourney.standings(bigint),
+    tourney.standings(bigint, int),
     tourney.group_tables(bigint),
     tourney.generation_status(uuid),
     tourney.wait_for_task(uuid, interval)
@@ -183,6 +185,7 @@ INSERT INTO actions (what, call, allowed) VALUES
 ('simulate_results', $$SELECT tourney.simulate_results(@P@)$$, '{operator}'),
 ('calculate_rankings', $$SELECT tourney.calculate_rankings(@Q@)$$, '{app,operator}'),
 ('standings', $$SELECT * FROM tourney.standings(@P@)$$, '{app,operator,readonly}'),
+('standings top', $$SELECT * FROM tourney.standings(@P@, 5)$$, '{app,operator,readonly}'),
 ('create_tournament double_elimination', $$SELECT tourney.create_tournament('perm', 'double_elimination', grand_final => 'simple')$$, '{app,operator}'),
 ('create_tournament groups_knockout', $$SELECT tourney.create_tournament('perm', 'groups_knockout', group_count => 4, advance_per_group => 1, group_tiebreak => 'head_to_head')$$, '{app,operator}'),
 ('generate_sessions groups_knockout', $$SELECT tourney.generate_sessions(@GKD@, async => false)$$, '{app,operator}'),
@@ -323,8 +326,9 @@ BEGIN
 END $$;
 
 SELECT pg_temp.run_case(n) FROM cases ORDER BY n;
-SELECT is((SELECT count(*)::int FROM cases), 318 + 14 * 5 + 18 * 5 + 5 * 5 + 3 * 5 + 5 * 5 + 23 * 5 + 4 * 5 * 5,
-          'the matrix has 758 cells');
+SELECT is((SELECT count(*)::int FROM cases), 318 + 14 * 5 + 18 * 5 + 5 * 5 + 3 * 5 + 5 * 5 + 23 * 5 + 4 * 5 * 5
+                                                  + 1 * 5,  -- standings with top
+          'the matrix has 763 cells');
 
 ----------------------------------------------------------------------------
 -- 2. SECURITY DEFINER functions pin search_path; nothing public
@@ -356,19 +360,20 @@ SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedu
              AND (p.proacl IS NULL OR EXISTS (SELECT FROM aclexplode(p.proacl) a
                                               WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE'))),
           ARRAY['tourney.group_tables(bigint)', 'tourney.standings(bigint)',
-                'tourney.task_percent(uuid)', 'tourney.tournament_checked(bigint)'],
+                'tourney.standings(bigint,integer)', 'tourney.task_percent(uuid)', 'tourney.tournament_checked(bigint)'],
           'PUBLIC may execute group_tables, standings and their read-only helpers, nothing else');
 -- standings and group_tables are SQL the planner inlines into the query
 -- that calls them (so LIMIT reaches the index): no SET clause, which would
 -- stop the inlining; every name and operator in them is qualified instead
+-- (standings with top is C over the SQL standings, caller's rights too)
 SELECT is((SELECT array_agg(format('%s %s %s %s', p.proname, l.lanname, p.prosecdef, p.provolatile)
-                            ORDER BY p.proname)
+                            ORDER BY p.proname, l.lanname)
            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
            JOIN pg_language l ON l.oid = p.prolang
            WHERE n.nspname = 'tourney' AND p.proname IN ('group_tables', 'standings')
              AND p.proconfig IS NULL
              AND p.prosrc !~ '(FROM|JOIN)\s+(?!tourney\.)[a-z_]+\s'),
-          ARRAY['group_tables sql f s', 'standings sql f s'],
+          ARRAY['group_tables sql f s', 'standings c f s', 'standings sql f s'],
           'group_tables and standings: inlinable SQL with the caller''s rights, STABLE, every table qualified');
 SELECT is((SELECT array_agg(fn ORDER BY fn) FROM definer
            WHERE proacl IS NULL
@@ -622,12 +627,14 @@ SELECT step, k, test_support.subst(q) FROM (VALUES
     (27, 'readonly group_tables GK', $$SELECT * FROM tourney.group_tables(@GK@)$$),
     (28, 'readonly standings GKQ', $$SELECT * FROM tourney.standings(@GKQ@)$$),
     (29, 'operator update_ratings KC', $$SELECT tourney.update_ratings(@KC@)$$),
-    (30, 'operator put_ratings p11', $$SELECT count(*) FROM tourney.put_ratings(ARRAY[@p11@]::bigint[], ARRAY[1111], ARRAY[111], ARRAY[0.011])$$)) v(step, k, q);
+    (30, 'operator put_ratings p11', $$SELECT count(*) FROM tourney.put_ratings(ARRAY[@p11@]::bigint[], ARRAY[1111], ARRAY[111], ARRAY[0.011])$$),
+    (31, 'readonly standings top P', $$SELECT * FROM tourney.standings(@P@, 3)$$)) v(step, k, q);
 SET ROLE :"readonly";
 SET search_path = evil, public;
 DISCARD PLANS;
 CALL pg_temp.run_steps(21, 24);
 CALL pg_temp.run_steps(26, 28);
+CALL pg_temp.run_steps(31, 31);
 RESET ROLE;
 SET ROLE :"app";
 CALL pg_temp.run_steps(25, 25);
@@ -649,6 +656,7 @@ SELECT is(pg_temp.evil('readonly group_tables GKQ'), 'ok',
           'group_tables (groups_knockout, every result) does not run the hostile operators');
 SELECT is(pg_temp.evil('readonly group_tables GK'), 'ok', 'group_tables (no result yet) does not either');
 SELECT is(pg_temp.evil('readonly standings GKQ'), 'ok', 'standings of a groups_knockout does not either');
+SELECT is(pg_temp.evil('readonly standings top P'), 'ok', 'standings with top (its kept plan made under the hostile path) does not either');
 SELECT is((SELECT count(*)::int FROM tourney.rankings WHERE tournament_id = test_support.id('Q')), 4,
           'and it wrote the 4 rankings');
 SELECT is(pg_temp.evil('operator update_ratings KC'), 'ok',

@@ -33,7 +33,7 @@
 BEGIN;
 SET LOCAL jit = off;  -- compiling the oracle's query costs more than running it
 
-SELECT plan(153);
+SELECT plan(176);
 
 \ir ../support/live.sql
 
@@ -79,6 +79,13 @@ SELECT is(pg_temp.row_of(test_support.id('ir'), 2), '1 7.25 0 0 0 7.25 0',
 
 SELECT throws_ok('SELECT * FROM tourney.standings(NULL)', '22004', NULL, 'standings(NULL) -> 22004');
 SELECT throws_ok('SELECT * FROM tourney.standings(9223372036854775807)', 'P0002', NULL, 'standings of an unknown tournament -> P0002');
+SELECT throws_ok('SELECT * FROM tourney.standings(NULL, 20)', '22004', NULL, 'standings(NULL, 20) -> 22004');
+SELECT throws_ok(format('SELECT * FROM tourney.standings(%s, NULL)', test_support.id('ir')), '22004', NULL,
+                 'standings(t, NULL) -> 22004');
+SELECT throws_ok(format('SELECT * FROM tourney.standings(%s, -1)', test_support.id('ir')), '22023', NULL,
+                 'standings(t, -1) -> 22023');
+SELECT throws_ok('SELECT * FROM tourney.standings(9223372036854775807, 20)', 'P0002', NULL,
+                 'standings(t, 20) of an unknown tournament -> P0002');
 SELECT throws_ok('SELECT * FROM tourney.group_tables(NULL)', '22004', NULL, 'group_tables(NULL) -> 22004');
 SELECT throws_ok('SELECT * FROM tourney.group_tables(9223372036854775807)', 'P0002', NULL,
                  'group_tables of an unknown tournament -> P0002');
@@ -197,6 +204,7 @@ CREATE TEMP TABLE steps (
     group_recount   text,
     group_oracle    text,
     group_places    text,
+    page            text,       -- NULL: standings(t, k) = the first k rows of standings(t)
     shape           jsonb,      -- sessions by stage, and the first of stage main
     PRIMARY KEY (label, step)
 );
@@ -219,6 +227,14 @@ BEGIN
     INSERT INTO cases VALUES (label, t, steps, wants);
 END $$;
 
+-- The first k rows of the standings by standings(t, k), as standings_text.
+CREATE FUNCTION pg_temp.page_text(t bigint, k int) RETURNS text[]
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(array_agg(concat_ws('|', s.rank, s.player_id, s.name, s.points, s.wins, s.draws,
+                                        s.losses, s.score_for, s.score_against)), '{}')
+    FROM tourney.standings(t, k) s
+$$;
+
 -- After a call: every check, into steps.
 CREATE FUNCTION pg_temp.check_step(label text, t bigint, step int, what text) RETURNS void
 LANGUAGE plpgsql AS $$
@@ -234,6 +250,8 @@ BEGIN
         CASE WHEN groups THEN pg_temp.first_diff(pg_temp.group_text(t), pg_temp.recounted(t, 'groups')) END,
         CASE WHEN groups THEN pg_temp.first_diff(pg_temp.group_cells_text(t), pg_temp.group_oracle_text(t)) END,
         CASE WHEN groups THEN pg_temp.group_places_wrong(t) END,
+        pg_temp.first_diff(pg_temp.page_text(t, step % (cardinality(now_standings) + 3)),
+                           now_standings[1 : step % (cardinality(now_standings) + 3)]),
         (SELECT jsonb_object_agg(x.stage, x.n) FROM (SELECT stage, count(*) AS n FROM tourney.sessions
                                                      WHERE tournament_id = t GROUP BY stage) x)
         || jsonb_build_object('first', (SELECT min(session_id) FROM tourney.sessions
@@ -336,6 +354,10 @@ FROM cases c ORDER BY c.label;
 SELECT is((SELECT array_agg(format('after step %s (%s): %s', s.step, s.what, s.tallies_recount) ORDER BY s.step)
            FROM steps s WHERE s.label = c.label AND s.tallies_recount IS NOT NULL),
           NULL, format('%s: the tallies rows themselves (every column, rank keys included) equal a recount after each call', c.label))
+FROM cases c ORDER BY c.label;
+SELECT is((SELECT array_agg(format('after step %s (%s): %s', s.step, s.what, s.page) ORDER BY s.step)
+           FROM steps s WHERE s.label = c.label AND s.page IS NOT NULL),
+          NULL, format('%s: standings(t, k) is the first k rows of standings(t) after each call (k from 0 to beyond the last)', c.label))
 FROM cases c ORDER BY c.label;
 SELECT is((SELECT array_agg(w ORDER BY w) FROM unnest(c.wants) w
            WHERE w <> ALL (coalesce((SELECT made FROM kinds k WHERE k.label = c.label), '{}'))),

@@ -178,6 +178,8 @@ ORDER BY r.rank, p.name;
 SELECT rank, name, points, wins, losses, score_for, score_against
 FROM tourney.standings(:tid)
 ORDER BY rank, name;
+-- the first rows only, by a plan the backend keeps (a live board's read)
+SELECT rank, name, points FROM tourney.standings(:tid, 3);
 
 SELECT tourney.complete_tournament(:tid);
 SELECT status, completed_at IS NOT NULL AS completed, rankings_calculated_at IS NOT NULL AS ranked
