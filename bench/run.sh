@@ -351,7 +351,7 @@ SQL
 # unused session (a sequence over the sessions in a shuffled order, so no
 # session gets two results and no transaction fails) and pgbench with 4
 # clients that read the top of tourney.standings.
-live_tid= alone_tid= limit_tid= limit2_tid= full_tid= live_lo= live_hi= target_tid= target_seq= target_script=
+live_tid= alone_tid= limit_tid= limit2_tid= full_tid= rows_tid= live_lo= live_hi= target_tid= target_seq= target_script=
 # One such tournament of the live players, its sessions in a shuffled order
 # (table IDS, numbered from 1) and the sequence that hands them out.
 live_tournament() {    # name ids_table sequence
@@ -390,6 +390,30 @@ UPDATE tourney.session_participants p SET score = :score::numeric / 10, placemen
 FROM ses WHERE p.tournament_id = ses.tournament_id AND p.session_id = ses.session_id;
 PGB
 }
+# The limit for every row submit_result writes to an individual-ranking
+# session, by one plain SQL statement: the session, its participant, the
+# player's tallies row (points, score and rank key, as result entry keeps
+# them) and a per-backend progress row.
+live_rows_script() {   # name ids pick
+    cat >"$work/$1.pgbench" <<PGB
+\\set score random(0, 30000)
+WITH pick AS (SELECT s.session_id FROM $2 s WHERE s.n = (SELECT nextval('$3'))),
+ses AS (UPDATE tourney.sessions x SET result_submitted = true, result_submitted_at = now()
+        FROM pick WHERE x.session_id = pick.session_id AND x.session_id > 0
+        RETURNING x.tournament_id, x.session_id),
+par AS (UPDATE tourney.session_participants p SET score = :score::numeric / 10, placement = 1
+        FROM ses WHERE p.tournament_id = ses.tournament_id AND p.session_id = ses.session_id
+        RETURNING p.tournament_id, p.player_id, p.score),
+tal AS (UPDATE tourney.tallies y SET points = y.points + par.score,
+               score_for = coalesce(y.score_for, 0) + par.score,
+               rank_key = ARRAY[0, 0, -(coalesce(y.score_for, 0) + par.score)]
+        FROM par WHERE y.tournament_id = par.tournament_id AND y.player_id = par.player_id
+        RETURNING y.tournament_id)
+INSERT INTO tourney.progress AS c (tournament_id, backend, results)
+SELECT tournament_id, pg_backend_pid(), 1 FROM tal
+ON CONFLICT (tournament_id, backend) DO UPDATE SET results = c.results + 1;
+PGB
+}
 live_setup() {
     log "live load: setting up"
     read -r live_lo live_hi < <("${PSQL[@]}" -F ' ' <<'SQL'
@@ -408,11 +432,13 @@ SQL
     limit_tid=$(live_tournament 'bench live limits' bench.limit_ids bench.limit_pick)
     limit2_tid=$(live_tournament 'bench live limits, readers' bench.limit2_ids bench.limit2_pick)
     full_tid=$(live_tournament 'bench live load, full db' bench.full_ids bench.full_pick)
+    rows_tid=$(live_tournament 'bench live limits, every row' bench.rows_ids bench.rows_pick)
     live_submit_script submit_live bench.session_ids bench.pick
     live_submit_script submit_alone bench.alone_ids bench.alone_pick
     live_submit_script submit_full bench.full_ids bench.full_pick
     live_plain_script plain_alone bench.limit_ids bench.limit_pick
     live_plain_script plain_live bench.limit2_ids bench.limit2_pick
+    live_rows_script rows_alone bench.rows_ids bench.rows_pick
     cat >"$work/standings.pgbench" <<'PGB'
 SELECT rank, player_id, points FROM tourney.standings(:tid) LIMIT 20;
 PGB
@@ -426,6 +452,7 @@ PGB
 live_target() {        # workload readers variant: sets target_tid, target_seq, target_script
     case $1:$2:$3 in
         submit:*:"full db") target_tid=$full_tid target_seq=bench.full_pick target_script=submit_full ;;
+        rows:*) target_tid=$rows_tid target_seq=bench.rows_pick target_script=rows_alone ;;
         plain:0:*) target_tid=$limit_tid target_seq=bench.limit_pick target_script=plain_alone ;;
         plain:*) target_tid=$limit2_tid target_seq=bench.limit2_pick target_script=plain_live ;;
         commit:*) target_tid= target_seq= target_script=commit ;;
@@ -446,7 +473,7 @@ live_picked() {
     if [[ -z $target_seq ]]; then echo 0; return; fi
     "${PSQL[@]}" -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM $target_seq"
 }
-live_run() {           # seconds readers(4 or 0) [variant [workload: submit, plain or commit]]
+live_run() {           # seconds readers(4 or 0) [variant [workload: submit, plain, rows or commit]]
     local secs=$1 readers=$2 variant=${3:-} workload=${4:-submit} t0 t1 p1 p2 rc1=0 rc2=0 submitted0 submitted picked0 picked
     local -a tournament=()
     quiesce
@@ -1146,6 +1173,7 @@ if want live; then
     pair_secs=$(((live_seconds + 3) / 4))
     live_run "$pair_secs" 0 "no readers"
     live_run "$pair_secs" 0 "no readers" plain
+    live_run "$pair_secs" 0 "no readers" rows
     live_run "$(((live_seconds + 3) / 4))" 4 "" plain
     live_run "$(((live_seconds + 3) / 4))" 0 "no readers" commit
     live_run "$(((live_seconds + 3) / 4))" 4 "" commit

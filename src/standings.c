@@ -307,7 +307,8 @@ standings_after_result(const Tournament *t, TourneyStage stage, int32 round, int
 		return;
 	load_rows(t, players_to_read(t, stage, n, player_ids, &written), &r);
 	mark_written(&r, written);
-	r.rt.field = progress_players(t);
+	/* only the ladders (knockout, double elimination) rank by the field's size */
+	r.rt.field = t->format->ranks_from_prepare ? progress_players(t) : r.rt.count;
 	r.rt.later_stage = t->format->has_pools && stage != STAGE_GROUP;
 	memset(&rs, 0, sizeof(rs));
 	rs.stage = stage;
@@ -385,7 +386,7 @@ standings_top(int64 tournament_id, int32 top, ReturnSetInfo *rsinfo)
 	/* LIMIT 0 reads nothing, not even the tournament's check */
 	if (top == 0)
 	{
-		(void) tournament_lock(tournament_id, TOURNAMENT_SNAPSHOT);
+		tournament_require_visible(tournament_id);
 		return;
 	}
 	query_prepare(&plan, "SELECT * FROM tourney.standings($1) LIMIT $2", 2, argtypes);

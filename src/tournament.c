@@ -4,7 +4,11 @@
  */
 #include "tourney/lifecycle.h"
 
+#include "access/xact.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 /* A column of the row read by tournament_lock, or NULL where this schema has none. */
@@ -112,6 +116,51 @@ tournament_lock(int64 tournament_id, TournamentAccess access)
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("tournament " INT64_FORMAT " does not exist", tournament_id)));
 	return tournament_from_row(tournament_id, SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
+}
+
+static bool
+tournament_in_snapshot(int64 tournament_id)
+{
+	Datum		key = Int64GetDatum(tournament_id);
+	KeyScan    *ks = keyscan_begin_snapshot("tournaments", "tournaments_pkey", 1, &key,
+											ActiveSnapshotSet() ? GetActiveSnapshot() :
+											GetTransactionSnapshot());
+	bool		found = keyscan_next(ks) != NULL;
+
+	keyscan_end(ks);
+	return found;
+}
+
+/*
+ * P0002 unless the tournament exists, for a read-only function in the
+ * caller's snapshot and with the caller's rights: the check standings
+ * makes on every call, one probe of the primary key.  As in tournament_lock, a tournament that the
+ * snapshot does not show is looked for again in this transaction's
+ * latest command (query_exec_own_latest says why).
+ */
+void
+tournament_require_visible(int64 tournament_id)
+{
+	AclResult	acl = pg_class_aclcheck(query_relid("tournaments"), GetUserId(), ACL_SELECT);
+	bool		found;
+
+	/* a query would need SELECT on the table: so does the probe */
+	if (acl != ACLCHECK_OK)
+		aclcheck_error(acl, OBJECT_TABLE, "tournaments");
+	found = tournament_in_snapshot(tournament_id);
+
+	if (!found && ActiveSnapshotSet())
+	{
+		CommandCounterIncrement();
+		PushCopiedSnapshot(GetActiveSnapshot());
+		UpdateActiveSnapshotCommandId();
+		found = tournament_in_snapshot(tournament_id);
+		PopActiveSnapshot();
+	}
+	if (!found)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("tournament " INT64_FORMAT " does not exist", tournament_id)));
 }
 
 /* A campus's place in the tournament's campus_ids (its venue), or -1. */

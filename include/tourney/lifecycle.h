@@ -79,6 +79,7 @@ typedef enum TournamentAccess
 } TournamentAccess;
 
 extern Tournament *tournament_lock(int64 tournament_id, TournamentAccess access);
+extern void tournament_require_visible(int64 tournament_id);
 extern int64 tournament_create(const Tournament *t, const char *name, int scoring);
 extern int32 tournament_campus_index(const Tournament *t, int64 campus_id);
 extern int64 tournament_venue_key(const Tournament *t, int64 campus_id);

@@ -74,6 +74,8 @@ typedef struct KeyScan KeyScan;
 
 extern KeyScan *keyscan_begin(const char *relname, const char *indexname, int nkeys,
 							  const Datum *keys);
+extern KeyScan *keyscan_begin_snapshot(const char *relname, const char *indexname, int nkeys,
+									   const Datum *keys, Snapshot snapshot);
 extern struct TupleTableSlot *keyscan_next(KeyScan *ks);
 extern void keyscan_end(KeyScan *ks);
 extern AttrNumber keyscan_attnum(KeyScan *ks, const char *column);

@@ -82,8 +82,6 @@ tourney_tournament_checked(PG_FUNCTION_ARGS)
 
 	api_require_arg(fcinfo, 0, "tournament_id");
 	tournament_id = PG_GETARG_INT64(0);
-	api_begin(0);
-	(void) tournament_lock(tournament_id, TOURNAMENT_SNAPSHOT);
-	api_end();
+	tournament_require_visible(tournament_id);
 	PG_RETURN_INT64(tournament_id);
 }

@@ -43,6 +43,15 @@ struct KeyScan
 KeyScan *
 keyscan_begin(const char *relname, const char *indexname, int nkeys, const Datum *keys)
 {
+	CommandCounterIncrement();
+	return keyscan_begin_snapshot(relname, indexname, nkeys, keys, GetTransactionSnapshot());
+}
+
+/* The same in a snapshot of the caller's (a read-only function's: its active one). */
+KeyScan *
+keyscan_begin_snapshot(const char *relname, const char *indexname, int nkeys, const Datum *keys,
+					   Snapshot snapshot)
+{
 	KeyScan    *ks = palloc0(sizeof(KeyScan));
 	ScanKeyData skeys[INDEX_MAX_KEYS];
 
@@ -59,8 +68,7 @@ keyscan_begin(const char *relname, const char *indexname, int nkeys, const Datum
 			elog(ERROR, "column %d of index tourney.%s is not a bigint", i + 1, indexname);
 		ScanKeyInit(&skeys[i], (AttrNumber) (i + 1), BTEqualStrategyNumber, F_INT8EQ, keys[i]);
 	}
-	CommandCounterIncrement();
-	ks->snapshot = RegisterSnapshot(GetTransactionSnapshot());
+	ks->snapshot = RegisterSnapshot(snapshot);
 	ks->slot = table_slot_create(ks->rel, NULL);
 	ks->scan = index_beginscan(ks->rel, ks->index, ks->snapshot, nkeys, 0);
 	index_rescan(ks->scan, skeys, nkeys, NULL, 0);
