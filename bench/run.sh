@@ -370,49 +370,47 @@ ANALYZE :ids;
 SQL
 }
 # The pgbench script of a writer: submit_result to the next unused session
-# of IDS (handed out by the sequence PICK); or the limit, what
-# submit_result writes to an individual-ranking session by one plain SQL
-# statement.
+# of IDS (handed out by the sequence PICK); or a limit, what submit_result
+# writes to an individual-ranking session by one plain SQL statement.  The
+# limits name every row by a scalar subquery on its key, so that even a
+# generic plan is one index probe per row (a join to the picked row can
+# turn into a scan when the statistics lag behind the tournaments made).
 live_submit_script() { # name ids pick
     cat >"$work/$1.pgbench" <<PGB
 \\set score random(0, 30000)
 SELECT tourney.submit_result(s.session_id, ARRAY[:score::numeric / 10]) FROM $2 s WHERE s.n = (SELECT nextval('$3'));
 PGB
 }
-live_plain_script() {  # name ids pick
-    cat >"$work/$1.pgbench" <<PGB
-\\set score random(0, 30000)
-WITH pick AS (SELECT s.session_id FROM $2 s WHERE s.n = (SELECT nextval('$3'))),
-ses AS (UPDATE tourney.sessions x SET result_submitted = true, result_submitted_at = now()
-        FROM pick WHERE x.session_id = pick.session_id AND x.session_id > 0
-        RETURNING x.tournament_id, x.session_id)
-UPDATE tourney.session_participants p SET score = :score::numeric / 10, placement = 1
-FROM ses WHERE p.tournament_id = ses.tournament_id AND p.session_id = ses.session_id;
-PGB
-}
-# The limit for every row submit_result writes to an individual-ranking
-# session, by one plain SQL statement: the session, its participant, the
-# player's tallies row (points, score and rank key, as result entry keeps
-# them) and a per-backend progress row.
-live_rows_script() {   # name ids pick
-    cat >"$work/$1.pgbench" <<PGB
-\\set score random(0, 30000)
-WITH pick AS (SELECT s.session_id FROM $2 s WHERE s.n = (SELECT nextval('$3'))),
-ses AS (UPDATE tourney.sessions x SET result_submitted = true, result_submitted_at = now()
-        FROM pick WHERE x.session_id = pick.session_id AND x.session_id > 0
-        RETURNING x.tournament_id, x.session_id),
+# The session's and the participant's rows (what submit_result wrote
+# before the tallies): the first statements of both limits.
+live_limit_head() {    # ids pick
+    cat <<SQL
+WITH ses AS (UPDATE tourney.sessions x SET result_submitted = true, result_submitted_at = now()
+             WHERE x.session_id = (SELECT s.session_id FROM $1 s WHERE s.n = (SELECT nextval('$2')))
+               AND x.session_id > 0  -- the index on session_id is partial (WHERE session_id > 0)
+             RETURNING x.tournament_id, x.session_id),
 par AS (UPDATE tourney.session_participants p SET score = :score::numeric / 10, placement = 1
-        FROM ses WHERE p.tournament_id = ses.tournament_id AND p.session_id = ses.session_id
-        RETURNING p.tournament_id, p.player_id, p.score),
-tal AS (UPDATE tourney.tallies y SET points = y.points + par.score,
-               score_for = coalesce(y.score_for, 0) + par.score,
-               rank_key = ARRAY[0, 0, -(coalesce(y.score_for, 0) + par.score)]
-        FROM par WHERE y.tournament_id = par.tournament_id AND y.player_id = par.player_id
-        RETURNING y.tournament_id)
+        WHERE p.tournament_id = (SELECT tournament_id FROM ses) AND p.session_id = (SELECT session_id FROM ses)
+        RETURNING p.tournament_id, p.player_id, p.score)
+SQL
+}
+live_plain_script() {  # name ids pick
+    { echo '\set score random(0, 30000)'; live_limit_head "$2" "$3"; echo 'SELECT count(*) FROM par;'; } >"$work/$1.pgbench"
+}
+# The limit for every row submit_result now writes: also the player's
+# tallies row (points, score and rank key, as result entry keeps them) and
+# a progress row of the backend's own.
+live_rows_script() {   # name ids pick
+    { echo '\set score random(0, 30000)'; live_limit_head "$2" "$3"; cat <<'SQL'; } >"$work/$1.pgbench"
+, tal AS (UPDATE tourney.tallies y SET points = y.points + (SELECT score FROM par),
+                 score_for = coalesce(y.score_for, 0) + (SELECT score FROM par),
+                 rank_key = ARRAY[0, 0, -(coalesce(y.score_for, 0) + (SELECT score FROM par))]
+          WHERE y.tournament_id = (SELECT tournament_id FROM par) AND y.player_id = (SELECT player_id FROM par)
+          RETURNING y.tournament_id)
 INSERT INTO tourney.progress AS c (tournament_id, backend, results)
 SELECT tournament_id, pg_backend_pid(), 1 FROM tal
 ON CONFLICT (tournament_id, backend) DO UPDATE SET results = c.results + 1;
-PGB
+SQL
 }
 live_setup() {
     log "live load: setting up"
@@ -773,13 +771,15 @@ meta() {               # key value ... -> a JSON object (values that look like n
 ko_lo= ko_hi= big_tid= mix_lo= mix_hi= mix_sessions= fresh_tid= connect_allow=8 overview_cancelled=
 reads_setup() {
     local out t0 t1 need
-    # submits the section will send: 20% of every open-loop request, and a
-    # quarter more (Poisson arrivals)
-    need=$(COST_CALLS=$cost_calls PREFILL=$((mix_prefill * mix_count)) perl -e 'my ($rates, $secs, $sweep, $sweep_secs, $pools, $spr, $base, $spike) = @ARGV; my $n = 0;
-                    $n += $_ * $secs for split " ", $rates;
-                    $n += $sweep * $sweep_secs * scalar(my @p = split " ", $pools);
+    # submits the section will send: 20% of every open-loop request (each
+    # run lasts its seconds and the time allowed for 1,000 logins, which
+    # may grow to twice the first), and a half more (Poisson arrivals):
+    # when the sessions run out, acknowledged submits store nothing
+    need=$(COST_CALLS=$cost_calls PREFILL=$((mix_prefill * mix_count)) ALLOW=$((2 * connect_allow)) perl -e 'my ($rates, $secs, $sweep, $sweep_secs, $pools, $spr, $base, $spike) = @ARGV; my $n = 0;
+                    $n += $_ * ($secs + $ENV{ALLOW}) for split " ", $rates;
+                    $n += $sweep * ($sweep_secs + $ENV{ALLOW}) * scalar(my @p = split " ", $pools);
                     $n += 100 * $spr * $base + 900 * $spr * $spike;
-                    print int($n * 0.2 * 1.25 + $ENV{COST_CALLS} + $ENV{PREFILL})' \
+                    print int($n * 0.2 * 1.5 + $ENV{COST_CALLS} + $ENV{PREFILL})' \
            "$reads_rates" "$reads_secs" "$sweep_rate" "$sweep_secs" "$reads_sweep" "$spike_rate" "$((3 * spike_secs))" "$spike_secs")
     mix_rounds=$(((need + mix_count * mix_players - 1) / (mix_count * mix_players)))
     ((mix_rounds >= 1)) || mix_rounds=1

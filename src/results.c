@@ -234,18 +234,17 @@ result_submit(int64 session_id, const Datum *scores, int nscores)
 	Datum		stored[2];
 	Tournament *t;
 	ResultWriter *w;
-	const FormatRoutine *format;
-	int64		tournament_id = session_tournament(session_id, &format);
+	int64		tournament_id = session_tournament(session_id, NULL);
 	int			winner;
 	int32		placements[2];
 
 	/*
 	 * Tournament first, then the session.  Where a round's last results
 	 * write the next round, they must not both miss (or both make) it:
-	 * there, one at a time.
+	 * completion_enter sees to it.
 	 */
-	t = tournament_lock(tournament_id,
-						format_serial_results(format) ? TOURNAMENT_LOCK : TOURNAMENT_SHARE);
+	t = tournament_lock(tournament_id, TOURNAMENT_SHARE);
+	completion_enter(t, session_id);
 	session_lock(t, session_id, &ls);
 	tournament_require_state(t, STATUS_IN_PROGRESS, "submit a result");
 	session_require_scorable(t, &ls, nscores, stored);

@@ -10,10 +10,11 @@
  * - the reset (double elimination, grand_final double): written when the
  *   losers' champion wins the grand final.
  *
- * Formats that write after a result take it with the tournament locked
- * exclusively (format_serial_results), so two last results cannot both
- * miss (or both make) what they complete; a reset is written by the one
- * result of the grand final, under that session's row lock.
+ * Where a format writes after a result (format_serial_results), a result
+ * that may complete the round or stage first waits for the other results
+ * on the way (completion.c), so two last results cannot both miss (or
+ * both make) what they complete; a reset is written by the one result of
+ * the grand final, under that session's row lock.
  */
 #include "tourney/lifecycle.h"
 

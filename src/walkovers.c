@@ -207,15 +207,14 @@ walkovers_settle_written(Tournament *t, int64 first, int64 last)
 void
 walkover_submit(int64 session_id, int32 winner_slot)
 {
-	const FormatRoutine *format;
-	int64		tournament_id = session_tournament(session_id, &format);
+	int64		tournament_id = session_tournament(session_id, NULL);
 	Tournament *t;
 	LockedSession ls;
 	Datum		stored[2];
 
-	/* as result entry: where the last results of a round write the next, one at a time */
-	t = tournament_lock(tournament_id,
-						format_serial_results(format) ? TOURNAMENT_LOCK : TOURNAMENT_SHARE);
+	/* as result entry: where the last results of a round write the next */
+	t = tournament_lock(tournament_id, TOURNAMENT_SHARE);
+	completion_enter(t, session_id);
 	session_lock(t, session_id, &ls);
 	tournament_require_state(t, STATUS_IN_PROGRESS, "submit a walkover");
 	if (session_read_participants(t->id, &ls.s, stored) < 2)

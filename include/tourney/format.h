@@ -304,7 +304,7 @@ format_allows_draw(const FormatRoutine *f, TourneyStage stage)
 	return (f->draw_stages & FORMAT_STAGE_BIT(stage)) != 0;
 }
 
-/* A round's results must come one at a time where one of them writes the next. */
+/* One of a round's results writes the next: the last must see the others (completion.c). */
 static inline bool
 format_serial_results(const FormatRoutine *f)
 {

@@ -14,6 +14,12 @@
  *      result entry and the live changes of the schedule, exclusive for
  *      the phases that rewrite results (simulate, correct, rank,
  *      complete), for state changes and for schedule_sessions;
+ *   2a. where a result may complete a Swiss round or a group stage
+ *      (completion.c): the set's completion lock (LOCK_COMPLETION,
+ *      exclusive, released at once unless the result may be the last),
+ *      the result's marker on its session (LOCK_RESULT), and for a
+ *      possible last result the other results' markers, each waited for
+ *      and released;
  *   3. row locks of its sessions (session_lock);
  *   4. the tournament's schedule (LOCK_SCHEDULE): whoever writes its
  *      sessions' times;
@@ -59,7 +65,9 @@ typedef enum TourneyLock
 	LOCK_COURT,
 	LOCK_REQUEST,
 	LOCK_TASK_CANCEL,
-	LOCK_RATINGS
+	LOCK_RATINGS,
+	LOCK_COMPLETION,
+	LOCK_RESULT
 } TourneyLock;
 
 extern void locks_take(TourneyLock lock, uint64 key, uint32 sub, bool exclusive, bool nowait,
@@ -67,6 +75,9 @@ extern void locks_take(TourneyLock lock, uint64 key, uint32 sub, bool exclusive,
 extern bool locks_try(TourneyLock lock, uint64 key, uint32 sub, bool exclusive);
 extern void locks_release(TourneyLock lock, uint64 key, uint32 sub, bool exclusive);
 extern void locks_take_campuses(const int64 *campus_ids, int n, bool exclusive, bool nowait);
+
+/* completion.c: results that may complete a Swiss round or a group stage */
+extern void completion_enter(const Tournament *t, int64 session_id);
 
 /* tournament.c */
 typedef enum TournamentAccess

@@ -2,9 +2,9 @@
 # Live load from many connections (SPEC §3c, issue 15): the tallies that
 # result entry keeps and the counts behind tourney.overview, under
 # concurrent writers and readers.
-#   a. Knockout, double elimination, round robin, individual ranking and
-#      groups_knockout (a Swiss takes its results one at a time by
-#      design): W connections, released at once, submit the results of
+#   a. Knockout, double elimination, round robin, individual ranking,
+#      groups_knockout and Swiss: W connections, released at once, submit
+#      the results of
 #      different sessions of one tournament (each connection its own
 #      share of the sessions, each result its own transaction, every
 #      session of its share as soon as it is playable) while R other
@@ -30,7 +30,7 @@ W=8           # writers
 R=3           # readers
 BIG=262144    # players of the async knockout
 
-plan 46
+plan 54
 
 quiesce || diag "other client backends are still connected"
 
@@ -223,6 +223,16 @@ live double_elimination "double elimination 64" 64
 live round_robin "round robin 20" 20 ", number_of_rounds => 1"
 live individual_ranking "individual 150 x 2" 150 ", number_of_rounds => 2"
 live groups_knockout "groups 32 in 8" 32 ", group_count => 8"
+live swiss "swiss 64 x 6" 64 ", number_of_rounds => 6"
+# the last result of each round, wherever it came from, paired the next
+# (src/completion.c): all 6 rounds of 32 sessions, every player in each once
+is "$(q "SELECT string_agg(x, ' ' ORDER BY r) FROM (
+            SELECT s.round AS r, format('%s:%s/%s', s.round, count(DISTINCT s.session_id), count(p.player_id)) AS x
+            FROM tourney.sessions s JOIN tourney.session_participants p USING (tournament_id, session_id)
+            WHERE s.tournament_id = (SELECT tournament_id FROM tourney.tournaments WHERE name = 'live swiss 64 x 6')
+            GROUP BY s.round) y")" \
+	"1:32/64 2:32/64 3:32/64 4:32/64 5:32/64 6:32/64" \
+	"swiss 64 x 6: each round's last result, from any of the $W writers, paired the next: 6 rounds of 32 sessions, 64 players in each"
 
 # --- b. async generation watched through the overview -------------------------
 
