@@ -35,6 +35,7 @@
 
 #include "access/xact.h"
 #include "utils/builtins.h"
+#include "utils/snapmgr.h"
 
 /* Does a result of this stage make the format write sessions after it? */
 static bool
@@ -98,7 +99,10 @@ visit_open(const Tournament *t, TourneyStage stage, int32 round, int64 session_i
 				  " WHERE tournament_id = $1 AND stage::text = $2 AND round <= $3"
 				  " AND NOT result_submitted AND session_id <> $4 ORDER BY session_id",
 				  4, argtypes);
-	portal = SPI_cursor_open(NULL, plan, args, NULL, false);
+	/* the latest commits, whatever the isolation level (query_scan_fresh) */
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetLatestSnapshot());
+	portal = SPI_cursor_open(NULL, plan, args, NULL, true);
 	do
 	{
 		SPI_cursor_fetch(portal, true, 64);
@@ -107,6 +111,7 @@ visit_open(const Tournament *t, TourneyStage stage, int32 round, int64 session_i
 		CHECK_FOR_INTERRUPTS();
 	} while (whole && SPI_processed > 0);
 	SPI_cursor_close(portal);
+	PopActiveSnapshot();
 	return whole;
 }
 
