@@ -37,12 +37,13 @@
 #include "utils/builtins.h"
 #include "utils/snapmgr.h"
 
-/* Does a result of this stage make the format write sessions after it? */
+/* May a result of this round and stage make the format write sessions after it? */
 static bool
-completes_later(const FormatRoutine *f, TourneyStage stage)
+completes_later(const Tournament *t, TourneyStage stage, int32 round)
 {
-	return (f->later == LATER_PAIRED_ROUNDS && stage == STAGE_MAIN) ||
-		(f->later == LATER_KNOCKOUT_STAGE && stage == STAGE_GROUP);
+	if (t->format->later == LATER_PAIRED_ROUNDS)
+		return stage == STAGE_MAIN && round < t->number_of_rounds;	/* the last round pairs nothing */
+	return t->format->later == LATER_KNOCKOUT_STAGE && stage == STAGE_GROUP;
 }
 
 /* The stage and round of a session of the tournament; false for none. */
@@ -180,7 +181,7 @@ completion_enter(const Tournament *t, int64 session_id)
 	bool		may_be_last;
 
 	if (!format_serial_results(t->format) ||
-		!session_place(t, session_id, &stage, &round) || !completes_later(t->format, stage))
+		!session_place(t, session_id, &stage, &round) || !completes_later(t, stage, round))
 		return;
 	locks_take(LOCK_COMPLETION, (uint64) t->id, 0, true, false, NULL);
 	may_be_last = visit_open(t, stage, round, session_id, marked, NULL);
