@@ -27,9 +27,10 @@
  * waits for all the others, so the set is never left complete without its
  * next sessions, and only one result holds the completion lock at its
  * reading.  No cycle of waits: a result waits for a marker only while it
- * holds nothing but the tournament's shared lock, the completion lock and
- * its own marker, and the holders of the markers it waits for no longer
- * wait for the completion lock.
+ * holds nothing but the tournament's shared lock, its session's row lock,
+ * the completion lock and its own marker; the holders of the markers it
+ * waits for no longer wait for the completion lock, and a transaction
+ * that waits for its session's row lock holds no marker yet.
  */
 #include "tourney/lifecycle.h"
 
@@ -44,28 +45,6 @@ completes_later(const Tournament *t, TourneyStage stage, int32 round)
 	if (t->format->later == LATER_PAIRED_ROUNDS)
 		return stage == STAGE_MAIN && round < t->number_of_rounds;	/* the last round pairs nothing */
 	return t->format->later == LATER_KNOCKOUT_STAGE && stage == STAGE_GROUP;
-}
-
-/* The stage and round of a session of the tournament; false for none. */
-static bool
-session_place(const Tournament *t, int64 session_id, TourneyStage *stage, int32 *round)
-{
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[2] = {INT8OID, INT8OID};
-	Datum		args[2] = {Int64GetDatum(session_id), Int64GetDatum(t->id)};
-	char	   *label;
-
-	query_prepare(&plan,
-				  "SELECT stage::text, round FROM tourney.sessions"
-				  " WHERE session_id = $1 AND tournament_id = $2",
-				  2, argtypes);
-	query_exec(plan, args, NULL, false, 1);
-	if (SPI_processed == 0)
-		return false;
-	label = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	*stage = (TourneyStage) tourney_label_index(tourney_stage_names, label);
-	*round = query_int4(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
-	return true;
 }
 
 /* The set's parameters: tournament, stage, last round ($1 .. $3). */
@@ -169,28 +148,27 @@ refuse_stale_snapshot(const Tournament *t, TourneyStage stage, int32 round)
 }
 
 /*
- * Enter a result (or walkover) of session_id: called under the
- * tournament's shared lock, before the session's row lock.  Returns at
- * once where the format writes nothing after results of its stage.
+ * Enter the result (or walkover) of a locked session, before anything of
+ * it is written.  Returns at once where the format writes nothing after
+ * results of its stage.
  */
 void
-completion_enter(const Tournament *t, int64 session_id)
+completion_enter(const Tournament *t, const LockedSession *ls)
 {
-	TourneyStage stage;
-	int32		round;
+	int64		session_id = ls->s.session_id;
+	TourneyStage stage = ls->s.stage;
 	bool		may_be_last;
 
-	if (!format_serial_results(t->format) ||
-		!session_place(t, session_id, &stage, &round) || !completes_later(t, stage, round))
+	if (!completes_later(t, stage, ls->round))
 		return;
 	locks_take(LOCK_COMPLETION, (uint64) t->id, 0, true, false, NULL);
-	may_be_last = visit_open(t, stage, round, session_id, marked, NULL);
+	may_be_last = visit_open(t, stage, ls->round, session_id, marked, NULL);
 	locks_take(LOCK_RESULT, (uint64) session_id, 0, true, false, NULL);
 	if (!may_be_last)
 	{
 		locks_release(LOCK_COMPLETION, (uint64) t->id, 0, true);
 		return;
 	}
-	(void) visit_open(t, stage, round, session_id, wait_for_result, NULL);
-	refuse_stale_snapshot(t, stage, round);
+	(void) visit_open(t, stage, ls->round, session_id, wait_for_result, NULL);
+	refuse_stale_snapshot(t, stage, ls->round);
 }

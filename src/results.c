@@ -238,13 +238,8 @@ result_submit(int64 session_id, const Datum *scores, int nscores)
 	int			winner;
 	int32		placements[2];
 
-	/*
-	 * Tournament first, then the session.  Where a round's last results
-	 * write the next round, they must not both miss (or both make) it:
-	 * completion_enter sees to it.
-	 */
+	/* tournament first, then the session */
 	t = tournament_lock(tournament_id, TOURNAMENT_SHARE);
-	completion_enter(t, session_id);
 	session_lock(t, session_id, &ls);
 	tournament_require_state(t, STATUS_IN_PROGRESS, "submit a result");
 	session_require_scorable(t, &ls, nscores, stored);
@@ -260,6 +255,11 @@ result_submit(int64 session_id, const Datum *scores, int nscores)
 		return;					/* the identical result again: nothing to do */
 	}
 
+	/*
+	 * Where a round's last results write the next round, they must not
+	 * both miss (or both make) it.
+	 */
+	completion_enter(t, &ls);
 	w = result_writer_begin(t, true);
 	winner = result_writer_add(w, &ls.s, scores, true);
 	result_writer_end(w);

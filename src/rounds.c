@@ -10,7 +10,7 @@
  * - the reset (double elimination, grand_final double): written when the
  *   losers' champion wins the grand final.
  *
- * Where a format writes after a result (format_serial_results), a result
+ * Where a Swiss round or a group stage writes after a result, a result
  * that may complete the round or stage first waits for the other results
  * on the way (completion.c), so two last results cannot both miss (or
  * both make) what they complete; a reset is written by the one result of

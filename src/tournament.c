@@ -4,7 +4,6 @@
  */
 #include "tourney/lifecycle.h"
 
-#include "access/xact.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -151,9 +150,7 @@ tournament_require_visible(int64 tournament_id)
 
 	if (!found && ActiveSnapshotSet())
 	{
-		CommandCounterIncrement();
-		PushCopiedSnapshot(GetActiveSnapshot());
-		UpdateActiveSnapshotCommandId();
+		query_push_own_latest();
 		found = tournament_in_snapshot(tournament_id);
 		PopActiveSnapshot();
 	}

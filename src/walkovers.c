@@ -212,9 +212,7 @@ walkover_submit(int64 session_id, int32 winner_slot)
 	LockedSession ls;
 	Datum		stored[2];
 
-	/* as result entry: where the last results of a round write the next */
 	t = tournament_lock(tournament_id, TOURNAMENT_SHARE);
-	completion_enter(t, session_id);
 	session_lock(t, session_id, &ls);
 	tournament_require_state(t, STATUS_IN_PROGRESS, "submit a walkover");
 	if (session_read_participants(t->id, &ls.s, stored) < 2)
@@ -234,6 +232,7 @@ walkover_submit(int64 session_id, int32 winner_slot)
 						ls.walkover ? "different walkover" : "result"),
 				 errhint("Use tourney.correct_result to change a submitted result.")));
 	}
+	completion_enter(t, &ls);	/* as result entry */
 	write_walkover(t, &ls, winner_slot - 1);
 	walkovers_settle_fed(t, &ls.s);
 }

@@ -304,13 +304,6 @@ format_allows_draw(const FormatRoutine *f, TourneyStage stage)
 	return (f->draw_stages & FORMAT_STAGE_BIT(stage)) != 0;
 }
 
-/* One of a round's results writes the next: the last must see the others (completion.c). */
-static inline bool
-format_serial_results(const FormatRoutine *f)
-{
-	return f->later == LATER_PAIRED_ROUNDS || f->later == LATER_KNOCKOUT_STAGE;
-}
-
 /*
  * Scheduling: what a session written later waits for besides the
  * sessions that feed it: every session of the stages in *stages (bits)

@@ -14,13 +14,13 @@
  *      result entry and the live changes of the schedule, exclusive for
  *      the phases that rewrite results (simulate, correct, rank,
  *      complete), for state changes and for schedule_sessions;
- *   2a. where a result may complete a Swiss round or a group stage
+ *   3. row locks of its sessions (session_lock);
+ *   3a. where a result may complete a Swiss round or a group stage
  *      (completion.c): the set's completion lock (LOCK_COMPLETION,
  *      exclusive, released at once unless the result may be the last),
  *      the result's marker on its session (LOCK_RESULT), and for a
  *      possible last result the other results' markers, each waited for
  *      and released;
- *   3. row locks of its sessions (session_lock);
  *   4. the tournament's schedule (LOCK_SCHEDULE): whoever writes its
  *      sessions' times;
  *   5. campuses, in campus_id order (LOCK_CAMPUS): exclusive to place
@@ -75,9 +75,6 @@ extern void locks_take(TourneyLock lock, uint64 key, uint32 sub, bool exclusive,
 extern bool locks_try(TourneyLock lock, uint64 key, uint32 sub, bool exclusive);
 extern void locks_release(TourneyLock lock, uint64 key, uint32 sub, bool exclusive);
 extern void locks_take_campuses(const int64 *campus_ids, int n, bool exclusive, bool nowait);
-
-/* completion.c: results that may complete a Swiss round or a group stage */
-extern void completion_enter(const Tournament *t, int64 session_id);
 
 /* tournament.c */
 typedef enum TournamentAccess
@@ -138,6 +135,9 @@ typedef struct LockedSession
 	bool		walkover;		/* decided without play */
 	int64		winner_id;		/* 0: none */
 } LockedSession;
+
+/* completion.c: results that may complete a Swiss round or a group stage */
+extern void completion_enter(const Tournament *t, const LockedSession *ls);
 
 extern int64 session_tournament(int64 session_id, const FormatRoutine **format);
 extern void session_lock(const Tournament *t, int64 session_id, LockedSession *ls);

@@ -26,6 +26,7 @@ extern void query_scan(SPIPlanPtr plan, const Datum *args, bool read_only,
 					   QueryRowFn row_fn, void (*batch_end_fn) (void *arg), void *arg);
 extern int64 query_int8(HeapTuple row, TupleDesc desc, int column);
 extern int32 query_int4(HeapTuple row, TupleDesc desc, int column);
+extern void query_push_own_latest(void);
 extern int	query_exec_own_latest(SPIPlanPtr plan, const Datum *values, const char *nulls,
 								  long count);
 extern int	query_exec_fresh(SPIPlanPtr plan, const Datum *values, const char *nulls,

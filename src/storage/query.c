@@ -90,20 +90,28 @@ query_exec_fresh(SPIPlanPtr plan, const Datum *values, const char *nulls, long c
 }
 
 /*
- * A read-only query that also sees what this transaction's latest command
- * wrote.  A STABLE function that the planner runs while it estimates a
- * query (constant arguments in an index condition) runs before the
- * command counter moves on, so the active snapshot does not yet show the
- * previous command's rows, which the query itself will see.
+ * Make active the caller's snapshot as it also sees what this
+ * transaction's latest command wrote (pop it with PopActiveSnapshot).  A
+ * STABLE function that the planner runs while it estimates a query
+ * (constant arguments in an index condition) runs before the command
+ * counter moves on, so the active snapshot does not yet show the previous
+ * command's rows, which the query itself will see.
  */
+void
+query_push_own_latest(void)
+{
+	CommandCounterIncrement();
+	PushCopiedSnapshot(GetActiveSnapshot());
+	UpdateActiveSnapshotCommandId();
+}
+
+/* A read-only query in that snapshot. */
 int
 query_exec_own_latest(SPIPlanPtr plan, const Datum *values, const char *nulls, long count)
 {
 	int			rc;
 
-	CommandCounterIncrement();
-	PushCopiedSnapshot(GetActiveSnapshot());
-	UpdateActiveSnapshotCommandId();
+	query_push_own_latest();
 	rc = query_exec(plan, values, nulls, true, count);
 	PopActiveSnapshot();
 	return rc;
