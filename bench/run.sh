@@ -664,23 +664,9 @@ sched_close() {       # cold|warm
 # in the simple protocol (pgbouncer 1.18 keeps no prepared statements across
 # transactions).
 PGBOUNCER=${TOURNEY_BENCH_PGBOUNCER:-/usr/sbin/pgbouncer}
-bouncer_dir= bouncer_port= bouncer_pid= bouncer_pool= nofile=
-free_port() {
-    perl -MSocket -e '
-        socket(my $s, PF_INET, SOCK_STREAM, 0) or die "socket: $!\n";
-        bind($s, sockaddr_in(0, inet_aton("127.0.0.1"))) or die "bind: $!\n";
-        my ($port) = sockaddr_in(getsockname($s));
-        print "$port\n";'
-}
-bouncer_stop() {
-    [[ -n $bouncer_pid ]] || return 0
-    if kill -0 "$bouncer_pid" 2>/dev/null; then
-        kill -TERM "$bouncer_pid" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$bouncer_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$bouncer_pid" 2>/dev/null || true
-    fi
-    bouncer_pid=
-}
+source "$here/../scripts/pgbouncer.bash"
+bouncer_port= bouncer_pid= bouncer_pool= nofile=
+bouncer_stop() { pgbouncer_stop; bouncer_pid=; }
 # The file limit: pgbouncer holds a socket per client and per server
 # connection, pgbench one per client.
 raise_nofile() {
@@ -691,56 +677,9 @@ raise_nofile() {
         nofile=$(ulimit -n)
     fi
 }
-bouncer_start() {      # pool size: sets bouncer_port, bouncer_pid; returns 1 when it does not come up
-    local pool=$1 i
-    bouncer_stop
-    [[ -x $PGBOUNCER ]] || { echo "pgbouncer not found at $PGBOUNCER (scripts/deps.sh installs it)"; return 1; }
-    [[ -n ${PGPASSWORD:-} ]] || { echo "no PGPASSWORD (run inside scripts/with-cluster.sh)"; return 1; }
-    bouncer_dir=$work/pgbouncer
-    mkdir -p "$bouncer_dir"
-    bouncer_port=$(free_port)
-    (umask 077; printf '"%s" "%s"\n' "$PGUSER" "$PGPASSWORD" >"$bouncer_dir/userlist.txt")
-    # pgbouncer refuses to run as root: "user" makes it switch to postgres,
-    # who must reach the directory
-    cat >"$bouncer_dir/pgbouncer.ini" <<INI
-[databases]
-$db = host=127.0.0.1 port=$PGPORT dbname=$db
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = $bouncer_port
-unix_socket_dir =
-auth_type = scram-sha-256
-auth_file = $bouncer_dir/userlist.txt
-admin_users = $PGUSER
-pool_mode = transaction
-default_pool_size = $pool
-reserve_pool_size = 0
-max_client_conn = $reads_max_client_conn
-ignore_startup_parameters = extra_float_digits
-log_connections = 0
-log_disconnections = 0
-logfile = $bouncer_dir/pgbouncer.log
-pidfile = $bouncer_dir/pgbouncer.pid
-$( ((EUID == 0)) && echo 'user = postgres')
-INI
-    if ((EUID == 0)); then
-        chmod 711 "$work"
-        chown -R postgres: "$bouncer_dir"
-        chmod 700 "$bouncer_dir"
-    fi
-    rm -f "$bouncer_dir/pgbouncer.pid"
-    (ulimit -n "$nofile" 2>/dev/null; "$PGBOUNCER" -d -q "$bouncer_dir/pgbouncer.ini") || { tail -5 "$bouncer_dir/pgbouncer.log" 2>/dev/null; return 1; }
-    for i in $(seq 100); do
-        if [[ -s $bouncer_dir/pgbouncer.pid ]] \
-           && psql -X -q -At -h 127.0.0.1 -p "$bouncer_port" -d "$db" -c 'SELECT 1' >/dev/null 2>&1; then
-            bouncer_pid=$(cat "$bouncer_dir/pgbouncer.pid")
-            bouncer_pool=$pool
-            return 0
-        fi
-        sleep 0.1
-    done
-    tail -5 "$bouncer_dir/pgbouncer.log" 2>/dev/null
-    return 1
+bouncer_start() {      # pool size: sets bouncer_port, bouncer_pid, bouncer_pool; returns 1 when it does not come up
+    pgbouncer_start "$work/pgbouncer" "$db" "$1" "$reads_max_client_conn" "$nofile" || return 1
+    bouncer_port=$PGBOUNCER_PORT bouncer_pid=$PGBOUNCER_PID bouncer_pool=$1
 }
 BOUNCE=(-h 127.0.0.1 -p 0)   # pgbench/psql options for pgbouncer (port set once it runs)
 DIRECT=()                    # straight to the cluster (PGHOST, PGPORT)

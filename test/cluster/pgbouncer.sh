@@ -14,43 +14,19 @@ source "$(dirname "${BASH_SOURCE[0]}")/../support/tap.bash"
 
 plan 5
 
-PGBOUNCER=/usr/sbin/pgbouncer
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/pgbouncer.bash"
 role=tpgb_reader_$$
 q "CREATE ROLE $role NOLOGIN" >/dev/null
 at_exit "q 'DROP ROLE IF EXISTS $role'"
 
-dir=$T_DIR/pgbouncer
-mkdir -p "$dir"
-port=$(perl -MSocket -e 'socket(my $s, PF_INET, SOCK_STREAM, 0) or die; bind($s, sockaddr_in(0, inet_aton("127.0.0.1"))) or die;
-	my ($p) = sockaddr_in(getsockname($s)); print "$p\n"')
-printf '"%s" "%s"\n' "$PGUSER" "${PGPASSWORD:-}" >"$dir/users"
-cat >"$dir/ini" <<INI
-[databases]
-$PGDATABASE = host=127.0.0.1 port=$PGPORT dbname=$PGDATABASE
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = $port
-unix_socket_dir =
-auth_type = scram-sha-256
-auth_file = $dir/users
-pool_mode = transaction
-default_pool_size = 1
-logfile = $dir/log
-pidfile = $dir/pid
-$( ((EUID == 0)) && echo 'user = postgres')
-INI
-if ((EUID == 0)); then
-	chmod 711 "$T_DIR"
-	chown -R postgres: "$dir"
-fi
-"$PGBOUNCER" -d -q "$dir/ini"
+pgbouncer_start "$T_DIR/pgbouncer" "$PGDATABASE" 1 >"$T_DIR/pgbouncer.err" 2>&1
 ok "$([[ $? == 0 ]] && echo t)" "pgbouncer started in transaction pooling with one server connection"
-at_exit "kill \$(cat '$dir/pid')"
+at_exit pgbouncer_stop
+port=$PGBOUNCER_PORT
 
 # a client of the pgbouncer: one connection, one psql call (no PGOPTIONS:
 # pgbouncer refuses the startup parameter; timeout bounds the call)
 via() { PGOPTIONS= PGHOST=127.0.0.1 PGPORT=$port timeout 60 psql -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
-for _ in $(seq 50); do via -c "SELECT 1" >/dev/null 2>&1 && break; sleep 0.1; done
 
 players=$(q "SELECT array_agg(id) FROM unnest(test_support.players(16, 'pgb')) id")
 queued() {  # a knockout of the 16 players with its generation queued: the task id
@@ -78,7 +54,7 @@ via -c "LISTEN tourney_tasks"
 task=$(queued two)
 via -c "SELECT status FROM tourney.wait_for_task('$task', '60 s')" >/dev/null
 out=$(via -c "SELECT 'next client'" 2>&1)
-ok "$([[ $out == 'next client' ]] && grep -q 'not linked' "$dir/log" && echo t)" \
+ok "$([[ $out == 'next client' ]] && grep -q 'not linked' "$T_DIR/pgbouncer/pgbouncer.log" && echo t)" \
 	"a LISTEN tourney_tasks of a client gone is lost: the next client gets no notification, pgbouncer drops it"
 
 tap_done

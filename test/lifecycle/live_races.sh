@@ -162,6 +162,16 @@ SQL
 
 # --- a. concurrent results ----------------------------------------------------
 
+# overview_check T: "same" when tourney.overview's row of T equals the
+# counts from the rows (support/live.sql), else both.
+overview_check() {
+	qs <<SQL
+\\i $TOURNEY_ROOT/test/support/live.sql
+SELECT CASE WHEN pg_temp.overview_got($1) IS NOT DISTINCT FROM pg_temp.overview_want($1) THEN 'same'
+            ELSE coalesce(pg_temp.overview_got($1), '(no row)') || ' want ' || coalesce(pg_temp.overview_want($1), '(no row)') END;
+SQL
+}
+
 # live FORMAT LABEL N [tournament options]: the tournament, played by W
 # writers at once while R readers read; then the checks.
 live() {
@@ -204,12 +214,7 @@ SELECT coalesce(pg_temp.first_diff(pg_temp.standings_text($t), pg_temp.recounted
 SQL
 )" "same / same / same / same" \
 		"$label: the standings equal a recount from scratch, so do the tallies rows, and the SPEC's ranking rules; the group tables a recount"
-	is "$(qs <<SQL
-\\i $TOURNEY_ROOT/test/support/live.sql
-SELECT CASE WHEN pg_temp.overview_got($t) IS NOT DISTINCT FROM pg_temp.overview_want($t) THEN 'same'
-            ELSE coalesce(pg_temp.overview_got($t), '(no row)') || ' want ' || coalesce(pg_temp.overview_want($t), '(no row)') END;
-SQL
-)" "same" "$label: the overview equals the counts from the rows"
+	is "$(overview_check "$t")" "same" "$label: the overview equals the counts from the rows"
 	like "$(q "SELECT count(*) FROM tourney.progress WHERE tournament_id = $t")" "^([1-9]|10)$" \
 		"$label: tourney.progress has a row per backend that wrote, at most $((W + 2)) (the $W writers, the connection that generated, backend 0)"
 	report=$(reads_report "${names[@]}")
@@ -281,10 +286,5 @@ is "$(awk -F'|' '$3 != 0 && $3 != '"$BIG"' { n++ } END { print n + 0 }' "$T_DIR/
 is "$(tail -n 1 "$T_DIR/watch")" "done|100|$BIG|$BIG" "b: at the end: done, 100, $BIG sessions, $BIG players"
 is "$(q "SELECT status || '|' || session_count FROM tourney.tasks WHERE task_id = '$task'")" "done|$BIG" \
 	"b: the task row agrees: done, $BIG sessions"
-is "$(qs <<SQL
-\\i $TOURNEY_ROOT/test/support/live.sql
-SELECT CASE WHEN pg_temp.overview_got($t) IS NOT DISTINCT FROM pg_temp.overview_want($t) THEN 'same'
-            ELSE coalesce(pg_temp.overview_got($t), '(no row)') || ' want ' || coalesce(pg_temp.overview_want($t), '(no row)') END;
-SQL
-)" "same" "b: and the overview equals the counts from the rows"
+is "$(overview_check "$t")" "same" "b: and the overview equals the counts from the rows"
 is "$(q "SELECT count(*) FROM tourney.tasks WHERE status IN ('queued', 'running')")" 0 "nothing is left queued or running"
