@@ -589,17 +589,18 @@ $$;
 COMMENT ON FUNCTION tourney.group_tables(bigint) IS
     'the live group tables of a groups_knockout tournament (3 points a win, 1 a draw, ordered by its group_tiebreak), by group and place; read-only, with the caller''s rights';
 
--- The first rows of standings by a plan the backend keeps: what a live
--- board behind a transaction pool reads, where "standings(t) LIMIT n" is
--- parsed, inlined and planned again by every call.  Not STRICT (NULL is
--- 22004), caller's rights and EXECUTE with PUBLIC, as standings.
+-- The first rows of standings read from the rank index without a query:
+-- what a live board behind a transaction pool reads, where "standings(t)
+-- LIMIT n" is parsed, inlined and planned again by every call.  Not
+-- STRICT (NULL is 22004), caller's rights and EXECUTE with PUBLIC, as
+-- standings.
 CREATE FUNCTION tourney.standings(tournament_id bigint, top int)
 RETURNS TABLE (rank int, player_id bigint, name text, points numeric, wins int,
                draws int, losses int, score_for numeric, score_against numeric)
 AS 'MODULE_PATHNAME', 'tourney_standings_top'
 LANGUAGE C STABLE;
 COMMENT ON FUNCTION tourney.standings(bigint, int) IS
-    'the first top rows of standings(tournament_id), by a plan each backend keeps across calls (for readers behind a transaction pool); 22023 for a negative top; read-only, with the caller''s rights';
+    'the first top rows of standings(tournament_id), read from the rank index without a query (for readers behind a transaction pool); 22023 for a negative top; read-only, with the caller''s rights';
 
 -- The tallies of the tournaments made before 0.2.
 CREATE FUNCTION tourney.tallies_rebuild(tournament_id bigint)

@@ -140,12 +140,11 @@ tournament_in_snapshot(int64 tournament_id)
 void
 tournament_require_visible(int64 tournament_id)
 {
-	AclResult	acl = pg_class_aclcheck(query_relid("tournaments"), GetUserId(), ACL_SELECT);
+	static const char *const key[] = {"tournament_id"};
 	bool		found;
 
 	/* a query would need SELECT on the table: so does the probe */
-	if (acl != ACLCHECK_OK)
-		aclcheck_error(acl, OBJECT_TABLE, "tournaments");
+	query_require_select("tournaments", lengthof(key), key);
 	found = tournament_in_snapshot(tournament_id);
 
 	if (!found && ActiveSnapshotSet())

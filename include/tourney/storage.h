@@ -15,6 +15,7 @@
 
 /* query.c: prepared plans, cursors, parameters */
 extern Oid	query_relid(const char *relname);
+extern Oid	query_require_select(const char *relname, int ncolumns, const char *const *columns);
 extern SPIPlanPtr query_prepare(SPIPlanPtr *cache, const char *sql,
 								int nargs, const Oid *argtypes);
 extern int	query_exec(SPIPlanPtr plan, const Datum *values, const char *nulls,
@@ -77,6 +78,7 @@ extern KeyScan *keyscan_begin(const char *relname, const char *indexname, int nk
 							  const Datum *keys);
 extern KeyScan *keyscan_begin_snapshot(const char *relname, const char *indexname, int nkeys,
 									   const Datum *keys, Snapshot snapshot);
+extern void keyscan_rescan(KeyScan *ks, const Datum *keys);
 extern struct TupleTableSlot *keyscan_next(KeyScan *ks);
 extern void keyscan_end(KeyScan *ks);
 extern AttrNumber keyscan_attnum(KeyScan *ks, const char *column);

@@ -1,6 +1,6 @@
 /*
  * rankings.c: calculate_rankings, standings (0.1: the 0.2 standings is a
- * SQL function over tourney.tallies), its first rows by a kept plan
+ * SQL function over tourney.tallies), its first rows read by index
  * (standings with top), tallies_rebuild and tournament_checked.
  */
 #include "tourney/api.h"

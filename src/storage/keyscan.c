@@ -34,6 +34,8 @@ struct KeyScan
 	Snapshot	snapshot;
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
+	int			nkeys;
+	ScanKeyData keys[INDEX_MAX_KEYS];
 };
 
 /*
@@ -53,7 +55,6 @@ keyscan_begin_snapshot(const char *relname, const char *indexname, int nkeys, co
 					   Snapshot snapshot)
 {
 	KeyScan    *ks = palloc0(sizeof(KeyScan));
-	ScanKeyData skeys[INDEX_MAX_KEYS];
 
 	Assert(nkeys > 0 && nkeys <= INDEX_MAX_KEYS);
 	ks->rel = table_open(query_relid(relname), AccessShareLock);
@@ -66,13 +67,23 @@ keyscan_begin_snapshot(const char *relname, const char *indexname, int nkeys, co
 	{
 		if (TupleDescAttr(RelationGetDescr(ks->index), i)->atttypid != INT8OID)
 			elog(ERROR, "column %d of index tourney.%s is not a bigint", i + 1, indexname);
-		ScanKeyInit(&skeys[i], (AttrNumber) (i + 1), BTEqualStrategyNumber, F_INT8EQ, keys[i]);
+		ScanKeyInit(&ks->keys[i], (AttrNumber) (i + 1), BTEqualStrategyNumber, F_INT8EQ, keys[i]);
 	}
+	ks->nkeys = nkeys;
 	ks->snapshot = RegisterSnapshot(snapshot);
 	ks->slot = table_slot_create(ks->rel, NULL);
 	ks->scan = index_beginscan(ks->rel, ks->index, ks->snapshot, nkeys, 0);
-	index_rescan(ks->scan, skeys, nkeys, NULL, 0);
+	index_rescan(ks->scan, ks->keys, nkeys, NULL, 0);
 	return ks;
+}
+
+/* The same scan from the start, for other keys: one more index probe, nothing opened again. */
+void
+keyscan_rescan(KeyScan *ks, const Datum *keys)
+{
+	for (int i = 0; i < ks->nkeys; i++)
+		ks->keys[i].sk_argument = keys[i];
+	index_rescan(ks->scan, ks->keys, ks->nkeys, NULL, 0);
 }
 
 /* The next row, or NULL; valid until the next call. */

@@ -7,6 +7,8 @@
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/snapmgr.h"
 #include "utils/guc.h"
@@ -197,6 +199,31 @@ query_relid(const char *relname)
 
 	if (!OidIsValid(relid))
 		elog(ERROR, "relation tourney.%s does not exist", relname);
+	return relid;
+}
+
+/*
+ * What a query reading these columns of tourney.relname checks before it
+ * reads: SELECT on the table, or else on each of the columns; 42501 as
+ * the executor words it.  For a read that takes no query.
+ */
+Oid
+query_require_select(const char *relname, int ncolumns, const char *const *columns)
+{
+	Oid			relid = query_relid(relname);
+	Oid			user = GetUserId();
+
+	if (pg_class_aclcheck(relid, user, ACL_SELECT) == ACLCHECK_OK)
+		return relid;
+	for (int i = 0; i < ncolumns; i++)
+	{
+		AttrNumber	attnum = get_attnum(relid, columns[i]);
+
+		if (attnum == InvalidAttrNumber)
+			elog(ERROR, "column %s of tourney.%s does not exist", columns[i], relname);
+		if (pg_attribute_aclcheck(relid, attnum, user, ACL_SELECT) != ACLCHECK_OK)
+			aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, relname);
+	}
 	return relid;
 }
 

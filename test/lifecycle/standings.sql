@@ -33,7 +33,7 @@
 BEGIN;
 SET LOCAL jit = off;  -- compiling the oracle's query costs more than running it
 
-SELECT plan(176);
+SELECT plan(179);
 
 \ir ../support/live.sql
 
@@ -86,6 +86,21 @@ SELECT throws_ok(format('SELECT * FROM tourney.standings(%s, -1)', test_support.
                  'standings(t, -1) -> 22023');
 SELECT throws_ok('SELECT * FROM tourney.standings(9223372036854775807, 20)', 'P0002', NULL,
                  'standings(t, 20) of an unknown tournament -> P0002');
+-- standings with top joins each row to its player as stored now: a name
+-- kept out of line (TOAST) comes back whole, a renamed player shows at once
+UPDATE tourney.players SET name = (SELECT string_agg(md5(g::text || 'long'), '') FROM generate_series(1, 5000) g)
+WHERE player_id = (SELECT player_id FROM tourney.standings(test_support.id('ir'), 1));
+SELECT ok((SELECT (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %s', reltoastrelid::regclass),
+                                                        false, true, '')))[1]::text::int > 0
+           FROM pg_class WHERE oid = 'tourney.players'::regclass),
+          'a 160,000-character name is stored out of line');
+SELECT is((SELECT md5(name) FROM tourney.standings(test_support.id('ir'), 3) LIMIT 1),
+          (SELECT md5(string_agg(md5(g::text || 'long'), '')) FROM generate_series(1, 5000) g),
+          'standings(t, 3) returns that name whole');
+UPDATE tourney.players SET name = 'renamed leader'
+WHERE player_id = (SELECT player_id FROM tourney.standings(test_support.id('ir'), 1));
+SELECT is((SELECT name FROM tourney.standings(test_support.id('ir'), 3) LIMIT 1), 'renamed leader',
+          'a renamed player shows under the new name at once');
 SELECT throws_ok('SELECT * FROM tourney.group_tables(NULL)', '22004', NULL, 'group_tables(NULL) -> 22004');
 SELECT throws_ok('SELECT * FROM tourney.group_tables(9223372036854775807)', 'P0002', NULL,
                  'group_tables of an unknown tournament -> P0002');
