@@ -445,6 +445,35 @@ top_value(TupleTableSlot *row, AttrNumber attnum, bool *isnull)
 }
 
 /*
+ * One row of standings from a tallies row and its player's: the rank is
+ * the row's fixed_rank where the format sets one, else the one given.
+ */
+static void
+top_put_row(TupleTableSlot *tally, TupleTableSlot *player, const TopColumns *cols,
+			int32 rank, Datum zero, ReturnSetInfo *rsinfo)
+{
+	Datum		values[9];
+	bool		nulls[9] = {false};
+	bool		isnull;
+
+	values[0] = slot_getattr(tally, cols->tally[3], &isnull);
+	if (isnull)
+		values[0] = Int32GetDatum(rank);
+	values[1] = slot_getattr(tally, cols->tally[2], &nulls[1]);
+	values[2] = top_value(player, cols->name, &nulls[2]);
+	values[3] = top_value(tally, cols->tally[4], &nulls[3]);
+	for (int i = 4; i < 7; i++)
+		values[i] = slot_getattr(tally, cols->tally[i + 1], &nulls[i]);
+	for (int i = 7; i < 9; i++)
+	{
+		values[i] = top_value(tally, cols->tally[i + 1], &isnull);
+		if (isnull)
+			values[i] = zero;
+	}
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+/*
  * The same rows read straight from the rank index, without a query (whose
  * executor start costs more than twenty rows): the tallies in index order,
  * each joined to its player's name by one probe of players' key.  The rank
@@ -463,10 +492,9 @@ standings_top_by_index(int64 tournament_id, int32 top, const TopColumns *cols,
 	Datum		key = Int64GetDatum(tournament_id);
 	KeyScan    *tallies = keyscan_begin_snapshot("tallies", "tallies_rank_idx", 1, &key, snapshot);
 	KeyScan    *names = NULL;
-	MemoryContext row_cxt = AllocSetContextCreate(CurrentMemoryContext, "standings row",
-												  ALLOCSET_SMALL_SIZES);
-	MemoryContext key_cxt = AllocSetContextCreate(CurrentMemoryContext, "standings rank key",
-												  ALLOCSET_SMALL_SIZES);
+	MemoryContext outer = CurrentMemoryContext;
+	MemoryContext row_cxt = AllocSetContextCreate(outer, "standings row", ALLOCSET_SMALL_SIZES);
+	MemoryContext peer_cxt = AllocSetContextCreate(outer, "standings peer key", ALLOCSET_SMALL_SIZES);
 	Datum		zero = NumericGetDatum(int64_to_numeric(0));
 	FmgrInfo	key_cmp;
 	Datum		peer_key = (Datum) 0;
@@ -477,58 +505,37 @@ standings_top_by_index(int64 tournament_id, int32 top, const TopColumns *cols,
 	fmgr_info(F_BTARRAYCMP, &key_cmp);
 	while (emitted < top && (row = keyscan_next(tallies)) != NULL)
 	{
-		MemoryContext outer = MemoryContextSwitchTo(row_cxt);
-		Datum		values[9];
-		bool		nulls[9] = {false};
 		bool		isnull;
 		Datum		rank_key = slot_getattr(row, cols->tally[1], &isnull);
+		Datum		player_id = slot_getattr(row, cols->tally[2], &isnull);
 		TupleTableSlot *player;
 
 		CHECK_FOR_INTERRUPTS();
-		values[1] = slot_getattr(row, cols->tally[2], &isnull);
 		if (names == NULL)
-		{
-			MemoryContextSwitchTo(outer);
-			names = keyscan_begin_snapshot("players", "players_pkey", 1, &values[1], snapshot);
-			MemoryContextSwitchTo(row_cxt);
-		}
+			names = keyscan_begin_snapshot("players", "players_pkey", 1, &player_id, snapshot);
 		else
-			keyscan_rescan(names, &values[1]);
+			keyscan_rescan(names, &player_id);
 		player = keyscan_next(names);
-		if (player != NULL)
+		if (player == NULL)
+			continue;
+		if (emitted == 0 ||
+			DatumGetInt32(FunctionCall2Coll(&key_cmp, InvalidOid, peer_key, rank_key)) != 0)
 		{
-			if (emitted == 0 ||
-				DatumGetInt32(FunctionCall2Coll(&key_cmp, InvalidOid, peer_key, rank_key)) != 0)
-			{
-				MemoryContextReset(key_cxt);
-				MemoryContextSwitchTo(key_cxt);
-				peer_key = datumCopy(rank_key, false, -1);
-				MemoryContextSwitchTo(row_cxt);
-				peer_rank = emitted + 1;
-			}
-			values[0] = slot_getattr(row, cols->tally[3], &isnull);
-			if (isnull)
-				values[0] = Int32GetDatum(peer_rank);
-			values[2] = top_value(player, cols->name, &nulls[2]);
-			values[3] = top_value(row, cols->tally[4], &nulls[3]);
-			for (int i = 4; i < 7; i++)
-				values[i] = slot_getattr(row, cols->tally[i + 1], &nulls[i]);
-			for (int i = 7; i < 9; i++)
-			{
-				values[i] = top_value(row, cols->tally[i + 1], &isnull);
-				if (isnull)
-					values[i] = zero;
-			}
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-			emitted++;
+			MemoryContextReset(peer_cxt);
+			MemoryContextSwitchTo(peer_cxt);
+			peer_key = datumCopy(rank_key, false, -1);
+			peer_rank = emitted + 1;
 		}
+		MemoryContextSwitchTo(row_cxt);
+		top_put_row(row, player, cols, peer_rank, zero, rsinfo);
 		MemoryContextSwitchTo(outer);
 		MemoryContextReset(row_cxt);
+		emitted++;
 	}
 	if (names != NULL)
 		keyscan_end(names);
 	keyscan_end(tallies);
-	MemoryContextDelete(key_cxt);
+	MemoryContextDelete(peer_cxt);
 	MemoryContextDelete(row_cxt);
 }
 
