@@ -23,7 +23,6 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
-#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/rls.h"
@@ -420,13 +419,8 @@ top_columns(Oid tallies, Oid players)
 	{
 		cols.tallies = InvalidOid;
 		for (int i = 0; i < (int) lengthof(top_tally_columns); i++)
-			cols.tally[i] = get_attnum(tallies, top_tally_columns[i]);
-		cols.name = get_attnum(players, "name");
-		for (int i = 0; i < (int) lengthof(top_tally_columns); i++)
-			if (cols.tally[i] == InvalidAttrNumber)
-				elog(ERROR, "column %s of tourney.tallies does not exist", top_tally_columns[i]);
-		if (cols.name == InvalidAttrNumber)
-			elog(ERROR, "column name of tourney.players does not exist");
+			cols.tally[i] = query_attnum(tallies, top_tally_columns[i]);
+		cols.name = query_attnum(players, "name");
 		cols.tallies = tallies;
 		cols.players = players;
 	}

@@ -85,32 +85,43 @@ tournament_from_row(int64 tournament_id, HeapTuple row, TupleDesc desc)
 	return t;
 }
 
+static void tournament_missing(int64 tournament_id) pg_attribute_noreturn();
+
+static void
+tournament_missing(int64 tournament_id)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NO_DATA_FOUND),
+			 errmsg("tournament " INT64_FORMAT " does not exist", tournament_id)));
+}
+
 /*
- * The row read by key in a fresh snapshot, as a query in this function
- * would see it: what result entry reads first on every call, where a query's
- * executor start costs more than the row.  For the owner's functions
- * only: no privilege is checked.
+ * One probe of the primary key: does the tournament exist in the snapshot
+ * (NULL: a fresh one, as a query in this function would see it), and its
+ * settings if t is given.  No privilege is checked here.  Result entry
+ * reads its tournament so on every call, where a query's executor start
+ * costs more than the row.
  */
-static Tournament *
-tournament_by_key(int64 tournament_id)
+static bool
+tournament_probe(int64 tournament_id, Snapshot snapshot, Tournament **t)
 {
 	Datum		key = Int64GetDatum(tournament_id);
-	KeyScan    *ks = keyscan_begin("tournaments", "tournaments_pkey", 1, &key);
+	KeyScan    *ks = snapshot == NULL ?
+		keyscan_begin("tournaments", "tournaments_pkey", 1, &key) :
+		keyscan_begin_snapshot("tournaments", "tournaments_pkey", 1, &key, snapshot);
 	TupleTableSlot *slot = keyscan_next(ks);
-	Tournament *t;
-	bool		should_free;
-	HeapTuple	row;
 
-	if (slot == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("tournament " INT64_FORMAT " does not exist", tournament_id)));
-	row = ExecFetchSlotHeapTuple(slot, false, &should_free);
-	t = tournament_from_row(tournament_id, row, slot->tts_tupleDescriptor);
-	if (should_free)
-		heap_freetuple(row);
+	if (slot != NULL && t != NULL)
+	{
+		bool		should_free;
+		HeapTuple	row = ExecFetchSlotHeapTuple(slot, false, &should_free);
+
+		*t = tournament_from_row(tournament_id, row, slot->tts_tupleDescriptor);
+		if (should_free)
+			heap_freetuple(row);
+	}
 	keyscan_end(ks);
-	return t;
+	return slot != NULL;
 }
 
 /*
@@ -131,8 +142,15 @@ tournament_lock(int64 tournament_id, TournamentAccess access)
 		locks_take(LOCK_TOURNAMENT, (uint64) tournament_id, 0, access == TOURNAMENT_LOCK,
 				   access == TOURNAMENT_SHARE_NOWAIT,
 				   psprintf("tournament " INT64_FORMAT, tournament_id));
+	/* the owner's reads (the exclusive one locks the row too) */
 	if (access == TOURNAMENT_READ || access == TOURNAMENT_SHARE || access == TOURNAMENT_SHARE_NOWAIT)
-		return tournament_by_key(tournament_id);
+	{
+		Tournament *t;
+
+		if (!tournament_probe(tournament_id, NULL, &t))
+			tournament_missing(tournament_id);
+		return t;
+	}
 	if (access == TOURNAMENT_LOCK)
 		plan = query_prepare(&plan_lock, psprintf("%s FOR NO KEY UPDATE", row), 1, argtypes);
 	else
@@ -142,23 +160,8 @@ tournament_lock(int64 tournament_id, TournamentAccess access)
 	if (SPI_processed == 0 && access == TOURNAMENT_SNAPSHOT)
 		query_exec_own_latest(plan, args, NULL, 1);
 	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("tournament " INT64_FORMAT " does not exist", tournament_id)));
+		tournament_missing(tournament_id);
 	return tournament_from_row(tournament_id, SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
-}
-
-static bool
-tournament_in_snapshot(int64 tournament_id)
-{
-	Datum		key = Int64GetDatum(tournament_id);
-	KeyScan    *ks = keyscan_begin_snapshot("tournaments", "tournaments_pkey", 1, &key,
-											ActiveSnapshotSet() ? GetActiveSnapshot() :
-											GetTransactionSnapshot());
-	bool		found = keyscan_next(ks) != NULL;
-
-	keyscan_end(ks);
-	return found;
 }
 
 /*
@@ -176,18 +179,17 @@ tournament_require_visible(int64 tournament_id)
 
 	/* a query would need SELECT on the table: so does the probe */
 	query_require_select("tournaments", lengthof(key), key);
-	found = tournament_in_snapshot(tournament_id);
+	found = tournament_probe(tournament_id, ActiveSnapshotSet() ? GetActiveSnapshot() :
+							 GetTransactionSnapshot(), NULL);
 
 	if (!found && ActiveSnapshotSet())
 	{
 		query_push_own_latest();
-		found = tournament_in_snapshot(tournament_id);
+		found = tournament_probe(tournament_id, GetActiveSnapshot(), NULL);
 		PopActiveSnapshot();
 	}
 	if (!found)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("tournament " INT64_FORMAT " does not exist", tournament_id)));
+		tournament_missing(tournament_id);
 }
 
 /* A campus's place in the tournament's campus_ids (its venue), or -1. */

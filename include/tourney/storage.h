@@ -16,6 +16,7 @@
 /* query.c: prepared plans, cursors, parameters */
 extern Oid	query_relid(const char *relname);
 extern Oid	query_require_select(const char *relname, int ncolumns, const char *const *columns);
+extern AttrNumber query_attnum(Oid relid, const char *column);
 extern SPIPlanPtr query_prepare(SPIPlanPtr *cache, const char *sql,
 								int nargs, const Oid *argtypes);
 extern int	query_exec(SPIPlanPtr plan, const Datum *values, const char *nulls,

@@ -23,7 +23,6 @@
 #include "access/xact.h"
 #include "executor/tuptable.h"
 #include "utils/fmgroids.h"
-#include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
@@ -110,10 +109,5 @@ keyscan_end(KeyScan *ks)
 AttrNumber
 keyscan_attnum(KeyScan *ks, const char *column)
 {
-	AttrNumber	attnum = get_attnum(RelationGetRelid(ks->rel), column);
-
-	if (attnum == InvalidAttrNumber)
-		elog(ERROR, "column %s of tourney.%s does not exist", column,
-			 RelationGetRelationName(ks->rel));
-	return attnum;
+	return query_attnum(RelationGetRelid(ks->rel), column);
 }

@@ -216,15 +216,21 @@ query_require_select(const char *relname, int ncolumns, const char *const *colum
 	if (pg_class_aclcheck(relid, user, ACL_SELECT) == ACLCHECK_OK)
 		return relid;
 	for (int i = 0; i < ncolumns; i++)
-	{
-		AttrNumber	attnum = get_attnum(relid, columns[i]);
-
-		if (attnum == InvalidAttrNumber)
-			elog(ERROR, "column %s of tourney.%s does not exist", columns[i], relname);
-		if (pg_attribute_aclcheck(relid, attnum, user, ACL_SELECT) != ACLCHECK_OK)
+		if (pg_attribute_aclcheck(relid, query_attnum(relid, columns[i]), user,
+								  ACL_SELECT) != ACLCHECK_OK)
 			aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, relname);
-	}
 	return relid;
+}
+
+/* A column of one of tourney's tables by name; cached attribute numbers are the caller's. */
+AttrNumber
+query_attnum(Oid relid, const char *column)
+{
+	AttrNumber	attnum = get_attnum(relid, column);
+
+	if (attnum == InvalidAttrNumber)
+		elog(ERROR, "column %s of tourney.%s does not exist", column, get_rel_name(relid));
+	return attnum;
 }
 
 /* A bigint[] parameter. */

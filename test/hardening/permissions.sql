@@ -699,7 +699,7 @@ SELECT is(pg_temp.sqlstate_as(:'noname', 'SELECT * FROM tourney.standings(@P@) L
 SELECT is(pg_temp.sqlstate_as(:'noname', 'SELECT * FROM tourney.standings(@P@, 0)'), '42501',
           'standings with top 0 checks the same rights');
 SELECT is(pg_temp.sqlstate_as(:'usage_only', 'SELECT * FROM tourney.standings(@P@, 0)'), '42501',
-          'standings with top 0 without SELECT on the tallies -> 42501');
+          'standings with top 0 with only USAGE on the schema -> 42501');
 -- the best player of P hidden from one role by a policy on players
 SELECT player_id AS hidden FROM tourney.standings(test_support.id('P')) ORDER BY rank, player_id LIMIT 1 \gset
 ALTER TABLE tourney.players ENABLE ROW LEVEL SECURITY;
