@@ -164,6 +164,7 @@ ids_concat(Datum first, Datum second)
 Datum
 correction_apply(int64 session_id, const Datum *scores, int nscores, bool cascade)
 {
+	FoundSession found = session_find(session_id);
 	LockedSession ls;
 	Datum		stored[2];
 	int32		placements[2];
@@ -175,8 +176,8 @@ correction_apply(int64 session_id, const Datum *scores, int nscores, bool cascad
 	Datum		affected = query_int8_array(NULL, 0);
 	Datum		removed;
 
-	t = tournament_lock(session_tournament(session_id, NULL), TOURNAMENT_LOCK);
-	session_lock(t, session_id, &ls);
+	t = tournament_lock(found.tournament_id, TOURNAMENT_LOCK);
+	session_lock_found(t, found, &ls);
 	tournament_require_state(t, STATUS_IN_PROGRESS, "correct a result");
 	if (!ls.submitted)
 		ereport(ERROR,

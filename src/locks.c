@@ -58,26 +58,15 @@ locks_release(TourneyLock lock, uint64 key, uint32 sub, bool exclusive)
 	LockRelease(&tag, exclusive ? ExclusiveLock : ShareLock, false);
 }
 
-static int
-int64_cmp(const void *a, const void *b)
-{
-	int64		x = *(const int64 *) a;
-	int64		y = *(const int64 *) b;
-
-	return (x > y) - (x < y);
-}
-
 /* The campuses' locks, in campus_id order (the lock order), each once. */
 void
 locks_take_campuses(const int64 *campus_ids, int n, bool exclusive, bool nowait)
 {
-	int64	   *sorted = palloc(sizeof(int64) * Max(n, 1));
+	int			distinct;
+	int64	   *sorted = tourney_sorted_ids(campus_ids, n, &distinct);
 
-	memcpy(sorted, campus_ids, sizeof(int64) * n);
-	qsort(sorted, n, sizeof(int64), int64_cmp);
-	for (int i = 0; i < n; i++)
-		if (i == 0 || sorted[i] != sorted[i - 1])
-			locks_take(LOCK_CAMPUS, (uint64) sorted[i], 0, exclusive, nowait,
-					   psprintf("the schedule of campus " INT64_FORMAT, sorted[i]));
+	for (int i = 0; i < distinct; i++)
+		locks_take(LOCK_CAMPUS, (uint64) sorted[i], 0, exclusive, nowait,
+				   psprintf("the schedule of campus " INT64_FORMAT, sorted[i]));
 	pfree(sorted);
 }

@@ -13,7 +13,55 @@
  */
 #include "tourney/lifecycle.h"
 
+#include "common/int.h"
+#include "executor/tuptable.h"
 #include "storage/backendid.h"
+
+static const char *const count_columns[3] = {"players", "sessions", "results"};
+
+/*
+ * Add to the backend's row of the tournament, if it has one: found by key,
+ * locked and rewritten in place (the counts are not indexed, so the
+ * update is a HOT one).  Result entry adds to it once per result.
+ */
+static bool
+add_to_row(const Tournament *t, const int64 *add)
+{
+	static ColumnMap map;
+	const AttrNumber *attnums;
+	Datum		keys[2] = {Int64GetDatum(t->id), Int32GetDatum(MyBackendId)};
+	KeyScan    *ks = keyscan_begin("progress", "progress_pkey", 2, keys);
+	TupleTableSlot *row;
+	ItemPointerData tid;
+	Datum		values[3];
+	TidUpdate  *u;
+
+	if (keyscan_next(ks) == NULL || (row = keyscan_lock(ks, LockTupleNoKeyExclusive)) == NULL)
+	{
+		keyscan_end(ks);
+		return false;
+	}
+	attnums = query_column_map(&map, row->tts_tableOid, 3, count_columns);
+	for (int c = 0; c < 3; c++)
+	{
+		bool		isnull;
+		int64		sum;
+
+		if (pg_add_s64_overflow(DatumGetInt64(slot_getattr(row, attnums[c], &isnull)), add[c],
+								&sum))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("bigint out of range")));
+		values[c] = Int64GetDatum(sum);
+	}
+	tid = row->tts_tid;
+	keyscan_end(ks);
+	u = tid_update_begin("progress", 3, count_columns);
+	tid_update_keep_checks(u);
+	tid_update_row(u, &tid, values, NULL);
+	tid_update_end(u);
+	return true;
+}
 
 /* Add the changes of this transaction to its backend's counts (0.2 schema). */
 void
@@ -22,9 +70,13 @@ progress_add(const Tournament *t, int64 players, int64 sessions, int64 results)
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[5] = {INT8OID, INT4OID, INT8OID, INT8OID, INT8OID};
 	Datum		args[5];
+	int64		add[3] = {players, sessions, results};
 
 	if (!t->schema_0_2 || (players == 0 && sessions == 0 && results == 0))
 		return;
+	if (add_to_row(t, add))
+		return;
+	/* no row yet: the backend's first change since the counts were last folded */
 	args[0] = Int64GetDatum(t->id);
 	args[1] = Int32GetDatum(MyBackendId);
 	args[2] = Int64GetDatum(players);

@@ -234,13 +234,13 @@ result_submit(int64 session_id, const Datum *scores, int nscores)
 	Datum		stored[2];
 	Tournament *t;
 	ResultWriter *w;
-	int64		tournament_id = session_tournament(session_id, NULL);
+	FoundSession found = session_find(session_id);
 	int			winner;
 	int32		placements[2];
 
 	/* tournament first, then the session */
-	t = tournament_lock(tournament_id, TOURNAMENT_SHARE);
-	session_lock(t, session_id, &ls);
+	t = tournament_lock(found.tournament_id, TOURNAMENT_SHARE);
+	session_lock_found(t, found, &ls);
 	tournament_require_state(t, STATUS_IN_PROGRESS, "submit a result");
 	session_require_scorable(t, &ls, nscores, stored);
 

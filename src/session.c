@@ -32,27 +32,119 @@ column_by_key(const char *relname, const char *indexname, int64 key, const char 
 	return value;
 }
 
+/* An enum column's label, as the server spells it. */
+static const char *
+enum_label(Datum value)
+{
+	return DatumGetCString(DirectFunctionCall1(enum_out, value));
+}
+
+/*
+ * The row of a session, found by key and not locked, and its tournament;
+ * P0002 if unknown.  Result entry locks the tournament and then this row
+ * (session_lock_found), reading it by key once.
+ */
+FoundSession
+session_find(int64 session_id)
+{
+	Datum		key = Int64GetDatum(session_id);
+	FoundSession found = {keyscan_begin("sessions", "sessions_session_id_idx", 1, &key),
+	session_id, 0};
+	TupleTableSlot *row = keyscan_next(found.scan);
+	bool		isnull;
+
+	if (row == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("session " INT64_FORMAT " does not exist", session_id)));
+	found.tournament_id = DatumGetInt64(slot_getattr(row, keyscan_attnum(found.scan,
+																		 "tournament_id"),
+													 &isnull));
+	/* the caller waits for the tournament next: no buffer held meanwhile */
+	keyscan_release(found.scan);
+	return found;
+}
+
 /*
  * The tournament of a session (and its format, if asked), unlocked; P0002
- * if unknown.  Read by key: this is the first read of every result.
+ * if unknown.
  */
 int64
 session_tournament(int64 session_id, const FormatRoutine **format)
 {
-	int64		tournament_id = DatumGetInt64(column_by_key("sessions", "sessions_session_id_idx",
-															session_id, "tournament_id", "session"));
+	FoundSession found = session_find(session_id);
+	int64		tournament_id = found.tournament_id;
 
+	keyscan_end(found.scan);
 	if (format != NULL)
 	{
-		Datum		label = DirectFunctionCall1(enum_out,
-												column_by_key("tournaments", "tournaments_pkey",
-															  tournament_id, "format", "tournament"));
-
-		*format = format_by_name(DatumGetCString(label));
+		*format = format_by_name(enum_label(column_by_key("tournaments", "tournaments_pkey",
+														  tournament_id, "format",
+														  "tournament")));
 		if (*format == NULL)
 			elog(ERROR, "tournament " INT64_FORMAT " has an unknown format", tournament_id);
 	}
 	return tournament_id;
+}
+
+/* The columns of a session's row that result entry reads, in SessionColumn order. */
+static const char *const session_columns[] = {
+	"tournament_id", "next_session_id", "next_slot", "loser_next_session_id", "loser_next_slot",
+	"result_submitted", "round", "winner_id", "stage", "match_number", "walkover"
+};
+
+typedef enum SessionColumn
+{
+	SC_TOURNAMENT, SC_NEXT, SC_NEXT_SLOT, SC_LOSER_NEXT, SC_LOSER_NEXT_SLOT, SC_SUBMITTED,
+	SC_ROUND, SC_WINNER, SC_STAGE, SC_MATCH, SC_WALKOVER, SC_COUNT
+} SessionColumn;
+
+StaticAssertDecl(lengthof(session_columns) == SC_COUNT, "one name per sessions column read");
+
+/*
+ * The session session_find found, of tournament t, locked as FOR NO KEY
+ * UPDATE and read as results need it; P0002 if it went meanwhile.
+ */
+void
+session_lock_found(const Tournament *t, FoundSession found, LockedSession *ls)
+{
+	static ColumnMap maps[2];
+	TupleTableSlot *row = keyscan_lock(found.scan, LockTupleNoKeyExclusive);
+	ResultSession *s = &ls->s;
+	const AttrNumber *attnums;
+	Datum		v[SC_COUNT];
+
+	memset(ls, 0, sizeof(*ls));
+	if (row == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("session " INT64_FORMAT " does not exist", found.session_id)));
+	/* the 0.1 schema has no walkover column */
+	attnums = query_column_map(&maps[t->schema_0_2], row->tts_tableOid,
+							   SC_COUNT - (t->schema_0_2 ? 0 : 1), session_columns);
+	for (int c = 0; c < SC_COUNT; c++)
+	{
+		bool		isnull = true;
+
+		if (t->schema_0_2 || c != SC_WALKOVER)
+			v[c] = slot_getattr(row, attnums[c], &isnull);
+		if (isnull)
+			v[c] = (Datum) 0;
+	}
+	s->session_id = found.session_id;
+	s->session_tid = row->tts_tid;
+	ls->tournament_id = DatumGetInt64(v[SC_TOURNAMENT]);
+	s->next_session_id = DatumGetInt64(v[SC_NEXT]);
+	s->next_slot = DatumGetInt16(v[SC_NEXT_SLOT]);
+	s->loser_next_session_id = DatumGetInt64(v[SC_LOSER_NEXT]);
+	s->loser_next_slot = DatumGetInt16(v[SC_LOSER_NEXT_SLOT]);
+	ls->submitted = DatumGetBool(v[SC_SUBMITTED]);
+	ls->round = DatumGetInt32(v[SC_ROUND]);
+	ls->winner_id = DatumGetInt64(v[SC_WINNER]);
+	s->stage = tourney_label_index(tourney_stage_names, TextDatumGetCString(v[SC_STAGE]));
+	ls->match_number = DatumGetInt32(v[SC_MATCH]);
+	ls->walkover = DatumGetBool(v[SC_WALKOVER]);
+	keyscan_end(found.scan);
 }
 
 /*
@@ -62,49 +154,7 @@ session_tournament(int64 session_id, const FormatRoutine **format)
 void
 session_lock(const Tournament *t, int64 session_id, LockedSession *ls)
 {
-	static SPIPlanPtr plans[2];
-	Oid			argtypes[1] = {INT8OID};
-	Datum		args[1] = {Int64GetDatum(session_id)};
-	HeapTuple	row;
-	TupleDesc	desc;
-	bool		isnull;
-	ResultSession *s = &ls->s;
-
-	/* session_id > 0 names the partial index on session_id (see the schema) */
-	query_prepare(&plans[t->schema_0_2],
-				  psprintf("SELECT tournament_id, next_session_id, next_slot,"
-						   " loser_next_session_id, loser_next_slot, result_submitted,"
-						   " round, winner_id, ctid, stage, match_number, %s"
-						   " FROM tourney.sessions WHERE session_id = $1 AND session_id > 0"
-						   " FOR NO KEY UPDATE", t->schema_0_2 ? "walkover" : "false"),
-				  1, argtypes);
-	query_exec(plans[t->schema_0_2], args, NULL, false, 0);
-	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("session " INT64_FORMAT " does not exist", session_id)));
-	row = SPI_tuptable->vals[0];
-	desc = SPI_tuptable->tupdesc;
-	memset(ls, 0, sizeof(*ls));
-	s->session_id = session_id;
-	ls->tournament_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
-	s->next_session_id = DatumGetInt64(SPI_getbinval(row, desc, 2, &isnull));
-	if (isnull)
-		s->next_session_id = 0;
-	s->next_slot = DatumGetInt16(SPI_getbinval(row, desc, 3, &isnull));
-	s->loser_next_session_id = DatumGetInt64(SPI_getbinval(row, desc, 4, &isnull));
-	if (isnull)
-		s->loser_next_session_id = 0;
-	s->loser_next_slot = DatumGetInt16(SPI_getbinval(row, desc, 5, &isnull));
-	ls->submitted = DatumGetBool(SPI_getbinval(row, desc, 6, &isnull));
-	ls->round = DatumGetInt32(SPI_getbinval(row, desc, 7, &isnull));
-	ls->winner_id = DatumGetInt64(SPI_getbinval(row, desc, 8, &isnull));
-	if (isnull)
-		ls->winner_id = 0;
-	s->session_tid = DatumGetTid(SPI_getbinval(row, desc, 9, &isnull));
-	s->stage = tourney_label_index(tourney_stage_names, SPI_getvalue(row, desc, 10));
-	ls->match_number = DatumGetInt32(SPI_getbinval(row, desc, 11, &isnull));
-	ls->walkover = DatumGetBool(SPI_getbinval(row, desc, 12, &isnull));
+	session_lock_found(t, session_find(session_id), ls);
 }
 
 /*

@@ -38,79 +38,119 @@ typedef struct TallyRows
 	bool	   *write;			/* by player: the row is to be written back */
 } TallyRows;
 
-static Numeric
-numeric_column(HeapTuple row, TupleDesc desc, int column, Numeric none)
-{
-	bool		isnull;
-	Datum		value = SPI_getbinval(row, desc, column, &isnull);
+/* The columns of a tallies row that result entry reads, in TallyColumn order. */
+static const char *const read_columns[] = {
+	"player_id", "wins", "draws", "losses", "score_for", "score_against", "lost_round", "mark",
+	"had_bye", "pool", "pool_place", "pool_played", "pool_wins", "pool_draws", "pool_losses",
+	"pool_score_for", "pool_score_against", "pool_points"
+};
 
-	return isnull ? none : DatumGetNumericCopy(value);
+typedef enum TallyColumn
+{
+	TC_PLAYER, TC_WINS, TC_DRAWS, TC_LOSSES, TC_SCORE_FOR, TC_SCORE_AGAINST, TC_LOST_ROUND,
+	TC_MARK, TC_HAD_BYE, TC_POOL, TC_POOL_PLACE, TC_POOL_PLAYED, TC_POOL_WINS, TC_POOL_DRAWS,
+	TC_POOL_LOSSES, TC_POOL_SCORE_FOR, TC_POOL_SCORE_AGAINST, TC_POOL_POINTS, TC_COUNT
+} TallyColumn;
+
+StaticAssertDecl(lengthof(read_columns) == TC_COUNT, "one name per tallies column read");
+
+/* A locked tallies row's columns, by TallyColumn; NULLs are 0. */
+typedef struct TallyRead
+{
+	Datum		values[TC_COUNT];
+	bool		nulls[TC_COUNT];
+} TallyRead;
+
+static void
+read_columns_of(TupleTableSlot *row, TallyRead *out)
+{
+	static ColumnMap map;
+	const AttrNumber *attnums = query_column_map(&map, row->tts_tableOid, TC_COUNT, read_columns);
+
+	for (int c = 0; c < TC_COUNT; c++)
+	{
+		out->values[c] = slot_getattr(row, attnums[c], &out->nulls[c]);
+		if (out->nulls[c])
+			out->values[c] = (Datum) 0;
+	}
 }
 
-/* One tallies row into the table, at index i. */
+static Numeric
+numeric_column(const TallyRead *row, TallyColumn c, Numeric none)
+{
+	return row->nulls[c] ? none : DatumGetNumericCopy(row->values[c]);
+}
+
+/* One locked tallies row into the table, at index i. */
 static void
-read_row(TallyRows *r, int64 i, HeapTuple row, TupleDesc desc)
+read_row(TallyRows *r, int64 i, const TallyRead *row)
 {
 	RankedPlayer *p = &r->rt.players[i];
 	PoolPlace  *pp = &r->pools[i];
-	bool		isnull;
 
 	memset(p, 0, sizeof(*p));
-	p->player_id = query_int8(row, desc, 1);
-	p->wins = query_int4(row, desc, 2);
-	p->draws = query_int4(row, desc, 3);
-	p->losses = query_int4(row, desc, 4);
-	p->score_for = numeric_column(row, desc, 5, NULL);
-	p->score_against = numeric_column(row, desc, 6, NULL);
-	p->lost_round = query_int4(row, desc, 7);
-	p->mark = (int8) DatumGetInt16(SPI_getbinval(row, desc, 8, &isnull));
-	p->had_bye = DatumGetBool(SPI_getbinval(row, desc, 9, &isnull));
+	p->player_id = DatumGetInt64(row->values[TC_PLAYER]);
+	p->wins = DatumGetInt32(row->values[TC_WINS]);
+	p->draws = DatumGetInt32(row->values[TC_DRAWS]);
+	p->losses = DatumGetInt32(row->values[TC_LOSSES]);
+	p->score_for = numeric_column(row, TC_SCORE_FOR, NULL);
+	p->score_against = numeric_column(row, TC_SCORE_AGAINST, NULL);
+	p->lost_round = DatumGetInt32(row->values[TC_LOST_ROUND]);
+	p->mark = (int8) DatumGetInt16(row->values[TC_MARK]);
+	p->had_bye = DatumGetBool(row->values[TC_HAD_BYE]);
 	memset(pp, 0, sizeof(*pp));
 	pp->player_id = p->player_id;
-	pp->pool = DatumGetInt16(SPI_getbinval(row, desc, 10, &isnull));
-	if (isnull)
-		pp->pool = 0;
-	pp->place = query_int4(row, desc, 11);
-	pp->played = query_int4(row, desc, 12);
-	pp->wins = query_int4(row, desc, 13);
-	pp->draws = query_int4(row, desc, 14);
-	pp->losses = query_int4(row, desc, 15);
-	pp->score_for = numeric_column(row, desc, 16, r->rt.zero);
-	pp->score_against = numeric_column(row, desc, 17, r->rt.zero);
-	pp->points = query_int4(row, desc, 18);
+	pp->pool = DatumGetInt16(row->values[TC_POOL]);
+	pp->place = DatumGetInt32(row->values[TC_POOL_PLACE]);
+	pp->played = DatumGetInt32(row->values[TC_POOL_PLAYED]);
+	pp->wins = DatumGetInt32(row->values[TC_POOL_WINS]);
+	pp->draws = DatumGetInt32(row->values[TC_POOL_DRAWS]);
+	pp->losses = DatumGetInt32(row->values[TC_POOL_LOSSES]);
+	pp->score_for = numeric_column(row, TC_POOL_SCORE_FOR, r->rt.zero);
+	pp->score_against = numeric_column(row, TC_POOL_SCORE_AGAINST, r->rt.zero);
+	pp->points = DatumGetInt32(row->values[TC_POOL_POINTS]);
 	pp->difference = numeric_sub_opt_error(pp->score_for, pp->score_against, NULL);
-	r->tids[i] = DatumGetTid(SPI_getbinval(row, desc, 19, &isnull));
 }
 
 /*
- * The tallies rows of these players (bigint[]), locked, in player_id
- * order; with lock, for update.
+ * The tallies rows of these players (bigint[]), each locked FOR UPDATE in
+ * player_id order (so that two results never wait for each other in a
+ * cycle), read by key.
  */
 static void
 load_rows(const Tournament *t, Datum players, TallyRows *r)
 {
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[2] = {INT8OID, INT8ARRAYOID};
-	Datum		args[2] = {Int64GetDatum(t->id), players};
+	int			n;
+	int			distinct;
+	int64	   *given = query_int8_values(DatumGetArrayTypeP(players), "players", &n);
+	int64	   *ids = tourney_sorted_ids(given, n, &distinct);
+	Datum		keys[2] = {Int64GetDatum(t->id), Int64GetDatum(distinct > 0 ? ids[0] : 0)};
+	KeyScan    *ks = keyscan_begin("tallies", "tallies_pkey", 2, keys);
 
-	query_prepare(&plan,
-				  "SELECT player_id, wins, draws, losses, score_for, score_against, lost_round,"
-				  " mark, had_bye, pool, pool_place, pool_played, pool_wins, pool_draws,"
-				  " pool_losses, pool_score_for, pool_score_against, pool_points, ctid"
-				  " FROM tourney.tallies WHERE tournament_id = $1 AND player_id = ANY ($2)"
-				  " ORDER BY player_id FOR UPDATE",
-				  2, argtypes);
-	query_exec(plan, args, NULL, false, 0);
 	memset(r, 0, sizeof(*r));
 	r->rt.t = t;
 	r->rt.zero = int64_to_numeric(0);
-	r->rt.count = (int64) SPI_processed;
-	r->rt.players = palloc0(sizeof(RankedPlayer) * Max(r->rt.count, 1));
-	r->pools = palloc0(sizeof(PoolPlace) * Max(r->rt.count, 1));
-	r->tids = palloc(sizeof(ItemPointerData) * Max(r->rt.count, 1));
-	r->write = palloc0(sizeof(bool) * Max(r->rt.count, 1));
-	for (int64 i = 0; i < r->rt.count; i++)
-		read_row(r, i, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
+	r->rt.players = palloc0(sizeof(RankedPlayer) * Max(distinct, 1));
+	r->pools = palloc0(sizeof(PoolPlace) * Max(distinct, 1));
+	r->tids = palloc(sizeof(ItemPointerData) * Max(distinct, 1));
+	r->write = palloc0(sizeof(bool) * Max(distinct, 1));
+	for (int i = 0; i < distinct; i++)
+	{
+		TupleTableSlot *row;
+		TallyRead	read;
+
+		if (i > 0)
+		{
+			keys[1] = Int64GetDatum(ids[i]);
+			keyscan_rescan(ks, keys);
+		}
+		if (keyscan_next(ks) == NULL || (row = keyscan_lock(ks, LockTupleExclusive)) == NULL)
+			continue;
+		read_columns_of(row, &read);
+		read_row(r, r->rt.count, &read);
+		r->tids[r->rt.count++] = row->tts_tid;
+	}
+	keyscan_end(ks);
 	r->rt.pools = t->format->has_pools ? r->pools : NULL;
 }
 
@@ -401,30 +441,25 @@ static const char *const top_tally_columns[] = {
 };
 static const char *const top_player_columns[] = {"player_id", "name"};
 
-/* Their attribute numbers, looked up again when the tables are new ones. */
+/* Their attribute numbers. */
 typedef struct TopColumns
 {
-	Oid			tallies;
-	Oid			players;
-	AttrNumber	tally[lengthof(top_tally_columns)];
+	const AttrNumber *tally;	/* by top_tally_columns */
 	AttrNumber	name;
 } TopColumns;
 
-static const TopColumns *
+static TopColumns
 top_columns(Oid tallies, Oid players)
 {
-	static TopColumns cols;
+	static ColumnMap tally_map;
+	static ColumnMap player_map;
+	TopColumns	cols;
 
-	if (cols.tallies != tallies || cols.players != players)
-	{
-		cols.tallies = InvalidOid;
-		for (int i = 0; i < (int) lengthof(top_tally_columns); i++)
-			cols.tally[i] = query_attnum(tallies, top_tally_columns[i]);
-		cols.name = query_attnum(players, "name");
-		cols.tallies = tallies;
-		cols.players = players;
-	}
-	return &cols;
+	cols.tally = query_column_map(&tally_map, tallies, lengthof(top_tally_columns),
+								  top_tally_columns);
+	cols.name = query_column_map(&player_map, players, lengthof(top_player_columns),
+								 top_player_columns)[1];
+	return cols;
 }
 
 /* A column of the row as the tuplestore may keep it: never a TOAST pointer. */
@@ -556,5 +591,9 @@ standings_top(int64 tournament_id, int32 top, ReturnSetInfo *rsinfo)
 		check_enable_rls(players, InvalidOid, false) == RLS_ENABLED)
 		standings_top_by_query(tournament_id, top, rsinfo);
 	else
-		standings_top_by_index(tournament_id, top, top_columns(tallies, players), rsinfo);
+	{
+		TopColumns	cols = top_columns(tallies, players);
+
+		standings_top_by_index(tournament_id, top, &cols, rsinfo);
+	}
 }

@@ -221,15 +221,6 @@ tournament_require_state(const Tournament *t, TourneyStatus status, const char *
 						   tourney_status_names[status])));
 }
 
-static int
-int64_cmp(const void *a, const void *b)
-{
-	int64		x = *(const int64 *) a;
-	int64		y = *(const int64 *) b;
-
-	return (x > y) - (x < y);
-}
-
 /*
  * Lock the listed campuses against deletion and refuse unknown or repeated
  * ones.
@@ -247,7 +238,7 @@ check_campuses(const int64 *campus_ids, int n)
 		return;
 	sorted = palloc(sizeof(int64) * n);
 	memcpy(sorted, campus_ids, sizeof(int64) * n);
-	qsort(sorted, n, sizeof(int64), int64_cmp);
+	qsort(sorted, n, sizeof(int64), tourney_int64_cmp);
 	for (int i = 1; i < n; i++)
 		if (sorted[i] == sorted[i - 1])
 			ereport(ERROR,

@@ -53,6 +53,32 @@ tourney_grow(void *items, int64 count, int64 *allocated, size_t size)
 	return repalloc_huge(items, size * *allocated);
 }
 
+/* qsort's order of bigint ids. */
+int
+tourney_int64_cmp(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* A palloc'd copy of ids in ascending order, each once; its length in *distinct. */
+int64 *
+tourney_sorted_ids(const int64 *ids, int n, int *distinct)
+{
+	int64	   *sorted = palloc(sizeof(int64) * Max(n, 1));
+	int			kept = 0;
+
+	memcpy(sorted, ids, sizeof(int64) * n);
+	qsort(sorted, n, sizeof(int64), tourney_int64_cmp);
+	for (int i = 0; i < n; i++)
+		if (kept == 0 || sorted[i] != sorted[kept - 1])
+			sorted[kept++] = sorted[i];
+	*distinct = kept;
+	return sorted;
+}
+
 double
 tourney_elapsed_ms(instr_time start)
 {

@@ -207,13 +207,13 @@ walkovers_settle_written(Tournament *t, int64 first, int64 last)
 void
 walkover_submit(int64 session_id, int32 winner_slot)
 {
-	int64		tournament_id = session_tournament(session_id, NULL);
+	FoundSession found = session_find(session_id);
 	Tournament *t;
 	LockedSession ls;
 	Datum		stored[2];
 
-	t = tournament_lock(tournament_id, TOURNAMENT_SHARE);
-	session_lock(t, session_id, &ls);
+	t = tournament_lock(found.tournament_id, TOURNAMENT_SHARE);
+	session_lock_found(t, found, &ls);
 	tournament_require_state(t, STATUS_IN_PROGRESS, "submit a walkover");
 	if (session_read_participants(t->id, &ls.s, stored) < 2)
 		ereport(ERROR,

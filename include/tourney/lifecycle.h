@@ -139,7 +139,17 @@ typedef struct LockedSession
 /* completion.c: results that may complete a Swiss round or a group stage */
 extern void completion_enter(const Tournament *t, const LockedSession *ls);
 
+/* a session's row found by key, to be locked once its tournament is */
+typedef struct FoundSession
+{
+	KeyScan    *scan;
+	int64		session_id;
+	int64		tournament_id;
+} FoundSession;
+
+extern FoundSession session_find(int64 session_id);
 extern int64 session_tournament(int64 session_id, const FormatRoutine **format);
+extern void session_lock_found(const Tournament *t, FoundSession found, LockedSession *ls);
 extern void session_lock(const Tournament *t, int64 session_id, LockedSession *ls);
 extern int	session_read_participants(int64 tournament_id, ResultSession *s, Datum *stored);
 extern void session_require_scorable(const Tournament *t, LockedSession *ls, int nscores,

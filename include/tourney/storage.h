@@ -17,6 +17,17 @@
 extern Oid	query_relid(const char *relname);
 extern Oid	query_require_select(const char *relname, int ncolumns, const char *const *columns);
 extern AttrNumber query_attnum(Oid relid, const char *column);
+
+/* attribute numbers of columns of one table, kept by a per-call reader */
+#define COLUMN_MAP_SIZE 32
+typedef struct ColumnMap
+{
+	Oid			relid;			/* of the table the numbers are for */
+	AttrNumber	attnums[COLUMN_MAP_SIZE];
+} ColumnMap;
+
+extern const AttrNumber *query_column_map(ColumnMap *map, Oid relid, int ncolumns,
+										  const char *const *columns);
 extern SPIPlanPtr query_prepare(SPIPlanPtr *cache, const char *sql,
 								int nargs, const Oid *argtypes);
 extern int	query_exec(SPIPlanPtr plan, const Datum *values, const char *nulls,
@@ -81,6 +92,8 @@ extern KeyScan *keyscan_begin_snapshot(const char *relname, const char *indexnam
 									   const Datum *keys, Snapshot snapshot);
 extern void keyscan_rescan(KeyScan *ks, const Datum *keys);
 extern struct TupleTableSlot *keyscan_next(KeyScan *ks);
+extern void keyscan_release(KeyScan *ks);
+extern struct TupleTableSlot *keyscan_lock(KeyScan *ks, LockTupleMode mode);
 extern void keyscan_end(KeyScan *ks);
 extern AttrNumber keyscan_attnum(KeyScan *ks, const char *column);
 

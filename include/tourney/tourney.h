@@ -120,6 +120,8 @@ typedef struct GenerationTimings
 /* tourney.c */
 extern int	tourney_label_index(const char *const *labels, const char *value);
 extern void *tourney_grow(void *items, int64 count, int64 *allocated, size_t size);
+extern int	tourney_int64_cmp(const void *a, const void *b);
+extern int64 *tourney_sorted_ids(const int64 *ids, int n, int *distinct);
 extern double tourney_elapsed_ms(instr_time start);
 
 static inline int

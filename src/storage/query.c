@@ -233,6 +233,25 @@ query_attnum(Oid relid, const char *column)
 	return attnum;
 }
 
+/*
+ * The attribute numbers of columns of relid, in the caller's static map:
+ * looked up again only for another table (a new relid), not by every
+ * call of a reader that runs once per result or per read.
+ */
+const AttrNumber *
+query_column_map(ColumnMap *map, Oid relid, int ncolumns, const char *const *columns)
+{
+	Assert(ncolumns <= COLUMN_MAP_SIZE);
+	if (map->relid != relid)
+	{
+		map->relid = InvalidOid;
+		for (int i = 0; i < ncolumns; i++)
+			map->attnums[i] = query_attnum(relid, columns[i]);
+		map->relid = relid;
+	}
+	return map->attnums;
+}
+
 /* A bigint[] parameter. */
 Datum
 query_int8_array(const int64 *values, int n)
