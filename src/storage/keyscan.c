@@ -112,13 +112,13 @@ keyscan_keys_hold(KeyScan *ks)
 }
 
 /*
- * Lock the row keyscan_next returned last (released or not), as SELECT ... FOR UPDATE (or
- * FOR NO KEY UPDATE, by mode) would: waiting for its writers; in READ
- * COMMITTED the row's latest version (another transaction may have
- * changed it since the scan's snapshot), under REPEATABLE READ a
- * serialization failure if it changed.  Returned: the slot with the
- * locked version, valid until the next call, or NULL when the row was
- * deleted or no longer has the keys.
+ * Lock the row keyscan_next returned last (released or not) as SELECT ...
+ * FOR UPDATE (or FOR NO KEY UPDATE, by mode) would: waiting for its
+ * writers; in READ COMMITTED the row's latest version (another
+ * transaction may have changed it since the scan's snapshot), under
+ * REPEATABLE READ a serialization failure if it changed.  Returned: the
+ * slot with the locked version, valid until the next call, or NULL when
+ * the row was deleted or no longer has the keys.
  */
 TupleTableSlot *
 keyscan_lock(KeyScan *ks, LockTupleMode mode)
