@@ -48,11 +48,13 @@ FoundSession
 session_find(int64 session_id)
 {
 	Datum		key = Int64GetDatum(session_id);
-	FoundSession found = {keyscan_begin("sessions", "sessions_session_id_idx", 1, &key),
-	session_id, 0};
-	TupleTableSlot *row = keyscan_next(found.scan);
+	FoundSession found;
+	TupleTableSlot *row;
 	bool		isnull;
 
+	found.session_id = session_id;
+	found.scan = keyscan_begin("sessions", "sessions_session_id_idx", 1, &key);
+	row = keyscan_next(found.scan);
 	if (row == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
