@@ -28,7 +28,7 @@ static bool
 add_to_row(const Tournament *t, const int64 *add)
 {
 	static ColumnMap map;
-	const AttrNumber *attnums;
+	Datum		counts[3];
 	Datum		keys[2] = {Int64GetDatum(t->id), Int32GetDatum(MyBackendId)};
 	KeyScan    *ks = keyscan_begin("progress", "progress_pkey", 2, keys);
 	TupleTableSlot *row;
@@ -41,14 +41,12 @@ add_to_row(const Tournament *t, const int64 *add)
 		keyscan_end(ks);
 		return false;
 	}
-	attnums = query_column_map(&map, row->tts_tableOid, 3, count_columns);
+	keyscan_columns(row, &map, 3, count_columns, counts, NULL);
 	for (int c = 0; c < 3; c++)
 	{
-		bool		isnull;
 		int64		sum;
 
-		if (pg_add_s64_overflow(DatumGetInt64(slot_getattr(row, attnums[c], &isnull)), add[c],
-								&sum))
+		if (pg_add_s64_overflow(DatumGetInt64(counts[c]), add[c], &sum))
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("bigint out of range")));

@@ -47,10 +47,12 @@ enum_label(Datum value)
 FoundSession
 session_find(int64 session_id)
 {
+	static ColumnMap map;
+	static const char *const tournament_column[1] = {"tournament_id"};
 	Datum		key = Int64GetDatum(session_id);
+	Datum		tournament_id;
 	FoundSession found;
 	TupleTableSlot *row;
-	bool		isnull;
 
 	found.session_id = session_id;
 	found.scan = keyscan_begin("sessions", "sessions_session_id_idx", 1, &key);
@@ -59,9 +61,8 @@ session_find(int64 session_id)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("session " INT64_FORMAT " does not exist", session_id)));
-	found.tournament_id = DatumGetInt64(slot_getattr(row, keyscan_attnum(found.scan,
-																		 "tournament_id"),
-													 &isnull));
+	keyscan_columns(row, &map, 1, tournament_column, &tournament_id, NULL);
+	found.tournament_id = DatumGetInt64(tournament_id);
 	/* the caller waits for the tournament next: no buffer held meanwhile */
 	keyscan_release(found.scan);
 	return found;
@@ -91,13 +92,13 @@ session_tournament(int64 session_id, const FormatRoutine **format)
 
 /* The columns of a session's row that result entry reads, in SessionColumn order. */
 static const char *const session_columns[] = {
-	"tournament_id", "next_session_id", "next_slot", "loser_next_session_id", "loser_next_slot",
+	"next_session_id", "next_slot", "loser_next_session_id", "loser_next_slot",
 	"result_submitted", "round", "winner_id", "stage", "match_number", "walkover"
 };
 
 typedef enum SessionColumn
 {
-	SC_TOURNAMENT, SC_NEXT, SC_NEXT_SLOT, SC_LOSER_NEXT, SC_LOSER_NEXT_SLOT, SC_SUBMITTED,
+	SC_NEXT, SC_NEXT_SLOT, SC_LOSER_NEXT, SC_LOSER_NEXT_SLOT, SC_SUBMITTED,
 	SC_ROUND, SC_WINNER, SC_STAGE, SC_MATCH, SC_WALKOVER, SC_COUNT
 } SessionColumn;
 
@@ -113,29 +114,20 @@ session_lock_found(const Tournament *t, FoundSession found, LockedSession *ls)
 	static ColumnMap maps[2];
 	TupleTableSlot *row = keyscan_lock(found.scan, LockTupleNoKeyExclusive);
 	ResultSession *s = &ls->s;
-	const AttrNumber *attnums;
-	Datum		v[SC_COUNT];
+	Datum		v[SC_COUNT] = {0};
 
 	memset(ls, 0, sizeof(*ls));
 	if (row == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("session " INT64_FORMAT " does not exist", found.session_id)));
-	/* the 0.1 schema has no walkover column */
-	attnums = query_column_map(&maps[t->schema_0_2], row->tts_tableOid,
-							   SC_COUNT - (t->schema_0_2 ? 0 : 1), session_columns);
-	for (int c = 0; c < SC_COUNT; c++)
-	{
-		bool		isnull = true;
-
-		if (t->schema_0_2 || c != SC_WALKOVER)
-			v[c] = slot_getattr(row, attnums[c], &isnull);
-		if (isnull)
-			v[c] = (Datum) 0;
-	}
+	/* the 0.1 schema has no walkover column (the last one) */
+	keyscan_columns(row, &maps[t->schema_0_2], SC_COUNT - (t->schema_0_2 ? 0 : 1),
+					session_columns, v, NULL);
 	s->session_id = found.session_id;
 	s->session_tid = row->tts_tid;
-	ls->tournament_id = DatumGetInt64(v[SC_TOURNAMENT]);
+	/* a session never changes its tournament */
+	ls->tournament_id = found.tournament_id;
 	s->next_session_id = DatumGetInt64(v[SC_NEXT]);
 	s->next_slot = DatumGetInt16(v[SC_NEXT_SLOT]);
 	s->loser_next_session_id = DatumGetInt64(v[SC_LOSER_NEXT]);

@@ -54,26 +54,12 @@ typedef enum TallyColumn
 
 StaticAssertDecl(lengthof(read_columns) == TC_COUNT, "one name per tallies column read");
 
-/* A locked tallies row's columns, by TallyColumn; NULLs are 0. */
+/* A locked tallies row's columns, by TallyColumn (keyscan_columns). */
 typedef struct TallyRead
 {
 	Datum		values[TC_COUNT];
 	bool		nulls[TC_COUNT];
 } TallyRead;
-
-static void
-read_columns_of(TupleTableSlot *row, TallyRead *out)
-{
-	static ColumnMap map;
-	const AttrNumber *attnums = query_column_map(&map, row->tts_tableOid, TC_COUNT, read_columns);
-
-	for (int c = 0; c < TC_COUNT; c++)
-	{
-		out->values[c] = slot_getattr(row, attnums[c], &out->nulls[c]);
-		if (out->nulls[c])
-			out->values[c] = (Datum) 0;
-	}
-}
 
 static Numeric
 numeric_column(const TallyRead *row, TallyColumn c, Numeric none)
@@ -120,6 +106,7 @@ read_row(TallyRows *r, int64 i, const TallyRead *row)
 static void
 load_rows(const Tournament *t, Datum players, TallyRows *r)
 {
+	static ColumnMap map;
 	int			n;
 	int			distinct;
 	int64	   *given = query_int8_values(DatumGetArrayTypeP(players), "players", &n);
@@ -146,7 +133,7 @@ load_rows(const Tournament *t, Datum players, TallyRows *r)
 		}
 		if (keyscan_next(ks) == NULL || (row = keyscan_lock(ks, LockTupleExclusive)) == NULL)
 			continue;
-		read_columns_of(row, &read);
+		keyscan_columns(row, &map, TC_COUNT, read_columns, read.values, read.nulls);
 		read_row(r, r->rt.count, &read);
 		r->tids[r->rt.count++] = row->tts_tid;
 	}

@@ -95,6 +95,8 @@ extern struct TupleTableSlot *keyscan_next(KeyScan *ks);
 extern void keyscan_release(KeyScan *ks);
 extern struct TupleTableSlot *keyscan_lock(KeyScan *ks, LockTupleMode mode);
 extern void keyscan_end(KeyScan *ks);
+extern void keyscan_columns(struct TupleTableSlot *row, ColumnMap *map, int ncolumns,
+							const char *const *columns, Datum *values, bool *nulls);
 extern AttrNumber keyscan_attnum(KeyScan *ks, const char *column);
 
 /* planwriter.c: a plan's rows into sessions, participants and byes */

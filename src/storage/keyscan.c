@@ -187,6 +187,29 @@ keyscan_end(KeyScan *ks)
 	pfree(ks);
 }
 
+/*
+ * Columns of a row keyscan returned, by name (their numbers kept in the
+ * caller's static map), into values: NULLs as (Datum) 0, and true in nulls
+ * if it is given.  Values point into the row, valid as long as it is.
+ */
+void
+keyscan_columns(TupleTableSlot *row, ColumnMap *map, int ncolumns, const char *const *columns,
+				Datum *values, bool *nulls)
+{
+	const AttrNumber *attnums = query_column_map(map, row->tts_tableOid, ncolumns, columns);
+
+	for (int c = 0; c < ncolumns; c++)
+	{
+		bool		isnull;
+
+		values[c] = slot_getattr(row, attnums[c], &isnull);
+		if (isnull)
+			values[c] = (Datum) 0;
+		if (nulls != NULL)
+			nulls[c] = isnull;
+	}
+}
+
 /* A column of a row by name; cached attribute numbers are the caller's. */
 AttrNumber
 keyscan_attnum(KeyScan *ks, const char *column)
